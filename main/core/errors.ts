@@ -1,0 +1,85 @@
+// Errors with a stable `code`: the same codes reach the HTTP API, IPC, the CLI and the screens.
+
+export type ErrorCode =
+  | 'validation_failed'
+  | 'invalid_json'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'not_found'
+  | 'project_not_found'
+  | 'token_not_found'
+  | 'audit_event_not_found'
+  | 'duplicate_name'
+  | 'project_inactive'
+  | 'unauthorized'
+  | 'forbidden_host'
+  | 'cross_site_request'
+  | 'method_not_allowed'
+  | 'unsafe_upstream_url'
+  | 'schema_too_new'
+  | 'migration_failed'
+  | 'config_invalid'
+  | 'encryption_key_invalid'
+  | 'decryption_failed'
+  | 'store_unavailable'
+  | 'internal_error';
+
+const statusByCode: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  invalid_json: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  not_found: 404,
+  project_not_found: 404,
+  token_not_found: 404,
+  audit_event_not_found: 404,
+  duplicate_name: 409,
+  project_inactive: 403,
+  unauthorized: 401,
+  forbidden_host: 421,
+  cross_site_request: 403,
+  method_not_allowed: 405,
+  unsafe_upstream_url: 400,
+  schema_too_new: 500,
+  migration_failed: 500,
+  config_invalid: 500,
+  encryption_key_invalid: 500,
+  decryption_failed: 500,
+  store_unavailable: 503,
+  internal_error: 500,
+};
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Field-level problems for validation errors (paths and messages, never values). */
+  readonly issues: { path: string; message: string }[] | undefined;
+
+  constructor(code: ErrorCode, message: string, issues?: { path: string; message: string }[]) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = statusByCode[code];
+    this.issues = issues;
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+/** The shape errors take on the management API and over IPC. */
+export interface ErrorBody {
+  error: string;
+  code: ErrorCode;
+  issues?: { path: string; message: string }[];
+}
+
+export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
+  if (isAppError(err)) {
+    const body: ErrorBody = { error: err.message, code: err.code };
+    if (err.issues) body.issues = err.issues;
+    return { status: err.status, body };
+  }
+  return { status: 500, body: { error: 'Internal error', code: 'internal_error' } };
+}

@@ -1,0 +1,141 @@
+// The store's contract: plain rows and async repositories. SQLite implements it today; PostgreSQL later
+// implements the same interfaces, so nothing above this folder knows which database it talks to.
+// Times are epoch milliseconds; ids are UUIDv7 strings.
+
+export type Provider = 'openai' | 'anthropic';
+
+export interface ProjectRow {
+  id: string;
+  name: string;
+  provider: Provider;
+  baseUrl: string;
+  /** AES-256-GCM sealed upstream key (see main/core/secrets). */
+  apiKeySealed: string;
+  /** Last 4 characters of the upstream key, for masked display. */
+  apiKeyLast4: string;
+  isActive: boolean;
+  createdAt: number;
+  updatedAt: number;
+  deactivatedAt: number | null;
+}
+
+export interface TokenRow {
+  id: string;
+  projectId: string;
+  name: string | null;
+  /** Keyed hash (HMAC-SHA-256, hex) of the full token; the token itself is never stored. */
+  tokenHash: string;
+  /** Last 4 characters of the token, for masked display. */
+  tokenLast4: string;
+  expiresAt: number;
+  isActive: boolean;
+  /** null = unlimited. */
+  maxRequests: number | null;
+  requestCount: number;
+  /** Glob patterns; null = every model. */
+  allowedModels: string[] | null;
+  promptTokens: number;
+  completionTokens: number;
+  cacheHitCount: number;
+  createdAt: number;
+  updatedAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+export interface AuditRow {
+  id: string;
+  time: number;
+  /** Who acted: 'management', 'cli', 'desktop', or 'token:<id>' for proxy requests. */
+  actor: string;
+  action: string;
+  outcome: AuditOutcome;
+  targetType: string | null;
+  targetId: string | null;
+  projectId: string | null;
+  tokenId: string | null;
+  requestId: string | null;
+  clientIp: string | null;
+  /** Already redacted by the audit module; never holds a secret. */
+  details: Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  action?: string;
+  outcome?: AuditOutcome;
+  projectId?: string;
+  tokenId?: string;
+  from?: number;
+  to?: number;
+  /** Case-insensitive substring over action, actor, target id and details. */
+  search?: string;
+  page: number;
+  pageSize: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  totalCount: number;
+}
+
+export type NewProject = Omit<ProjectRow, 'updatedAt' | 'deactivatedAt'>;
+export type ProjectChanges = Partial<Pick<ProjectRow, 'name' | 'baseUrl' | 'apiKeySealed' | 'apiKeyLast4' | 'isActive' | 'deactivatedAt'>>;
+
+export type NewToken = Omit<TokenRow, 'requestCount' | 'promptTokens' | 'completionTokens' | 'cacheHitCount' | 'updatedAt' | 'lastUsedAt' | 'revokedAt'>;
+export type TokenChanges = Partial<Pick<TokenRow, 'name' | 'isActive' | 'maxRequests' | 'expiresAt' | 'allowedModels' | 'revokedAt'>>;
+
+/** One token's usage since the last flush, added (never assigned) to its row. */
+export interface UsageDelta {
+  tokenId: string;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  cacheHits: number;
+  lastUsedAt: number;
+}
+
+export interface ProjectRepository {
+  /** Throws AppError('duplicate_name') when the name is taken. */
+  create(project: NewProject): Promise<ProjectRow>;
+  get(id: string): Promise<ProjectRow | null>;
+  list(): Promise<ProjectRow[]>;
+  /** Returns null when the id is unknown. Throws AppError('duplicate_name') on a taken name. */
+  update(id: string, changes: ProjectChanges, now: number): Promise<ProjectRow | null>;
+}
+
+export interface TokenRepository {
+  create(token: NewToken): Promise<TokenRow>;
+  get(id: string): Promise<TokenRow | null>;
+  getByHash(tokenHash: string): Promise<TokenRow | null>;
+  list(filter: { projectId?: string; activeOnly?: boolean; now: number }): Promise<TokenRow[]>;
+  update(id: string, changes: TokenChanges, now: number): Promise<TokenRow | null>;
+  /** Deactivates every active token of a project in one transaction; returns how many changed. */
+  revokeAllForProject(projectId: string, now: number): Promise<{ revoked: number; alreadyRevoked: number; total: number }>;
+  /** Adds usage deltas in one transaction. */
+  addUsage(deltas: UsageDelta[]): Promise<void>;
+}
+
+export interface AuditRepository {
+  append(events: AuditRow[]): Promise<void>;
+  get(id: string): Promise<AuditRow | null>;
+  query(query: AuditQuery): Promise<Page<AuditRow>>;
+}
+
+export interface StoreInfo {
+  kind: 'sqlite' | 'postgres';
+  /** File path for SQLite, a credential-free URL for PostgreSQL. */
+  location: string;
+  schemaVersion: string | null;
+}
+
+export interface Store {
+  projects: ProjectRepository;
+  tokens: TokenRepository;
+  audit: AuditRepository;
+  info(): StoreInfo;
+  /** Answers when the database does (for /ready). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
