@@ -1,8 +1,17 @@
-// The renderer build (served at /admin and loaded by the desktop window) is configured by the screens issue.
+// Builds the admin screens into dist/renderer. Relative asset URLs (base './') so the same build works at
+// /admin/ over HTTP and from a custom protocol in the desktop window.
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 export default defineConfig({
   root: 'renderer',
   base: './',
-  build: { outDir: '../dist/renderer', emptyOutDir: true },
+  plugins: [react()],
+  build: {
+    outDir: '../dist/renderer',
+    emptyOutDir: true,
+    // Everything as files: the CSP allows data: only for images.
+    assetsInlineLimit: 0,
+    target: 'es2022',
+  },
 });

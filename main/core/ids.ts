@@ -17,3 +17,8 @@ export function timeOfId(id: string): Date {
   }
   return new Date(parseInt(hex.slice(0, 12), 16));
 }
+
+/** A client's own X-Request-ID when it is safe to echo and log; otherwise null (a new id is made). */
+export function validRequestId(value: string | string[] | undefined): string | null {
+  return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : null;
+}

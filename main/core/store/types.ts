@@ -69,7 +69,7 @@ export interface AuditQuery {
   tokenId?: string;
   from?: number;
   to?: number;
-  /** Case-insensitive substring over action, actor, target id and details. */
+  /** Case-insensitive (ASCII) literal substring over action, actor, target id, request id and details. */
   search?: string;
   page: number;
   pageSize: number;
@@ -123,6 +123,11 @@ export interface AuditRepository {
   query(query: AuditQuery): Promise<Page<AuditRow>>;
 }
 
+export interface UsageRepository {
+  /** Requests counted in the hour buckets that start at or after `since` (rounded down to the hour). */
+  requestsSince(since: number): Promise<number>;
+}
+
 export interface StoreInfo {
   kind: 'sqlite' | 'postgres';
   /** File path for SQLite, a credential-free URL for PostgreSQL. */
@@ -134,6 +139,7 @@ export interface Store {
   projects: ProjectRepository;
   tokens: TokenRepository;
   audit: AuditRepository;
+  usage: UsageRepository;
   info(): StoreInfo;
   /** Answers when the database does (for /ready). */
   ping(): Promise<void>;

@@ -1,0 +1,27 @@
+// Option value parsers: a bad value is a usage error (exit 2) reported by commander with the option's name.
+
+import { InvalidArgumentError } from 'commander';
+
+export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
+    }
+    return n;
+  };
+}
+
+/** `a, b*` → ['a', 'b*'] */
+export function commaList(value: string): string[] {
+  const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+  if (items.length === 0) throw new InvalidArgumentError('must name at least one item (comma-separated).');
+  return items;
+}
+
+/** Any date the JS Date parser reads (2025-01-31, 2025-01-31T12:00:00Z, ...), sent as ISO 8601 UTC. */
+export function isoTime(value: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new InvalidArgumentError('must be a date or time such as 2025-01-31 or 2025-01-31T12:00:00Z.');
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,134 @@
+// `llm-proxy project ...`: projects hold an upstream API key; tokens are minted for a project.
+
+import { Option, type Command } from 'commander';
+import type { ProjectView } from '../core/api/views.ts';
+import type { ProjectChanges } from './client.ts';
+import { addConnectionOptions, connect, type ConnectionOptions } from './connection.ts';
+import type { CliContext } from './context.ts';
+import { detailTable, formatTime, listTable, yesNo } from './format.ts';
+import { printJson, println, readSecretFromStdin, UsageError } from './io.ts';
+
+interface CreateOptions extends ConnectionOptions {
+  name: string;
+  apiKey: string;
+  baseUrl?: string;
+  provider?: 'openai' | 'anthropic';
+}
+
+interface UpdateOptions extends ConnectionOptions {
+  name?: string;
+  apiKey?: string;
+  baseUrl?: string;
+  activate?: boolean;
+  deactivate?: boolean;
+  revokeTokens?: boolean;
+}
+
+const API_KEY_HELP = 'upstream API key; "-" reads it from stdin so it stays out of shell history';
+
+export function registerProjectCommands(program: Command, ctx: CliContext): void {
+  const project = program.command('project').description('manage projects (each holds one upstream API key)');
+
+  addConnectionOptions(project.command('create'))
+    .description('create a project')
+    .requiredOption('--name <name>', 'project name (unique)')
+    .requiredOption('--api-key <key>', API_KEY_HELP)
+    .option('--base-url <url>', 'where its requests go (default https://api.openai.com)')
+    .addOption(new Option('--provider <provider>', 'API flavour of the upstream').choices(['openai', 'anthropic']))
+    .action(async (opts: CreateOptions) => {
+      const apiKey = opts.apiKey === '-' ? await readSecretFromStdin(ctx.io, '--api-key') : opts.apiKey;
+      const created = await connect(opts, ctx).createProject({
+        name: opts.name,
+        api_key: apiKey,
+        ...(opts.baseUrl !== undefined && { base_url: opts.baseUrl }),
+        ...(opts.provider !== undefined && { provider: opts.provider }),
+      });
+      printProject(ctx, opts, created, `Project "${created.name}" created.`);
+    });
+
+  addConnectionOptions(project.command('list'))
+    .description('list projects')
+    .action(async (opts: ConnectionOptions) => {
+      const projects = await connect(opts, ctx).listProjects();
+      if (opts.json) return printJson(ctx.io, projects);
+      if (projects.length === 0) return println(ctx.io.stdout, 'No projects yet. Create one with `llm-proxy project create`.');
+      const now = ctx.now();
+      const rows = projects.map((p) => [p.id, p.name, p.provider, p.api_key, yesNo(p.is_active), formatTime(p.created_at, now)]);
+      println(ctx.io.stdout, listTable(['ID', 'Name', 'Provider', 'API key', 'Active', 'Created'], rows));
+    });
+
+  addConnectionOptions(project.command('get'))
+    .description('show one project')
+    .argument('<id>', 'project id')
+    .action(async (id: string, opts: ConnectionOptions) => {
+      printProject(ctx, opts, await connect(opts, ctx).getProject(id));
+    });
+
+  addConnectionOptions(project.command('update'))
+    .description('change a project')
+    .argument('<id>', 'project id')
+    .option('--name <name>', 'new name')
+    .option('--api-key <key>', API_KEY_HELP)
+    .option('--base-url <url>', 'new upstream base URL')
+    .addOption(new Option('--activate', 'let its tokens work again').conflicts('deactivate'))
+    .addOption(new Option('--deactivate', 'block all its tokens at once'))
+    .option('--revoke-tokens', 'with --deactivate: also revoke every token for good')
+    .action(async (id: string, opts: UpdateOptions) => {
+      if (opts.revokeTokens && !opts.deactivate) throw new UsageError('--revoke-tokens needs --deactivate');
+      const changes: ProjectChanges = {
+        ...(opts.name !== undefined && { name: opts.name }),
+        ...(opts.apiKey !== undefined && { api_key: opts.apiKey === '-' ? await readSecretFromStdin(ctx.io, '--api-key') : opts.apiKey }),
+        ...(opts.baseUrl !== undefined && { base_url: opts.baseUrl }),
+        ...(opts.activate && { is_active: true }),
+        ...(opts.deactivate && { is_active: false }),
+        ...(opts.revokeTokens && { revoke_tokens: true }),
+      };
+      if (Object.keys(changes).length === 0) {
+        throw new UsageError('nothing to update: give --name, --api-key, --base-url, --activate or --deactivate');
+      }
+      printProject(ctx, opts, await connect(opts, ctx).updateProject(id, changes), 'Project updated.');
+    });
+
+  addConnectionOptions(project.command('deactivate'))
+    .description('block every token of a project at once (it can be activated again)')
+    .argument('<id>', 'project id')
+    .option('--revoke-tokens', 'also revoke every token for good')
+    .action(async (id: string, opts: ConnectionOptions & { revokeTokens?: boolean }) => {
+      const changes: ProjectChanges = { is_active: false, ...(opts.revokeTokens && { revoke_tokens: true }) };
+      const updated = await connect(opts, ctx).updateProject(id, changes);
+      const what = opts.revokeTokens ? 'deactivated; its tokens are revoked' : 'deactivated; its tokens are blocked';
+      printProject(ctx, opts, updated, `Project "${updated.name}" ${what}.`);
+    });
+
+  addConnectionOptions(project.command('revoke-tokens'))
+    .description('revoke every token of a project (the project stays active)')
+    .argument('<id>', 'project id')
+    .action(async (id: string, opts: ConnectionOptions) => {
+      const result = await connect(opts, ctx).revokeProjectTokens(id);
+      if (opts.json) return printJson(ctx.io, result);
+      println(
+        ctx.io.stdout,
+        `Revoked ${result.revoked_count} token(s); ${result.already_revoked_count} were already revoked (${result.total_tokens} in total).`,
+      );
+    });
+}
+
+function printProject(ctx: CliContext, opts: ConnectionOptions, p: ProjectView, headline?: string): void {
+  if (opts.json) return printJson(ctx.io, p);
+  const now = ctx.now();
+  if (headline) println(ctx.io.stdout, headline);
+  println(
+    ctx.io.stdout,
+    detailTable([
+      ['ID', p.id],
+      ['Name', p.name],
+      ['Provider', p.provider],
+      ['Base URL', p.base_url],
+      ['API key', p.api_key],
+      ['Active', yesNo(p.is_active)],
+      ['Created', formatTime(p.created_at, now)],
+      ['Updated', formatTime(p.updated_at, now)],
+      ['Deactivated', formatTime(p.deactivated_at, now)],
+    ]),
+  );
+}

@@ -1,0 +1,35 @@
+// `llm-proxy serve`: the headless server. Every setting is a flag, generated from the settings schema,
+// so a new setting shows up here (and in --help) without touching this file.
+
+import { Option, type Command } from 'commander';
+import { loadSettings, renderSettingsHelp, settingDescriptors } from '../core/config/settings.ts';
+import type { CliContext } from './context.ts';
+import { println } from './io.ts';
+
+export function registerServeCommand(program: Command, ctx: CliContext): void {
+  const serve = program
+    .command('serve')
+    .description('run the proxy (/v1), the management API (/manage) and the admin screens (/admin)')
+    .option('--config <path>', 'JSON config file with settings keyed like dataDir (env LLM_PROXY_CONFIG)');
+
+  for (const d of settingDescriptors) {
+    // Listed by the settings table below instead of commander's option list (which has no env/default columns).
+    serve.addOption(new Option(`${d.flag} <${d.valueName}>`, d.description).hideHelp());
+  }
+
+  serve.addHelpText('after', () => {
+    const width = ctx.io.stdout.columns;
+    return `\nSettings (flag > env var > config file > default):\n${renderSettingsHelp(width ? { width } : {})}\n`;
+  });
+
+  serve.action(async (flags: Record<string, unknown>) => {
+    const settings = loadSettings({ flags, env: ctx.io.env, cwd: ctx.cwd });
+    // Listen for signals before starting, so a Ctrl-C during startup still closes cleanly.
+    const shutdown = ctx.deps.waitForShutdownSignal();
+    const startApp = await ctx.deps.loadStartApp();
+    const app = await startApp(settings, { log: (line) => println(ctx.io.stdout, line) });
+    println(ctx.io.stdout, `LLM Proxy listening on ${app.url}`);
+    await shutdown;
+    await app.close();
+  });
+}

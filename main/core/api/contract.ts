@@ -1,0 +1,154 @@
+// The AdminApi contract: one map of `domain.verb` → input schema (zod) and output type.
+// The service implements it; REST routes, IPC handlers, the preload bridge, the renderer's transports
+// and the CLI are thin adapters typed against it. Browser-safe: imports nothing from Node.
+import { z } from 'zod';
+import type { AuditEventView, AuditPageView, CreatedTokenView, DashboardView, ProjectView, RevokeResultView, SystemInfoView, TokenView } from './views.ts';
+
+const id = z.string().uuid({ message: 'must be an id (UUID)' });
+const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const apiKey = z.string().trim().min(1, 'must not be empty').max(1000, 'is too long').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+const provider = z.enum(['openai', 'anthropic']);
+
+/** http(s) origins only; no credentials, query or fragment; never cloud metadata / link-local addresses. */
+export const baseUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .superRefine((value, ctx) => {
+    const problem = upstreamUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .transform((value) => value.replace(/\/+$/, '').replace(/\/v1$/, ''));
+
+export function upstreamUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be a URL such as https://api.openai.com';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must start with https:// or http://';
+  if (url.username || url.password) return 'must not contain credentials';
+  if (url.search || url.hash) return 'must not contain a query or fragment';
+  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (/^169\.254\./.test(host) || /^fe[89ab][0-9a-f]:/.test(host) || host === 'metadata.google.internal' || host === 'metadata' || host === '100.100.100.200' || host === 'fd00:ec2::254') {
+    return 'must not point at a link-local or cloud metadata address';
+  }
+  return null;
+}
+
+const allowedModels = z
+  .array(z.string().trim().min(1).max(200).regex(/^[\w.:/*?@-]+$/, 'may hold letters, digits, . _ - : / @ and the wildcards * ?'))
+  .max(100)
+  .nullable();
+
+const maxRequests = z.number().int('must be a whole number').min(0, 'must not be negative').max(1_000_000_000).nullable();
+const flag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform((v) => v === true || v === 'true' || v === '1');
+const pageNumber = z.coerce.number().int().min(1);
+const isoTime = z.union([z.string().datetime({ offset: true }), z.string().date()]).transform((v) => Date.parse(v));
+
+export const schemas = {
+  empty: z.object({}).strict(),
+  byId: z.object({ id }).strict(),
+  projectCreate: z
+    .object({ name, api_key: apiKey, base_url: baseUrl.optional(), provider: provider.optional() })
+    .strict(),
+  projectUpdate: z
+    .object({
+      id,
+      name: name.optional(),
+      api_key: apiKey.optional(),
+      base_url: baseUrl.optional(),
+      is_active: z.boolean().optional(),
+      revoke_tokens: z.boolean().optional(),
+    })
+    .strict()
+    .refine((v) => !v.revoke_tokens || v.is_active === false, { message: 'revoke_tokens needs is_active: false', path: ['revoke_tokens'] }),
+  tokenCreate: z
+    .object({
+      project_id: id,
+      duration_minutes: z.number().int('must be a whole number').min(1, 'must be at least 1').max(525_600, 'must be at most 525600 (one year)'),
+      max_requests: maxRequests.optional(),
+      name: name.nullable().optional(),
+      allowed_models: allowedModels.optional(),
+    })
+    .strict(),
+  tokenUpdate: z
+    .object({
+      id,
+      is_active: z.boolean().optional(),
+      max_requests: maxRequests.optional(),
+      name: name.nullable().optional(),
+      allowed_models: allowedModels.optional(),
+    })
+    .strict(),
+  tokenList: z.object({ project_id: id.optional(), active_only: flag.optional() }).strict(),
+  auditList: z
+    .object({
+      action: z.string().max(100).optional(),
+      outcome: z.enum(['success', 'failure', 'denied']).optional(),
+      project_id: id.optional(),
+      token_id: id.optional(),
+      from: isoTime.optional(),
+      to: isoTime.optional(),
+      search: z.string().max(200).optional(),
+      page: pageNumber.optional(),
+      page_size: z.coerce.number().int().min(1).max(500).optional(),
+    })
+    .strict(),
+};
+
+interface Method<I extends z.ZodType, O> {
+  input: I;
+  /** Phantom: carries the output type only. */
+  output?: O;
+  /** Changes state (audited; refused cross-site). */
+  mutates: boolean;
+}
+
+const query = <I extends z.ZodType, O>(input: I): Method<I, O> => ({ input, mutates: false });
+const command = <I extends z.ZodType, O>(input: I): Method<I, O> => ({ input, mutates: true });
+
+export const adminContract = {
+  'projects.list': query<typeof schemas.empty, ProjectView[]>(schemas.empty),
+  'projects.get': query<typeof schemas.byId, ProjectView>(schemas.byId),
+  'projects.create': command<typeof schemas.projectCreate, ProjectView>(schemas.projectCreate),
+  'projects.update': command<typeof schemas.projectUpdate, ProjectView>(schemas.projectUpdate),
+  'projects.revokeTokens': command<typeof schemas.byId, RevokeResultView>(schemas.byId),
+  'tokens.list': query<typeof schemas.tokenList, TokenView[]>(schemas.tokenList),
+  'tokens.get': query<typeof schemas.byId, TokenView>(schemas.byId),
+  'tokens.create': command<typeof schemas.tokenCreate, CreatedTokenView>(schemas.tokenCreate),
+  'tokens.update': command<typeof schemas.tokenUpdate, TokenView>(schemas.tokenUpdate),
+  'tokens.revoke': command<typeof schemas.byId, TokenView>(schemas.byId),
+  'audit.list': query<typeof schemas.auditList, AuditPageView>(schemas.auditList),
+  'audit.get': query<typeof schemas.byId, AuditEventView>(schemas.byId),
+  'system.info': query<typeof schemas.empty, SystemInfoView>(schemas.empty),
+  'dashboard.summary': query<typeof schemas.empty, DashboardView>(schemas.empty),
+} as const;
+
+export type AdminMethod = keyof typeof adminContract;
+export const adminMethods = Object.keys(adminContract) as AdminMethod[];
+
+type ContractEntry<M extends AdminMethod> = (typeof adminContract)[M];
+/** What a caller sends. */
+export type InputOf<M extends AdminMethod> = z.input<ContractEntry<M>['input']>;
+/** What a handler receives after validation. */
+export type ParsedInputOf<M extends AdminMethod> = z.output<ContractEntry<M>['input']>;
+export type OutputOf<M extends AdminMethod> = NonNullable<ContractEntry<M>['output']>;
+
+/** The API as a caller sees it (renderer, CLI, tests). */
+export type AdminApi = { [M in AdminMethod]: (input: InputOf<M>) => Promise<OutputOf<M>> };
+
+export function isAdminMethod(value: string): value is AdminMethod {
+  return Object.prototype.hasOwnProperty.call(adminContract, value);
+}
+
+/** Errors that cross any boundary (HTTP, IPC). */
+export interface ApiErrorShape {
+  code: string;
+  message: string;
+  issues?: { path: string; message: string }[];
+}
+
+/** How results cross IPC: Electron keeps only `message` from a thrown error. */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiErrorShape };

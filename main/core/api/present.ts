@@ -1,0 +1,68 @@
+// Rows → views. The only place masking happens, so no door can forget it.
+import { toIso } from '../clock.ts';
+import { maskToken } from '../tokens/format.ts';
+import type { AuditRow, ProjectRow, TokenRow } from '../store/types.ts';
+import type { AuditEventView, ProjectView, TokenStatus, TokenView } from './views.ts';
+
+export function maskKey(last4: string): string {
+  return `sk-…${last4}`;
+}
+
+export function presentProject(row: ProjectRow): ProjectView {
+  return {
+    id: row.id,
+    name: row.name,
+    provider: row.provider,
+    base_url: row.baseUrl,
+    api_key: maskKey(row.apiKeyLast4),
+    is_active: row.isActive,
+    created_at: toIso(row.createdAt)!,
+    updated_at: toIso(row.updatedAt)!,
+    deactivated_at: toIso(row.deactivatedAt),
+  };
+}
+
+export function tokenStatus(row: TokenRow, now: number): TokenStatus {
+  if (!row.isActive) return 'revoked';
+  if (row.expiresAt <= now) return 'expired';
+  if (row.maxRequests !== null && row.requestCount >= row.maxRequests) return 'exhausted';
+  return 'active';
+}
+
+export function presentToken(row: TokenRow, now: number): TokenView {
+  return {
+    id: row.id,
+    name: row.name,
+    token: maskToken(row.tokenLast4),
+    project_id: row.projectId,
+    expires_at: toIso(row.expiresAt)!,
+    is_active: row.isActive,
+    status: tokenStatus(row, now),
+    request_count: row.requestCount,
+    max_requests: row.maxRequests,
+    allowed_models: row.allowedModels,
+    prompt_tokens: row.promptTokens,
+    completion_tokens: row.completionTokens,
+    cache_hit_count: row.cacheHitCount,
+    created_at: toIso(row.createdAt)!,
+    last_used_at: toIso(row.lastUsedAt),
+    revoked_at: toIso(row.revokedAt),
+  };
+}
+
+export function presentAudit(row: AuditRow): AuditEventView {
+  return {
+    id: row.id,
+    time: toIso(row.time)!,
+    actor: row.actor,
+    action: row.action,
+    outcome: row.outcome,
+    target_type: row.targetType,
+    target_id: row.targetId,
+    project_id: row.projectId,
+    token_id: row.tokenId,
+    request_id: row.requestId,
+    client_ip: row.clientIp,
+    details: row.details,
+  };
+}

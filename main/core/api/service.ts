@@ -1,0 +1,245 @@
+// The AdminApi service: every management capability, once. REST, IPC and the CLI reach it through
+// `callAdmin`, which validates the input, runs the handler and audits every change (and failed change).
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Clock } from '../clock.ts';
+import { AppError, isAppError } from '../errors.ts';
+import { isUuid, newId } from '../ids.ts';
+import type { Sealer } from '../secrets/sealer.ts';
+import type { Store } from '../store/types.ts';
+import { mintToken, type TokenHasher } from '../tokens/format.ts';
+import type { TokenGate } from '../tokens/token-gate.ts';
+import { adminContract, type AdminMethod, type OutputOf, type ParsedInputOf } from './contract.ts';
+import { presentAudit, presentProject, presentToken } from './present.ts';
+import { parseInput } from './validate.ts';
+import type { SystemInfoView } from './views.ts';
+
+export interface CallContext {
+  /** 'management' (REST with the management token), 'desktop' (IPC), 'cli'. */
+  actor: string;
+  requestId: string | null;
+  clientIp: string | null;
+}
+
+export type AdminHandlers = { [M in AdminMethod]: (input: ParsedInputOf<M>, ctx: CallContext) => Promise<OutputOf<M>> };
+
+export interface AdminServiceDeps {
+  store: Store;
+  sealer: Sealer;
+  hash: TokenHasher;
+  gate: TokenGate;
+  audit: AuditLog;
+  clock: Clock;
+  systemInfo: () => Omit<SystemInfoView, 'database'>;
+  requestsSince: (since: number) => Promise<number>;
+}
+
+const DEFAULT_BASE_URL = 'https://api.openai.com';
+
+export function createAdminService(deps: AdminServiceDeps): AdminHandlers {
+  const { store, sealer, gate, audit, clock } = deps;
+
+  const projectOrThrow = async (id: string) => {
+    const row = await store.projects.get(id);
+    if (!row) throw new AppError('project_not_found', `No project with id ${id}`);
+    return row;
+  };
+  const tokenOrThrow = async (id: string) => {
+    const row = await store.tokens.get(id);
+    if (!row) throw new AppError('token_not_found', `No token with id ${id}`);
+    return row;
+  };
+  const last4 = (key: string) => key.slice(-4);
+
+  return {
+    async 'projects.list'() {
+      return (await store.projects.list()).map(presentProject);
+    },
+    async 'projects.get'({ id }) {
+      return presentProject(await projectOrThrow(id));
+    },
+    async 'projects.create'(input, ctx) {
+      const now = clock.now();
+      const id = newId(now);
+      const row = await store.projects.create({
+        id,
+        name: input.name,
+        provider: input.provider ?? 'openai',
+        baseUrl: input.base_url ?? DEFAULT_BASE_URL,
+        apiKeySealed: sealer.seal(input.api_key, id),
+        apiKeyLast4: last4(input.api_key),
+        isActive: true,
+        createdAt: now,
+      });
+      await audit.record({ ...auditBase(ctx), action: 'project.create', outcome: 'success', targetType: 'project', targetId: id, projectId: id, details: { name: row.name, provider: row.provider, base_url: row.baseUrl } });
+      return presentProject(row);
+    },
+    async 'projects.update'(input, ctx) {
+      const before = await projectOrThrow(input.id);
+      const now = clock.now();
+      const changes: Parameters<Store['projects']['update']>[1] = {};
+      if (input.name !== undefined) changes.name = input.name;
+      if (input.base_url !== undefined) changes.baseUrl = input.base_url;
+      if (input.api_key !== undefined) {
+        changes.apiKeySealed = sealer.seal(input.api_key, before.id);
+        changes.apiKeyLast4 = last4(input.api_key);
+      }
+      if (input.is_active !== undefined && input.is_active !== before.isActive) {
+        changes.isActive = input.is_active;
+        changes.deactivatedAt = input.is_active ? null : now;
+      }
+      const row = (await store.projects.update(before.id, changes, now)) ?? before;
+      let revoked: Awaited<ReturnType<Store['tokens']['revokeAllForProject']>> | null = null;
+      if (input.revoke_tokens) revoked = await store.tokens.revokeAllForProject(before.id, now);
+      gate.invalidateProject(before.id);
+      const action = changes.isActive === false ? 'project.deactivate' : changes.isActive === true ? 'project.activate' : 'project.update';
+      await audit.record({
+        ...auditBase(ctx),
+        action,
+        outcome: 'success',
+        targetType: 'project',
+        targetId: row.id,
+        projectId: row.id,
+        details: { changed: Object.keys(changes).map(fieldName), ...(revoked ? { revoked_tokens: revoked.revoked } : {}) },
+      });
+      return presentProject(row);
+    },
+    async 'projects.revokeTokens'({ id }, ctx) {
+      await projectOrThrow(id);
+      const result = await store.tokens.revokeAllForProject(id, clock.now());
+      gate.invalidateProject(id);
+      await audit.record({ ...auditBase(ctx), action: 'project.tokens_revoke', outcome: 'success', targetType: 'project', targetId: id, projectId: id, details: { revoked_count: result.revoked } });
+      return { revoked_count: result.revoked, already_revoked_count: result.alreadyRevoked, total_tokens: result.total };
+    },
+    async 'tokens.list'(input) {
+      const now = clock.now();
+      const rows = await store.tokens.list({ projectId: input.project_id, activeOnly: input.active_only ?? false, now });
+      return rows.map((row) => presentToken(row, now));
+    },
+    async 'tokens.get'({ id }) {
+      return presentToken(await tokenOrThrow(id), clock.now());
+    },
+    async 'tokens.create'(input, ctx) {
+      const project = await projectOrThrow(input.project_id);
+      if (!project.isActive) throw new AppError('project_inactive', `Project "${project.name}" is inactive: reactivate it before minting tokens`);
+      const now = clock.now();
+      const minted = mintToken(now);
+      const row = await store.tokens.create({
+        id: minted.id,
+        projectId: project.id,
+        name: input.name ?? null,
+        tokenHash: deps.hash(minted.token),
+        tokenLast4: minted.last4,
+        expiresAt: now + input.duration_minutes * 60_000,
+        isActive: true,
+        maxRequests: input.max_requests ? input.max_requests : null,
+        allowedModels: input.allowed_models ?? null,
+        createdAt: now,
+      });
+      await audit.record({
+        ...auditBase(ctx),
+        action: 'token.create',
+        outcome: 'success',
+        targetType: 'token',
+        targetId: row.id,
+        projectId: project.id,
+        tokenId: row.id,
+        details: { duration_minutes: input.duration_minutes, max_requests: row.maxRequests, allowed_models: row.allowedModels, name: row.name },
+      });
+      return { ...presentToken(row, now), token: minted.token };
+    },
+    async 'tokens.update'(input, ctx) {
+      const before = await tokenOrThrow(input.id);
+      const now = clock.now();
+      const changes: Parameters<Store['tokens']['update']>[1] = {};
+      if (input.name !== undefined) changes.name = input.name;
+      if (input.max_requests !== undefined) changes.maxRequests = input.max_requests ? input.max_requests : null;
+      if (input.allowed_models !== undefined) changes.allowedModels = input.allowed_models;
+      if (input.is_active !== undefined && input.is_active !== before.isActive) {
+        changes.isActive = input.is_active;
+        changes.revokedAt = input.is_active ? null : now;
+      }
+      const row = (await store.tokens.update(before.id, changes, now)) ?? before;
+      gate.invalidateToken(row.id);
+      const action = changes.isActive === false ? 'token.revoke' : changes.isActive === true ? 'token.reactivate' : 'token.update';
+      await audit.record({ ...auditBase(ctx), action, outcome: 'success', targetType: 'token', targetId: row.id, projectId: row.projectId, tokenId: row.id, details: { changed: Object.keys(changes).map(fieldName) } });
+      return presentToken(row, now);
+    },
+    async 'tokens.revoke'({ id }, ctx) {
+      const before = await tokenOrThrow(id);
+      const now = clock.now();
+      const row = before.isActive ? ((await store.tokens.update(id, { isActive: false, revokedAt: now }, now)) ?? before) : before;
+      gate.invalidateToken(id);
+      await audit.record({ ...auditBase(ctx), action: 'token.revoke', outcome: 'success', targetType: 'token', targetId: id, projectId: row.projectId, tokenId: id, details: { already_revoked: !before.isActive } });
+      return presentToken(row, now);
+    },
+    async 'audit.list'(input) {
+      const page = input.page ?? 1;
+      const pageSize = input.page_size ?? 50;
+      const result = await store.audit.query({
+        action: input.action,
+        outcome: input.outcome,
+        projectId: input.project_id,
+        tokenId: input.token_id,
+        from: input.from,
+        to: input.to,
+        search: input.search,
+        page,
+        pageSize,
+      });
+      const totalPages = Math.max(1, Math.ceil(result.totalCount / pageSize));
+      return {
+        events: result.items.map(presentAudit),
+        pagination: { page, page_size: pageSize, total_count: result.totalCount, total_pages: totalPages, has_next: page < totalPages, has_prev: page > 1 },
+      };
+    },
+    async 'audit.get'({ id }) {
+      const row = await store.audit.get(id);
+      if (!row) throw new AppError('audit_event_not_found', `No audit event with id ${id}`);
+      return presentAudit(row);
+    },
+    async 'system.info'() {
+      const info = store.info();
+      return { ...deps.systemInfo(), database: { kind: info.kind, location: info.location, schema_version: info.schemaVersion } };
+    },
+    async 'dashboard.summary'() {
+      const now = clock.now();
+      const [projects, tokens, recent] = await Promise.all([
+        store.projects.list(),
+        store.tokens.list({ now }),
+        store.audit.query({ page: 1, pageSize: 10 }),
+      ]);
+      const startOfDay = new Date(now);
+      startOfDay.setHours(0, 0, 0, 0);
+      return {
+        projects: { total: projects.length, active: projects.filter((p) => p.isActive).length },
+        tokens: { total: tokens.length, active: tokens.filter((t) => presentToken(t, now).status === 'active').length },
+        requests_today: await deps.requestsSince(startOfDay.getTime()),
+        recent_audit: recent.items.map(presentAudit),
+      };
+    },
+  };
+}
+
+function auditBase(ctx: CallContext) {
+  return { actor: ctx.actor, requestId: ctx.requestId, clientIp: ctx.clientIp };
+}
+
+const FIELD_NAMES: Record<string, string> = { baseUrl: 'base_url', apiKeySealed: 'api_key', isActive: 'is_active', maxRequests: 'max_requests', allowedModels: 'allowed_models' };
+function fieldName(key: string): string {
+  return FIELD_NAMES[key] ?? key;
+}
+
+/** The one entry point for every door: validate, run, audit failed changes. */
+export async function callAdmin<M extends AdminMethod>(handlers: AdminHandlers, audit: AuditLog, method: M, raw: unknown, ctx: CallContext): Promise<OutputOf<M>> {
+  try {
+    const input = parseInput(method, raw);
+    return await handlers[method](input, ctx);
+  } catch (err) {
+    if (adminContract[method].mutates) {
+      const code = isAppError(err) ? err.code : 'internal_error';
+      const target = raw && typeof raw === 'object' && 'id' in raw && typeof raw.id === 'string' && isUuid(raw.id) ? raw.id : null;
+      await audit.record({ ...auditBase(ctx), action: method, outcome: 'failure', targetId: target, details: { code } }).catch(() => undefined);
+    }
+    throw err;
+  }
+}

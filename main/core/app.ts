@@ -1,0 +1,160 @@
+// The headless composition root: settings in, a listening server out. The desktop shell calls the same
+// function; nothing here knows about Electron.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import { AuditLog } from './audit/audit-log.ts';
+import { callAdmin, createAdminService, type CallContext } from './api/service.ts';
+import type { AdminMethod, OutputOf } from './api/contract.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Settings } from './config/settings.ts';
+import { createHostCheck } from './http/host-check.ts';
+import { createHttpServer } from './http/server.ts';
+import { createLogger } from './log.ts';
+import { createProxyHandler } from './proxy/handler.ts';
+import { createUpstreamAgent } from './proxy/upstream-agent.ts';
+import { loadDataKey, readSecretFile, writeSecretFileOnce } from './secrets/data-key.ts';
+import { createSealer, deriveKey } from './secrets/sealer.ts';
+import { openSqliteStore } from './store/sqlite.ts';
+import { createTokenHasher } from './tokens/format.ts';
+import { TokenGate } from './tokens/token-gate.ts';
+import { createUsageRecorder } from './tokens/usage-recorder.ts';
+import { version } from './version.ts';
+
+export const MANAGEMENT_TOKEN_FILE = 'management-token';
+/** How long shutdown waits for in-flight requests (a long SSE stream is cut after this). */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface StartOptions {
+  /** Human lines (the generated management token, warnings); the CLI prints them. */
+  log?: (line: string) => void;
+  clock?: Clock;
+  /** Where structured logs go (default: stderr). */
+  logStream?: Writable;
+}
+
+export interface RunningApp {
+  url: string;
+  adminUrl: string;
+  port: number;
+  /** Calls the AdminApi in process, as the desktop shell does over IPC. */
+  call<M extends AdminMethod>(method: M, input: unknown, ctx?: Partial<CallContext>): Promise<OutputOf<M>>;
+  /** Writes batched usage and audit rows now (tests, shutdown). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startApp(settings: Settings, opts: StartOptions = {}): Promise<RunningApp> {
+  const clock = opts.clock ?? systemClock;
+  const say = opts.log ?? (() => undefined);
+  const log = createLogger(settings.logLevel, opts.logStream);
+  fs.mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
+
+  const store = await openSqliteStore({ file: settings.databaseFile });
+  const dataKey = loadDataKey({ encryptionKey: settings.encryptionKey, dataDir: settings.dataDir });
+  const sealer = createSealer(dataKey.key);
+  const hash = createTokenHasher(deriveKey(dataKey.key, 'token-hash'));
+  const managementToken = settings.managementToken ?? loadOrCreateManagementToken(settings.dataDir, say);
+
+  const onBackgroundError = (what: string) => (err: unknown) => log.error({ err: { name: (err as Error)?.name, code: (err as { code?: string })?.code } }, what);
+  const usage = createUsageRecorder({ tokens: store.tokens, flushMs: settings.usageFlushMs, onError: onBackgroundError('usage flush failed') });
+  const audit = new AuditLog({ repo: store.audit, clock, flushMs: settings.usageFlushMs, onError: onBackgroundError('audit flush failed') });
+  const gate = new TokenGate({ tokens: store.tokens, projects: store.projects, sealer, hash, usage, clock, ttlMs: settings.tokenCacheTtlMs });
+  const dispatcher = createUpstreamAgent();
+  const startedAt = new Date(clock.now()).toISOString();
+
+  let listenUrl = '';
+  const handlers = createAdminService({
+    store,
+    sealer,
+    hash,
+    gate,
+    audit,
+    clock,
+    systemInfo: () => ({ version, data_dir: settings.dataDir, listen_url: listenUrl, admin_url: `${listenUrl}/admin`, started_at: startedAt }),
+    requestsSince: (since) => store.usage.requestsSince(since),
+  });
+  const callAsManagement = <M extends AdminMethod>(method: M, raw: unknown, ctx: CallContext) => callAdmin(handlers, audit, method, raw, ctx);
+
+  const proxy = createProxyHandler({
+    gate,
+    usage,
+    audit,
+    dispatcher,
+    clock,
+    log,
+    maxBodyBytes: settings.maxBodyBytes,
+    headersTimeoutMs: settings.upstreamHeadersTimeoutMs,
+    idleTimeoutMs: settings.upstreamIdleTimeoutMs,
+  });
+
+  const http = createHttpServer({
+    hostAllowed: createHostCheck({ bindHost: settings.host, allowedHosts: settings.allowedHosts }),
+    proxy,
+    callAdmin: callAsManagement,
+    managementToken,
+    log,
+    health: {
+      version,
+      ready: async () => {
+        try {
+          await store.ping();
+          return { ok: true, checks: { store: 'ok' } };
+        } catch {
+          return { ok: false, checks: { store: 'unavailable' } };
+        }
+      },
+    },
+  });
+
+  try {
+    await http.app.listen({ host: settings.host, port: settings.port });
+  } catch (err) {
+    await Promise.allSettled([usage.close(), audit.close(), dispatcher.close(), store.close()]);
+    throw err;
+  }
+  const address = http.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  const hostForUrl = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  listenUrl = `http://${hostForUrl}:${port}`;
+  log.info({ url: listenUrl, database: store.info().location }, 'listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: listenUrl,
+    adminUrl: `${listenUrl}/admin`,
+    port,
+    call: (method, input, ctx) => callAsManagement(method, input, { actor: 'desktop', requestId: null, clientIp: null, ...ctx }),
+    flush: async () => {
+      await usage.flush();
+      await audit.flush();
+    },
+    close: () => {
+      closing ??= (async () => {
+        // Stop taking requests and let in-flight ones finish (fastify waits for them), then write
+        // what is still batched, then let go of upstream sockets and the database.
+        await http.close(SHUTDOWN_GRACE_MS);
+        await usage.close();
+        await audit.close();
+        await dispatcher.close();
+        await store.close();
+        log.flush();
+      })();
+      return closing;
+    },
+  };
+}
+
+function loadOrCreateManagementToken(dataDir: string, say: (line: string) => void): string {
+  const file = path.join(dataDir, MANAGEMENT_TOKEN_FILE);
+  const existing = readSecretFile(file)?.trim();
+  if (existing) return existing;
+  const token = `llmp_mgmt_${randomBytes(32).toString('base64url')}`;
+  if (writeSecretFileOnce(file, token + '\n')) {
+    say(`Generated a management token (shown once; also saved with mode 0600 in ${file}):`);
+    say(`  ${token}`);
+    return token;
+  }
+  return readSecretFile(file)?.trim() ?? token;
+}

@@ -1,0 +1,297 @@
+// Every server setting in one zod schema (type, default, description); the flag, the env var, the
+// config-file key and `serve --help` are all derived from it. Precedence: flag > env > config file > default.
+
+import path from 'node:path';
+import envPaths from 'env-paths';
+import { z } from 'zod';
+import { AppError } from '../errors.ts';
+import { readConfigFile, type ConfigFile } from './config-file.ts';
+import { renderSettingsTable } from './settings-help.ts';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Settings {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseFile: string;
+  managementToken: string | undefined;
+  encryptionKey: string | undefined;
+  logLevel: LogLevel;
+  maxBodyBytes: number;
+  upstreamHeadersTimeoutMs: number;
+  upstreamIdleTimeoutMs: number;
+  allowedHosts: string[];
+  tokenCacheTtlMs: number;
+  usageFlushMs: number;
+}
+
+export type SettingKey = keyof Settings;
+
+/** What the schema knows about a setting besides its type and default. */
+interface SettingMeta {
+  description: string;
+  /** Shown in help after the flag: `--port <number>`. */
+  valueName: string;
+  /** Shown instead of the schema's default (defaults that depend on other settings, or secrets). */
+  defaultLabel?: string;
+  /** Never echoed in errors or help. */
+  secret?: boolean;
+  /** Relative values are resolved against the cwd (flag, env) or the config file's folder. */
+  isPath?: boolean;
+}
+
+const settingMeta = z.registry<SettingMeta>();
+
+/** Largest delay Node timers accept; larger values silently become 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Env and flag values arrive as strings; whole numbers are converted, anything else fails the number check. */
+function integer(min: number, max: number) {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.preprocess(
+    (value) => (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value),
+    z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message }),
+  );
+}
+
+/** A comma-separated list in env and flags, a JSON array in the config file. */
+const hostList = z.preprocess(
+  (value) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : value),
+  z.array(
+    z.string({ error: 'must be a list of host names' }).regex(/^[^\s/,]+$/, { error: 'must be host names without scheme, path or spaces' }),
+    { error: 'must be a comma-separated list of host names' },
+  ),
+);
+
+const nonEmpty = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
+
+/** 32 bytes as 64 hex digits or as base64 / base64url. */
+function isDataKey(value: string): boolean {
+  if (/^[0-9a-f]{64}$/i.test(value)) return true;
+  if (!/^[A-Za-z0-9+/_-]{43}={0,1}$/.test(value)) return false;
+  return Buffer.from(value, 'base64').length === 32;
+}
+
+export const settingsSchema = z.object({
+  host: nonEmpty('a host name or IP address')
+    .regex(/^[^\s/]+$/, { error: 'must be a host name or IP address without scheme or path' })
+    .default('127.0.0.1')
+    .register(settingMeta, { valueName: 'host', description: 'Interface to listen on. Keep 127.0.0.1 unless other machines must reach the proxy.' }),
+  port: integer(0, 65535)
+    .default(8484)
+    .register(settingMeta, { valueName: 'number', description: 'Port to listen on (0 = any free port).' }),
+  dataDir: nonEmpty('a folder path')
+    .default(() => envPaths('llm-proxy', { suffix: '' }).data)
+    .register(settingMeta, { valueName: 'path', isPath: true, description: 'Folder for the database, the generated management token and the key file.' }),
+  databaseFile: nonEmpty('a file path')
+    .optional()
+    .register(settingMeta, { valueName: 'path', isPath: true, defaultLabel: '<data-dir>/llm-proxy.db', description: 'SQLite database file.' }),
+  managementToken: nonEmpty('a non-empty token')
+    .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces (it is sent in an HTTP header)' })
+    .optional()
+    .register(settingMeta, {
+      valueName: 'token',
+      secret: true,
+      defaultLabel: '(generated)',
+      description: 'Bearer token for /manage and /admin. When unset, one is generated once into <data-dir>/management-token (mode 0600).',
+    }),
+  encryptionKey: nonEmpty('32 bytes as base64 or hex')
+    .refine(isDataKey, { error: 'must be 32 bytes written as base64 (44 characters) or hex (64 characters)' })
+    .optional()
+    .register(settingMeta, {
+      valueName: 'key',
+      secret: true,
+      defaultLabel: '(key file)',
+      description: 'Key that encrypts upstream API keys at rest (32 bytes, base64 or hex). When unset, the key file <data-dir>/data-key (mode 0600) is used.',
+    }),
+  logLevel: z
+    .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
+    .default('info')
+    .register(settingMeta, { valueName: 'level', description: `Log level: ${LOG_LEVELS.join(', ')}.` }),
+  maxBodyBytes: integer(1, Number.MAX_SAFE_INTEGER)
+    .default(26_214_400)
+    .register(settingMeta, { valueName: 'bytes', defaultLabel: '26214400 (25 MiB)', description: "Largest request body accepted (OpenAI's upload cap)." }),
+  upstreamHeadersTimeoutMs: integer(1, MAX_TIMER_MS)
+    .default(600_000)
+    .register(settingMeta, {
+      valueName: 'ms',
+      defaultLabel: '600000 (10 min)',
+      description: 'How long to wait for the upstream to start answering; reasoning models can think for minutes.',
+    }),
+  upstreamIdleTimeoutMs: integer(1, MAX_TIMER_MS)
+    .default(300_000)
+    .register(settingMeta, {
+      valueName: 'ms',
+      defaultLabel: '300000 (5 min)',
+      description: 'Longest silence allowed between streamed chunks; there is no cut-off for the whole answer.',
+    }),
+  allowedHosts: hostList
+    .default([])
+    .register(settingMeta, {
+      valueName: 'names',
+      defaultLabel: '(none)',
+      description: 'Extra Host names accepted besides loopback names and the bind address (comma-separated).',
+    }),
+  tokenCacheTtlMs: integer(0, MAX_TIMER_MS)
+    .default(1000)
+    .register(settingMeta, {
+      valueName: 'ms',
+      description: "How long a validated token's policy is trusted before the store is read again (changes made by other instances).",
+    }),
+  usageFlushMs: integer(1, MAX_TIMER_MS)
+    .default(250)
+    .register(settingMeta, { valueName: 'ms', description: 'How often usage counters are written to the store.' }),
+});
+
+// The schema and the Settings interface must name the same keys (databaseFile is filled in after parsing).
+type SchemaKeys = keyof z.output<typeof settingsSchema>;
+const sameKeys: [SchemaKeys] extends [SettingKey] ? ([SettingKey] extends [SchemaKeys] ? true : never) : never = true;
+void sameKeys;
+
+export interface SettingDescriptor {
+  key: SettingKey;
+  /** `--some-name` */
+  flag: string;
+  /** `LLM_PROXY_SOME_NAME` */
+  env: string;
+  /** Key in the JSON config file (the same as `key`). */
+  configKey: SettingKey;
+  valueName: string;
+  description: string;
+  defaultLabel: string;
+  secret: boolean;
+  isPath: boolean;
+}
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+function labelOfDefault(schema: z.ZodType): string {
+  const value: unknown = schema.safeParse(undefined).data;
+  if (value === undefined) return '(none)';
+  if (Array.isArray(value)) return value.length ? value.join(',') : '(none)';
+  return String(value);
+}
+
+export const settingDescriptors: SettingDescriptor[] = (Object.keys(settingsSchema.shape) as SettingKey[]).map((key) => {
+  const schema = settingsSchema.shape[key];
+  const meta = settingMeta.get(schema);
+  if (!meta) throw new Error(`setting ${key} has no description`);
+  return {
+    key,
+    flag: `--${kebab(key)}`,
+    env: `LLM_PROXY_${kebab(key).replace(/-/g, '_').toUpperCase()}`,
+    configKey: key,
+    valueName: meta.valueName,
+    description: meta.description,
+    defaultLabel: meta.defaultLabel ?? labelOfDefault(schema),
+    secret: meta.secret ?? false,
+    isPath: meta.isPath ?? false,
+  };
+});
+
+export const CONFIG_FLAG = '--config';
+export const CONFIG_ENV = 'LLM_PROXY_CONFIG';
+
+export interface LoadSettingsInput {
+  /** Parsed flags keyed like the settings (commander's camelCase); `config` names the config file. */
+  flags?: Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+type Source = { kind: 'flag' } | { kind: 'env' } | { kind: 'file'; file: ConfigFile };
+
+function describeSource(d: SettingDescriptor, source: Source): string {
+  if (source.kind === 'flag') return `flag ${d.flag}`;
+  if (source.kind === 'env') return `env ${d.env}`;
+  return `config file ${source.file.path}, key "${d.configKey}"`;
+}
+
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Picks each setting's raw value from the strongest source that has one. */
+function pickRawValues(input: LoadSettingsInput, keys: readonly SettingKey[]) {
+  const flags = input.flags ?? {};
+  const env = input.env ?? process.env;
+  const cwd = input.cwd ?? process.cwd();
+  const file = readConfigFile({ flags, env, cwd, knownKeys: settingDescriptors.map((d) => d.configKey) });
+  const raw: Partial<Record<SettingKey, unknown>> = {};
+  const sources = new Map<SettingKey, Source>();
+  for (const d of settingDescriptors) {
+    if (!keys.includes(d.key)) continue;
+    const envValue = env[d.env];
+    if (flags[d.key] !== undefined) {
+      raw[d.key] = flags[d.key];
+      sources.set(d.key, { kind: 'flag' });
+    } else if (envValue !== undefined && envValue !== '') {
+      raw[d.key] = envValue;
+      sources.set(d.key, { kind: 'env' });
+    } else if (file && file.values[d.key] !== undefined) {
+      raw[d.key] = file.values[d.key];
+      sources.set(d.key, { kind: 'file', file });
+    }
+  }
+  return { raw, sources, cwd };
+}
+
+function configError(issues: z.core.$ZodIssue[], raw: Partial<Record<SettingKey, unknown>>, sources: Map<SettingKey, Source>): AppError {
+  const problems = issues.map((issue) => {
+    const key = issue.path[0] as SettingKey;
+    const d = settingDescriptors.find((x) => x.key === key);
+    const source = sources.get(key);
+    if (!d || !source) return { path: String(key), message: issue.message };
+    const got = d.secret ? '' : `, got ${shown(raw[key])}`;
+    return { path: key, message: `${key} ${issue.message} (from ${describeSource(d, source)}${got})` };
+  });
+  const unique = problems.filter((p, i) => problems.findIndex((q) => q.path === p.path) === i);
+  return new AppError('config_invalid', `invalid setting${unique.length > 1 ? 's' : ''}: ${unique.map((p) => p.message).join('; ')}`, unique);
+}
+
+function resolvePaths<T extends Partial<Settings>>(values: T, sources: Map<SettingKey, Source>, cwd: string): T {
+  const out = { ...values };
+  for (const d of settingDescriptors) {
+    const value = out[d.key];
+    if (!d.isPath || typeof value !== 'string') continue;
+    const source = sources.get(d.key);
+    const base = source?.kind === 'file' ? path.dirname(source.file.path) : cwd;
+    (out as Record<string, unknown>)[d.key] = path.resolve(base, value);
+  }
+  return out;
+}
+
+/** Reads every setting; throws AppError('config_invalid') naming the setting and where its value came from. */
+export function loadSettings(input: LoadSettingsInput = {}): Settings {
+  const { raw, sources, cwd } = pickRawValues(input, settingDescriptors.map((d) => d.key));
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) throw configError(parsed.error.issues, raw, sources);
+  const s = resolvePaths(parsed.data, sources, cwd);
+  return {
+    ...s,
+    databaseFile: s.databaseFile ?? path.join(s.dataDir, 'llm-proxy.db'),
+    managementToken: s.managementToken,
+    encryptionKey: s.encryptionKey,
+  };
+}
+
+/** Reads only some settings (the CLI's client commands need dataDir, not a valid port). */
+export function loadSomeSettings<K extends SettingKey>(input: LoadSettingsInput, keys: readonly K[]): Pick<Settings, K> {
+  const wanted: SettingKey[] = [...keys];
+  if (wanted.includes('databaseFile') && !wanted.includes('dataDir')) wanted.push('dataDir');
+  const { raw, sources, cwd } = pickRawValues(input, wanted);
+  const mask = Object.fromEntries(wanted.map((k) => [k, true])) as Record<SettingKey, true>;
+  const parsed = settingsSchema.pick(mask).safeParse(raw);
+  if (!parsed.success) throw configError(parsed.error.issues, raw, sources);
+  const s = resolvePaths(parsed.data as Partial<Settings>, sources, cwd);
+  if (wanted.includes('databaseFile')) s.databaseFile ??= path.join(s.dataDir as string, 'llm-proxy.db');
+  return s as Pick<Settings, K>;
+}
+
+/** The settings as a text table (flag and env var, default, description), for `serve --help`. */
+export function renderSettingsHelp(options: { width?: number } = {}): string {
+  return renderSettingsTable(settingDescriptors, options);
+}

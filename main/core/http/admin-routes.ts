@@ -1,0 +1,108 @@
+// Serves the built admin screens (dist/renderer) at /admin with a strict CSP. The files are public; every
+// API call the screens make carries the management token. Plain fs: a handful of small files, no streaming.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** dist/renderer at the repo root, wherever the process was started from. */
+export const RENDERER_ASSETS_DIR = fileURLToPath(new URL('../../../dist/renderer/', import.meta.url));
+
+export const ADMIN_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': ADMIN_CSP,
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.webp': 'image/webp',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Vite puts content-hashed files under assets/: they never change, so they may be cached for a year. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+export interface AdminRoutesOptions {
+  assetsDir: string;
+}
+
+export function registerAdminRoutes(app: FastifyInstance, opts: AdminRoutesOptions): void {
+  const root = path.resolve(opts.assetsDir);
+  const indexFile = path.join(root, 'index.html');
+
+  const notBuilt = (reply: FastifyReply) =>
+    reply
+      .code(503)
+      .headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' })
+      .type('application/json')
+      .send({ error: 'The admin screens are not built: run npm run build:renderer', code: 'admin_not_built' });
+
+  const notFound = (reply: FastifyReply, req: FastifyRequest) =>
+    reply
+      .code(404)
+      .headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' })
+      .type('application/json')
+      .send({ error: `No admin file at ${req.url.split('?')[0]!.slice(0, 200)}`, code: 'not_found' });
+
+  const sendFile = async (reply: FastifyReply, file: string, cacheControl: string) => {
+    const body = await fs.promises.readFile(file);
+    return reply
+      .code(200)
+      .headers({ ...SECURITY_HEADERS, 'cache-control': cacheControl })
+      .type(CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream')
+      .send(body);
+  };
+
+  // The screens load their files with relative URLs (./assets/…), which only resolve under /admin/.
+  app.get('/admin', async (req, reply) => {
+    if (!fs.existsSync(indexFile)) return notBuilt(reply);
+    const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+    return reply.headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' }).redirect(`/admin/${query}`, 308);
+  });
+
+  app.get('/admin/*', async (req, reply) => {
+    if (!fs.existsSync(indexFile)) return notBuilt(reply);
+    const wanted = (req.params as { '*'?: string })['*'] ?? '';
+    if (wanted === '' || wanted === 'index.html') return sendFile(reply, indexFile, 'no-store');
+    const file = await resolveInside(root, wanted);
+    if (!file) return notFound(reply, req);
+    const cacheControl = wanted.startsWith('assets/') ? IMMUTABLE : 'no-cache';
+    return sendFile(reply, file, cacheControl);
+  });
+}
+
+/**
+ * The real path of a regular file inside root, or null. Refuses anything that could step outside the
+ * folder: `..` segments (also percent-encoded, which fastify has already decoded), backslashes, NUL,
+ * absolute paths, dotfiles, and symlinks that lead out.
+ */
+export async function resolveInside(root: string, wanted: string): Promise<string | null> {
+  if (wanted.includes('\0') || wanted.includes('\\')) return null;
+  const segments = wanted.split('/');
+  if (segments.some((s) => s === '..' || s === '.' || s.startsWith('.'))) return null;
+  if (path.isAbsolute(wanted)) return null;
+  const candidate = path.resolve(root, wanted);
+  try {
+    const [realRoot, realFile] = await Promise.all([fs.promises.realpath(root), fs.promises.realpath(candidate)]);
+    if (!realFile.startsWith(realRoot + path.sep)) return null;
+    const stat = await fs.promises.stat(realFile);
+    return stat.isFile() ? realFile : null;
+  } catch {
+    return null;
+  }
+}

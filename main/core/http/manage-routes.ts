@@ -1,0 +1,80 @@
+// The `/manage` REST API (compatible with sofatutor's LLM Proxy) as thin adapters over the AdminApi
+// service, plus `POST /manage/rpc/<method>` that the browser screens use for every contract method.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AdminMethod } from '../api/contract.ts';
+import { isAdminMethod } from '../api/contract.ts';
+import type { CallContext } from '../api/service.ts';
+import { AppError } from '../errors.ts';
+
+export type AdminCaller = <M extends AdminMethod>(method: M, raw: unknown, ctx: CallContext) => Promise<unknown>;
+
+interface Route {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  call: AdminMethod;
+  input: (req: FastifyRequest) => unknown;
+  status?: number;
+  /** Answer with no body (DELETE's 204). */
+  empty?: boolean;
+}
+
+const params = (req: FastifyRequest) => req.params as Record<string, string>;
+const query = (req: FastifyRequest) => ({ ...(req.query as Record<string, unknown>) });
+const bodyWithId = (req: FastifyRequest) => {
+  const body = req.body;
+  if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
+    throw new AppError('validation_failed', 'Invalid input: the body must be a JSON object');
+  }
+  return { ...(body as object | undefined), id: params(req).id };
+};
+const renameQuery = (raw: Record<string, unknown>, from: string, to: string) => {
+  if (raw[from] !== undefined && raw[to] === undefined) raw[to] = raw[from];
+  delete raw[from];
+  return raw;
+};
+
+const routes: Route[] = [
+  { method: 'GET', url: '/manage/projects', call: 'projects.list', input: () => ({}) },
+  { method: 'POST', url: '/manage/projects', call: 'projects.create', input: (req) => req.body, status: 201 },
+  { method: 'GET', url: '/manage/projects/:id', call: 'projects.get', input: (req) => ({ id: params(req).id }) },
+  { method: 'PATCH', url: '/manage/projects/:id', call: 'projects.update', input: bodyWithId },
+  { method: 'POST', url: '/manage/projects/:id/tokens/revoke', call: 'projects.revokeTokens', input: (req) => ({ id: params(req).id }) },
+  { method: 'GET', url: '/manage/tokens', call: 'tokens.list', input: (req) => renameQuery(renameQuery(query(req), 'projectId', 'project_id'), 'activeOnly', 'active_only') },
+  { method: 'POST', url: '/manage/tokens', call: 'tokens.create', input: (req) => req.body, status: 201 },
+  { method: 'GET', url: '/manage/tokens/:id', call: 'tokens.get', input: (req) => ({ id: params(req).id }) },
+  { method: 'PATCH', url: '/manage/tokens/:id', call: 'tokens.update', input: bodyWithId },
+  { method: 'DELETE', url: '/manage/tokens/:id', call: 'tokens.revoke', input: (req) => ({ id: params(req).id }), status: 204, empty: true },
+  { method: 'GET', url: '/manage/audit', call: 'audit.list', input: query },
+  { method: 'GET', url: '/manage/audit/:id', call: 'audit.get', input: (req) => ({ id: params(req).id }) },
+];
+
+export function contextOf(req: FastifyRequest, actor = 'management'): CallContext {
+  return { actor, requestId: String(req.id), clientIp: req.ip ?? null };
+}
+
+export function registerManageRoutes(app: FastifyInstance, callAdmin: AdminCaller): void {
+  for (const route of routes) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      handler: async (req: FastifyRequest, reply: FastifyReply) => {
+        const value = await callAdmin(route.call, route.input(req), contextOf(req));
+        reply.code(route.status ?? 200);
+        if (route.empty) return reply.send();
+        return value;
+      },
+    });
+  }
+
+  // No destructive deletes: projects are deactivated, never removed.
+  app.delete('/manage/projects/:id', async (_req, reply) => {
+    reply.header('allow', 'GET, PATCH');
+    throw new AppError('method_not_allowed', 'Projects cannot be deleted; deactivate them with PATCH {"is_active": false}');
+  });
+
+  app.post('/manage/rpc/:method', async (req) => {
+    const method = params(req).method ?? '';
+    if (!isAdminMethod(method)) throw new AppError('not_found', `Unknown method ${method.slice(0, 60)}`);
+    return { value: await callAdmin(method, req.body ?? {}, contextOf(req)) };
+  });
+}

@@ -1,0 +1,165 @@
+// The `/v1/*` request path: token → endpoint → body → model + quota → forward → account.
+// Each refusal is an OpenAI-shaped error and a (batched) audit row; nothing here writes to disk inline.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { Logger } from 'pino';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Clock } from '../clock.ts';
+import { newId, validRequestId } from '../ids.ts';
+import { redactString } from '../redact.ts';
+import type { TokenGate, Refusal } from '../tokens/token-gate.ts';
+import type { UsageRecorder } from '../tokens/usage-recorder.ts';
+import { limitStream, readBody } from './body.ts';
+import { findEndpoint, upstreamAuthHeaders, type Endpoint } from './endpoints.ts';
+import { ProxyError, sendProxyError } from './errors.ts';
+import { forward } from './forward.ts';
+import { requestHeadersForUpstream } from './hop-by-hop.ts';
+import { ensureStreamUsage } from './usage.ts';
+
+export interface ProxyHandlerDeps {
+  gate: TokenGate;
+  usage: UsageRecorder;
+  audit: AuditLog;
+  dispatcher: Dispatcher;
+  clock: Clock;
+  log: Logger;
+  maxBodyBytes: number;
+  headersTimeoutMs: number;
+  idleTimeoutMs: number;
+}
+
+export function createProxyHandler(deps: ProxyHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const requestId = validRequestId(req.headers['x-request-id']) ?? newId();
+    handle(deps, req, res, requestId).catch((err: unknown) => {
+      deps.log.error({ err: errorSummary(err), requestId }, 'proxy request failed');
+      sendProxyError(res, err instanceof ProxyError ? err : new ProxyError('internal_error'), requestId);
+    });
+  };
+}
+
+async function handle(deps: ProxyHandlerDeps, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  const started = deps.clock.now();
+  const [path = '', search] = splitUrl(req.url ?? '');
+  const refuse = (refusal: Refusal | 'endpoint_not_allowed', tokenId: string | null, projectId: string | null, details: Record<string, unknown> = {}) => {
+    deps.audit.recordLater({
+      actor: tokenId ? `token:${tokenId}` : 'anonymous',
+      action: 'proxy.refused',
+      outcome: 'denied',
+      targetType: 'endpoint',
+      targetId: `${req.method} ${path}`.slice(0, 200),
+      projectId,
+      tokenId,
+      requestId,
+      clientIp: req.socket.remoteAddress ?? null,
+      details: { reason: refusal, ...details },
+    });
+    sendProxyError(res, new ProxyError(refusal), requestId);
+  };
+
+  const auth = await deps.gate.authenticate(presentedToken(req));
+  if (!auth.ok) return refuse(auth.refusal, auth.tokenId, auth.projectId);
+  const { token, upstream } = auth.value;
+
+  const endpoint = findEndpoint(upstream.provider, req.method ?? 'GET', path);
+  if (!endpoint) return refuse('endpoint_not_allowed', token.id, upstream.projectId, { method: req.method, path: path.slice(0, 200) });
+
+  const restrictsModels = token.allowedModels !== null && endpoint.hasModel;
+  const read = await readRequestBody(req, endpoint, restrictsModels, upstream.provider, deps.maxBodyBytes);
+  const admitted = deps.gate.admit(auth.value, endpoint.hasModel ? read.model : null);
+  if (!admitted.ok) return refuse(admitted.refusal, token.id, upstream.projectId, read.model ? { model: read.model } : {});
+
+  const headers = requestHeadersForUpstream(req.headers);
+  delete headers['anthropic-version'];
+  Object.assign(headers, upstreamAuthHeaders(upstream.provider, upstream.apiKey, headerValue(req.headers['anthropic-version'])), { 'x-request-id': requestId });
+  if (read.body instanceof Buffer) headers['content-length'] = String(read.body.length);
+  // A streamed upload keeps the client's length: some providers refuse chunked multipart bodies.
+  else if (read.body && req.headers['content-length']) headers['content-length'] = req.headers['content-length'];
+
+  const result = await forward(req, res, {
+    dispatcher: deps.dispatcher,
+    origin: upstream.baseUrl,
+    path: search ? `${path}?${search}` : path,
+    method: req.method ?? 'GET',
+    headers,
+    body: read.body,
+    requestId,
+    headersTimeoutMs: deps.headersTimeoutMs,
+    idleTimeoutMs: deps.idleTimeoutMs,
+  });
+  if (result.usage) deps.usage.recordTokens(token.id, result.usage.promptTokens, result.usage.completionTokens);
+  if (deps.log.isLevelEnabled('debug')) {
+    deps.log.debug({ requestId, method: req.method, path, status: result.status, ms: deps.clock.now() - started, upstreamMs: result.upstreamMs, model: read.model, tokenId: token.id, aborted: result.aborted, error: result.errorCode }, 'proxied');
+  }
+}
+
+interface ReadBody {
+  body: Buffer | Readable | null;
+  model: string | null;
+}
+
+/**
+ * JSON bodies are always buffered and parsed (the model is decided from the body itself, whatever the
+ * Content-Type says, so `text/plain` or `application/json; foo=bar` cannot slip a model past the list).
+ * Multipart bodies are streamed through, unless the token restricts models: then they are buffered and
+ * their `model` field read.
+ */
+async function readRequestBody(req: IncomingMessage, endpoint: Endpoint, restrictsModels: boolean, provider: string, limit: number): Promise<ReadBody> {
+  if (endpoint.body === 'none') return { body: null, model: null };
+  if (endpoint.body === 'multipart') {
+    if (!restrictsModels) return { body: limitStream(req, limit), model: null };
+    const buffer = await readBody(req, limit);
+    return { body: buffer, model: await multipartModel(buffer, headerValue(req.headers['content-type'])) };
+  }
+  const buffer = await readBody(req, limit);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(buffer.toString('utf8'));
+  } catch {
+    throw new ProxyError('invalid_json');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ProxyError('invalid_json', 'Request body must be a JSON object.');
+  const object = parsed as Record<string, unknown>;
+  const model = typeof object.model === 'string' ? object.model : null;
+  // Ask for usage on streams so streamed requests are not recorded as zero tokens.
+  if (provider === 'openai' && endpoint.streamsUsage && ensureStreamUsage(object)) {
+    return { body: Buffer.from(JSON.stringify(object)), model };
+  }
+  return { body: buffer, model };
+}
+
+async function multipartModel(buffer: Buffer, contentType: string | undefined): Promise<string | null> {
+  if (!contentType?.toLowerCase().startsWith('multipart/form-data')) return null;
+  try {
+    const form = await new Response(new Uint8Array(buffer), { headers: { 'content-type': contentType } }).formData();
+    const models = form.getAll('model');
+    return models.length === 1 && typeof models[0] === 'string' ? models[0] : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `Authorization: Bearer <token>`, or `x-api-key` for Anthropic-style clients. */
+function presentedToken(req: IncomingMessage): string | null {
+  const authorization = req.headers.authorization;
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    return match?.[1] ?? null;
+  }
+  return headerValue(req.headers['x-api-key']) ?? null;
+}
+
+function splitUrl(url: string): [string, string | undefined] {
+  const q = url.indexOf('?');
+  return q === -1 ? [url, undefined] : [url.slice(0, q), url.slice(q + 1)];
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function errorSummary(err: unknown): Record<string, unknown> {
+  if (err instanceof Error) return { name: err.name, code: (err as { code?: string }).code, message: redactString(err.message.slice(0, 200)) };
+  return { value: typeof err };
+}

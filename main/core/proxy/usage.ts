@@ -1,0 +1,152 @@
+// Token usage read from an upstream response while its bytes pass through to the client, untouched:
+// the tap only copies what it needs (a bounded JSON body, or SSE lines) and parses at the end.
+import { createSseEventParser } from './sse-events.ts';
+
+/** Named like the token row's counters (store/types.ts). */
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+export interface UsageTap {
+  write(chunk: Buffer): void;
+  /** Usage found in the response, or null when it had none (or could not be read). */
+  end(): Usage | null;
+}
+
+/** JSON bodies over this size are passed through without reading their usage. */
+export const MAX_JSON_USAGE_BYTES = 8 * 1024 * 1024;
+
+interface Counts {
+  input?: number;
+  output?: number;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** Reads one `usage` object: OpenAI (prompt/completion) or Anthropic and Responses API (input/output). */
+function countsOf(usage: unknown): Counts {
+  if (!isRecord(usage)) return {};
+  const prompt = count(usage.prompt_tokens);
+  const completion = count(usage.completion_tokens);
+  if (prompt !== undefined || completion !== undefined) return { input: prompt, output: completion };
+  let input = count(usage.input_tokens);
+  // Anthropic counts cache writes and reads apart from input_tokens; OpenAI's prompt_tokens include
+  // cached tokens. Summing keeps "prompt tokens" meaning the same for both providers.
+  const cacheWrite = count(usage.cache_creation_input_tokens);
+  const cacheRead = count(usage.cache_read_input_tokens);
+  if (input !== undefined && (cacheWrite !== undefined || cacheRead !== undefined)) {
+    input += (cacheWrite ?? 0) + (cacheRead ?? 0);
+  }
+  return { input, output: count(usage.output_tokens) };
+}
+
+/**
+ * Usage carried by one response body or SSE event:
+ * - `usage` at the top: OpenAI bodies and final stream chunk, Anthropic bodies and `message_delta`;
+ * - Anthropic `message_start`: `message.usage`;
+ * - Responses API `response.completed` (and other `response.*` events): `response.usage`.
+ */
+function countsInPayload(payload: unknown): Counts {
+  if (!isRecord(payload)) return {};
+  if (isRecord(payload.usage)) return countsOf(payload.usage);
+  if (isRecord(payload.message)) return countsOf(payload.message.usage);
+  if (isRecord(payload.response)) return countsOf(payload.response.usage);
+  return {};
+}
+
+/** Later reports win: Anthropic's `message_delta` output count is cumulative and replaces the start's. */
+function merge(into: Counts, next: Counts): void {
+  if (next.input !== undefined) into.input = next.input;
+  if (next.output !== undefined) into.output = next.output;
+}
+
+function toUsage(counts: Counts): Usage | null {
+  if (counts.input === undefined && counts.output === undefined) return null;
+  const promptTokens = counts.input ?? 0;
+  const completionTokens = counts.output ?? 0;
+  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined; // invalid JSON is the client's to see; it just has no usage for us
+  }
+}
+
+function jsonTap(maxBytes: number): UsageTap {
+  let chunks: Buffer[] = [];
+  let size = 0;
+  let gaveUp = false;
+  return {
+    write(chunk) {
+      if (gaveUp) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        gaveUp = true;
+        chunks = [];
+        return;
+      }
+      chunks.push(Buffer.from(chunk)); // copied: the original goes on to the client
+    },
+    end() {
+      if (gaveUp) return null;
+      return toUsage(countsInPayload(parseJson(Buffer.concat(chunks, size).toString('utf8'))));
+    },
+  };
+}
+
+function sseTap(): UsageTap {
+  const counts: Counts = {};
+  const parser = createSseEventParser((data) => {
+    // Most chunks carry no usage at all; skip the JSON parse for them. `[DONE]` ends OpenAI streams.
+    if (data === '[DONE]' || !data.includes('"usage"')) return;
+    merge(counts, countsInPayload(parseJson(data)));
+  });
+  return {
+    write: (chunk) => parser.write(chunk),
+    end() {
+      parser.end();
+      return toUsage(counts);
+    },
+  };
+}
+
+const noUsageTap: UsageTap = { write() {}, end: () => null };
+
+/** A tap for the upstream's `content-type`: JSON bodies, SSE streams, or nothing to read. */
+export function createUsageTap(contentType: string | undefined, maxJsonBytes = MAX_JSON_USAGE_BYTES): UsageTap {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mediaType === 'text/event-stream') return sseTap();
+  if (mediaType === 'application/json' || mediaType.endsWith('+json')) return jsonTap(maxJsonBytes);
+  return noUsageTap;
+}
+
+/**
+ * For an OpenAI `/v1/chat/completions` or `/v1/completions` request body with `stream: true`:
+ * asks for a final usage chunk (`stream_options.include_usage = true`), because without it a
+ * streamed call reports no usage at all. A client's explicit `include_usage` (true or false) is
+ * respected. Returns whether the body changed, so the caller re-serialises only then.
+ * (Anthropic streams and the Responses API always report usage; do not call it for them.)
+ */
+export function ensureStreamUsage(body: Record<string, unknown>): boolean {
+  if (body.stream !== true) return false;
+  const options = body.stream_options;
+  if (options === undefined || options === null) {
+    body.stream_options = { include_usage: true };
+    return true;
+  }
+  // A malformed stream_options is left for the upstream to refuse with its own message.
+  if (!isRecord(options) || options.include_usage !== undefined) return false;
+  body.stream_options = { ...options, include_usage: true };
+  return true;
+}

@@ -1,0 +1,99 @@
+// ProjectRepository over SQLite: one row per upstream account, deactivated but never deleted.
+import type { Database } from 'better-sqlite3';
+import { AppError } from '../errors.ts';
+import { definedOnly } from './row-changes.ts';
+import { isUniqueViolation } from './sqlite-errors.ts';
+import type { NewProject, ProjectChanges, ProjectRepository, ProjectRow, Provider } from './types.ts';
+
+interface ProjectRecord {
+  id: string;
+  name: string;
+  provider: Provider;
+  base_url: string;
+  api_key_sealed: string;
+  api_key_last4: string;
+  is_active: number;
+  created_at: number;
+  updated_at: number;
+  deactivated_at: number | null;
+}
+
+export function sqliteProjectRepository(db: Database): ProjectRepository {
+  const insert = db.prepare<ProjectRecord, ProjectRecord>(`
+    INSERT INTO projects (id, name, provider, base_url, api_key_sealed, api_key_last4, is_active, created_at, updated_at, deactivated_at)
+    VALUES (@id, @name, @provider, @base_url, @api_key_sealed, @api_key_last4, @is_active, @created_at, @updated_at, @deactivated_at)
+    RETURNING *`);
+  const byId = db.prepare<[string], ProjectRecord>('SELECT * FROM projects WHERE id = ?');
+  const all = db.prepare<[], ProjectRecord>('SELECT * FROM projects ORDER BY name, id');
+  const write = db.prepare<ProjectRecord, ProjectRecord>(`
+    UPDATE projects SET name = @name, base_url = @base_url, api_key_sealed = @api_key_sealed,
+      api_key_last4 = @api_key_last4, is_active = @is_active, updated_at = @updated_at, deactivated_at = @deactivated_at
+    WHERE id = @id
+    RETURNING *`);
+
+  // Read, merge and write in one transaction so a concurrent change cannot be lost in between.
+  const updateTx = db.transaction((id: string, changes: ProjectChanges, now: number): ProjectRow | null => {
+    const current = byId.get(id);
+    if (!current) return null;
+    const merged = { ...toProjectRow(current), ...definedOnly(changes), updatedAt: now };
+    return toProjectRow(write.get(toRecord(merged)) as ProjectRecord);
+  });
+
+  return {
+    async create(project: NewProject) {
+      const row: ProjectRow = { ...project, updatedAt: project.createdAt, deactivatedAt: null };
+      return withDuplicateName(row.name, () => toProjectRow(insert.get(toRecord(row)) as ProjectRecord));
+    },
+    async get(id) {
+      const record = byId.get(id);
+      return record ? toProjectRow(record) : null;
+    },
+    async list() {
+      return all.all().map(toProjectRow);
+    },
+    async update(id, changes, now) {
+      return withDuplicateName(changes.name ?? '', () => updateTx(id, changes, now));
+    },
+  };
+}
+
+function withDuplicateName<T>(name: string, write: () => T): T {
+  try {
+    return write();
+  } catch (err) {
+    if (isUniqueViolation(err, 'projects.name')) {
+      throw new AppError('duplicate_name', `A project named "${name}" already exists`);
+    }
+    throw err;
+  }
+}
+
+function toProjectRow(r: ProjectRecord): ProjectRow {
+  return {
+    id: r.id,
+    name: r.name,
+    provider: r.provider,
+    baseUrl: r.base_url,
+    apiKeySealed: r.api_key_sealed,
+    apiKeyLast4: r.api_key_last4,
+    isActive: r.is_active === 1,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    deactivatedAt: r.deactivated_at,
+  };
+}
+
+function toRecord(p: ProjectRow): ProjectRecord {
+  return {
+    id: p.id,
+    name: p.name,
+    provider: p.provider,
+    base_url: p.baseUrl,
+    api_key_sealed: p.apiKeySealed,
+    api_key_last4: p.apiKeyLast4,
+    is_active: p.isActive ? 1 : 0,
+    created_at: p.createdAt,
+    updated_at: p.updatedAt,
+    deactivated_at: p.deactivatedAt,
+  };
+}

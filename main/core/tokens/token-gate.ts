@@ -1,0 +1,150 @@
+// The proxy's door: turns a presented token into an admitted request or a refusal.
+// Validated state is cached in memory for `ttlMs` (so other instances' changes on a shared store arrive
+// within that time) and dropped at once when this instance revokes or changes a token or project.
+// Request quotas are exact within this process: the count is checked and raised synchronously, after a
+// single-flight load, so 50 concurrent requests against a quota of 10 admit exactly 10.
+import type { Clock } from '../clock.ts';
+import type { Sealer } from '../secrets/sealer.ts';
+import type { ProjectRepository, Provider, TokenRepository, TokenRow } from '../store/types.ts';
+import { tokenIdOf, type TokenHasher } from './format.ts';
+import { modelAllowed } from './models.ts';
+import type { UsageRecorder } from './usage-recorder.ts';
+
+export type Refusal = 'invalid_api_key' | 'token_expired' | 'token_revoked' | 'project_inactive' | 'model_not_allowed' | 'quota_exceeded';
+
+export interface Upstream {
+  projectId: string;
+  projectName: string;
+  provider: Provider;
+  baseUrl: string;
+  apiKey: string;
+}
+
+export interface Authenticated {
+  token: TokenRow;
+  upstream: Upstream;
+}
+
+export type GateResult<T> = { ok: true; value: T } | { ok: false; refusal: Refusal; tokenId: string | null; projectId: string | null };
+
+interface TokenEntry {
+  token: TokenRow;
+  loadedAt: number;
+}
+
+interface ProjectEntry {
+  isActive: boolean;
+  upstream: Upstream;
+  loadedAt: number;
+}
+
+const MAX_CACHED = 10_000;
+
+export class TokenGate {
+  private readonly byHash = new Map<string, TokenEntry>();
+  private readonly projects = new Map<string, ProjectEntry>();
+  private readonly loading = new Map<string, Promise<TokenEntry | null>>();
+  /** Requests admitted per token id: survives policy reloads so unflushed usage is never forgotten. */
+  private readonly used = new Map<string, number>();
+  /** Bumped on every invalidation, so a load that began before a revoke is not cached after it. */
+  private epoch = 0;
+
+  constructor(
+    private readonly deps: {
+      tokens: TokenRepository;
+      projects: ProjectRepository;
+      sealer: Sealer;
+      hash: TokenHasher;
+      usage: UsageRecorder;
+      clock: Clock;
+      ttlMs: number;
+    },
+  ) {}
+
+  /** Checks the token and its project; does not count anything yet. */
+  async authenticate(rawToken: string | null): Promise<GateResult<Authenticated>> {
+    if (!rawToken || tokenIdOf(rawToken) === null) return refuse('invalid_api_key', null, null);
+    const entry = await this.tokenEntry(this.deps.hash(rawToken));
+    if (!entry) return refuse('invalid_api_key', null, null);
+    const { token } = entry;
+    const now = this.deps.clock.now();
+    if (!token.isActive) return refuse('token_revoked', token.id, token.projectId);
+    if (token.expiresAt <= now) return refuse('token_expired', token.id, token.projectId);
+    const project = await this.projectEntry(token.projectId);
+    if (!project || !project.isActive) return refuse('project_inactive', token.id, token.projectId);
+    return { ok: true, value: { token, upstream: project.upstream } };
+  }
+
+  /** Checks the model, then takes one request from the quota. Synchronous on purpose (see top). */
+  admit(auth: Authenticated, model: string | null): GateResult<Authenticated> {
+    const { token } = auth;
+    if (!modelAllowed(token.allowedModels, model)) return refuse('model_not_allowed', token.id, token.projectId);
+    const used = Math.max(this.used.get(token.id) ?? 0, token.requestCount);
+    if (token.maxRequests !== null && used >= token.maxRequests) return refuse('quota_exceeded', token.id, token.projectId);
+    this.used.set(token.id, used + 1);
+    this.deps.usage.recordRequest(token.id, this.deps.clock.now());
+    return { ok: true, value: auth };
+  }
+
+  invalidateToken(tokenId: string): void {
+    this.epoch++;
+    for (const [hash, entry] of this.byHash) if (entry.token.id === tokenId) this.byHash.delete(hash);
+  }
+
+  invalidateProject(projectId: string): void {
+    this.epoch++;
+    this.projects.delete(projectId);
+    for (const [hash, entry] of this.byHash) if (entry.token.projectId === projectId) this.byHash.delete(hash);
+  }
+
+  private async tokenEntry(hash: string): Promise<TokenEntry | null> {
+    const cached = this.byHash.get(hash);
+    if (cached && this.deps.clock.now() - cached.loadedAt < this.deps.ttlMs) return cached;
+    let pending = this.loading.get(hash);
+    if (!pending) {
+      pending = this.loadToken(hash).finally(() => this.loading.delete(hash));
+      this.loading.set(hash, pending);
+    }
+    return pending;
+  }
+
+  private async loadToken(hash: string): Promise<TokenEntry | null> {
+    const epoch = this.epoch;
+    const token = await this.deps.tokens.getByHash(hash);
+    if (!token) return null;
+    const entry = { token, loadedAt: this.deps.clock.now() };
+    if (epoch === this.epoch) {
+      if (this.byHash.size >= MAX_CACHED) this.byHash.delete(this.byHash.keys().next().value as string);
+      this.byHash.set(hash, entry);
+    }
+    return entry;
+  }
+
+  private async projectEntry(projectId: string): Promise<ProjectEntry | null> {
+    const cached = this.projects.get(projectId);
+    if (cached && this.deps.clock.now() - cached.loadedAt < this.deps.ttlMs) return cached;
+    const epoch = this.epoch;
+    const row = await this.deps.projects.get(projectId);
+    if (!row) return null;
+    const entry: ProjectEntry = {
+      isActive: row.isActive,
+      loadedAt: this.deps.clock.now(),
+      upstream: {
+        projectId: row.id,
+        projectName: row.name,
+        provider: row.provider,
+        baseUrl: row.baseUrl,
+        apiKey: this.deps.sealer.open(row.apiKeySealed, row.id),
+      },
+    };
+    if (epoch === this.epoch) {
+      if (this.projects.size >= MAX_CACHED) this.projects.delete(this.projects.keys().next().value as string);
+      this.projects.set(projectId, entry);
+    }
+    return entry;
+  }
+}
+
+function refuse(refusal: Refusal, tokenId: string | null, projectId: string | null): { ok: false; refusal: Refusal; tokenId: string | null; projectId: string | null } {
+  return { ok: false, refusal, tokenId, projectId };
+}

@@ -1,0 +1,87 @@
+// Usage accounting off the hot path: requests are counted in memory and added to the store in one
+// transaction every `flushMs`. A failed flush keeps its deltas for the next one; close() flushes the rest.
+import type { TokenRepository, UsageDelta } from '../store/types.ts';
+
+export interface UsageRecorder {
+  recordRequest(tokenId: string, now: number): void;
+  recordTokens(tokenId: string, promptTokens: number, completionTokens: number): void;
+  recordCacheHit(tokenId: string, now: number): void;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createUsageRecorder(deps: {
+  tokens: TokenRepository;
+  flushMs: number;
+  onError?: (err: unknown) => void;
+}): UsageRecorder {
+  let pending = new Map<string, UsageDelta>();
+  let flushing: Promise<void> | null = null;
+  let closed = false;
+
+  const deltaFor = (tokenId: string): UsageDelta => {
+    let delta = pending.get(tokenId);
+    if (!delta) {
+      delta = { tokenId, requests: 0, promptTokens: 0, completionTokens: 0, cacheHits: 0, lastUsedAt: 0 };
+      pending.set(tokenId, delta);
+    }
+    return delta;
+  };
+
+  const writeBatch = async (): Promise<void> => {
+    if (pending.size === 0) return;
+    const batch = pending;
+    pending = new Map();
+    try {
+      await deps.tokens.addUsage([...batch.values()]);
+    } catch (err) {
+      for (const delta of batch.values()) mergeInto(deltaFor(delta.tokenId), delta);
+      deps.onError?.(err);
+    }
+  };
+
+  const flush = async (): Promise<void> => {
+    // One flush at a time, so two batches never race; a caller arriving mid-flush waits, then writes what is left.
+    while (flushing) await flushing;
+    flushing = writeBatch().finally(() => {
+      flushing = null;
+    });
+    await flushing;
+  };
+
+  const timer = setInterval(() => void flush(), deps.flushMs);
+  timer.unref();
+
+  return {
+    recordRequest(tokenId, now) {
+      const delta = deltaFor(tokenId);
+      delta.requests += 1;
+      if (now > delta.lastUsedAt) delta.lastUsedAt = now;
+    },
+    recordTokens(tokenId, promptTokens, completionTokens) {
+      const delta = deltaFor(tokenId);
+      delta.promptTokens += promptTokens;
+      delta.completionTokens += completionTokens;
+    },
+    recordCacheHit(tokenId, now) {
+      const delta = deltaFor(tokenId);
+      delta.cacheHits += 1;
+      if (now > delta.lastUsedAt) delta.lastUsedAt = now;
+    },
+    flush,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(timer);
+      await flush();
+    },
+  };
+}
+
+function mergeInto(target: UsageDelta, source: UsageDelta): void {
+  target.requests += source.requests;
+  target.promptTokens += source.promptTokens;
+  target.completionTokens += source.completionTokens;
+  target.cacheHits += source.cacheHits;
+  target.lastUsedAt = Math.max(target.lastUsedAt, source.lastUsedAt);
+}

@@ -1,0 +1,13 @@
+// Every schema step, oldest first. A static list rather than a glob, because globbing breaks once
+// main is bundled. To add a step: create NNNN_name.ts, append it here, regenerate schema.snapshot.sql.
+// Never edit a step that has been released: databases out there already ran it.
+import type { Migration } from './migration.ts';
+import * as m0001 from './0001_initial.ts';
+import * as m0002 from './0002_usage_hourly.ts';
+
+export type { Migration } from './migration.ts';
+
+export const migrations: Migration[] = [
+  { name: '0001_initial', up: m0001.up, down: m0001.down },
+  { name: '0002_usage_hourly', up: m0002.up, down: m0002.down },
+];

@@ -1,0 +1,91 @@
+-- index audit_events_action_idx on audit_events
+CREATE INDEX audit_events_action_idx ON audit_events (action);
+
+-- index audit_events_project_id_idx on audit_events
+CREATE INDEX audit_events_project_id_idx ON audit_events (project_id);
+
+-- index audit_events_time_idx on audit_events
+CREATE INDEX audit_events_time_idx ON audit_events (time);
+
+-- index audit_events_token_id_idx on audit_events
+CREATE INDEX audit_events_token_id_idx ON audit_events (token_id);
+
+-- index tokens_project_id_idx on tokens
+CREATE INDEX tokens_project_id_idx ON tokens (project_id);
+
+-- index usage_hourly_project_hour_idx on usage_hourly
+CREATE INDEX usage_hourly_project_hour_idx ON usage_hourly (project_id, hour);
+
+-- table audit_events on audit_events
+CREATE TABLE audit_events (
+      id TEXT PRIMARY KEY,
+      time INTEGER NOT NULL,
+      actor TEXT NOT NULL,
+      action TEXT NOT NULL,
+      outcome TEXT NOT NULL,
+      target_type TEXT NULL,
+      target_id TEXT NULL,
+      project_id TEXT NULL,
+      token_id TEXT NULL,
+      request_id TEXT NULL,
+      client_ip TEXT NULL,
+      details TEXT NOT NULL -- JSON object, already redacted
+    );
+
+-- table projects on projects
+CREATE TABLE projects (
+      id TEXT PRIMARY KEY,
+      name TEXT NOT NULL UNIQUE,
+      provider TEXT NOT NULL DEFAULT 'openai' CHECK (provider IN ('openai', 'anthropic')),
+      base_url TEXT NOT NULL,
+      api_key_sealed TEXT NOT NULL,
+      api_key_last4 TEXT NOT NULL,
+      is_active INTEGER NOT NULL DEFAULT 1,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      deactivated_at INTEGER NULL
+    );
+
+-- table schema_migrations on schema_migrations
+CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL);
+
+-- table tokens on tokens
+CREATE TABLE tokens (
+      id TEXT PRIMARY KEY,
+      project_id TEXT NOT NULL REFERENCES projects(id),
+      name TEXT NULL,
+      token_hash TEXT NOT NULL UNIQUE,
+      token_last4 TEXT NOT NULL,
+      expires_at INTEGER NOT NULL,
+      is_active INTEGER NOT NULL DEFAULT 1,
+      max_requests INTEGER NULL,
+      request_count INTEGER NOT NULL DEFAULT 0,
+      allowed_models TEXT NULL, -- JSON array of glob patterns; NULL = every model
+      prompt_tokens INTEGER NOT NULL DEFAULT 0,
+      completion_tokens INTEGER NOT NULL DEFAULT 0,
+      cache_hit_count INTEGER NOT NULL DEFAULT 0,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      last_used_at INTEGER NULL,
+      revoked_at INTEGER NULL
+    );
+
+-- table usage_hourly on usage_hourly
+CREATE TABLE usage_hourly (
+      hour INTEGER NOT NULL, -- epoch ms at the start of the UTC hour
+      token_id TEXT NOT NULL REFERENCES tokens(id),
+      project_id TEXT NOT NULL REFERENCES projects(id),
+      requests INTEGER NOT NULL DEFAULT 0,
+      prompt_tokens INTEGER NOT NULL DEFAULT 0,
+      completion_tokens INTEGER NOT NULL DEFAULT 0,
+      cache_hits INTEGER NOT NULL DEFAULT 0,
+      PRIMARY KEY (hour, token_id)
+    );
+
+-- trigger audit_events_no_delete on audit_events
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+    BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+
+-- trigger audit_events_no_update on audit_events
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+    BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;

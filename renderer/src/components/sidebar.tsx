@@ -1,0 +1,59 @@
+// Navigation between the screens, which server this is, and sign-out.
+import type { ReactNode } from 'react';
+import { currentTransport } from '../api/index.ts';
+import { hrefFor, type Screen } from '../lib/router.ts';
+import { useSession } from '../stores/session.ts';
+import { useSystem } from '../stores/system.ts';
+import { AuditIcon, DashboardIcon, LogoMark, ProjectsIcon, SettingsIcon, SignOutIcon, TokensIcon } from './icons.tsx';
+
+const ITEMS: { screen: Screen; label: string; icon: ReactNode }[] = [
+  { screen: 'dashboard', label: 'Dashboard', icon: <DashboardIcon /> },
+  { screen: 'projects', label: 'Projects', icon: <ProjectsIcon /> },
+  { screen: 'tokens', label: 'Tokens', icon: <TokensIcon /> },
+  { screen: 'audit', label: 'Audit', icon: <AuditIcon /> },
+  { screen: 'settings', label: 'Settings', icon: <SettingsIcon /> },
+];
+
+export function Sidebar({ current }: { current: Screen }) {
+  const info = useSystem((s) => s.info);
+  const signOut = useSession((s) => s.signOut);
+  const canSignOut = currentTransport().needsSignIn;
+  return (
+    <nav className="sidebar" aria-label="Screens">
+      <a className="skip-link" href="#content">
+        Skip to content
+      </a>
+      <div className="brand">
+        <LogoMark />
+        <div className="brand-text">
+          <span className="brand-name">LLM Proxy</span>
+          {info ? <span className="brand-version">v{info.version}</span> : null}
+        </div>
+      </div>
+      <ul className="nav">
+        {ITEMS.map((item) => (
+          <li key={item.screen}>
+            <a href={hrefFor(item.screen)} className={item.screen === current ? 'nav-item nav-item-current' : 'nav-item'} aria-current={item.screen === current ? 'page' : undefined}>
+              {item.icon}
+              {item.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+      <div className="sidebar-footer">
+        {info ? (
+          <p className="server-address" title={`Tools reach the proxy at ${info.listen_url}/v1`}>
+            <span className="status-dot" aria-hidden="true" />
+            <span className="mono">{info.listen_url.replace(/^https?:\/\//, '')}</span>
+          </p>
+        ) : null}
+        {canSignOut ? (
+          <button type="button" className="btn btn-ghost btn-block nav-signout" onClick={() => signOut()}>
+            <SignOutIcon />
+            Sign out
+          </button>
+        ) : null}
+      </div>
+    </nav>
+  );
+}

@@ -1,0 +1,162 @@
+// The audit trail: filter, search, page, open one event, export what the filter matches as CSV.
+import { useEffect, useMemo, useState } from 'react';
+import type { AuditEventView } from '../../../main/core/api/views.ts';
+import { DownloadIcon } from '../components/icons.tsx';
+import { PageHeader } from '../components/page-header.tsx';
+import { Empty, LoadFailed, Loading, Spinner } from '../components/states.tsx';
+import { OutcomeBadge } from '../components/status-badge.tsx';
+import { TimeAgo } from '../components/time-ago.tsx';
+import { auditFilterFromParams, auditQueryOf } from '../forms/audit-filter.ts';
+import { csvFileName } from '../lib/audit-csv.ts';
+import { actionLabel } from '../lib/audit-labels.ts';
+import { downloadText } from '../lib/download.ts';
+import { navigate, useRoute } from '../lib/router.ts';
+import { useAction } from '../lib/use-action.ts';
+import { AUDIT_PAGE_SIZE, useAudit } from '../stores/audit.ts';
+import { notify } from '../stores/notices.ts';
+import { useProjects } from '../stores/projects.ts';
+import { useTokens } from '../stores/tokens.ts';
+import { AuditEventDialog } from './audit-event-dialog.tsx';
+import { AuditFilterBar } from './audit-filter-bar.tsx';
+import { Pager } from './pager.tsx';
+
+export function AuditScreen() {
+  const params = useRoute((s) => s.params);
+  const { result, status, error, page, query, opened, load, applyFilter, goToPage, open, close, exportCsv } = useAudit();
+  const projects = useProjects((s) => s.items);
+  const tokens = useTokens((s) => s.items);
+  // Other screens link here with a filter (#/audit?token_id=…); a new link starts from its filter.
+  const { event: eventParam, ...filterParams } = params;
+  const filterKey = JSON.stringify(filterParams);
+  const initialFilter = useMemo(() => auditFilterFromParams(JSON.parse(filterKey) as Record<string, string>), [filterKey]);
+  const [progress, setProgress] = useState<string | null>(null);
+
+  useEffect(() => {
+    void applyFilter(auditQueryOf(initialFilter));
+  }, [applyFilter, initialFilter]);
+  // #/audit?event=<id> (from the dashboard) opens that event.
+  useEffect(() => {
+    if (eventParam) void open(eventParam);
+  }, [eventParam, open]);
+  const closeEvent = () => {
+    close();
+    if (eventParam) navigate('audit', filterParams);
+  };
+  useEffect(() => {
+    void useProjects.getState().load({ quiet: true });
+    void useTokens.getState().load({ quiet: true });
+  }, []);
+
+  const exporting = useAction(async () => {
+    setProgress('Starting…');
+    try {
+      const { csv, count } = await exportCsv((done, total) => setProgress(`${done.toLocaleString('en')} of ${total.toLocaleString('en')}`));
+      downloadText(csvFileName(new Date()), csv);
+      notify('success', `Exported ${count.toLocaleString('en')} audit event${count === 1 ? '' : 's'} as CSV`);
+    } finally {
+      setProgress(null);
+    }
+  });
+  useEffect(() => {
+    if (exporting.error) notify('error', `Export failed: ${exporting.error.message}`);
+  }, [exporting.error]);
+
+  const nameOfProject = (id: string | null) => (id ? (projects.find((p) => p.id === id)?.name ?? null) : null);
+  const nameOfToken = (id: string | null) => {
+    if (!id) return null;
+    const token = tokens.find((t) => t.id === id);
+    return token ? (token.name ?? token.token) : null;
+  };
+
+  return (
+    <div className="screen">
+      <PageHeader
+        title="Audit"
+        subtitle="Every change made here or through the API, and every request the proxy refused."
+        actions={
+          <button type="button" className="btn" onClick={() => void exporting.run()} disabled={exporting.pending || !result || result.pagination.total_count === 0}>
+            {exporting.pending ? <Spinner /> : <DownloadIcon />}
+            {exporting.pending ? `Exporting ${progress ?? '…'}` : 'Export CSV'}
+          </button>
+        }
+      />
+      <AuditFilterBar key={filterKey} initial={initialFilter} projects={projects} tokens={tokens} onApply={(query) => void applyFilter(query)} />
+
+      {status === 'loading' && !result ? (
+        <Loading label="Loading audit events…" />
+      ) : status === 'error' ? (
+        <LoadFailed error={error} onRetry={() => void load()} />
+      ) : !result || result.events.length === 0 ? (
+        <Empty title="No audit events match">{Object.keys(query).length ? 'Try a wider time range or fewer filters.' : 'Changes and refused requests will show up here.'}</Empty>
+      ) : (
+        <>
+          <div className={status === 'loading' ? 'table-wrap is-refreshing' : 'table-wrap'} aria-busy={status === 'loading'}>
+            <table className="table audit-table">
+              <thead>
+                <tr>
+                  <th scope="col">Time</th>
+                  <th scope="col">Event</th>
+                  <th scope="col">Outcome</th>
+                  <th scope="col">Target</th>
+                  <th scope="col">Actor</th>
+                  <th scope="col" className="col-ip">
+                    Client
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.events.map((event) => (
+                  <AuditRow key={event.id} event={event} target={describeTarget(event, nameOfProject, nameOfToken)} onOpen={() => void open(event.id)} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager page={page} pageSize={AUDIT_PAGE_SIZE} pagination={result.pagination} onPage={(p) => void goToPage(p)} busy={status === 'loading'} />
+        </>
+      )}
+
+      {opened ? <AuditEventDialog opened={opened} projectName={nameOfProject} tokenName={nameOfToken} onClose={closeEvent} /> : null}
+    </div>
+  );
+}
+
+function AuditRow({ event, target, onOpen }: { event: AuditEventView; target: string; onOpen: () => void }) {
+  return (
+    <tr className="audit-row" onClick={onOpen}>
+      <td className="nowrap">
+        <TimeAgo value={event.time} />
+      </td>
+      <td>
+        <button type="button" className="link-button" onClick={(e) => (e.stopPropagation(), onOpen())}>
+          {actionLabel(event.action)}
+        </button>
+        <span className="mono small muted action-code">{event.action}</span>
+      </td>
+      <td>
+        <OutcomeBadge outcome={event.outcome} />
+      </td>
+      <td className="truncate" title={target}>
+        {target}
+      </td>
+      <td className="truncate mono small" title={event.actor}>
+        {event.actor}
+      </td>
+      <td className="mono small muted col-ip">{event.client_ip ?? '—'}</td>
+    </tr>
+  );
+}
+
+export function describeTarget(event: AuditEventView, projectName: (id: string | null) => string | null, tokenName: (id: string | null) => string | null): string {
+  if (event.target_type === 'token' || (event.token_id && event.target_type !== 'project')) {
+    const token = tokenName(event.token_id ?? event.target_id);
+    const project = projectName(event.project_id);
+    if (token || project) return [token ?? 'token', project ? `in ${project}` : null].filter(Boolean).join(' ');
+  }
+  if (event.target_type === 'project') return projectName(event.project_id ?? event.target_id) ?? shortId(event.target_id);
+  if (event.target_type === 'endpoint') return event.target_id ?? '—';
+  return event.target_id ? shortId(event.target_id) : '—';
+}
+
+function shortId(id: string | null): string {
+  return id ? `${id.slice(0, 8)}…` : '—';
+}

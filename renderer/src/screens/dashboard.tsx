@@ -1,0 +1,177 @@
+// The first screen: how many projects and tokens, today's traffic, and what happened lately.
+import { useEffect } from 'react';
+import type { AuditEventView } from '../../../main/core/api/views.ts';
+import { PlusIcon } from '../components/icons.tsx';
+import { PageHeader } from '../components/page-header.tsx';
+import { LoadFailed, Loading } from '../components/states.tsx';
+import { OutcomeBadge } from '../components/status-badge.tsx';
+import { TimeAgo } from '../components/time-ago.tsx';
+import { actionLabel } from '../lib/audit-labels.ts';
+import { hrefFor } from '../lib/router.ts';
+import { usePolling } from '../lib/use-polling.ts';
+import { useDashboard } from '../stores/dashboard.ts';
+import { useProjects } from '../stores/projects.ts';
+import { useSystem } from '../stores/system.ts';
+import { useTokens } from '../stores/tokens.ts';
+import { describeTarget } from './audit.tsx';
+
+export const DASHBOARD_REFRESH_MS = 5000;
+
+export function DashboardScreen() {
+  const { summary, status, error, load } = useDashboard();
+  const projects = useProjects((s) => s.items);
+  const tokens = useTokens((s) => s.items);
+  const info = useSystem((s) => s.info);
+
+  useEffect(() => {
+    void load();
+    void useProjects.getState().load({ quiet: true });
+    void useTokens.getState().load({ quiet: true });
+  }, [load]);
+  usePolling(() => {
+    void load({ quiet: true });
+    void useTokens.getState().load({ quiet: true });
+  }, DASHBOARD_REFRESH_MS);
+
+  const projectName = (id: string | null) => (id ? (projects.find((p) => p.id === id)?.name ?? null) : null);
+  const tokenName = (id: string | null) => {
+    const token = id ? tokens.find((t) => t.id === id) : undefined;
+    return token ? (token.name ?? token.token) : null;
+  };
+  const soon = tokens
+    .filter((t) => t.status === 'active' && Date.parse(t.expires_at) - Date.now() < 24 * 3600_000)
+    .sort((a, b) => a.expires_at.localeCompare(b.expires_at))
+    .slice(0, 5);
+
+  return (
+    <div className="screen">
+      <PageHeader
+        title="Dashboard"
+        subtitle={info ? <>Proxy for your tools at <span className="mono">{info.listen_url}/v1</span></> : 'What this proxy is doing today.'}
+        actions={
+          <a className="btn btn-primary" href={hrefFor('tokens', { mint: '1' })}>
+            <PlusIcon /> Mint token
+          </a>
+        }
+      />
+      {status === 'loading' || status === 'idle' ? (
+        <Loading label="Loading the summary…" />
+      ) : status === 'error' || !summary ? (
+        <LoadFailed error={error} onRetry={() => void load()} />
+      ) : (
+        <>
+          <section className="stats" aria-label="Summary">
+            <Stat label="Requests today" value={summary.requests_today} note="since midnight, all tokens" />
+            <Stat label="Active tokens" value={summary.tokens.active} note={`of ${summary.tokens.total} minted`} href={hrefFor('tokens')} />
+            <Stat label="Active projects" value={summary.projects.active} note={`of ${summary.projects.total}`} href={hrefFor('projects')} />
+            <div className="stat">
+              <span className="stat-label">Running since</span>
+              <span className="stat-value stat-value-text">{info ? <TimeAgo value={info.started_at} /> : '—'}</span>
+              <span className="stat-note">{info ? `version ${info.version}` : ''}</span>
+            </div>
+          </section>
+
+          {summary.projects.total === 0 ? <GettingStarted /> : null}
+
+          <div className="dashboard-columns">
+            <section className="panel" aria-labelledby="recent-title">
+              <header className="panel-header">
+                <h2 id="recent-title">Recent activity</h2>
+                <a href={hrefFor('audit')} className="quiet-link small">
+                  Open audit trail
+                </a>
+              </header>
+              {summary.recent_audit.length === 0 ? (
+                <p className="panel-empty">Nothing has happened yet.</p>
+              ) : (
+                <ul className="activity">
+                  {summary.recent_audit.map((event) => (
+                    <ActivityItem key={event.id} event={event} target={describeTarget(event, projectName, tokenName)} />
+                  ))}
+                </ul>
+              )}
+            </section>
+            <section className="panel" aria-labelledby="expiring-title">
+              <header className="panel-header">
+                <h2 id="expiring-title">Expiring within a day</h2>
+                <a href={hrefFor('tokens')} className="quiet-link small">
+                  All tokens
+                </a>
+              </header>
+              {soon.length === 0 ? (
+                <p className="panel-empty">No active token expires in the next 24 hours.</p>
+              ) : (
+                <ul className="activity">
+                  {soon.map((t) => (
+                    <li key={t.id} className="activity-item">
+                      <span className="activity-main">
+                        <span className="activity-title">{t.name ?? t.token}</span>
+                        <span className="muted small">{projectName(t.project_id) ?? ''}</span>
+                      </span>
+                      <TimeAgo value={t.expires_at} className="activity-time" />
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+function Stat({ label, value, note, href }: { label: string; value: number; note: string; href?: string }) {
+  const body = (
+    <>
+      <span className="stat-label">{label}</span>
+      <span className="stat-value num">{value.toLocaleString('en')}</span>
+      <span className="stat-note">{note}</span>
+    </>
+  );
+  return href ? (
+    <a className="stat stat-link" href={href}>
+      {body}
+    </a>
+  ) : (
+    <div className="stat">{body}</div>
+  );
+}
+
+function ActivityItem({ event, target }: { event: AuditEventView; target: string }) {
+  return (
+    <li className="activity-item">
+      <span className={`outcome-dot outcome-${event.outcome}`} aria-hidden="true" />
+      <span className="activity-main">
+        <a className="activity-title" href={hrefFor('audit', { event: event.id })}>
+          {actionLabel(event.action)}
+        </a>
+        <span className="muted small truncate">{target}</span>
+      </span>
+      {event.outcome !== 'success' ? <OutcomeBadge outcome={event.outcome} /> : null}
+      <TimeAgo value={event.time} className="activity-time" />
+    </li>
+  );
+}
+
+function GettingStarted() {
+  return (
+    <section className="panel getting-started" aria-labelledby="start-title">
+      <h2 id="start-title">Get started</h2>
+      <ol className="steps">
+        <li>
+          <strong>Create a project</strong> with your provider’s API key. It stays encrypted on this server.
+          <a className="btn btn-small" href={hrefFor('projects')}>
+            Projects
+          </a>
+        </li>
+        <li>
+          <strong>Mint a token</strong> with a lifetime, a request quota and the models it may use.
+        </li>
+        <li>
+          <strong>Point your tool at the proxy</strong> with <span className="mono">OPENAI_BASE_URL</span> and the token as <span className="mono">OPENAI_API_KEY</span>.
+        </li>
+      </ol>
+    </section>
+  );
+}

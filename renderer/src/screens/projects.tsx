@@ -1,0 +1,144 @@
+// Projects: each holds one upstream key; rename, replace the key, deactivate or reactivate, revoke all tokens.
+import { useEffect, useState } from 'react';
+import type { ProjectView } from '../../../main/core/api/views.ts';
+import { PlusIcon } from '../components/icons.tsx';
+import { PageHeader } from '../components/page-header.tsx';
+import { Empty, LoadFailed, Loading, Spinner } from '../components/states.tsx';
+import { ProjectStatusBadge } from '../components/status-badge.tsx';
+import { TimeAgo } from '../components/time-ago.tsx';
+import { hrefFor } from '../lib/router.ts';
+import { useAction } from '../lib/use-action.ts';
+import { notify } from '../stores/notices.ts';
+import { useProjects } from '../stores/projects.ts';
+import { useTokens } from '../stores/tokens.ts';
+import { DeactivateProjectDialog, NewProjectDialog, RenameProjectDialog, ReplaceKeyDialog, RevokeProjectTokensDialog } from './project-dialogs.tsx';
+
+type Open = { kind: 'new' } | { kind: 'rename' | 'key' | 'deactivate' | 'revoke'; project: ProjectView } | null;
+
+export function ProjectsScreen() {
+  const { items, status, error, load } = useProjects();
+  const tokens = useTokens((s) => s.items);
+  const [open, setOpen] = useState<Open>(null);
+
+  useEffect(() => {
+    void load();
+    void useTokens.getState().load({ quiet: true });
+  }, [load]);
+
+  const activeTokens = (projectId: string) => tokens.filter((t) => t.project_id === projectId && t.status === 'active').length;
+  const close = () => setOpen(null);
+
+  return (
+    <div className="screen">
+      <PageHeader
+        title="Projects"
+        subtitle="Each project keeps one upstream API key. Tokens are minted per project and never see the key."
+        actions={
+          <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: 'new' })}>
+            <PlusIcon /> New project
+          </button>
+        }
+      />
+      {status === 'loading' || status === 'idle' ? (
+        <Loading label="Loading projects…" />
+      ) : status === 'error' ? (
+        <LoadFailed error={error} onRetry={() => void load()} />
+      ) : items.length === 0 ? (
+        <Empty
+          title="No projects yet"
+          action={
+            <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: 'new' })}>
+              <PlusIcon /> New project
+            </button>
+          }
+        >
+          Create a project with your provider’s API key, then mint tokens for your tools.
+        </Empty>
+      ) : (
+        <ul className="project-list" aria-label="Projects">
+          {items.map((project) => (
+            <ProjectRow key={project.id} project={project} activeTokens={activeTokens(project.id)} onOpen={(kind) => setOpen({ kind, project })} />
+          ))}
+        </ul>
+      )}
+
+      {open?.kind === 'new' ? <NewProjectDialog onClose={close} /> : null}
+      {open?.kind === 'rename' ? <RenameProjectDialog project={open.project} onClose={close} /> : null}
+      {open?.kind === 'key' ? <ReplaceKeyDialog project={open.project} onClose={close} /> : null}
+      {open?.kind === 'deactivate' ? <DeactivateProjectDialog project={open.project} activeTokens={activeTokens(open.project.id)} onClose={close} /> : null}
+      {open?.kind === 'revoke' ? <RevokeProjectTokensDialog project={open.project} activeTokens={activeTokens(open.project.id)} onClose={close} /> : null}
+    </div>
+  );
+}
+
+function ProjectRow({ project, activeTokens, onOpen }: { project: ProjectView; activeTokens: number; onOpen: (kind: 'rename' | 'key' | 'deactivate' | 'revoke') => void }) {
+  const update = useProjects((s) => s.update);
+  const reactivate = useAction(async () => {
+    const done = await update({ id: project.id, is_active: true });
+    notify('success', `Project “${done.name}” reactivated`);
+  });
+  useEffect(() => {
+    if (reactivate.error) notify('error', `Could not reactivate “${project.name}”: ${reactivate.error.message}`);
+  }, [reactivate.error, project.name]);
+
+  return (
+    <li className={project.is_active ? 'project' : 'project project-inactive'} aria-label={project.name}>
+      <div className="project-main">
+        <div className="project-title">
+          <h2>{project.name}</h2>
+          <ProjectStatusBadge active={project.is_active} />
+        </div>
+        <dl className="project-facts">
+          <div>
+            <dt>Upstream</dt>
+            <dd className="mono" title={project.provider === 'anthropic' ? 'Anthropic' : 'OpenAI-compatible'}>
+              {project.base_url}
+            </dd>
+          </div>
+          <div>
+            <dt>Key</dt>
+            <dd className="mono">{project.api_key}</dd>
+          </div>
+          <div>
+            <dt>Tokens</dt>
+            <dd>
+              <a href={hrefFor('tokens', { project: project.id })}>{activeTokens} active</a>
+            </dd>
+          </div>
+          <div>
+            <dt>{project.is_active ? 'Created' : 'Deactivated'}</dt>
+            <dd>
+              <TimeAgo value={project.is_active ? project.created_at : project.deactivated_at} />
+            </dd>
+          </div>
+        </dl>
+      </div>
+      <div className="project-actions">
+        <button type="button" className="btn btn-small" onClick={() => onOpen('rename')}>
+          Rename
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => onOpen('key')}>
+          Replace key
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => onOpen('revoke')}>
+          Revoke tokens
+        </button>
+        {project.is_active ? (
+          <button type="button" className="btn btn-small btn-danger-quiet" onClick={() => onOpen('deactivate')}>
+            Deactivate
+          </button>
+        ) : (
+          <button type="button" className="btn btn-small" onClick={() => void reactivate.run()} disabled={reactivate.pending}>
+            {reactivate.pending ? (
+              <>
+                <Spinner /> Reactivating…
+              </>
+            ) : (
+              'Reactivate'
+            )}
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}

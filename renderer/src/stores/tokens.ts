@@ -1,0 +1,63 @@
+// Tokens: the list (always masked) and the one freshly minted token, held only until its dialog closes.
+import { create } from 'zustand';
+import type { InputOf } from '../../../main/core/api/contract.ts';
+import type { CreatedTokenView, TokenView } from '../../../main/core/api/views.ts';
+import { api, toApiError } from '../api/index.ts';
+import type { Loadable, LoadOptions } from './load-status.ts';
+
+interface TokensState extends Loadable {
+  items: TokenView[];
+  /** The full token, shown once. Cleared by dismissCreated(); never copied into `items`. */
+  created: CreatedTokenView | null;
+  load(opts?: LoadOptions): Promise<void>;
+  mint(input: InputOf<'tokens.create'>): Promise<CreatedTokenView>;
+  dismissCreated(): void;
+  revoke(id: string): Promise<TokenView>;
+  reset(): void;
+}
+
+const initial = { items: [] as TokenView[], created: null, status: 'idle' as const, error: null };
+
+const newestFirst = (a: TokenView, b: TokenView) => b.created_at.localeCompare(a.created_at);
+
+export const useTokens = create<TokensState>((set, get) => ({
+  ...initial,
+  async load(opts = {}) {
+    if (!opts.quiet || get().status !== 'ready') set({ status: 'loading', error: null });
+    try {
+      const items = await api['tokens.list']({});
+      set({ items: [...items].sort(newestFirst), status: 'ready', error: null });
+    } catch (err) {
+      set({ status: 'error', error: toApiError(err) });
+    }
+  },
+  async mint(input) {
+    const created = await api['tokens.create'](input);
+    // The list gets the server's masked view of the new token, never the full one.
+    try {
+      const masked = await api['tokens.get']({ id: created.id });
+      set({ created, items: [masked, ...get().items.filter((t) => t.id !== masked.id)].sort(newestFirst) });
+    } catch {
+      set({ created });
+      void get().load({ quiet: true });
+    }
+    return created;
+  },
+  dismissCreated() {
+    set({ created: null });
+  },
+  async revoke(id) {
+    const token = await api['tokens.revoke']({ id });
+    set({ items: get().items.map((t) => (t.id === token.id ? token : t)) });
+    return token;
+  },
+  reset() {
+    set(initial);
+  },
+}));
+
+export function tokenLabel(tokens: TokenView[], id: string | null): string | null {
+  if (!id) return null;
+  const token = tokens.find((t) => t.id === id);
+  return token ? (token.name ?? token.token) : null;
+}
