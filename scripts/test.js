@@ -62,7 +62,7 @@ function countPlaywright(label, args) {
 }
 
 check('typecheck (core, cli, migrations, tests)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
-for (const extra of ['tsconfig.renderer.json', 'tsconfig.electron.json']) {
+for (const extra of ['tsconfig.renderer.json', 'tsconfig.e2e.json', 'tsconfig.electron.json']) {
   if (fs.existsSync(path.join(root, extra))) check(`typecheck (${extra})`, bin('tsc'), ['-p', extra, '--noEmit']);
 }
 check('lint', bin('eslint'), ['.']);

@@ -29,6 +29,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
     const startApp = await ctx.deps.loadStartApp();
     const app = await startApp(settings, { log: (line) => println(ctx.io.stdout, line) });
     println(ctx.io.stdout, `LLM Proxy listening on ${app.url}`);
+    println(ctx.io.stdout, `Admin screens: ${app.adminUrl} (sign in with the management token)`);
     await shutdown;
     await app.close();
   });

@@ -91,12 +91,14 @@ describe('withering', () => {
   it('gives exactly max_requests successes to 50 concurrent requests', async () => {
     const project = await createProject();
     const { token } = await mintToken(project.id, { max_requests: 10 });
-    const statuses = await Promise.all(
+    const answers = await Promise.all(
       Array.from({ length: 50 }, () => fetch(`${t.url}/v1/models`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => {
         await r.arrayBuffer();
-        return r.status;
+        return r;
       })),
     );
+    const statuses = answers.map((r) => r.status);
+    expect(answers.find((r) => r.status === 429)?.headers.get('x-should-retry')).toBe('false');
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);
     expect(statuses.filter((s) => s === 429)).toHaveLength(40);
     expect(upstream.received).toHaveLength(10);

@@ -9,6 +9,7 @@ import { callAdmin, createAdminService, type CallContext } from './api/service.t
 import type { AdminMethod, OutputOf } from './api/contract.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Settings } from './config/settings.ts';
+import { registerAdminRoutes, RENDERER_ASSETS_DIR } from './http/admin-routes.ts';
 import { createHostCheck } from './http/host-check.ts';
 import { createHttpServer } from './http/server.ts';
 import { createLogger } from './log.ts';
@@ -95,6 +96,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     callAdmin: callAsManagement,
     managementToken,
     log,
+    extraRoutes: (app) => registerAdminRoutes(app, { assetsDir: RENDERER_ASSETS_DIR }),
     health: {
       version,
       ready: async () => {

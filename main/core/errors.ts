@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'encryption_key_invalid'
   | 'decryption_failed'
   | 'store_unavailable'
+  | 'admin_not_built'
   | 'internal_error';
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -46,6 +47,7 @@ const statusByCode: Record<ErrorCode, number> = {
   encryption_key_invalid: 500,
   decryption_failed: 500,
   store_unavailable: 503,
+  admin_not_built: 503,
   internal_error: 500,
 };
 

@@ -1,4 +1,5 @@
 // Entry point: mounts the app. Styles are imported here so Vite emits them as files (the CSP allows no inline styles).
+import './lib/zod-without-eval.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';

@@ -1,15 +1,9 @@
 // Checks that run before a management handler: the bearer management token (constant time) and
 // cross-site refusal for state-changing calls (the browser sends Origin / Sec-Fetch-Site; scripts don't).
 import type { IncomingMessage } from 'node:http';
+import { bearerOf } from '../bearer.ts';
 import { AppError } from '../errors.ts';
 import { secretsEqual } from '../tokens/format.ts';
-
-export function bearerOf(req: IncomingMessage): string | null {
-  const header = req.headers.authorization;
-  if (!header) return null;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1] ?? null;
-}
 
 export function requireManagementToken(req: IncomingMessage, managementToken: string): void {
   const presented = bearerOf(req);

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/audit-log.ts';
+import { bearerOf } from '../bearer.ts';
 import type { Clock } from '../clock.ts';
 import { newId, validRequestId } from '../ids.ts';
 import { redactString } from '../redact.ts';
@@ -55,6 +56,8 @@ async function handle(deps: ProxyHandlerDeps, req: IncomingMessage, res: ServerR
       clientIp: req.socket.remoteAddress ?? null,
       details: { reason: refusal, ...details },
     });
+    // A spent lifetime quota never comes back: tell the OpenAI SDKs not to retry it.
+    if (refusal === 'quota_exceeded') res.setHeader('x-should-retry', 'false');
     sendProxyError(res, new ProxyError(refusal), requestId);
   };
 
@@ -142,12 +145,7 @@ async function multipartModel(buffer: Buffer, contentType: string | undefined): 
 
 /** `Authorization: Bearer <token>`, or `x-api-key` for Anthropic-style clients. */
 function presentedToken(req: IncomingMessage): string | null {
-  const authorization = req.headers.authorization;
-  if (authorization) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    return match?.[1] ?? null;
-  }
-  return headerValue(req.headers['x-api-key']) ?? null;
+  return req.headers.authorization ? bearerOf(req) : (headerValue(req.headers['x-api-key']) ?? null);
 }
 
 function splitUrl(url: string): [string, string | undefined] {

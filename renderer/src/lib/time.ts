@@ -1,27 +1,26 @@
 // Relative times ("3 min ago", "in 7 h") for lists, exact local times for hover titles.
 
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['year', 365 * 24 * 3600_000],
-  ['month', 30 * 24 * 3600_000],
-  ['week', 7 * 24 * 3600_000],
-  ['day', 24 * 3600_000],
-  ['hour', 3600_000],
-  ['minute', 60_000],
-  ['second', 1000],
-];
-
-const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' });
-
+/** Compact and unambiguous: "just now", "in 45 min", "3 h ago", "in 7 d", "2 wk ago". */
 export function relativeTime(iso: string | number, now: number): string {
   const at = typeof iso === 'number' ? iso : Date.parse(iso);
   if (Number.isNaN(at)) return '—';
   const diff = at - now;
   const abs = Math.abs(diff);
-  if (abs < 45_000) return diff < 0 || abs < 1000 ? 'just now' : 'in a few seconds';
-  for (const [unit, ms] of UNITS) {
-    if (abs >= ms || unit === 'second') return relative.format(Math.round(diff / ms), unit);
-  }
-  return '—';
+  if (abs < 45_000) return diff > 0 ? 'in a moment' : 'just now';
+  const text = amount(abs);
+  return diff > 0 ? `in ${text}` : `${text} ago`;
+}
+
+function amount(ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.round(ms / 3_600_000);
+  if (hours < 24) return `${hours} h`;
+  const days = Math.round(ms / 86_400_000);
+  if (days < 14) return `${days} d`;
+  if (days < 60) return `${Math.round(days / 7)} wk`;
+  if (days < 365) return `${Math.round(days / 30)} mo`;
+  return `${Math.round(days / 365)} y`;
 }
 
 const exact = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });

@@ -1,0 +1,86 @@
+// `npm run bench`: the mock upstream directly, a bare undici pass-through, and the proxy's full path
+// (token check + model allow-list + quota + accounting), side by side in one run, each in its own
+// process. Prints requests/s, p50/p99 and the ratios against the pass-through, then the store layer.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { latencyOneConnection, throughput, type Target } from './measure.ts';
+import { startProcess, startTsProcess, type Participant } from './processes.ts';
+import { storeLayerRate } from './store-layer.ts';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const latencyRequests = Number(process.env.BENCH_LATENCY_REQUESTS ?? 3000);
+const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say ok.' }] });
+const children: Participant[] = [];
+
+async function startProxy(upstreamUrl: string): Promise<Target> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-bench-'));
+  const managementToken = 'bench-management-token';
+  const proxy = await startProcess(
+    ['bin/llm-proxy.js', 'serve', '--port', '0', '--data-dir', dataDir, '--management-token', managementToken, '--log-level', 'warn'],
+    /LLM Proxy listening on (http:\/\/\S+)/,
+  );
+  children.push(proxy);
+  const manage = async (urlPath: string, payload: unknown) => {
+    const res = await fetch(proxy.url + urlPath, { method: 'POST', headers: { authorization: `Bearer ${managementToken}`, 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+    if (res.status !== 201) throw new Error(`${urlPath}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { id: string; token: string };
+  };
+  const project = await manage('/manage/projects', { name: 'bench', api_key: 'sk-bench-upstream', base_url: upstreamUrl });
+  const token = await manage('/manage/tokens', { project_id: project.id, duration_minutes: 600, max_requests: 1_000_000_000, allowed_models: ['gpt-4o-mini'] });
+  return { name: 'proxy (full path)', url: proxy.url, headers: { authorization: `Bearer ${token.token}` }, body };
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+async function main(): Promise<void> {
+  const upstream = await startTsProcess('bench/upstream.ts');
+  children.push(upstream);
+  const passthrough = await startTsProcess('bench/passthrough.ts', [upstream.url]);
+  children.push(passthrough);
+  const targets: Target[] = [
+    { name: 'mock upstream (direct)', url: upstream.url, headers: {}, body },
+    { name: 'bare undici pass-through', url: passthrough.url, headers: {}, body },
+    await startProxy(upstream.url),
+  ];
+
+  console.log(`\nThroughput, 64 connections, ${seconds} s each (autocannon)`);
+  const wide = [];
+  for (const target of targets) {
+    await throughput(target, 64, 2); // warm-up: JIT, pools
+    const result = await throughput(target, 64, seconds);
+    if (result.errors || result.non2xx) throw new Error(`${target.name}: ${result.errors} errors, ${result.non2xx} non-2xx`);
+    wide.push(result);
+    console.log(`  ${target.name.padEnd(26)} ${fmt(result.rps).padStart(8)} req/s   p50 ${result.p50} ms   p99 ${result.p99} ms`);
+  }
+
+  console.log(`\nLatency, 1 connection, ${latencyRequests} requests each (hrtime per request)`);
+  const narrow = [];
+  for (const target of targets) {
+    const result = await latencyOneConnection(target, latencyRequests);
+    narrow.push(result);
+    console.log(`  ${target.name.padEnd(26)} p50 ${fmt(result.p50, 3)} ms   p99 ${fmt(result.p99, 3)} ms   mean ${fmt(result.mean, 3)} ms`);
+  }
+
+  console.log('\nStore layer (authenticate + admit + batched count, in process)');
+  const cached = await storeLayerRate({ ttlMs: 1000, seconds: 3 });
+  const uncached = await storeLayerRate({ ttlMs: 0, seconds: 3 });
+  console.log(`  validation cache on          ${fmt(cached).padStart(10)} req/s`);
+  console.log(`  every request reads SQLite   ${fmt(uncached).padStart(10)} req/s`);
+
+  const ratio = wide[2]!.rps / wide[1]!.rps;
+  const addedP50 = narrow[2]!.p50 - narrow[1]!.p50;
+  console.log('\nAgainst the targets');
+  console.log(`  full path / pass-through throughput at 64 connections: ${fmt(ratio * 100, 1)} %   (target ≥ 85 %)`);
+  console.log(`  added p50 at 1 connection: ${fmt(addedP50, 3)} ms   (target ≤ 0.25 ms)`);
+  console.log(`  store layer: ${fmt(cached)} req/s   (target ≥ 20,000)`);
+}
+
+main()
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const { child } of children) child.kill('SIGTERM');
+  });

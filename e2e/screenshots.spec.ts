@@ -1,0 +1,98 @@
+// Every screen, dialog and state photographed at 1280×800 and 1024×768 into artifacts/screenshots/,
+// to look at before calling the design done. Also checks the layout does not overflow at 1024 px.
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
+import { goTo, SCREENSHOTS, signIn } from './support/screens.ts';
+import { seed } from './support/seed.ts';
+
+const SIZES = [
+  { width: 1280, height: 800 },
+  { width: 1024, height: 768 },
+];
+
+async function shoot(page: Page, name: string): Promise<void> {
+  const { width } = page.viewportSize() ?? { width: 0 };
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`) });
+  // Nothing may stick out sideways at this width.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `${name} overflows horizontally at ${width}px`).toBeLessThanOrEqual(0);
+}
+
+for (const size of SIZES) {
+  test.describe(`at ${size.width}px`, () => {
+    test.use({ viewport: size });
+
+    test('empty server: sign-in, empty states', async ({ page, server }) => {
+      await page.goto(`${server.url}/admin/`);
+      await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+      await shoot(page, '01-sign-in');
+      await signIn(page, server.url, server.managementToken);
+      await shoot(page, '02-dashboard-empty');
+      await goTo(page, 'Projects');
+      await expect(page.getByText('No projects yet')).toBeVisible();
+      await shoot(page, '03-projects-empty');
+      await goTo(page, 'Tokens');
+      await expect(page.getByText('No tokens yet')).toBeVisible();
+      await shoot(page, '04-tokens-empty');
+    });
+
+    test('busy server: every screen and dialog', async ({ page, server, upstream }) => {
+      await seed(server, upstream.url);
+      await signIn(page, server.url, server.managementToken);
+      await expect(page.getByText('Recent activity')).toBeVisible();
+      await shoot(page, '10-dashboard');
+
+      await goTo(page, 'Projects');
+      await expect(page.getByRole('listitem', { name: 'coding-agents' })).toBeVisible();
+      await shoot(page, '11-projects');
+      await page.getByRole('button', { name: 'New project' }).click();
+      await page.getByRole('dialog', { name: 'New project' }).getByRole('button', { name: 'Create project' }).click();
+      await expect(page.getByText('Must not be empty.').first()).toBeVisible();
+      await shoot(page, '12-project-new-invalid');
+      await page.keyboard.press('Escape');
+      await page.getByRole('listitem', { name: 'research-notebooks' }).getByRole('button', { name: 'Deactivate' }).click();
+      await shoot(page, '13-project-deactivate');
+      await page.keyboard.press('Escape');
+
+      await goTo(page, 'Tokens');
+      await expect(page.getByRole('row').filter({ hasText: 'claude-code session' })).toContainText('17 / 20');
+      await shoot(page, '20-tokens');
+      await page.getByRole('button', { name: 'Mint token' }).click();
+      await shoot(page, '21-token-mint');
+      const mint = page.getByRole('dialog', { name: 'Mint a token' });
+      await mint.getByLabel('Name').fill('design review');
+      await mint.getByLabel('Allowed models').fill('gpt-4o-mini, gpt-4.1-*');
+      await mint.getByLabel('Max requests').fill('250');
+      await mint.getByRole('button', { name: 'Mint token' }).click();
+      await expect(page.getByRole('dialog', { name: 'Copy your token now' })).toBeVisible();
+      await shoot(page, '22-token-created');
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('dialog')).toHaveCount(0);
+
+      await goTo(page, 'Audit');
+      await expect(page.getByRole('table')).toBeVisible();
+      await shoot(page, '30-audit');
+      await page.getByRole('table').getByRole('button', { name: 'Request refused' }).first().click();
+      await expect(page.getByRole('dialog', { name: 'Request refused' })).toContainText('Details');
+      await shoot(page, '31-audit-event');
+      await page.keyboard.press('Escape');
+
+      await goTo(page, 'Settings');
+      await expect(page.getByText('Schema version')).toBeVisible();
+      await shoot(page, '40-settings');
+    });
+  });
+}
+
+test('dark scheme', async ({ page, server, upstream }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await seed(server, upstream.url);
+  await signIn(page, server.url, server.managementToken);
+  await goTo(page, 'Tokens');
+  await expect(page.getByRole('row').filter({ hasText: 'claude-code session' })).toContainText('17 / 20');
+  await shoot(page, '50-tokens-dark');
+  await goTo(page, 'Dashboard');
+  await expect(page.getByText('Recent activity')).toBeVisible();
+  await shoot(page, '51-dashboard-dark');
+});
