@@ -13,7 +13,7 @@ const SIZES = [
 
 async function shoot(page: Page, name: string): Promise<void> {
   const { width } = page.viewportSize() ?? { width: 0 };
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`) });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), animations: 'disabled' });
   // Nothing may stick out sideways at this width.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, `${name} overflows horizontally at ${width}px`).toBeLessThanOrEqual(0);

@@ -5,6 +5,7 @@ import { Field, FormError } from '../components/field.tsx';
 import { checkAuditFilter, emptyAuditFilter, type AuditFilterValues, type AuditQuery } from '../forms/audit-filter.ts';
 import type { FieldErrors } from '../forms/validate.ts';
 import { actionLabel, KNOWN_ACTIONS } from '../lib/audit-labels.ts';
+import { focusFirstInvalid } from '../lib/focus.ts';
 
 interface Props {
   initial: AuditFilterValues;
@@ -21,14 +22,15 @@ export function AuditFilterBar({ initial, projects, tokens, onApply }: Props) {
   const tokensShown = values.projectId ? tokens.filter((t) => t.project_id === values.projectId) : tokens;
   const unknownToken = values.tokenId && !tokens.some((t) => t.id === values.tokenId);
 
-  const apply = (next: AuditFilterValues) => {
+  const apply = (next: AuditFilterValues, form?: HTMLFormElement) => {
     const checked = checkAuditFilter(next);
     setErrors(checked.ok ? {} : checked.errors);
     if (checked.ok) onApply(checked.value);
+    else focusFirstInvalid(form ?? null);
   };
-  const submit = (event: FormEvent) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    apply(values);
+    apply(values, event.currentTarget);
   };
   const clear = () => {
     setValues(emptyAuditFilter);
@@ -80,10 +82,10 @@ export function AuditFilterBar({ initial, projects, tokens, onApply }: Props) {
           ))}
         </select>
       </Field>
-      <Field label="From" error={errors.from}>
+      <Field label="From" error={errors.from} className="filter-wide">
         <input className="input input-small" type="datetime-local" value={values.from} onChange={set('from')} />
       </Field>
-      <Field label="To" error={errors.to}>
+      <Field label="To" error={errors.to} className="filter-wide">
         <input className="input input-small" type="datetime-local" value={values.to} onChange={set('to')} />
       </Field>
       <div className="filter-actions">

@@ -106,7 +106,7 @@ export function AuditScreen() {
               </thead>
               <tbody>
                 {result.events.map((event) => (
-                  <AuditRow key={event.id} event={event} target={describeTarget(event, nameOfProject, nameOfToken)} onOpen={() => void open(event.id)} />
+                  <AuditRow key={event.id} event={event} target={describeTarget(event, nameOfProject, nameOfToken)} actor={describeActor(event.actor, nameOfToken)} onOpen={() => void open(event.id)} />
                 ))}
               </tbody>
             </table>
@@ -120,17 +120,16 @@ export function AuditScreen() {
   );
 }
 
-function AuditRow({ event, target, onOpen }: { event: AuditEventView; target: string; onOpen: () => void }) {
+function AuditRow({ event, target, actor, onOpen }: { event: AuditEventView; target: string; actor: string; onOpen: () => void }) {
   return (
     <tr className="audit-row" onClick={onOpen}>
       <td className="nowrap">
         <TimeAgo value={event.time} />
       </td>
-      <td>
-        <button type="button" className="link-button" onClick={(e) => (e.stopPropagation(), onOpen())}>
+      <td className="nowrap">
+        <button type="button" className="link-button" onClick={(e) => (e.stopPropagation(), onOpen())} title={event.action}>
           {actionLabel(event.action)}
         </button>
-        <span className="mono small muted action-code">{event.action}</span>
       </td>
       <td>
         <OutcomeBadge outcome={event.outcome} />
@@ -138,12 +137,25 @@ function AuditRow({ event, target, onOpen }: { event: AuditEventView; target: st
       <td className="truncate" title={target}>
         {target}
       </td>
-      <td className="truncate mono small" title={event.actor}>
-        {event.actor}
+      <td className="truncate" title={event.actor}>
+        {actor}
       </td>
       <td className="mono small muted col-ip">{event.client_ip ?? '—'}</td>
     </tr>
   );
+}
+
+/** Who did it, in words: the management API, the desktop app, the CLI, or a token by its name. */
+export function describeActor(actor: string, tokenName: (id: string | null) => string | null): string {
+  if (actor === 'management') return 'Management API';
+  if (actor === 'desktop') return 'Desktop app';
+  if (actor === 'cli') return 'Command line';
+  if (actor === 'anonymous') return 'Unknown caller';
+  if (actor.startsWith('token:')) {
+    const id = actor.slice('token:'.length);
+    return `Token ${tokenName(id) ?? `${id.slice(0, 8)}…`}`;
+  }
+  return actor;
 }
 
 export function describeTarget(event: AuditEventView, projectName: (id: string | null) => string | null, tokenName: (id: string | null) => string | null): string {

@@ -4,7 +4,6 @@ import type { AuditEventView } from '../../../main/core/api/views.ts';
 import { PlusIcon } from '../components/icons.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { LoadFailed, Loading } from '../components/states.tsx';
-import { OutcomeBadge } from '../components/status-badge.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { actionLabel } from '../lib/audit-labels.ts';
 import { hrefFor } from '../lib/router.ts';
@@ -148,7 +147,7 @@ function ActivityItem({ event, target }: { event: AuditEventView; target: string
         </a>
         <span className="muted small truncate">{target}</span>
       </span>
-      {event.outcome !== 'success' ? <OutcomeBadge outcome={event.outcome} /> : null}
+      {event.outcome !== 'success' ? <span className={`activity-outcome outcome-text-${event.outcome}`}>{event.outcome === 'denied' ? 'denied' : 'failed'}</span> : null}
       <TimeAgo value={event.time} className="activity-time" />
     </li>
   );
@@ -160,16 +159,22 @@ function GettingStarted() {
       <h2 id="start-title">Get started</h2>
       <ol className="steps">
         <li>
-          <strong>Create a project</strong> with your provider’s API key. It stays encrypted on this server.
-          <a className="btn btn-small" href={hrefFor('projects')}>
-            Projects
-          </a>
+          <span>
+            <a href={hrefFor('projects')}>
+              <strong>Create a project</strong>
+            </a>{' '}
+            with your provider’s API key. It stays encrypted on this server.
+          </span>
         </li>
         <li>
-          <strong>Mint a token</strong> with a lifetime, a request quota and the models it may use.
+          <span>
+            <strong>Mint a token</strong> with a lifetime, a request quota and the models it may use.
+          </span>
         </li>
         <li>
-          <strong>Point your tool at the proxy</strong> with <span className="mono">OPENAI_BASE_URL</span> and the token as <span className="mono">OPENAI_API_KEY</span>.
+          <span>
+            <strong>Point your tool at the proxy</strong> with <code>OPENAI_BASE_URL</code> and the token as <code>OPENAI_API_KEY</code>.
+          </span>
         </li>
       </ol>
     </section>

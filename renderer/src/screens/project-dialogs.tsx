@@ -6,6 +6,7 @@ import { Field, FormError } from '../components/field.tsx';
 import { Spinner } from '../components/states.tsx';
 import { checkNewProject, checkRename, checkReplaceKey, emptyProject, projectFieldOf, type NewProjectValues } from '../forms/project-form.ts';
 import { fieldErrorsFrom, type FieldErrors } from '../forms/validate.ts';
+import { focusFirstInvalid } from '../lib/focus.ts';
 import { useAction } from '../lib/use-action.ts';
 import { notify } from '../stores/notices.ts';
 import { useProjects } from '../stores/projects.ts';
@@ -53,7 +54,7 @@ export function NewProjectDialog({ onClose }: { onClose: () => void }) {
     event.preventDefault();
     const checked = checkNewProject(values);
     setErrors(checked.ok ? {} : checked.errors);
-    if (!checked.ok) return;
+    if (!checked.ok) return focusFirstInvalid(event.currentTarget as HTMLFormElement);
     const project = await action.run(checked.value);
     if (project) {
       notify('success', `Project “${project.name}” created`);
@@ -104,7 +105,7 @@ export function RenameProjectDialog({ project, onClose }: { project: ProjectView
     event.preventDefault();
     const checked = checkRename(project.id, name);
     setErrors(checked.ok ? {} : checked.errors);
-    if (!checked.ok) return;
+    if (!checked.ok) return focusFirstInvalid(event.currentTarget as HTMLFormElement);
     const renamed = await action.run(checked.value);
     if (renamed) {
       notify('success', `Renamed to “${renamed.name}”`);
@@ -141,7 +142,7 @@ export function ReplaceKeyDialog({ project, onClose }: { project: ProjectView; o
     event.preventDefault();
     const checked = checkReplaceKey(project.id, key);
     setErrors(checked.ok ? {} : checked.errors);
-    if (!checked.ok) return;
+    if (!checked.ok) return focusFirstInvalid(event.currentTarget as HTMLFormElement);
     const updated = await action.run(checked.value);
     if (updated) {
       setKey('');

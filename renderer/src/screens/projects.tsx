@@ -83,36 +83,34 @@ function ProjectRow({ project, activeTokens, onOpen }: { project: ProjectView; a
 
   return (
     <li className={project.is_active ? 'project' : 'project project-inactive'} aria-label={project.name}>
-      <div className="project-main">
-        <div className="project-title">
-          <h2>{project.name}</h2>
-          <ProjectStatusBadge active={project.is_active} />
-        </div>
-        <dl className="project-facts">
-          <div>
-            <dt>Upstream</dt>
-            <dd className="mono" title={project.provider === 'anthropic' ? 'Anthropic' : 'OpenAI-compatible'}>
-              {project.base_url}
-            </dd>
-          </div>
-          <div>
-            <dt>Key</dt>
-            <dd className="mono">{project.api_key}</dd>
-          </div>
-          <div>
-            <dt>Tokens</dt>
-            <dd>
-              <a href={hrefFor('tokens', { project: project.id })}>{activeTokens} active</a>
-            </dd>
-          </div>
-          <div>
-            <dt>{project.is_active ? 'Created' : 'Deactivated'}</dt>
-            <dd>
-              <TimeAgo value={project.is_active ? project.created_at : project.deactivated_at} />
-            </dd>
-          </div>
-        </dl>
+      <div className="project-title">
+        <h2>{project.name}</h2>
+        <ProjectStatusBadge active={project.is_active} />
       </div>
+      <dl className="project-facts">
+        <div className="fact-upstream">
+          <dt>Upstream</dt>
+          <dd className="mono" title={`${project.provider === 'anthropic' ? 'Anthropic' : 'OpenAI-compatible'}: ${project.base_url}`}>
+            {project.base_url}
+          </dd>
+        </div>
+        <div>
+          <dt>Key</dt>
+          <dd className="mono">{project.api_key}</dd>
+        </div>
+        <div>
+          <dt>Tokens</dt>
+          <dd>
+            <a href={hrefFor('tokens', { project: project.id })}>{activeTokens} active</a>
+          </dd>
+        </div>
+        <div>
+          <dt>{project.is_active ? 'Created' : 'Deactivated'}</dt>
+          <dd>
+            <TimeAgo value={project.is_active ? project.created_at : project.deactivated_at} />
+          </dd>
+        </div>
+      </dl>
       <div className="project-actions">
         <button type="button" className="btn btn-small" onClick={() => onOpen('rename')}>
           Rename

@@ -8,10 +8,11 @@ import { AlertIcon } from '../components/icons.tsx';
 import { Spinner } from '../components/states.tsx';
 import { checkTokenForm, defaultTokenForm, envSnippet, tokenFieldOf, type TokenFormValues } from '../forms/token-form.ts';
 import { fieldErrorsFrom, type FieldErrors } from '../forms/validate.ts';
+import { hrefFor } from '../lib/router.ts';
 import { exactTime } from '../lib/time.ts';
+import { focusFirstInvalid } from '../lib/focus.ts';
 import { useAction } from '../lib/use-action.ts';
 import { useTokens } from '../stores/tokens.ts';
-import { TokenStatusBadge } from '../components/status-badge.tsx';
 
 export function MintTokenDialog({ projects, projectId, onClose }: { projects: ProjectView[]; projectId: string; onClose: () => void }) {
   const mint = useTokens((s) => s.mint);
@@ -27,11 +28,27 @@ export function MintTokenDialog({ projects, projectId, onClose }: { projects: Pr
     event.preventDefault();
     const checked = checkTokenForm(values);
     setErrors(checked.ok ? {} : checked.errors);
-    if (!checked.ok) return;
+    if (!checked.ok) return focusFirstInvalid(event.currentTarget as HTMLFormElement);
     // On success the store holds the new token and the screen swaps this dialog for the copy-once one.
     const created = await action.run(checked.value);
     if (created) onClose();
   };
+
+  if (active.length === 0) {
+    return (
+      <Dialog title="Mint a token" onClose={onClose}>
+        <p>Tokens are minted for an active project, and there is none yet.</p>
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <a className="btn btn-primary" href={hrefFor('projects')} data-autofocus>
+            Go to Projects
+          </a>
+        </div>
+      </Dialog>
+    );
+  }
 
   return (
     <Dialog title="Mint a token" onClose={onClose} busy={action.pending} description="The token works only through this proxy, only for the chosen project, and withers when its lifetime or quota runs out.">
@@ -135,12 +152,6 @@ export function CreatedTokenDialog({ created, projectName, proxyOrigin, onClose 
         <div>
           <dt>Models</dt>
           <dd className={created.allowed_models ? 'mono' : undefined}>{created.allowed_models?.join(', ') ?? 'any'}</dd>
-        </div>
-        <div>
-          <dt>Status</dt>
-          <dd>
-            <TokenStatusBadge status={created.status} />
-          </dd>
         </div>
       </dl>
       <div className="dialog-actions">

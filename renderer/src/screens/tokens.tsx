@@ -47,7 +47,8 @@ export function TokensScreen() {
   const inProject = useMemo(() => (projectFilter ? items.filter((t) => t.project_id === projectFilter) : items), [items, projectFilter]);
   const shown = statusFilter === 'all' ? inProject : inProject.filter((t) => t.status === statusFilter);
   const count = (value: StatusFilter) => (value === 'all' ? inProject.length : inProject.filter((t) => t.status === value).length);
-  const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? 'Unknown project';
+  const projectOf = (id: string) => projects.find((p) => p.id === id);
+  const projectName = (id: string) => projectOf(id)?.name ?? 'Unknown project';
   const canMint = projects.some((p) => p.is_active);
   // Over HTTP tools reach the proxy where this page came from; in the desktop window, at the listen URL.
   const proxyOrigin = currentTransport().kind === 'http' ? location.origin : (listenUrl ?? 'http://127.0.0.1:8484');
@@ -131,7 +132,7 @@ export function TokensScreen() {
             </thead>
             <tbody>
               {shown.map((token) => (
-                <TokenRow key={token.id} token={token} projectName={projectName(token.project_id)} onRevoke={() => setOpen({ kind: 'revoke', token })} />
+                <TokenRow key={token.id} token={token} projectName={projectName(token.project_id)} projectActive={projectOf(token.project_id)?.is_active ?? true} onRevoke={() => setOpen({ kind: 'revoke', token })} />
               ))}
             </tbody>
           </table>
@@ -145,7 +146,7 @@ export function TokensScreen() {
   );
 }
 
-function TokenRow({ token, projectName, onRevoke }: { token: TokenView; projectName: string; onRevoke: () => void }) {
+function TokenRow({ token, projectName, projectActive, onRevoke }: { token: TokenView; projectName: string; projectActive: boolean; onRevoke: () => void }) {
   const label = token.name ?? 'Unnamed token';
   const left = lifeLeft(token.created_at, token.expires_at, Date.now());
   return (
@@ -156,10 +157,13 @@ function TokenRow({ token, projectName, onRevoke }: { token: TokenView; projectN
           <span className="mono small muted">{token.token}</span>
         </div>
       </td>
-      <td>
-        <a href={hrefFor('tokens', { project: token.project_id })} className="quiet-link">
-          {projectName}
-        </a>
+      <td className="cell-project">
+        <div className="cell-stack">
+          <a href={hrefFor('tokens', { project: token.project_id })} className="quiet-link truncate" title={projectName}>
+            {projectName}
+          </a>
+          {!projectActive && token.status === 'active' ? <span className="small paused">project inactive</span> : null}
+        </div>
       </td>
       <td>
         <TokenStatusBadge status={token.status} />
@@ -174,7 +178,17 @@ function TokenRow({ token, projectName, onRevoke }: { token: TokenView; projectN
       </td>
       <td>
         <div className="cell-stack">
-          <TimeAgo value={token.revoked_at ?? token.expires_at} />
+          {token.status === 'revoked' ? (
+            <span className="muted">
+              revoked <TimeAgo value={token.revoked_at} />
+            </span>
+          ) : token.status === 'expired' ? (
+            <span className="muted">
+              expired <TimeAgo value={token.expires_at} />
+            </span>
+          ) : (
+            <TimeAgo value={token.expires_at} />
+          )}
           {token.status === 'active' ? <LifeMeter left={left} label={`Lifetime left for ${label}`} /> : null}
         </div>
       </td>
@@ -182,14 +196,14 @@ function TokenRow({ token, projectName, onRevoke }: { token: TokenView; projectN
         <TimeAgo value={token.last_used_at} empty="never" />
       </td>
       <td className="cell-actions">
-        <a className="btn btn-small btn-ghost" href={hrefFor('audit', { token_id: token.id })}>
-          Audit
-        </a>
         {token.is_active ? (
           <button type="button" className="btn btn-small btn-danger-quiet" onClick={onRevoke} aria-label={`Revoke ${label}`}>
             Revoke
           </button>
         ) : null}
+        <a className="btn btn-small btn-ghost" href={hrefFor('audit', { token_id: token.id })} aria-label={`Audit trail of ${label}`}>
+          Audit
+        </a>
       </td>
     </tr>
   );
