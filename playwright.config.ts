@@ -17,7 +17,8 @@ export default defineConfig({
   testMatch: '**/*.spec.ts',
   outputDir: 'test-results',
   globalSetup: './e2e/support/build-renderer.ts',
-  reporter: [['list'], ['json', { outputFile: 'artifacts/playwright-results.json' }]],
+  // PLAYWRIGHT_JSON_OUTPUT_NAME (npm test's counter) overrides the file name.
+  reporter: [['list'], ['json', { outputDir: 'artifacts', fileName: 'playwright-results.json' }]],
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,

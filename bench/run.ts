@@ -1,11 +1,13 @@
 // `npm run bench`: the mock upstream directly, a bare undici pass-through, and the proxy's full path
 // (token check + model allow-list + quota + accounting), side by side in one run, each in its own
-// process. Prints requests/s, p50/p99 and the ratios against the pass-through, then the store layer.
+// process; then the full path with rate limits (requests and tokens per minute) decided in memory and
+// in Redis. Prints requests/s, p50/p99 and the ratios against the pass-through, then the store layer.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { latencyOneConnection, throughput, type Target } from './measure.ts';
 import { startProcess, startTsProcess, type Participant } from './processes.ts';
+import { redisCommandsProcessed, redisForBench } from './redis.ts';
 import { storeLayerRate } from './store-layer.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -13,11 +15,14 @@ const latencyRequests = Number(process.env.BENCH_LATENCY_REQUESTS ?? 3000);
 const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say ok.' }] });
 const children: Participant[] = [];
 
-async function startProxy(upstreamUrl: string): Promise<Target> {
+/** Limits that never refuse, so every request pays for a full decision. */
+const NEVER_REACHED = { rpm_limit: 1_000_000_000, tpm_limit: 1_000_000_000_000 };
+
+async function startProxy(upstreamUrl: string, variant: { name: string; limits?: boolean; args?: string[] } = { name: 'proxy (full path)' }): Promise<Target> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-bench-'));
   const managementToken = 'bench-management-token';
   const proxy = await startProcess(
-    ['bin/llm-proxy.js', 'serve', '--port', '0', '--data-dir', dataDir, '--management-token', managementToken, '--log-level', 'warn'],
+    ['bin/llm-proxy.js', 'serve', '--port', '0', '--data-dir', dataDir, '--management-token', managementToken, '--log-level', 'warn', ...(variant.args ?? [])],
     /LLM Proxy listening on (http:\/\/\S+)/,
   );
   children.push(proxy);
@@ -27,8 +32,14 @@ async function startProxy(upstreamUrl: string): Promise<Target> {
     return (await res.json()) as { id: string; token: string };
   };
   const project = await manage('/manage/projects', { name: 'bench', api_key: 'sk-bench-upstream', base_url: upstreamUrl });
-  const token = await manage('/manage/tokens', { project_id: project.id, duration_minutes: 600, max_requests: 1_000_000_000, allowed_models: ['gpt-4o-mini'] });
-  return { name: 'proxy (full path)', url: proxy.url, headers: { authorization: `Bearer ${token.token}` }, body };
+  const token = await manage('/manage/tokens', {
+    project_id: project.id,
+    duration_minutes: 600,
+    max_requests: 1_000_000_000,
+    allowed_models: ['gpt-4o-mini'],
+    ...(variant.limits && NEVER_REACHED),
+  });
+  return { name: variant.name, url: proxy.url, headers: { authorization: `Bearer ${token.token}` }, body };
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -38,17 +49,32 @@ async function main(): Promise<void> {
   children.push(upstream);
   const passthrough = await startTsProcess('bench/passthrough.ts', [upstream.url]);
   children.push(passthrough);
+  const redis = await redisForBench();
   const targets: Target[] = [
     { name: 'mock upstream (direct)', url: upstream.url, headers: {}, body },
     { name: 'bare undici pass-through', url: passthrough.url, headers: {}, body },
     await startProxy(upstream.url),
+    await startProxy(upstream.url, { name: '+ limits, memory', limits: true }),
   ];
+  if (redis.url) {
+    targets.push(await startProxy(upstream.url, { name: '+ limits, Redis', limits: true, args: ['--redis-url', redis.url, '--redis-prefix', `llmp-bench-${process.pid}:`] }));
+  } else {
+    console.log(`\n(Redis limiter skipped: ${redis.reason})`);
+  }
+  const redisTarget = redis.url ? targets[4] : undefined;
+  let redisCommands = 0;
+  let redisRequests = 0;
 
   console.log(`\nThroughput, 64 connections, ${seconds} s each (autocannon)`);
   const wide = [];
   for (const target of targets) {
     await throughput(target, 64, 2); // warm-up: JIT, pools
+    const commandsBefore = target === redisTarget ? await redisCommandsProcessed(redis.url!) : 0;
     const result = await throughput(target, 64, seconds);
+    if (target === redisTarget) {
+      redisCommands = (await redisCommandsProcessed(redis.url!)) - commandsBefore;
+      redisRequests = result.rps * seconds;
+    }
     if (result.errors || result.non2xx) throw new Error(`${target.name}: ${result.errors} errors, ${result.non2xx} non-2xx`);
     wide.push(result);
     console.log(`  ${target.name.padEnd(26)} ${fmt(result.rps).padStart(8)} req/s   p50 ${result.p50} ms   p99 ${result.p99} ms`);
@@ -74,6 +100,18 @@ async function main(): Promise<void> {
   console.log(`  full path / pass-through throughput at 64 connections: ${fmt(ratio * 100, 1)} %   (target ≥ 85 %)`);
   console.log(`  added p50 at 1 connection: ${fmt(addedP50, 3)} ms   (target ≤ 0.25 ms)`);
   console.log(`  store layer: ${fmt(cached)} req/s   (target ≥ 20,000)`);
+
+  console.log('\nRate limits (requests + tokens per minute on the token, never reached)');
+  for (let i = 3; i < targets.length; i++) {
+    const costP50 = narrow[i]!.p50 - narrow[2]!.p50;
+    console.log(`  ${targets[i]!.name.padEnd(26)} ${fmt((wide[i]!.rps / wide[2]!.rps) * 100, 1)} % of the full path's throughput   +${fmt(costP50, 3)} ms p50 at 1 connection`);
+  }
+  if (redisRequests > 0) {
+    // Two EVALSHA at admission (requests and tokens, sent in one pipelined write: one round trip), one
+    // more after the answer for the tokens actually used (off the request path). Counted server-wide,
+    // so anything else using this Redis during the run shows up here too.
+    console.log(`  Redis calls per request: ${fmt(redisCommands / redisRequests, 2)}   (2 at admission in one round trip + 1 after the answer)`);
+  }
 }
 
 main()

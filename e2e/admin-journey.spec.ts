@@ -47,7 +47,7 @@ test('project → token → SDK calls → usage → revoke → 401 → audit →
 
   const row = page.getByRole('row').filter({ hasText: 'notebook' });
   await expect(row).toContainText('Active');
-  await expect(row).toContainText('0 / 10 requests');
+  await expect(row).toContainText('0 / 10');
 
   const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: token, maxRetries: 0 });
   for (let i = 0; i < 3; i++) {
@@ -56,7 +56,7 @@ test('project → token → SDK calls → usage → revoke → 401 → audit →
   }
   expect(upstream.received.at(-1)?.headers.authorization).toBe('Bearer sk-test-upstream-key-wxyz');
   // The screen refreshes on its own; usage is flushed every 50 ms.
-  await expect(row).toContainText('3 / 10 requests');
+  await expect(row).toContainText('3 / 10');
 
   await row.getByRole('button', { name: 'Revoke notebook' }).click();
   const confirm = page.getByRole('dialog', { name: 'Revoke “notebook”?' });
@@ -96,7 +96,7 @@ test('project → token → SDK calls → usage → revoke → 401 → audit →
   expect(download.suggestedFilename()).toMatch(/^llm-proxy-audit-.*\.csv$/);
   const csv = fs.readFileSync(await download.path(), 'utf8');
   const lines = csv.trim().split(/\r\n/);
-  expect(lines[0]).toBe('time,action,outcome,actor,target_type,target_id,project_id,token_id,request_id,client_ip,details');
+  expect(lines[0]).toBe('id,time,action,outcome,actor,target_type,target_id,project_id,token_id,request_id,client_ip,details');
   expect(csv).toContain(',token.create,success,');
   expect(csv).toContain(',token.revoke,success,');
   expect(csv).toContain(',proxy.refused,denied,');

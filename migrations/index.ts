@@ -4,10 +4,12 @@
 import type { Migration } from './migration.ts';
 import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_usage_hourly.ts';
+import * as m0003 from './0003_rate_limits.ts';
 
 export type { Migration } from './migration.ts';
 
 export const migrations: Migration[] = [
   { name: '0001_initial', up: m0001.up, down: m0001.down },
   { name: '0002_usage_hourly', up: m0002.up, down: m0002.down },
+  { name: '0003_rate_limits', up: m0003.up, down: m0003.down },
 ];

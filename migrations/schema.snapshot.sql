@@ -44,7 +44,7 @@ CREATE TABLE projects (
       created_at INTEGER NOT NULL,
       updated_at INTEGER NOT NULL,
       deactivated_at INTEGER NULL
-    );
+    , default_rpm_limit INTEGER NULL CHECK (default_rpm_limit IS NULL OR default_rpm_limit >= 0), default_tpm_limit INTEGER NULL CHECK (default_tpm_limit IS NULL OR default_tpm_limit >= 0), shared_rpm_limit INTEGER NULL CHECK (shared_rpm_limit IS NULL OR shared_rpm_limit >= 0), shared_tpm_limit INTEGER NULL CHECK (shared_tpm_limit IS NULL OR shared_tpm_limit >= 0), shared_limit_key TEXT NULL);
 
 -- table schema_migrations on schema_migrations
 CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL);
@@ -68,7 +68,7 @@ CREATE TABLE tokens (
       updated_at INTEGER NOT NULL,
       last_used_at INTEGER NULL,
       revoked_at INTEGER NULL
-    );
+    , rpm_limit INTEGER NULL CHECK (rpm_limit IS NULL OR rpm_limit >= 0), tpm_limit INTEGER NULL CHECK (tpm_limit IS NULL OR tpm_limit >= 0), max_concurrent INTEGER NULL CHECK (max_concurrent IS NULL OR max_concurrent >= 0));
 
 -- table usage_hourly on usage_hourly
 CREATE TABLE usage_hourly (

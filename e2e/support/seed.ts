@@ -27,7 +27,7 @@ export async function seed(server: RunningServer, upstreamUrl: string): Promise<
   const agents = await rpc(server, 'projects.create', { name: 'coding-agents', api_key: 'sk-proj-agents-1111-c21d', base_url: upstreamUrl });
   const legacy = await rpc(server, 'projects.create', { name: 'legacy-batch-jobs', api_key: 'sk-legacy-2222-77b0', base_url: upstreamUrl });
 
-  const laptop = await rpc(server, 'tokens.create', { project_id: research.id, duration_minutes: 8 * 60, max_requests: 500, name: 'notebook on laptop', allowed_models: ['gpt-4o-mini'] });
+  const laptop = await rpc(server, 'tokens.create', { project_id: research.id, duration_minutes: 8 * 60, max_requests: 500, name: 'notebook on laptop', allowed_models: ['gpt-4o-mini'], rpm_limit: 60 });
   await use(server, laptop.token, 12);
   const agent = await rpc(server, 'tokens.create', { project_id: agents.id, duration_minutes: 45, max_requests: 20, name: 'claude-code session', allowed_models: null });
   await use(server, agent.token, 17);

@@ -27,11 +27,17 @@ export class ApiError extends CliError {
   }
 }
 
+/** TLS verification failures as Node reports them (UNABLE_TO_VERIFY_LEAF_SIGNATURE, SELF_SIGNED_CERT_IN_CHAIN, ...). */
+const UNTRUSTED_CERTIFICATE = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)/;
+
 /** No answer at all: refused, unknown host, reset, timed out. */
 export class ServerUnreachableError extends CliError {
   readonly url: string;
   constructor(url: string, reason: string) {
-    super('server_unreachable', `cannot reach ${url}: ${reason}`, `is \`llm-proxy serve\` running at ${url}?`);
+    const hint = UNTRUSTED_CERTIFICATE.test(reason)
+      ? "this machine does not trust the server's certificate; for a local CA (--tls-self-signed) run with NODE_EXTRA_CA_CERTS=<data-dir>/tls/ca.pem (see llm-proxy tls status)"
+      : `is \`llm-proxy serve\` running at ${url}?`;
+    super('server_unreachable', `cannot reach ${url}: ${reason}`, hint);
     this.name = 'ServerUnreachableError';
     this.url = url;
   }

@@ -25,3 +25,32 @@ export function isoTime(value: string): string {
   if (Number.isNaN(ms)) throw new InvalidArgumentError('must be a date or time such as 2025-01-31 or 2025-01-31T12:00:00Z.');
   return new Date(ms).toISOString();
 }
+
+/** Wrapped, because commander would turn a parser's null into a missing value. */
+export interface Nullable<T> {
+  value: T | null;
+}
+
+/**
+ * A per-minute limit: a whole number (0 = no limit), or `keyword` for null (a token's `inherit`: its
+ * project's default; a project's `none`).
+ */
+export function limitOr(keyword: string, max = 1_000_000_000_000) {
+  const number = wholeNumber(0, max);
+  return (value: string): Nullable<number> => {
+    if (value.trim().toLowerCase() === keyword) return { value: null };
+    try {
+      return { value: number(value) };
+    } catch {
+      throw new InvalidArgumentError(`must be a whole number from 0 to ${max} (0 = no limit) or "${keyword}".`);
+    }
+  };
+}
+
+/** A shared limit key, or `default` (null: the upstream key's fingerprint). */
+export function sharedLimitKey(value: string): Nullable<string> {
+  const key = value.trim();
+  if (key.toLowerCase() === 'default') return { value: null };
+  if (!/^[\w.:-]{1,100}$/.test(key)) throw new InvalidArgumentError('must be 1 to 100 letters, digits or . _ - : (or "default").');
+  return { value: key };
+}

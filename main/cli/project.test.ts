@@ -153,3 +153,38 @@ describe('project update, deactivate, revoke-tokens', () => {
     expect(JSON.parse(json.stdout)).toEqual(counts);
   });
 });
+
+describe('project rate-limit options', () => {
+  it('sends default and shared limits on create, and shows them', async () => {
+    const server = await fakeManagementServer({
+      'POST /manage/projects': { status: 201, body: sampleProject({ default_rpm_limit: 60, shared_rpm_limit: 500, shared_tpm_limit: 90_000 }) },
+    });
+    const result = await run([
+      'project', 'create', '--name', 'demo', '--api-key', 'sk-live-1234wxyz', '--default-rpm-limit', '60',
+      '--shared-rpm-limit', '500', '--shared-tpm-limit', '90000', '--shared-limit-key', 'team-openai', ...at(server),
+    ]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(server.only().body).toMatchObject({ default_rpm_limit: 60, shared_rpm_limit: 500, shared_tpm_limit: 90_000, shared_limit_key: 'team-openai' });
+    expect(result.stdout).toMatch(/│ Defaults\s+│ 60 requests \/ min \(per token\)/);
+    expect(result.stdout).toMatch(/│ Shared\s+│ 500 requests \/ min, 90000 tokens \/ min \(key: from the upstream key\)/);
+  });
+
+  it('clears limits with "none" and the key with "default" on update', async () => {
+    const server = await fakeManagementServer({ [`PATCH /manage/projects/${PROJECT_ID}`]: { body: sampleProject() } });
+    const result = await run(['project', 'update', PROJECT_ID, '--shared-rpm-limit', 'none', '--default-tpm-limit', '0', '--shared-limit-key', 'default', ...at(server)]);
+    expect(result.code).toBe(0);
+    expect(server.only().body).toEqual({ shared_rpm_limit: null, default_tpm_limit: 0, shared_limit_key: null });
+  });
+
+  it.each([
+    ['--shared-rpm-limit', '-5'],
+    ['--default-tpm-limit', 'lots'],
+    ['--shared-limit-key', 'has space'],
+  ])('refuses %s %s as a usage error', async (flag, value) => {
+    const server = await fakeManagementServer({});
+    const result = await run(['project', 'update', PROJECT_ID, flag, value, ...at(server)]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`error: option '${flag}`);
+    expect(server.requests).toHaveLength(0);
+  });
+});

@@ -1,6 +1,7 @@
 // `llm-proxy project ...`: projects hold an upstream API key; tokens are minted for a project.
 
 import { Option, type Command } from 'commander';
+import { limitOr, sharedLimitKey, type Nullable } from './option-parsers.ts';
 import type { ProjectView } from '../core/api/views.ts';
 import type { ProjectChanges } from './client.ts';
 import { addConnectionOptions, connect, type ConnectionOptions } from './connection.ts';
@@ -8,14 +9,22 @@ import type { CliContext } from './context.ts';
 import { detailTable, formatTime, listTable, yesNo } from './format.ts';
 import { printJson, println, readSecretFromStdin, UsageError } from './io.ts';
 
-interface CreateOptions extends ConnectionOptions {
+interface LimitOptions {
+  defaultRpmLimit?: Nullable<number>;
+  defaultTpmLimit?: Nullable<number>;
+  sharedRpmLimit?: Nullable<number>;
+  sharedTpmLimit?: Nullable<number>;
+  sharedLimitKey?: Nullable<string>;
+}
+
+interface CreateOptions extends ConnectionOptions, LimitOptions {
   name: string;
   apiKey: string;
   baseUrl?: string;
   provider?: 'openai' | 'anthropic';
 }
 
-interface UpdateOptions extends ConnectionOptions {
+interface UpdateOptions extends ConnectionOptions, LimitOptions {
   name?: string;
   apiKey?: string;
   baseUrl?: string;
@@ -26,22 +35,44 @@ interface UpdateOptions extends ConnectionOptions {
 
 const API_KEY_HELP = 'upstream API key; "-" reads it from stdin so it stays out of shell history';
 
+/** The rate-limit options of create and update. */
+function addLimitOptions(command: Command): Command {
+  return command
+    .option('--default-rpm-limit <n>', 'requests per minute for each token that sets none (0 or "none" = no default)', limitOr('none', 1_000_000_000))
+    .option('--default-tpm-limit <n>', 'tokens per minute for each token that sets none (0 or "none" = no default)', limitOr('none'))
+    .option('--shared-rpm-limit <n>', 'requests per minute shared by everyone with the same upstream key, on every instance on the same Redis (0 or "none" = off)', limitOr('none', 1_000_000_000))
+    .option('--shared-tpm-limit <n>', 'tokens per minute shared the same way (0 or "none" = off)', limitOr('none'))
+    .option('--shared-limit-key <key>', 'name of the shared budget ("default" = derived from the upstream key)', sharedLimitKey);
+}
+
+function limitChanges(opts: LimitOptions): ProjectChanges {
+  return {
+    ...(opts.defaultRpmLimit !== undefined && { default_rpm_limit: opts.defaultRpmLimit.value }),
+    ...(opts.defaultTpmLimit !== undefined && { default_tpm_limit: opts.defaultTpmLimit.value }),
+    ...(opts.sharedRpmLimit !== undefined && { shared_rpm_limit: opts.sharedRpmLimit.value }),
+    ...(opts.sharedTpmLimit !== undefined && { shared_tpm_limit: opts.sharedTpmLimit.value }),
+    ...(opts.sharedLimitKey !== undefined && { shared_limit_key: opts.sharedLimitKey.value }),
+  };
+}
+
 export function registerProjectCommands(program: Command, ctx: CliContext): void {
   const project = program.command('project').description('manage projects (each holds one upstream API key)');
 
-  addConnectionOptions(project.command('create'))
-    .description('create a project')
-    .requiredOption('--name <name>', 'project name (unique)')
-    .requiredOption('--api-key <key>', API_KEY_HELP)
-    .option('--base-url <url>', 'where its requests go (default https://api.openai.com)')
-    .addOption(new Option('--provider <provider>', 'API flavour of the upstream').choices(['openai', 'anthropic']))
-    .action(async (opts: CreateOptions) => {
+  addLimitOptions(
+    addConnectionOptions(project.command('create'))
+      .description('create a project')
+      .requiredOption('--name <name>', 'project name (unique)')
+      .requiredOption('--api-key <key>', API_KEY_HELP)
+      .option('--base-url <url>', 'where its requests go (default https://api.openai.com)')
+      .addOption(new Option('--provider <provider>', 'API flavour of the upstream').choices(['openai', 'anthropic'])),
+  ).action(async (opts: CreateOptions) => {
       const apiKey = opts.apiKey === '-' ? await readSecretFromStdin(ctx.io, '--api-key') : opts.apiKey;
       const created = await connect(opts, ctx).createProject({
         name: opts.name,
         api_key: apiKey,
         ...(opts.baseUrl !== undefined && { base_url: opts.baseUrl }),
         ...(opts.provider !== undefined && { provider: opts.provider }),
+        ...limitChanges(opts),
       });
       printProject(ctx, opts, created, `Project "${created.name}" created.`);
     });
@@ -64,16 +95,17 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       printProject(ctx, opts, await connect(opts, ctx).getProject(id));
     });
 
-  addConnectionOptions(project.command('update'))
-    .description('change a project')
-    .argument('<id>', 'project id')
-    .option('--name <name>', 'new name')
-    .option('--api-key <key>', API_KEY_HELP)
-    .option('--base-url <url>', 'new upstream base URL')
-    .addOption(new Option('--activate', 'let its tokens work again').conflicts('deactivate'))
-    .addOption(new Option('--deactivate', 'block all its tokens at once'))
-    .option('--revoke-tokens', 'with --deactivate: also revoke every token for good')
-    .action(async (id: string, opts: UpdateOptions) => {
+  addLimitOptions(
+    addConnectionOptions(project.command('update'))
+      .description('change a project')
+      .argument('<id>', 'project id')
+      .option('--name <name>', 'new name')
+      .option('--api-key <key>', API_KEY_HELP)
+      .option('--base-url <url>', 'new upstream base URL')
+      .addOption(new Option('--activate', 'let its tokens work again').conflicts('deactivate'))
+      .addOption(new Option('--deactivate', 'block all its tokens at once'))
+      .option('--revoke-tokens', 'with --deactivate: also revoke every token for good'),
+  ).action(async (id: string, opts: UpdateOptions) => {
       if (opts.revokeTokens && !opts.deactivate) throw new UsageError('--revoke-tokens needs --deactivate');
       const changes: ProjectChanges = {
         ...(opts.name !== undefined && { name: opts.name }),
@@ -82,9 +114,10 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
         ...(opts.activate && { is_active: true }),
         ...(opts.deactivate && { is_active: false }),
         ...(opts.revokeTokens && { revoke_tokens: true }),
+        ...limitChanges(opts),
       };
       if (Object.keys(changes).length === 0) {
-        throw new UsageError('nothing to update: give --name, --api-key, --base-url, --activate or --deactivate');
+        throw new UsageError('nothing to update: give --name, --api-key, --base-url, --activate, --deactivate or a limit option');
       }
       printProject(ctx, opts, await connect(opts, ctx).updateProject(id, changes), 'Project updated.');
     });
@@ -126,9 +159,17 @@ function printProject(ctx: CliContext, opts: ConnectionOptions, p: ProjectView, 
       ['Base URL', p.base_url],
       ['API key', p.api_key],
       ['Active', yesNo(p.is_active)],
+      ['Defaults', perMinute(p.default_rpm_limit, p.default_tpm_limit, 'per token')],
+      ['Shared', perMinute(p.shared_rpm_limit, p.shared_tpm_limit, `key: ${p.shared_limit_key ?? 'from the upstream key'}`)],
       ['Created', formatTime(p.created_at, now)],
       ['Updated', formatTime(p.updated_at, now)],
       ['Deactivated', formatTime(p.deactivated_at, now)],
     ]),
   );
+}
+
+/** `60 requests / min, 20000 tokens / min (per token)`, or `none`. */
+function perMinute(rpm: number | null | undefined, tpm: number | null | undefined, note: string): string {
+  const parts = [rpm ? `${rpm} requests / min` : '', tpm ? `${tpm} tokens / min` : ''].filter(Boolean);
+  return parts.length ? `${parts.join(', ')} (${note})` : 'none';
 }

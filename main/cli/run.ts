@@ -11,6 +11,7 @@ import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, println, UsageError, type 
 import { registerMigrateCommands } from './migrate.ts';
 import { registerProjectCommands } from './project.ts';
 import { registerServeCommand } from './serve.ts';
+import { registerTlsCommands } from './tls.ts';
 import { registerTokenCommands } from './token.ts';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -34,6 +35,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerProjectCommands(program, ctx);
   registerTokenCommands(program, ctx);
   registerAuditCommands(program, ctx);
+  registerTlsCommands(program, ctx);
   return program;
 }
 

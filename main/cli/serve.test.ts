@@ -90,6 +90,17 @@ describe('serve', () => {
     expect(result.stdout).toMatch(/--management-token <token>\s+\(generated\)/);
   });
 
+  it('takes on/off settings as bare flags (--tls-self-signed, --allow-insecure-lan)', async () => {
+    const app = fakeApp();
+    const signal = manualSignal();
+    const io = memoryIo();
+    const exit = runCli(['serve', '--tls-self-signed', '--allow-insecure-lan', '--port', '0'], io, { loadStartApp: app.loadStartApp, waitForShutdownSignal: signal.waitForShutdownSignal });
+    await io.stdout.waitFor(/LLM Proxy listening on .*\n/);
+    expect(app.calls[0]!.settings).toMatchObject({ tlsSelfSigned: true, allowInsecureLan: true, port: 0 });
+    signal.send();
+    expect(await exit).toBe(0);
+  });
+
   it('refuses an unknown flag as a usage error (exit 2)', async () => {
     const result = await run(['serve', '--prot', '1']);
     expect(result.code).toBe(2);

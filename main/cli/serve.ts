@@ -14,7 +14,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
 
   for (const d of settingDescriptors) {
     // Listed by the settings table below instead of commander's option list (which has no env/default columns).
-    serve.addOption(new Option(`${d.flag} <${d.valueName}>`, d.description).hideHelp());
+    serve.addOption(new Option(d.isSwitch ? d.flag : `${d.flag} <${d.valueName}>`, d.description).hideHelp());
   }
 
   serve.addHelpText('after', () => {

@@ -186,6 +186,11 @@ export function sampleProject(overrides: Partial<ProjectView> = {}): ProjectView
     created_at: '2024-12-31T22:00:00.000Z',
     updated_at: '2024-12-31T23:00:00.000Z',
     deactivated_at: null,
+    default_rpm_limit: null,
+    default_tpm_limit: null,
+    shared_rpm_limit: null,
+    shared_tpm_limit: null,
+    shared_limit_key: null,
     ...overrides,
   };
 }
@@ -208,6 +213,9 @@ export function sampleToken(overrides: Partial<TokenView> = {}): TokenView {
     created_at: '2024-12-31T23:55:00.000Z',
     last_used_at: null,
     revoked_at: null,
+    rpm_limit: null,
+    tpm_limit: null,
+    max_concurrent: null,
     ...overrides,
   };
 }

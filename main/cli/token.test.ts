@@ -162,3 +162,41 @@ describe('finding the server and the management token', () => {
     expect(result.stderr).toMatch(/^error: --url must/);
   });
 });
+
+describe('token rate limits', () => {
+  it('sends --rpm-limit, --tpm-limit and --max-concurrent on create, and shows them', async () => {
+    const server = await fakeManagementServer({
+      'POST /manage/tokens': { status: 201, body: sampleToken({ token: FULL_TOKEN, rpm_limit: 60, tpm_limit: null, max_concurrent: 2 }) },
+    });
+    const result = await run(['token', 'create', '--project', PROJECT_ID, '--rpm-limit', '60', '--tpm-limit', 'inherit', '--max-concurrent', '2', ...at(server)]);
+    expect(result.code).toBe(0);
+    expect(server.only().body).toEqual({ project_id: PROJECT_ID, duration_minutes: 480, rpm_limit: 60, tpm_limit: null, max_concurrent: 2 });
+    expect(result.stdout).toMatch(/│ Rate limit\s+│ 60 requests \/ min/);
+    expect(result.stdout).toMatch(/│ Token limit\s+│ project default/);
+    expect(result.stdout).toMatch(/│ Concurrency\s+│ 2 at once/);
+  });
+
+  it('token update PATCHes only what was given', async () => {
+    const server = await fakeManagementServer({ [`PATCH /manage/tokens/${TOKEN_ID}`]: { body: sampleToken({ rpm_limit: 0 }) } });
+    const result = await run(['token', 'update', TOKEN_ID, '--rpm-limit', '0', '--all-models', ...at(server)]);
+    expect(result.code).toBe(0);
+    expect(server.only()).toMatchObject({ method: 'PATCH', body: { rpm_limit: 0, allowed_models: null } });
+    expect(result.stdout).toContain('Token updated.');
+    expect(result.stdout).toMatch(/│ Rate limit\s+│ none/);
+  });
+
+  it('token update with nothing to change is a usage error', async () => {
+    const server = await fakeManagementServer({});
+    const result = await run(['token', 'update', TOKEN_ID, ...at(server)]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('nothing to update');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('refuses a negative --rpm-limit before sending anything', async () => {
+    const server = await fakeManagementServer({});
+    const result = await run(['token', 'create', '--project', PROJECT_ID, '--rpm-limit', '-1', ...at(server)]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("error: option '--rpm-limit");
+  });
+});

@@ -5,8 +5,9 @@ import type { TokenView } from '../core/api/views.ts';
 import { addConnectionOptions, connect, type ConnectionOptions } from './connection.ts';
 import type { CliContext } from './context.ts';
 import { detailTable, formatTime, listTable, orDash } from './format.ts';
-import { printJson, println } from './io.ts';
-import { commaList, wholeNumber } from './option-parsers.ts';
+import { printJson, println, UsageError } from './io.ts';
+import type { TokenChanges } from './client.ts';
+import { commaList, limitOr, wholeNumber, type Nullable } from './option-parsers.ts';
 
 export const DEFAULT_DURATION_MINUTES = 480;
 
@@ -16,7 +17,24 @@ interface CreateOptions extends ConnectionOptions {
   maxRequests?: number;
   allowedModels?: string[];
   name?: string;
+  rpmLimit?: Nullable<number>;
+  tpmLimit?: Nullable<number>;
+  maxConcurrent?: number;
 }
+
+interface UpdateOptions extends ConnectionOptions {
+  maxRequests?: number;
+  allowedModels?: string[];
+  allModels?: boolean;
+  name?: string;
+  rpmLimit?: Nullable<number>;
+  tpmLimit?: Nullable<number>;
+  maxConcurrent?: number;
+}
+
+const RPM_HELP = 'requests per minute (0 = no limit, "inherit" = the project default)';
+const TPM_HELP = 'tokens per minute, counted from usage (0 = no limit, "inherit" = the project default)';
+const CONCURRENT_HELP = 'requests in flight at once, per instance (0 = no limit)';
 
 interface ListOptions extends ConnectionOptions {
   project?: string;
@@ -33,6 +51,9 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
     .option('--max-requests <n>', 'stop after this many requests (0 = unlimited)', wholeNumber(0))
     .option('--allowed-models <list>', 'comma-separated models or patterns, e.g. gpt-4o-mini,o3*', commaList)
     .option('--name <name>', 'a label, e.g. who or what uses it')
+    .option('--rpm-limit <n>', RPM_HELP, limitOr('inherit', 1_000_000_000))
+    .option('--tpm-limit <n>', TPM_HELP, limitOr('inherit'))
+    .option('--max-concurrent <n>', CONCURRENT_HELP, wholeNumber(0, 100_000))
     .action(async (opts: CreateOptions) => {
       const client = connect(opts, ctx);
       const created = await client.createToken({
@@ -41,6 +62,7 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
         ...(opts.maxRequests !== undefined && { max_requests: opts.maxRequests }),
         ...(opts.allowedModels !== undefined && { allowed_models: opts.allowedModels }),
         ...(opts.name !== undefined && { name: opts.name }),
+        ...limitChanges(opts),
       });
       if (opts.json) return printJson(ctx.io, created);
       const out = ctx.io.stdout;
@@ -85,6 +107,34 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
       println(ctx.io.stdout, tokenDetails(found, ctx.now(), true));
     });
 
+  addConnectionOptions(token.command('update'))
+    .description("change a token's name, quota, models or rate limits (takes effect on its next request)")
+    .argument('<id>', 'token id')
+    .option('--name <name>', 'new label')
+    .option('--max-requests <n>', 'stop after this many requests (0 = unlimited)', wholeNumber(0))
+    .option('--allowed-models <list>', 'comma-separated models or patterns', commaList)
+    .option('--all-models', 'allow every model')
+    .option('--rpm-limit <n>', RPM_HELP, limitOr('inherit', 1_000_000_000))
+    .option('--tpm-limit <n>', TPM_HELP, limitOr('inherit'))
+    .option('--max-concurrent <n>', CONCURRENT_HELP, wholeNumber(0, 100_000))
+    .action(async (id: string, opts: UpdateOptions) => {
+      if (opts.allModels && opts.allowedModels) throw new UsageError('give --allowed-models or --all-models, not both');
+      const changes: TokenChanges = {
+        ...(opts.name !== undefined && { name: opts.name }),
+        ...(opts.maxRequests !== undefined && { max_requests: opts.maxRequests }),
+        ...(opts.allowedModels !== undefined && { allowed_models: opts.allowedModels }),
+        ...(opts.allModels && { allowed_models: null }),
+        ...limitChanges(opts),
+      };
+      if (Object.keys(changes).length === 0) {
+        throw new UsageError('nothing to update: give --name, --max-requests, --allowed-models, --all-models, --rpm-limit, --tpm-limit or --max-concurrent');
+      }
+      const updated = await connect(opts, ctx).updateToken(id, changes);
+      if (opts.json) return printJson(ctx.io, updated);
+      println(ctx.io.stdout, 'Token updated.');
+      println(ctx.io.stdout, tokenDetails(updated, ctx.now(), true));
+    });
+
   addConnectionOptions(token.command('revoke'))
     .description('revoke a token (takes effect on its next request; revoking twice is fine)')
     .argument('<id>', 'token id')
@@ -94,6 +144,20 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
       if (opts.json) return printJson(ctx.io, { id, revoked: true });
       println(ctx.io.stdout, `Token ${id} revoked.`);
     });
+}
+
+function limitChanges(opts: { rpmLimit?: Nullable<number>; tpmLimit?: Nullable<number>; maxConcurrent?: number }) {
+  return {
+    ...(opts.rpmLimit !== undefined && { rpm_limit: opts.rpmLimit.value }),
+    ...(opts.tpmLimit !== undefined && { tpm_limit: opts.tpmLimit.value }),
+    ...(opts.maxConcurrent !== undefined && { max_concurrent: opts.maxConcurrent }),
+  };
+}
+
+/** `60 / min`, `project default`, `none`. */
+function perMinute(value: number | null | undefined, unit: string): string {
+  if (value === null || value === undefined) return 'project default';
+  return value === 0 ? 'none' : `${value} ${unit} / min`;
 }
 
 function requests(t: TokenView): string {
@@ -110,6 +174,9 @@ function tokenDetails(t: TokenView, now: number, withToken: boolean): string {
     ['Expires', formatTime(t.expires_at, now)],
     ['Requests', requests(t)],
     ['Allowed models', t.allowed_models?.length ? t.allowed_models.join(', ') : 'all'],
+    ['Rate limit', perMinute(t.rpm_limit, 'requests')],
+    ['Token limit', perMinute(t.tpm_limit, 'tokens')],
+    ['Concurrency', t.max_concurrent ? `${t.max_concurrent} at once` : 'no limit'],
     ['Prompt tokens', String(t.prompt_tokens ?? 0)],
     ['Completion tokens', String(t.completion_tokens ?? 0)],
     ['Cache hits', String(t.cache_hit_count ?? 0)],

@@ -12,6 +12,9 @@ import type { Settings } from './config/settings.ts';
 import { registerAdminRoutes, RENDERER_ASSETS_DIR } from './http/admin-routes.ts';
 import { createHostCheck } from './http/host-check.ts';
 import { createHttpServer } from './http/server.ts';
+import { isInsecureLan, planTls, refuseInsecureBind } from './http/tls/plan.ts';
+import { preflightTls, startTls, tlsInfoOf, withTlsReadiness, type TlsRuntime } from './http/tls/runtime.ts';
+import { startLimits } from './limits/runtime.ts';
 import { createLogger } from './log.ts';
 import { createProxyHandler } from './proxy/handler.ts';
 import { createUpstreamAgent } from './proxy/upstream-agent.ts';
@@ -33,6 +36,8 @@ export interface StartOptions {
   clock?: Clock;
   /** Where structured logs go (default: stderr). */
   logStream?: Writable;
+  /** Rate-limit window in seconds (60: per minute); tests shorten it. */
+  limitWindowSeconds?: number;
 }
 
 export interface RunningApp {
@@ -43,6 +48,8 @@ export interface RunningApp {
   call<M extends AdminMethod>(method: M, input: unknown, ctx?: Partial<CallContext>): Promise<OutputOf<M>>;
   /** Writes batched usage and audit rows now (tests, shutdown). */
   flush(): Promise<void>;
+  /** HTTPS state and "renew now"; null when serving plain HTTP. */
+  tls: Pick<TlsRuntime, 'info' | 'renew' | 'onChange'> | null;
   close(): Promise<void>;
 }
 
@@ -50,6 +57,15 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   const clock = opts.clock ?? systemClock;
   const say = opts.log ?? (() => undefined);
   const log = createLogger(settings.logLevel, opts.logStream);
+  // Decided before anything is created: listening beyond loopback without HTTPS stops here.
+  const tlsPlan = planTls(settings);
+  refuseInsecureBind(settings, tlsPlan);
+  preflightTls(tlsPlan);
+  const insecureLan = isInsecureLan(settings, tlsPlan);
+  if (insecureLan) {
+    say(`Warning: listening on ${settings.host} without HTTPS (--allow-insecure-lan): tokens cross the network in clear text.`);
+    log.warn({ host: settings.host }, 'listening beyond loopback without HTTPS');
+  }
   fs.mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
 
   const store = await openSqliteStore({ file: settings.databaseFile });
@@ -61,11 +77,14 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   const onBackgroundError = (what: string) => (err: unknown) => log.error({ err: { name: (err as Error)?.name, code: (err as { code?: string })?.code } }, what);
   const usage = createUsageRecorder({ tokens: store.tokens, flushMs: settings.usageFlushMs, onError: onBackgroundError('usage flush failed') });
   const audit = new AuditLog({ repo: store.audit, clock, flushMs: settings.usageFlushMs, onError: onBackgroundError('audit flush failed') });
-  const gate = new TokenGate({ tokens: store.tokens, projects: store.projects, sealer, hash, usage, clock, ttlMs: settings.tokenCacheTtlMs });
+  const limits = startLimits(settings, { clock, log, audit, windowSeconds: opts.limitWindowSeconds });
+  const gate = new TokenGate({ tokens: store.tokens, projects: store.projects, sealer, hash, usage, clock, ttlMs: settings.tokenCacheTtlMs, broadcast: limits.broadcast });
+  limits.listen(gate);
   const dispatcher = createUpstreamAgent();
   const startedAt = new Date(clock.now()).toISOString();
 
   let listenUrl = '';
+  let tls: TlsRuntime | null = null;
   const handlers = createAdminService({
     store,
     sealer,
@@ -73,7 +92,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     gate,
     audit,
     clock,
-    systemInfo: () => ({ version, data_dir: settings.dataDir, listen_url: listenUrl, admin_url: `${listenUrl}/admin`, started_at: startedAt }),
+    systemInfo: () => ({ version, data_dir: settings.dataDir, listen_url: listenUrl, admin_url: `${listenUrl}/admin/`, started_at: startedAt, tls: tlsInfoOf(tls, insecureLan), redis: limits.status() }),
     requestsSince: (since) => store.usage.requestsSince(since),
   });
   const callAsManagement = <M extends AdminMethod>(method: M, raw: unknown, ctx: CallContext) => callAdmin(handlers, audit, method, raw, ctx);
@@ -81,6 +100,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   const proxy = createProxyHandler({
     gate,
     usage,
+    limits: limits.limits,
     audit,
     dispatcher,
     clock,
@@ -90,8 +110,17 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     idleTimeoutMs: settings.upstreamIdleTimeoutMs,
   });
 
+  try {
+    tls = await startTls(tlsPlan, { bindHost: settings.host, log, say });
+  } catch (err) {
+    await Promise.allSettled([usage.close(), audit.close(), dispatcher.close(), store.close(), limits.close()]);
+    throw err;
+  }
+
   const http = createHttpServer({
-    hostAllowed: createHostCheck({ bindHost: settings.host, allowedHosts: settings.allowedHosts }),
+    // The certificate's names reach this server too (the ACME domain, the LAN names of a local one).
+    hostAllowed: createHostCheck({ bindHost: settings.host, allowedHosts: [...settings.allowedHosts, ...(tls?.hostNames() ?? [])] }),
+    tls: tls ?? undefined,
     proxy,
     callAdmin: callAsManagement,
     managementToken,
@@ -99,44 +128,55 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     extraRoutes: (app) => registerAdminRoutes(app, { assetsDir: RENDERER_ASSETS_DIR }),
     health: {
       version,
-      ready: async () => {
+      ready: withTlsReadiness(() => tls, async () => {
+        // Redis is reported, and fails readiness only when limits fail closed without it.
+        const redis = limits.readiness();
+        const redisCheck: Record<string, string> = redis ? { redis: redis.check } : {};
         try {
           await store.ping();
-          return { ok: true, checks: { store: 'ok' } };
+          return { ok: redis?.ok ?? true, checks: { store: 'ok', ...redisCheck } };
         } catch {
-          return { ok: false, checks: { store: 'unavailable' } };
+          return { ok: false, checks: { store: 'unavailable', ...redisCheck } };
         }
-      },
+      }),
     },
   });
 
   try {
+    // A first answer from Redis (or its refusal) before serving, so the first requests share limits.
+    await limits.started();
     await http.app.listen({ host: settings.host, port: settings.port });
   } catch (err) {
-    await Promise.allSettled([usage.close(), audit.close(), dispatcher.close(), store.close()]);
+    await Promise.allSettled([usage.close(), audit.close(), dispatcher.close(), store.close(), tls?.close(), limits.close()]);
     throw err;
   }
   const address = http.app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
-  const hostForUrl = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-  listenUrl = `http://${hostForUrl}:${port}`;
+  // With HTTPS, a name the certificate covers (the ACME domain, `localhost` for a 0.0.0.0 bind).
+  const urlHost = tls?.urlHost(settings.host) ?? settings.host;
+  const hostForUrl = urlHost.includes(':') ? `[${urlHost}]` : urlHost;
+  listenUrl = `${tls ? 'https' : 'http'}://${hostForUrl}:${port}`;
+  tls?.listening(port);
   log.info({ url: listenUrl, database: store.info().location }, 'listening');
 
   let closing: Promise<void> | null = null;
   return {
     url: listenUrl,
-    adminUrl: `${listenUrl}/admin`,
+    adminUrl: `${listenUrl}/admin/`,
     port,
     call: (method, input, ctx) => callAsManagement(method, input, { actor: 'desktop', requestId: null, clientIp: null, ...ctx }),
     flush: async () => {
       await usage.flush();
       await audit.flush();
     },
+    tls,
     close: () => {
       closing ??= (async () => {
         // Stop taking requests and let in-flight ones finish (fastify waits for them), then write
         // what is still batched, then let go of upstream sockets and the database.
         await http.close(SHUTDOWN_GRACE_MS);
+        await tls?.close();
+        await limits.close();
         await usage.close();
         await audit.close();
         await dispatcher.close();

@@ -23,6 +23,11 @@ export type ErrorCode =
   | 'decryption_failed'
   | 'store_unavailable'
   | 'admin_not_built'
+  | 'insecure_bind'
+  | 'tls_file_unreadable'
+  | 'tls_certificate_invalid'
+  | 'tls_key_mismatch'
+  | 'acme_failed'
   | 'internal_error';
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -48,6 +53,11 @@ const statusByCode: Record<ErrorCode, number> = {
   decryption_failed: 500,
   store_unavailable: 503,
   admin_not_built: 503,
+  insecure_bind: 500,
+  tls_file_unreadable: 500,
+  tls_certificate_invalid: 500,
+  tls_key_mismatch: 500,
+  acme_failed: 502,
   internal_error: 500,
 };
 

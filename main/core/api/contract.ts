@@ -42,6 +42,22 @@ const allowedModels = z
   .max(100)
   .nullable();
 
+/** Per minute; 0 = no limit. On a token, null = the project's default. */
+const perMinute = (max: number) => z.number().int('must be a whole number').min(0, 'must not be negative').max(max, `must be at most ${max}`).nullable();
+const rpmLimit = perMinute(1_000_000_000);
+const tpmLimit = perMinute(1_000_000_000_000);
+const maxConcurrent = z.number().int('must be a whole number').min(0, 'must not be negative').max(100_000, 'must be at most 100000').nullable();
+/** Names a shared budget; null = a fingerprint of the upstream key. */
+const sharedLimitKey = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').regex(/^[\w.:-]+$/, 'may hold letters, digits and . _ - :').nullable();
+const projectLimits = {
+  default_rpm_limit: rpmLimit.optional(),
+  default_tpm_limit: tpmLimit.optional(),
+  shared_rpm_limit: rpmLimit.optional(),
+  shared_tpm_limit: tpmLimit.optional(),
+  shared_limit_key: sharedLimitKey.optional(),
+};
+const tokenLimits = { rpm_limit: rpmLimit.optional(), tpm_limit: tpmLimit.optional(), max_concurrent: maxConcurrent.optional() };
+
 const maxRequests = z.number().int('must be a whole number').min(0, 'must not be negative').max(1_000_000_000).nullable();
 const flag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform((v) => v === true || v === 'true' || v === '1');
 const pageNumber = z.coerce.number().int().min(1);
@@ -51,7 +67,7 @@ export const schemas = {
   empty: z.object({}).strict(),
   byId: z.object({ id }).strict(),
   projectCreate: z
-    .object({ name, api_key: apiKey, base_url: baseUrl.optional(), provider: provider.optional() })
+    .object({ name, api_key: apiKey, base_url: baseUrl.optional(), provider: provider.optional(), ...projectLimits })
     .strict(),
   projectUpdate: z
     .object({
@@ -61,6 +77,7 @@ export const schemas = {
       base_url: baseUrl.optional(),
       is_active: z.boolean().optional(),
       revoke_tokens: z.boolean().optional(),
+      ...projectLimits,
     })
     .strict()
     .refine((v) => !v.revoke_tokens || v.is_active === false, { message: 'revoke_tokens needs is_active: false', path: ['revoke_tokens'] }),
@@ -71,6 +88,7 @@ export const schemas = {
       max_requests: maxRequests.optional(),
       name: name.nullable().optional(),
       allowed_models: allowedModels.optional(),
+      ...tokenLimits,
     })
     .strict(),
   tokenUpdate: z
@@ -80,6 +98,7 @@ export const schemas = {
       max_requests: maxRequests.optional(),
       name: name.nullable().optional(),
       allowed_models: allowedModels.optional(),
+      ...tokenLimits,
     })
     .strict(),
   tokenList: z.object({ project_id: id.optional(), active_only: flag.optional() }).strict(),

@@ -19,6 +19,11 @@ export function presentProject(row: ProjectRow): ProjectView {
     created_at: toIso(row.createdAt)!,
     updated_at: toIso(row.updatedAt)!,
     deactivated_at: toIso(row.deactivatedAt),
+    default_rpm_limit: row.defaultRpmLimit,
+    default_tpm_limit: row.defaultTpmLimit,
+    shared_rpm_limit: row.sharedRpmLimit,
+    shared_tpm_limit: row.sharedTpmLimit,
+    shared_limit_key: row.sharedLimitKey,
   };
 }
 
@@ -47,6 +52,9 @@ export function presentToken(row: TokenRow, now: number): TokenView {
     created_at: toIso(row.createdAt)!,
     last_used_at: toIso(row.lastUsedAt),
     revoked_at: toIso(row.revokedAt),
+    rpm_limit: row.rpmLimit,
+    tpm_limit: row.tpmLimit,
+    max_concurrent: row.maxConcurrent,
   };
 }
 

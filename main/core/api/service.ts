@@ -5,7 +5,8 @@ import type { Clock } from '../clock.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { isUuid, newId } from '../ids.ts';
 import type { Sealer } from '../secrets/sealer.ts';
-import type { Store } from '../store/types.ts';
+import { definedOnly } from '../store/row-changes.ts';
+import type { ProjectChanges, ProjectRow, Store, TokenChanges } from '../store/types.ts';
 import { mintToken, type TokenHasher } from '../tokens/format.ts';
 import type { TokenGate } from '../tokens/token-gate.ts';
 import { adminContract, type AdminMethod, type OutputOf, type ParsedInputOf } from './contract.ts';
@@ -69,14 +70,15 @@ export function createAdminService(deps: AdminServiceDeps): AdminHandlers {
         apiKeyLast4: last4(input.api_key),
         isActive: true,
         createdAt: now,
+        ...projectLimitChanges(input),
       });
-      await audit.record({ ...auditBase(ctx), action: 'project.create', outcome: 'success', targetType: 'project', targetId: id, projectId: id, details: { name: row.name, provider: row.provider, base_url: row.baseUrl } });
+      await audit.record({ ...auditBase(ctx), action: 'project.create', outcome: 'success', targetType: 'project', targetId: id, projectId: id, details: { name: row.name, provider: row.provider, base_url: row.baseUrl, ...projectLimitDetails(row) } });
       return presentProject(row);
     },
     async 'projects.update'(input, ctx) {
       const before = await projectOrThrow(input.id);
       const now = clock.now();
-      const changes: Parameters<Store['projects']['update']>[1] = {};
+      const changes: Parameters<Store['projects']['update']>[1] = projectLimitChanges(input);
       if (input.name !== undefined) changes.name = input.name;
       if (input.base_url !== undefined) changes.baseUrl = input.base_url;
       if (input.api_key !== undefined) {
@@ -134,6 +136,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminHandlers {
         maxRequests: input.max_requests ? input.max_requests : null,
         allowedModels: input.allowed_models ?? null,
         createdAt: now,
+        ...tokenLimitChanges(input),
       });
       await audit.record({
         ...auditBase(ctx),
@@ -143,14 +146,22 @@ export function createAdminService(deps: AdminServiceDeps): AdminHandlers {
         targetId: row.id,
         projectId: project.id,
         tokenId: row.id,
-        details: { duration_minutes: input.duration_minutes, max_requests: row.maxRequests, allowed_models: row.allowedModels, name: row.name },
+        details: {
+          duration_minutes: input.duration_minutes,
+          max_requests: row.maxRequests,
+          allowed_models: row.allowedModels,
+          name: row.name,
+          ...(row.rpmLimit !== null && { rpm_limit: row.rpmLimit }),
+          ...(row.tpmLimit !== null && { tpm_limit: row.tpmLimit }),
+          ...(row.maxConcurrent !== null && { max_concurrent: row.maxConcurrent }),
+        },
       });
       return { ...presentToken(row, now), token: minted.token };
     },
     async 'tokens.update'(input, ctx) {
       const before = await tokenOrThrow(input.id);
       const now = clock.now();
-      const changes: Parameters<Store['tokens']['update']>[1] = {};
+      const changes: Parameters<Store['tokens']['update']>[1] = tokenLimitChanges(input);
       if (input.name !== undefined) changes.name = input.name;
       if (input.max_requests !== undefined) changes.maxRequests = input.max_requests ? input.max_requests : null;
       if (input.allowed_models !== undefined) changes.allowedModels = input.allowed_models;
@@ -210,10 +221,13 @@ export function createAdminService(deps: AdminServiceDeps): AdminHandlers {
       ]);
       const startOfDay = new Date(now);
       startOfDay.setHours(0, 0, 0, 0);
+      // Every rate-limit refusal is audited as proxy.refused with reason rate_limited.
+      const rateLimited = await store.audit.query({ action: 'proxy.refused', from: startOfDay.getTime(), search: '"reason":"rate_limited"', page: 1, pageSize: 1 });
       return {
         projects: { total: projects.length, active: projects.filter((p) => p.isActive).length },
         tokens: { total: tokens.length, active: tokens.filter((t) => presentToken(t, now).status === 'active').length },
         requests_today: await deps.requestsSince(startOfDay.getTime()),
+        rate_limited_today: rateLimited.totalCount,
         recent_audit: recent.items.map(presentAudit),
       };
     },
@@ -224,7 +238,47 @@ function auditBase(ctx: CallContext) {
   return { actor: ctx.actor, requestId: ctx.requestId, clientIp: ctx.clientIp };
 }
 
-const FIELD_NAMES: Record<string, string> = { baseUrl: 'base_url', apiKeySealed: 'api_key', isActive: 'is_active', maxRequests: 'max_requests', allowedModels: 'allowed_models' };
+const FIELD_NAMES: Record<string, string> = {
+  baseUrl: 'base_url',
+  apiKeySealed: 'api_key',
+  isActive: 'is_active',
+  maxRequests: 'max_requests',
+  allowedModels: 'allowed_models',
+  rpmLimit: 'rpm_limit',
+  tpmLimit: 'tpm_limit',
+  maxConcurrent: 'max_concurrent',
+  defaultRpmLimit: 'default_rpm_limit',
+  defaultTpmLimit: 'default_tpm_limit',
+  sharedRpmLimit: 'shared_rpm_limit',
+  sharedTpmLimit: 'shared_tpm_limit',
+  sharedLimitKey: 'shared_limit_key',
+};
+
+/** A project limit of 0 means none, stored as null (one way to say it). Undefined = unchanged. */
+const noneIfZero = (value: number | null | undefined) => (value === undefined ? undefined : value || null);
+
+function projectLimitChanges(input: ParsedInputOf<'projects.update'> | ParsedInputOf<'projects.create'>): ProjectChanges {
+  return definedOnly({
+    defaultRpmLimit: noneIfZero(input.default_rpm_limit),
+    defaultTpmLimit: noneIfZero(input.default_tpm_limit),
+    sharedRpmLimit: noneIfZero(input.shared_rpm_limit),
+    sharedTpmLimit: noneIfZero(input.shared_tpm_limit),
+    sharedLimitKey: input.shared_limit_key,
+  });
+}
+
+function projectLimitDetails(row: ProjectRow): Record<string, unknown> {
+  const details: Record<string, unknown> = {};
+  for (const key of ['defaultRpmLimit', 'defaultTpmLimit', 'sharedRpmLimit', 'sharedTpmLimit', 'sharedLimitKey'] as const) {
+    if (row[key] !== null) details[fieldName(key)] = row[key];
+  }
+  return details;
+}
+
+/** On a token, null = the project's default and 0 = no limit, so 0 is kept; max_concurrent 0 = none. */
+function tokenLimitChanges(input: ParsedInputOf<'tokens.update'> | ParsedInputOf<'tokens.create'>): TokenChanges {
+  return definedOnly({ rpmLimit: input.rpm_limit, tpmLimit: input.tpm_limit, maxConcurrent: noneIfZero(input.max_concurrent) });
+}
 function fieldName(key: string): string {
   return FIELD_NAMES[key] ?? key;
 }

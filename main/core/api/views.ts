@@ -12,6 +12,14 @@ export interface ProjectView {
   created_at: string;
   updated_at: string;
   deactivated_at: string | null;
+  /** Requests / tokens per minute for each token that sets none itself; null = no default. */
+  default_rpm_limit: number | null;
+  default_tpm_limit: number | null;
+  /** One budget per minute for every project, on any instance sharing Redis, with the same shared_limit_key. */
+  shared_rpm_limit: number | null;
+  shared_tpm_limit: number | null;
+  /** null = derived from the upstream key (a fingerprint, never the key): same key, same budget. */
+  shared_limit_key: string | null;
 }
 
 export type TokenStatus = 'active' | 'expired' | 'revoked' | 'exhausted';
@@ -34,6 +42,12 @@ export interface TokenView {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** Requests per minute: null = the project's default_rpm_limit, 0 = no limit. */
+  rpm_limit: number | null;
+  /** Tokens per minute (counted once the answer's usage is known): null = the project's default, 0 = no limit. */
+  tpm_limit: number | null;
+  /** Requests in flight at once, per instance; null = no limit. */
+  max_concurrent: number | null;
 }
 
 export interface CreatedTokenView extends TokenView {
@@ -74,11 +88,49 @@ export interface SystemInfoView {
   admin_url: string;
   database: { kind: 'sqlite' | 'postgres'; location: string; schema_version: string | null };
   started_at: string;
+  redis: RedisStatusView;
+  tls: TlsInfoView;
+}
+
+/** How the server speaks HTTPS (`off`: plain HTTP). Shown on the Settings screen. */
+export interface TlsInfoView {
+  /** `local_ca`: --tls-self-signed; `files`: --tls-cert/--tls-key; `acme`: --acme-domain. */
+  mode: 'off' | 'local_ca' | 'files' | 'acme';
+  /** When the served certificate expires (ISO 8601); null when HTTPS is off. */
+  expires_at: string | null;
+  /** DNS names and IP addresses the certificate covers. */
+  names: string[];
+  /** The local CA certificate clients must trust (local_ca only). */
+  ca_path?: string;
+  /** Exact commands that trust ca_path (local_ca only). */
+  trust_commands?: { macos: string; windows: string; linux: string; node: string };
+  /** Listening beyond loopback in clear text (--allow-insecure-lan): the screens warn. */
+  insecure_lan: boolean;
+}
+
+/**
+ * `off`: no Redis URL set (limits per instance). `connecting`: first attempt under way.
+ * `ready`: limits shared, revocations broadcast. `unreachable`: limits per instance (or refused when
+ * fail_closed) until Redis answers again, which is retried in the background.
+ */
+export type RedisState = 'off' | 'connecting' | 'ready' | 'unreachable';
+
+export interface RedisStatusView {
+  configured: boolean;
+  state: RedisState;
+  /** host:port/db without credentials; null when off. */
+  location: string | null;
+  prefix: string;
+  fail_closed: boolean;
+  /** When the current state began. */
+  since: string;
 }
 
 export interface DashboardView {
   projects: { total: number; active: number };
   tokens: { active: number; total: number };
   requests_today: number;
+  /** Requests refused by a rate limit since local midnight (from the audit trail). */
+  rate_limited_today: number;
   recent_audit: AuditEventView[];
 }

@@ -26,7 +26,7 @@ export function renderSettingsTable(descriptors: readonly SettingDescriptor[], o
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 1 },
   });
   for (const d of descriptors) {
-    table.push([`${d.flag} <${d.valueName}>\n  ${d.env}`, hardWrap(d.defaultLabel, DEFAULT_COLUMN - 1), d.description]);
+    table.push([`${d.isSwitch ? d.flag : `${d.flag} <${d.valueName}>`}\n  ${d.env}`, hardWrap(d.defaultLabel, DEFAULT_COLUMN - 1), d.description]);
   }
   return table
     .toString()

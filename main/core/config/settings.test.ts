@@ -50,6 +50,18 @@ describe('defaults', () => {
       allowedHosts: [],
       tokenCacheTtlMs: 1000,
       usageFlushMs: 250,
+      tlsCert: undefined,
+      tlsKey: undefined,
+      tlsSelfSigned: false,
+      acmeDomain: undefined,
+      acmeEmail: undefined,
+      acmeDirectory: 'https://acme-v02.api.letsencrypt.org/directory',
+      httpRedirectPort: undefined,
+      allowInsecureLan: false,
+      redisUrl: undefined,
+      redisPrefix: 'llmp:',
+      redisCommandTimeoutMs: 50,
+      limitsFailClosed: false,
     });
   });
 
@@ -190,7 +202,7 @@ describe('descriptors and help', () => {
       defaultLabel: '600000 (10 min)',
       secret: false,
     });
-    expect(settingDescriptors.filter((d) => d.secret).map((d) => d.key)).toEqual(['managementToken', 'encryptionKey']);
+    expect(settingDescriptors.filter((d) => d.secret).map((d) => d.key)).toEqual(['managementToken', 'encryptionKey', 'redisUrl']);
     for (const d of settingDescriptors) expect(d.description.length).toBeGreaterThan(10);
   });
 
@@ -204,5 +216,25 @@ describe('descriptors and help', () => {
     expect(help).toMatch(/--management-token <token>\s+\(generated\)/);
     expect(help).toMatch(/--encryption-key <key>\s+\(key file\)/);
     expect(Math.max(...help.split('\n').map((l) => l.length))).toBeLessThanOrEqual(120);
+  });
+});
+
+describe('on/off settings and HTTPS settings', () => {
+  it('reads a bare flag, true/false words in env and JSON booleans in the config file', async () => {
+    expect(loadSettings({ env: {}, flags: { tlsSelfSigned: true } }).tlsSelfSigned).toBe(true);
+    expect(loadSettings({ env: { LLM_PROXY_TLS_SELF_SIGNED: 'yes', LLM_PROXY_ALLOW_INSECURE_LAN: '0' } })).toMatchObject({ tlsSelfSigned: true, allowInsecureLan: false });
+    const file = await configFile({ allowInsecureLan: true });
+    expect(loadSettings({ env: {}, flags: { config: file } }).allowInsecureLan).toBe(true);
+    expect(failure({ env: { LLM_PROXY_TLS_SELF_SIGNED: 'maybe' } }).message).toContain('tlsSelfSigned must be true or false (from env LLM_PROXY_TLS_SELF_SIGNED, got "maybe")');
+    expect(settingDescriptors.filter((d) => d.isSwitch).map((d) => d.key)).toEqual(expect.arrayContaining(['tlsSelfSigned', 'allowInsecureLan']));
+    expect(renderSettingsHelp()).toMatch(/--tls-self-signed\s+false/);
+  });
+
+  it('checks the ACME domain, email and directory, resolves certificate paths and lower-cases the domain', () => {
+    const s = loadSettings({ env: {}, flags: { acmeDomain: 'Proxy.Example.COM', tlsCert: 'c.pem', tlsKey: 'k.pem', httpRedirectPort: '8080' }, cwd: '/srv' });
+    expect(s).toMatchObject({ acmeDomain: 'proxy.example.com', tlsCert: '/srv/c.pem', tlsKey: '/srv/k.pem', httpRedirectPort: 8080 });
+    expect(failure({ env: {}, flags: { acmeDomain: 'https://x.example' } }).message).toContain('acmeDomain must be a domain name');
+    expect(failure({ env: {}, flags: { acmeEmail: 'nobody' } }).message).toContain('acmeEmail must be an email address');
+    expect(failure({ env: {}, flags: { acmeDirectory: 'http://acme.example/dir' } }).message).toContain('acmeDirectory must be an https:// URL');
   });
 });

@@ -25,6 +25,18 @@ export interface Settings {
   allowedHosts: string[];
   tokenCacheTtlMs: number;
   usageFlushMs: number;
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  tlsSelfSigned: boolean;
+  acmeDomain: string | undefined;
+  acmeEmail: string | undefined;
+  acmeDirectory: string;
+  httpRedirectPort: number | undefined;
+  allowInsecureLan: boolean;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  redisCommandTimeoutMs: number;
+  limitsFailClosed: boolean;
 }
 
 export type SettingKey = keyof Settings;
@@ -40,6 +52,8 @@ interface SettingMeta {
   secret?: boolean;
   /** Relative values are resolved against the cwd (flag, env) or the config file's folder. */
   isPath?: boolean;
+  /** An on/off setting: a flag without a value (`--tls-self-signed`), true/false in env and config file. */
+  isSwitch?: boolean;
 }
 
 const settingMeta = z.registry<SettingMeta>();
@@ -64,6 +78,27 @@ const hostList = z.preprocess(
     { error: 'must be a comma-separated list of host names' },
   ),
 );
+
+/** On/off: `true`/`false` (also 1/0, yes/no, on/off) in env, a JSON boolean in the config file, a bare flag. */
+function onOff() {
+  const words: Record<string, boolean> = { true: true, '1': true, yes: true, on: true, false: false, '0': false, no: false, off: false };
+  return z.preprocess(
+    (value) => (typeof value === 'string' ? (words[value.trim().toLowerCase()] ?? value) : value),
+    z.boolean({ error: 'must be true or false' }),
+  );
+}
+
+export const LETS_ENCRYPT_DIRECTORY = 'https://acme-v02.api.letsencrypt.org/directory';
+
+/** redis:// or rediss:// (TLS), optionally with user, password and database number. */
+function isRedisUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 const nonEmpty = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
 
@@ -143,6 +178,80 @@ export const settingsSchema = z.object({
   usageFlushMs: integer(1, MAX_TIMER_MS)
     .default(250)
     .register(settingMeta, { valueName: 'ms', description: 'How often usage counters are written to the store.' }),
+  tlsCert: nonEmpty('a file path')
+    .optional()
+    .register(settingMeta, { valueName: 'path', isPath: true, description: 'HTTPS with your own certificate: PEM file (with its chain). Needs --tls-key; reloaded when the file changes.' }),
+  tlsKey: nonEmpty('a file path')
+    .optional()
+    .register(settingMeta, { valueName: 'path', isPath: true, description: 'Private key (PEM, unencrypted) for --tls-cert. Reloaded when the file changes.' }),
+  tlsSelfSigned: onOff()
+    .default(false)
+    .register(settingMeta, {
+      valueName: 'bool',
+      isSwitch: true,
+      description: 'HTTPS with a local certificate authority created in <data-dir>/tls (trust ca.pem once on each client; see `llm-proxy tls status`).',
+    }),
+  acmeDomain: nonEmpty('a domain name')
+    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i, { error: 'must be a domain name such as proxy.example.com' })
+    .optional()
+    .register(settingMeta, {
+      valueName: 'domain',
+      description: "HTTPS with a certificate from Let's Encrypt (ACME HTTP-01) for this domain, renewed automatically. Port 80 (or --http-redirect-port) must be reachable from the internet.",
+    }),
+  acmeEmail: nonEmpty('an email address')
+    .regex(/^[^\s@]+@[^\s@]+$/, { error: 'must be an email address' })
+    .optional()
+    .register(settingMeta, { valueName: 'email', description: 'Contact address given to the ACME server (expiry and policy notices).' }),
+  acmeDirectory: nonEmpty('an https:// URL')
+    .regex(/^https:\/\/[^\s]+$/, { error: 'must be an https:// URL of an ACME directory' })
+    .default(LETS_ENCRYPT_DIRECTORY)
+    .register(settingMeta, {
+      valueName: 'url',
+      defaultLabel: "Let's Encrypt",
+      description: `ACME directory URL (default ${LETS_ENCRYPT_DIRECTORY}); for example Let's Encrypt staging or your own ACME server.`,
+    }),
+  httpRedirectPort: integer(1, 65535)
+    .optional()
+    .register(settingMeta, {
+      valueName: 'number',
+      defaultLabel: '80 with --acme-domain',
+      description: 'Also listen with plain HTTP on this port: answers ACME HTTP-01 challenges and redirects everything else to HTTPS.',
+    }),
+  allowInsecureLan: onOff()
+    .default(false)
+    .register(settingMeta, {
+      valueName: 'bool',
+      isSwitch: true,
+      description: 'Allow listening on a non-loopback --host without HTTPS (tokens cross the network in clear text).',
+    }),
+  redisUrl: nonEmpty('a redis:// or rediss:// URL')
+    .refine(isRedisUrl, { error: 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379' })
+    .optional()
+    .register(settingMeta, {
+      valueName: 'url',
+      secret: true,
+      defaultLabel: '(none: limits per instance)',
+      description:
+        'Redis shared by several instances: rate limits become one budget across all of them and revocations reach every instance within a second. While it is unreachable, limits apply per instance.',
+    }),
+  redisPrefix: z
+    .string({ error: 'must be a key prefix' })
+    .regex(/^[\w.:-]{1,64}$/, { error: 'must be 1 to 64 letters, digits or . _ - :' })
+    .default('llmp:')
+    .register(settingMeta, { valueName: 'prefix', description: 'Prefix of every Redis key and channel, so two teams can share one Redis.' }),
+  redisCommandTimeoutMs: integer(1, 60_000)
+    .default(50)
+    .register(settingMeta, {
+      valueName: 'ms',
+      description: 'Longest wait for one Redis answer on the request path; after it, that decision is made by the local limiter.',
+    }),
+  limitsFailClosed: onOff()
+    .default(false)
+    .register(settingMeta, {
+      valueName: 'bool',
+      isSwitch: true,
+      description: 'While Redis is unreachable, refuse requests that have a rate limit (503) instead of limiting them per instance.',
+    }),
 });
 
 // The schema and the Settings interface must name the same keys (databaseFile is filled in after parsing).
@@ -163,6 +272,8 @@ export interface SettingDescriptor {
   defaultLabel: string;
   secret: boolean;
   isPath: boolean;
+  /** Takes no value on the command line: `--tls-self-signed`. */
+  isSwitch: boolean;
 }
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -188,6 +299,7 @@ export const settingDescriptors: SettingDescriptor[] = (Object.keys(settingsSche
     defaultLabel: meta.defaultLabel ?? labelOfDefault(schema),
     secret: meta.secret ?? false,
     isPath: meta.isPath ?? false,
+    isSwitch: meta.isSwitch ?? false,
   };
 });
 
@@ -275,6 +387,12 @@ export function loadSettings(input: LoadSettingsInput = {}): Settings {
     databaseFile: s.databaseFile ?? path.join(s.dataDir, 'llm-proxy.db'),
     managementToken: s.managementToken,
     encryptionKey: s.encryptionKey,
+    tlsCert: s.tlsCert,
+    tlsKey: s.tlsKey,
+    acmeDomain: s.acmeDomain?.toLowerCase(),
+    acmeEmail: s.acmeEmail,
+    httpRedirectPort: s.httpRedirectPort,
+    redisUrl: s.redisUrl,
   };
 }
 

@@ -8,13 +8,16 @@ import { AppError, toErrorBody, type ErrorCode } from '../errors.ts';
 import { newId, validRequestId } from '../ids.ts';
 import { registerManageRoutes, type AdminCaller } from './manage-routes.ts';
 import { refuseCrossSite, requireManagementToken } from './request-guards.ts';
+import { createHttpsServer, type ServedCertificates } from './tls/https-server.ts';
 
 export interface HttpServerDeps {
   hostAllowed: (req: http.IncomingMessage) => boolean;
   proxy: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   callAdmin: AdminCaller;
   managementToken: string;
-  health: { version: string; ready: () => Promise<{ ok: boolean; checks: Record<string, string> }> };
+  health: { version: string; ready: () => Promise<{ ok: boolean; checks: Record<string, string>; details?: Record<string, unknown> }> };
+  /** Serve HTTPS with these certificates (reloaded on change) instead of plain HTTP. */
+  tls?: ServedCertificates;
   /** Extra routes (the /admin screens) registered by their own modules. */
   extraRoutes?: (app: FastifyInstance) => void;
   log: Logger;
@@ -53,13 +56,17 @@ export function createHttpServer(deps: HttpServerDeps): ProxyHttpServer {
     logger: false,
     genReqId: (req) => validRequestId(req.headers['x-request-id']) ?? newId(),
     return503OnClosing: true,
-    serverFactory: (handler) =>
-      http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 30_000 }, (req, res) => {
+    serverFactory: (handler) => {
+      const options = { keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 30_000 };
+      const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
         inFlight.track(res);
         if (!deps.hostAllowed(req)) return refuseHost(res);
         if (req.url?.startsWith('/v1/') || req.url === '/v1') return deps.proxy(req, res);
         handler(req, res);
-      }),
+      };
+      // https.Server has every http.Server method fastify and close() use (listen, close*Connections).
+      return deps.tls ? (createHttpsServer(options, deps.tls, onRequest, deps.log) as unknown as http.Server) : http.createServer(options, onRequest);
+    },
   });
 
   app.addHook('onRequest', async (req, reply) => {
@@ -89,7 +96,7 @@ export function createHttpServer(deps: HttpServerDeps): ProxyHttpServer {
   app.get('/ready', async (_req, reply) => {
     const result = await deps.health.ready();
     reply.code(result.ok ? 200 : 503);
-    return { status: result.ok ? 'ready' : 'not_ready', checks: result.checks };
+    return { status: result.ok ? 'ready' : 'not_ready', checks: result.checks, ...(result.details ? { details: result.details } : {}) };
   });
 
   registerManageRoutes(app, deps.callAdmin);

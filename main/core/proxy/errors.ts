@@ -11,6 +11,8 @@ export type ProxyErrorCode =
   | 'model_not_allowed'
   | 'endpoint_not_allowed'
   | 'quota_exceeded'
+  | 'rate_limited'
+  | 'limits_unavailable'
   | 'body_too_large'
   | 'invalid_json'
   | 'request_aborted'
@@ -45,6 +47,10 @@ const codes: Record<ProxyErrorCode, CodeInfo> = {
   // list is the public OpenAI API anyway, so nothing is gained by hiding it; either would be correct.
   endpoint_not_allowed: { status: 403, type: 'permission_error', message: 'This token may not use this endpoint.' },
   quota_exceeded: { status: 429, type: 'rate_limit_error', message: 'Quota or rate limit exceeded for this token.' },
+  // Retryable, unlike quota_exceeded: sent with Retry-After and OpenAI's x-ratelimit-* headers.
+  rate_limited: { status: 429, type: 'rate_limit_error', message: 'Rate limit reached for this token. Try again later.' },
+  // Only with limitsFailClosed, while Redis is unreachable.
+  limits_unavailable: { status: 503, type: 'server_error', message: 'Rate limits cannot be checked right now. Try again shortly.' },
   body_too_large: { status: 413, type: 'invalid_request_error', message: 'Request body is too large.' },
   invalid_json: { status: 400, type: 'invalid_request_error', message: 'Request body is not valid JSON.' },
   // 499 is nginx's "client closed request": never reaches a client, but gives events and audit a code.
@@ -87,7 +93,7 @@ export function proxyErrorBody(err: ProxyError): string {
  * such as the OpenAI SDK throw on it); inside any other body, a destroyed socket, because a
  * truncated body must not look complete.
  */
-export function sendProxyError(res: ServerResponse, err: unknown, requestId: string): void {
+export function sendProxyError(res: ServerResponse, err: unknown, requestId: string, extraHeaders: Record<string, string> = {}): void {
   const error = isProxyError(err) ? err : new ProxyError('internal_error', undefined, { cause: err });
   if (res.destroyed || res.writableEnded) return;
   const body = proxyErrorBody(error);
@@ -95,6 +101,7 @@ export function sendProxyError(res: ServerResponse, err: unknown, requestId: str
     // Headers staged for a response that then failed (e.g. the upstream's) must not mix into ours.
     for (const name of res.getHeaderNames()) res.removeHeader(name);
     const headers: Record<string, string | number> = {
+      ...extraHeaders,
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
       'x-request-id': requestId,

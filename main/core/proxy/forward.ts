@@ -29,6 +29,8 @@ export interface ForwardPlan {
   headersTimeoutMs: number;
   /** Longest silence between body chunks. There is no total cut-off: an SSE stream may run for minutes. */
   idleTimeoutMs: number;
+  /** The proxy's own headers (rate limits), sent instead of the upstream's of the same name. */
+  responseHeaders?: Record<string, string>;
 }
 
 export interface ForwardResult {
@@ -135,6 +137,7 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
     // Content-Length stays true. Redirects are not followed: a 3xx goes to the client as it is.
     const headers = responseHeadersForClient(upstream.headers, { bodyUnchanged: true });
     headers['x-request-id'] = plan.requestId;
+    if (plan.responseHeaders) Object.assign(headers, plan.responseHeaders);
     if (result.streamed) {
       // Tells a buffering reverse proxy in front of us (nginx) to pass each event on at once.
       headers['x-accel-buffering'] = 'no';

@@ -1,4 +1,4 @@
-// The `/v1/*` request path: token → endpoint → body → model + quota → forward → account.
+// The `/v1/*` request path: token → endpoint → body → model → rate limits → quota → forward → account.
 // Each refusal is an OpenAI-shaped error and a (batched) audit row; nothing here writes to disk inline.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -8,6 +8,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import { bearerOf } from '../bearer.ts';
 import type { Clock } from '../clock.ts';
 import { newId, validRequestId } from '../ids.ts';
+import type { LimitDecision, RequestLimits } from '../limits/request-limits.ts';
 import { redactString } from '../redact.ts';
 import type { TokenGate, Refusal } from '../tokens/token-gate.ts';
 import type { UsageRecorder } from '../tokens/usage-recorder.ts';
@@ -21,6 +22,7 @@ import { ensureStreamUsage } from './usage.ts';
 export interface ProxyHandlerDeps {
   gate: TokenGate;
   usage: UsageRecorder;
+  limits: RequestLimits;
   audit: AuditLog;
   dispatcher: Dispatcher;
   clock: Clock;
@@ -43,7 +45,7 @@ export function createProxyHandler(deps: ProxyHandlerDeps): (req: IncomingMessag
 async function handle(deps: ProxyHandlerDeps, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
   const started = deps.clock.now();
   const [path = '', search] = splitUrl(req.url ?? '');
-  const refuse = (refusal: Refusal | 'endpoint_not_allowed', tokenId: string | null, projectId: string | null, details: Record<string, unknown> = {}) => {
+  const refuse = (refusal: Refusal | 'endpoint_not_allowed' | 'rate_limited' | 'limits_unavailable', tokenId: string | null, projectId: string | null, details: Record<string, unknown> = {}, limited?: LimitDecision & { ok: false }) => {
     deps.audit.recordLater({
       actor: tokenId ? `token:${tokenId}` : 'anonymous',
       action: 'proxy.refused',
@@ -56,9 +58,10 @@ async function handle(deps: ProxyHandlerDeps, req: IncomingMessage, res: ServerR
       clientIp: req.socket.remoteAddress ?? null,
       details: { reason: refusal, ...details },
     });
-    // A spent lifetime quota never comes back: tell the OpenAI SDKs not to retry it.
-    if (refusal === 'quota_exceeded') res.setHeader('x-should-retry', 'false');
-    sendProxyError(res, new ProxyError(refusal), requestId);
+    // A spent lifetime quota never comes back: tell the OpenAI SDKs not to retry it. A rate limit
+    // frees up: Retry-After and x-ratelimit-* tell them when to try again.
+    const headers = refusal === 'quota_exceeded' ? { 'x-should-retry': 'false' } : limited?.headers;
+    sendProxyError(res, new ProxyError(refusal, limited?.message), requestId, headers);
   };
 
   const auth = await deps.gate.authenticate(presentedToken(req));
@@ -70,8 +73,20 @@ async function handle(deps: ProxyHandlerDeps, req: IncomingMessage, res: ServerR
 
   const restrictsModels = token.allowedModels !== null && endpoint.hasModel;
   const read = await readRequestBody(req, endpoint, restrictsModels, upstream.provider, deps.maxBodyBytes);
-  const admitted = deps.gate.admit(auth.value, endpoint.hasModel ? read.model : null);
-  if (!admitted.ok) return refuse(admitted.refusal, token.id, upstream.projectId, read.model ? { model: read.model } : {});
+  const modelDetails = read.model ? { model: read.model } : {};
+  const allowed = deps.gate.checkModel(auth.value, endpoint.hasModel ? read.model : null);
+  if (!allowed.ok) return refuse(allowed.refusal, token.id, upstream.projectId, modelDetails);
+  // A spent lifetime quota is refused before the rate limits, so it takes nothing from shared budgets.
+  if (deps.gate.quotaSpent(auth.value)) return refuse('quota_exceeded', token.id, upstream.projectId, modelDetails);
+  const limited = await deps.limits.admit(token, upstream.limits);
+  if (!limited.ok) {
+    return refuse(limited.code, token.id, upstream.projectId, { ...modelDetails, limit: limited.limit, ...(limited.fallback && { fallback: true }) }, limited);
+  }
+  const admitted = deps.gate.takeRequest(auth.value);
+  if (!admitted.ok) {
+    limited.ticket.cancel();
+    return refuse(admitted.refusal, token.id, upstream.projectId, modelDetails);
+  }
 
   const headers = requestHeadersForUpstream(req.headers);
   delete headers['anthropic-version'];
@@ -80,17 +95,24 @@ async function handle(deps: ProxyHandlerDeps, req: IncomingMessage, res: ServerR
   // A streamed upload keeps the client's length: some providers refuse chunked multipart bodies.
   else if (read.body && req.headers['content-length']) headers['content-length'] = req.headers['content-length'];
 
-  const result = await forward(req, res, {
-    dispatcher: deps.dispatcher,
-    origin: upstream.baseUrl,
-    path: search ? `${path}?${search}` : path,
-    method: req.method ?? 'GET',
-    headers,
-    body: read.body,
-    requestId,
-    headersTimeoutMs: deps.headersTimeoutMs,
-    idleTimeoutMs: deps.idleTimeoutMs,
-  });
+  let result: Awaited<ReturnType<typeof forward>> | null = null;
+  try {
+    result = await forward(req, res, {
+      dispatcher: deps.dispatcher,
+      origin: upstream.baseUrl,
+      path: search ? `${path}?${search}` : path,
+      method: req.method ?? 'GET',
+      headers,
+      body: read.body,
+      requestId,
+      headersTimeoutMs: deps.headersTimeoutMs,
+      idleTimeoutMs: deps.idleTimeoutMs,
+      responseHeaders: limited.headers,
+    });
+  } finally {
+    // Tokens per minute are counted once usage is known (streams included); the slot is freed.
+    limited.ticket.finish(result?.usage ?? null);
+  }
   if (result.usage) deps.usage.recordTokens(token.id, result.usage.promptTokens, result.usage.completionTokens);
   if (deps.log.isLevelEnabled('debug')) {
     deps.log.debug({ requestId, method: req.method, path, status: result.status, ms: deps.clock.now() - started, upstreamMs: result.upstreamMs, model: read.model, tokenId: token.id, aborted: result.aborted, error: result.errorCode }, 'proxied');

@@ -34,4 +34,13 @@ describe('sqlite project repository', () => {
     await expect(store.projects.update(other.id, { name: 'team' }, T0)).rejects.toMatchObject({ code: 'duplicate_name' });
     expect(await store.projects.get(other.id)).toEqual(other);
   });
+
+  it('stores project limits (absent = null) and changes them', async () => {
+    const store = await tempStore();
+    const created = await store.projects.create(sampleProject());
+    expect(created).toMatchObject({ defaultRpmLimit: null, defaultTpmLimit: null, sharedRpmLimit: null, sharedTpmLimit: null, sharedLimitKey: null });
+    const updated = await store.projects.update(created.id, { defaultRpmLimit: 60, sharedTpmLimit: 90_000, sharedLimitKey: 'team-openai' }, T0 + 1);
+    expect(updated).toMatchObject({ defaultRpmLimit: 60, defaultTpmLimit: null, sharedRpmLimit: null, sharedTpmLimit: 90_000, sharedLimitKey: 'team-openai' });
+    expect(await store.projects.get(created.id)).toEqual(updated);
+  });
 });

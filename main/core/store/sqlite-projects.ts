@@ -16,18 +16,27 @@ interface ProjectRecord {
   created_at: number;
   updated_at: number;
   deactivated_at: number | null;
+  default_rpm_limit: number | null;
+  default_tpm_limit: number | null;
+  shared_rpm_limit: number | null;
+  shared_tpm_limit: number | null;
+  shared_limit_key: string | null;
 }
 
 export function sqliteProjectRepository(db: Database): ProjectRepository {
   const insert = db.prepare<ProjectRecord, ProjectRecord>(`
-    INSERT INTO projects (id, name, provider, base_url, api_key_sealed, api_key_last4, is_active, created_at, updated_at, deactivated_at)
-    VALUES (@id, @name, @provider, @base_url, @api_key_sealed, @api_key_last4, @is_active, @created_at, @updated_at, @deactivated_at)
+    INSERT INTO projects (id, name, provider, base_url, api_key_sealed, api_key_last4, is_active, created_at, updated_at, deactivated_at,
+      default_rpm_limit, default_tpm_limit, shared_rpm_limit, shared_tpm_limit, shared_limit_key)
+    VALUES (@id, @name, @provider, @base_url, @api_key_sealed, @api_key_last4, @is_active, @created_at, @updated_at, @deactivated_at,
+      @default_rpm_limit, @default_tpm_limit, @shared_rpm_limit, @shared_tpm_limit, @shared_limit_key)
     RETURNING *`);
   const byId = db.prepare<[string], ProjectRecord>('SELECT * FROM projects WHERE id = ?');
   const all = db.prepare<[], ProjectRecord>('SELECT * FROM projects ORDER BY name, id');
   const write = db.prepare<ProjectRecord, ProjectRecord>(`
     UPDATE projects SET name = @name, base_url = @base_url, api_key_sealed = @api_key_sealed,
-      api_key_last4 = @api_key_last4, is_active = @is_active, updated_at = @updated_at, deactivated_at = @deactivated_at
+      api_key_last4 = @api_key_last4, is_active = @is_active, updated_at = @updated_at, deactivated_at = @deactivated_at,
+      default_rpm_limit = @default_rpm_limit, default_tpm_limit = @default_tpm_limit, shared_rpm_limit = @shared_rpm_limit,
+      shared_tpm_limit = @shared_tpm_limit, shared_limit_key = @shared_limit_key
     WHERE id = @id
     RETURNING *`);
 
@@ -41,7 +50,16 @@ export function sqliteProjectRepository(db: Database): ProjectRepository {
 
   return {
     async create(project: NewProject) {
-      const row: ProjectRow = { ...project, updatedAt: project.createdAt, deactivatedAt: null };
+      const row: ProjectRow = {
+        defaultRpmLimit: null,
+        defaultTpmLimit: null,
+        sharedRpmLimit: null,
+        sharedTpmLimit: null,
+        sharedLimitKey: null,
+        ...project,
+        updatedAt: project.createdAt,
+        deactivatedAt: null,
+      };
       return withDuplicateName(row.name, () => toProjectRow(insert.get(toRecord(row)) as ProjectRecord));
     },
     async get(id) {
@@ -80,6 +98,11 @@ function toProjectRow(r: ProjectRecord): ProjectRow {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     deactivatedAt: r.deactivated_at,
+    defaultRpmLimit: r.default_rpm_limit,
+    defaultTpmLimit: r.default_tpm_limit,
+    sharedRpmLimit: r.shared_rpm_limit,
+    sharedTpmLimit: r.shared_tpm_limit,
+    sharedLimitKey: r.shared_limit_key,
   };
 }
 
@@ -95,5 +118,10 @@ function toRecord(p: ProjectRow): ProjectRecord {
     created_at: p.createdAt,
     updated_at: p.updatedAt,
     deactivated_at: p.deactivatedAt,
+    default_rpm_limit: p.defaultRpmLimit,
+    default_tpm_limit: p.defaultTpmLimit,
+    shared_rpm_limit: p.sharedRpmLimit,
+    shared_tpm_limit: p.sharedTpmLimit,
+    shared_limit_key: p.sharedLimitKey,
   };
 }

@@ -99,4 +99,14 @@ describe('sqlite token repository', () => {
     });
     expect(await store.tokens.get(b.id)).toMatchObject({ requestCount: 2, lastUsedAt: T0 + 10 });
   });
+
+  it('stores rate limits (absent = null) and changes them, null included', async () => {
+    const { store, project } = await storeWithProject();
+    const plain = await store.tokens.create(sampleToken(project.id));
+    expect(plain).toMatchObject({ rpmLimit: null, tpmLimit: null, maxConcurrent: null });
+    const limited = await store.tokens.create(sampleToken(project.id, { rpmLimit: 60, tpmLimit: 20_000, maxConcurrent: 2 }));
+    expect(await store.tokens.get(limited.id)).toMatchObject({ rpmLimit: 60, tpmLimit: 20_000, maxConcurrent: 2 });
+    const changed = await store.tokens.update(limited.id, { rpmLimit: 0, tpmLimit: null, maxConcurrent: undefined }, T0 + 1);
+    expect(changed).toMatchObject({ rpmLimit: 0, tpmLimit: null, maxConcurrent: 2 });
+  });
 });

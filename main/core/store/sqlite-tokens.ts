@@ -23,6 +23,9 @@ interface TokenRecord {
   updated_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  rpm_limit: number | null;
+  tpm_limit: number | null;
+  max_concurrent: number | null;
 }
 
 interface ListParams {
@@ -40,10 +43,10 @@ export function sqliteTokenRepository(db: Database): TokenRepository {
   const insert = db.prepare<TokenRecord, TokenRecord>(`
     INSERT INTO tokens (id, project_id, name, token_hash, token_last4, expires_at, is_active, max_requests,
       request_count, allowed_models, prompt_tokens, completion_tokens, cache_hit_count, created_at, updated_at,
-      last_used_at, revoked_at)
+      last_used_at, revoked_at, rpm_limit, tpm_limit, max_concurrent)
     VALUES (@id, @project_id, @name, @token_hash, @token_last4, @expires_at, @is_active, @max_requests,
       @request_count, @allowed_models, @prompt_tokens, @completion_tokens, @cache_hit_count, @created_at, @updated_at,
-      @last_used_at, @revoked_at)
+      @last_used_at, @revoked_at, @rpm_limit, @tpm_limit, @max_concurrent)
     RETURNING *`);
   const byId = db.prepare<[string], TokenRecord>('SELECT * FROM tokens WHERE id = ?');
   const byHash = db.prepare<[string], TokenRecord>('SELECT * FROM tokens WHERE token_hash = ?');
@@ -53,7 +56,8 @@ export function sqliteTokenRepository(db: Database): TokenRepository {
   );
   const write = db.prepare<TokenRecord, TokenRecord>(`
     UPDATE tokens SET name = @name, expires_at = @expires_at, is_active = @is_active, max_requests = @max_requests,
-      allowed_models = @allowed_models, updated_at = @updated_at, revoked_at = @revoked_at
+      allowed_models = @allowed_models, updated_at = @updated_at, revoked_at = @revoked_at,
+      rpm_limit = @rpm_limit, tpm_limit = @tpm_limit, max_concurrent = @max_concurrent
     WHERE id = @id
     RETURNING *`);
   const countOfProject = db.prepare<[string], number>('SELECT count(*) FROM tokens WHERE project_id = ?').pluck();
@@ -98,6 +102,9 @@ export function sqliteTokenRepository(db: Database): TokenRepository {
   return {
     async create(token: NewToken) {
       const row: TokenRow = {
+        rpmLimit: null,
+        tpmLimit: null,
+        maxConcurrent: null,
         ...token,
         requestCount: 0,
         promptTokens: 0,
@@ -160,6 +167,9 @@ function toTokenRow(r: TokenRecord): TokenRow {
     updatedAt: r.updated_at,
     lastUsedAt: r.last_used_at,
     revokedAt: r.revoked_at,
+    rpmLimit: r.rpm_limit,
+    tpmLimit: r.tpm_limit,
+    maxConcurrent: r.max_concurrent,
   };
 }
 
@@ -182,5 +192,8 @@ function toRecord(t: TokenRow): TokenRecord {
     updated_at: t.updatedAt,
     last_used_at: t.lastUsedAt,
     revoked_at: t.revokedAt,
+    rpm_limit: t.rpmLimit,
+    tpm_limit: t.tpmLimit,
+    max_concurrent: t.maxConcurrent,
   };
 }

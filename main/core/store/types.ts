@@ -17,6 +17,14 @@ export interface ProjectRow {
   createdAt: number;
   updatedAt: number;
   deactivatedAt: number | null;
+  /** Requests / tokens per minute for tokens that set none themselves; null or 0 = no default. */
+  defaultRpmLimit: number | null;
+  defaultTpmLimit: number | null;
+  /** One budget per minute for everyone holding the same upstream key (across instances, through Redis). */
+  sharedRpmLimit: number | null;
+  sharedTpmLimit: number | null;
+  /** Names that budget; null = a fingerprint of the upstream key (never the key itself). */
+  sharedLimitKey: string | null;
 }
 
 export interface TokenRow {
@@ -41,6 +49,12 @@ export interface TokenRow {
   updatedAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  /** Requests per minute; null = the project's default, 0 = no limit. */
+  rpmLimit: number | null;
+  /** Tokens per minute (counted once usage is known); null = the project's default, 0 = no limit. */
+  tpmLimit: number | null;
+  /** Requests in flight at once, per instance; null or 0 = no limit. */
+  maxConcurrent: number | null;
 }
 
 export type AuditOutcome = 'success' | 'failure' | 'denied';
@@ -80,11 +94,16 @@ export interface Page<T> {
   totalCount: number;
 }
 
-export type NewProject = Omit<ProjectRow, 'updatedAt' | 'deactivatedAt'>;
-export type ProjectChanges = Partial<Pick<ProjectRow, 'name' | 'baseUrl' | 'apiKeySealed' | 'apiKeyLast4' | 'isActive' | 'deactivatedAt'>>;
+export type ProjectLimitFields = 'defaultRpmLimit' | 'defaultTpmLimit' | 'sharedRpmLimit' | 'sharedTpmLimit' | 'sharedLimitKey';
+/** Limits left out are stored as null. */
+export type NewProject = Omit<ProjectRow, 'updatedAt' | 'deactivatedAt' | ProjectLimitFields> & Partial<Pick<ProjectRow, ProjectLimitFields>>;
+export type ProjectChanges = Partial<Pick<ProjectRow, 'name' | 'baseUrl' | 'apiKeySealed' | 'apiKeyLast4' | 'isActive' | 'deactivatedAt' | ProjectLimitFields>>;
 
-export type NewToken = Omit<TokenRow, 'requestCount' | 'promptTokens' | 'completionTokens' | 'cacheHitCount' | 'updatedAt' | 'lastUsedAt' | 'revokedAt'>;
-export type TokenChanges = Partial<Pick<TokenRow, 'name' | 'isActive' | 'maxRequests' | 'expiresAt' | 'allowedModels' | 'revokedAt'>>;
+export type TokenLimitFields = 'rpmLimit' | 'tpmLimit' | 'maxConcurrent';
+/** Limits left out are stored as null. */
+export type NewToken = Omit<TokenRow, 'requestCount' | 'promptTokens' | 'completionTokens' | 'cacheHitCount' | 'updatedAt' | 'lastUsedAt' | 'revokedAt' | TokenLimitFields> &
+  Partial<Pick<TokenRow, TokenLimitFields>>;
+export type TokenChanges = Partial<Pick<TokenRow, 'name' | 'isActive' | 'maxRequests' | 'expiresAt' | 'allowedModels' | 'revokedAt' | TokenLimitFields>>;
 
 /** One token's usage since the last flush, added (never assigned) to its row. */
 export interface UsageDelta {

@@ -30,8 +30,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(overrides: Partial<Settings> & { clock?: Clock } = {}): Promise<TestApp> {
-  const { clock, ...settingsOverrides } = overrides;
+export async function startTestApp(overrides: Partial<Settings> & { clock?: Clock; limitWindowSeconds?: number } = {}): Promise<TestApp> {
+  const { clock, limitWindowSeconds, ...settingsOverrides } = overrides;
   const dataDir = settingsOverrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-app-'));
   const managementToken = 'test-management-token-' + Math.random().toString(36).slice(2);
   const settings: Settings = {
@@ -48,6 +48,18 @@ export async function startTestApp(overrides: Partial<Settings> & { clock?: Cloc
     allowedHosts: [],
     tokenCacheTtlMs: 1_000,
     usageFlushMs: 50,
+    tlsCert: undefined,
+    tlsKey: undefined,
+    tlsSelfSigned: false,
+    acmeDomain: undefined,
+    acmeEmail: undefined,
+    acmeDirectory: 'https://acme-v02.api.letsencrypt.org/directory',
+    httpRedirectPort: undefined,
+    allowInsecureLan: false,
+    redisUrl: undefined,
+    redisPrefix: 'llmp:',
+    redisCommandTimeoutMs: 50,
+    limitsFailClosed: false,
     ...settingsOverrides,
   };
   let captured = '';
@@ -57,7 +69,7 @@ export async function startTestApp(overrides: Partial<Settings> & { clock?: Cloc
       done();
     },
   });
-  const app = await startApp(settings, { clock, logStream, log: (line) => (captured += line + '\n') });
+  const app = await startApp(settings, { clock, logStream, log: (line) => (captured += line + '\n'), limitWindowSeconds });
   return {
     app,
     url: app.url,

@@ -3,7 +3,9 @@
 // within that time) and dropped at once when this instance revokes or changes a token or project.
 // Request quotas are exact within this process: the count is checked and raised synchronously, after a
 // single-flight load, so 50 concurrent requests against a quota of 10 admit exactly 10.
+// With Redis, this instance's invalidations are broadcast and other instances' arrive within a second.
 import type { Clock } from '../clock.ts';
+import { projectLimitsOf, type ProjectLimits } from '../limits/policy.ts';
 import type { Sealer } from '../secrets/sealer.ts';
 import type { ProjectRepository, Provider, TokenRepository, TokenRow } from '../store/types.ts';
 import { tokenIdOf, type TokenHasher } from './format.ts';
@@ -18,6 +20,14 @@ export interface Upstream {
   provider: Provider;
   baseUrl: string;
   apiKey: string;
+  /** Token defaults and the shared budget (its key resolved from the upstream key). */
+  limits: ProjectLimits;
+}
+
+/** Tells other instances (Redis pub/sub) that this one changed a token or project. */
+export interface InvalidationBroadcast {
+  token(tokenId: string): void;
+  project(projectId: string): void;
 }
 
 export interface Authenticated {
@@ -58,6 +68,7 @@ export class TokenGate {
       usage: UsageRecorder;
       clock: Clock;
       ttlMs: number;
+      broadcast?: InvalidationBroadcast;
     },
   ) {}
 
@@ -77,8 +88,25 @@ export class TokenGate {
 
   /** Checks the model, then takes one request from the quota. Synchronous on purpose (see top). */
   admit(auth: Authenticated, model: string | null): GateResult<Authenticated> {
+    const allowed = this.checkModel(auth, model);
+    return allowed.ok ? this.takeRequest(auth) : allowed;
+  }
+
+  checkModel(auth: Authenticated, model: string | null): GateResult<Authenticated> {
     const { token } = auth;
     if (!modelAllowed(token.allowedModels, model)) return refuse('model_not_allowed', token.id, token.projectId);
+    return { ok: true, value: auth };
+  }
+
+  /** The lifetime quota is used up (checked before rate limits, so a spent token takes nothing from them). */
+  quotaSpent(auth: Authenticated): boolean {
+    const { token } = auth;
+    return token.maxRequests !== null && Math.max(this.used.get(token.id) ?? 0, token.requestCount) >= token.maxRequests;
+  }
+
+  /** Takes one request from the quota. Synchronous on purpose (see top). */
+  takeRequest(auth: Authenticated): GateResult<Authenticated> {
+    const { token } = auth;
     const used = Math.max(this.used.get(token.id) ?? 0, token.requestCount);
     if (token.maxRequests !== null && used >= token.maxRequests) return refuse('quota_exceeded', token.id, token.projectId);
     this.used.set(token.id, used + 1);
@@ -86,15 +114,18 @@ export class TokenGate {
     return { ok: true, value: auth };
   }
 
-  invalidateToken(tokenId: string): void {
+  /** Drops the token's cached state; `from: 'peer'` when another instance announced the change. */
+  invalidateToken(tokenId: string, from: 'here' | 'peer' = 'here'): void {
     this.epoch++;
     for (const [hash, entry] of this.byHash) if (entry.token.id === tokenId) this.byHash.delete(hash);
+    if (from === 'here') this.deps.broadcast?.token(tokenId);
   }
 
-  invalidateProject(projectId: string): void {
+  invalidateProject(projectId: string, from: 'here' | 'peer' = 'here'): void {
     this.epoch++;
     this.projects.delete(projectId);
     for (const [hash, entry] of this.byHash) if (entry.token.projectId === projectId) this.byHash.delete(hash);
+    if (from === 'here') this.deps.broadcast?.project(projectId);
   }
 
   private async tokenEntry(hash: string): Promise<TokenEntry | null> {
@@ -126,6 +157,7 @@ export class TokenGate {
     const epoch = this.epoch;
     const row = await this.deps.projects.get(projectId);
     if (!row) return null;
+    const apiKey = this.deps.sealer.open(row.apiKeySealed, row.id);
     const entry: ProjectEntry = {
       isActive: row.isActive,
       loadedAt: this.deps.clock.now(),
@@ -134,7 +166,8 @@ export class TokenGate {
         projectName: row.name,
         provider: row.provider,
         baseUrl: row.baseUrl,
-        apiKey: this.deps.sealer.open(row.apiKeySealed, row.id),
+        apiKey,
+        limits: projectLimitsOf(row, apiKey),
       },
     };
     if (epoch === this.epoch) {

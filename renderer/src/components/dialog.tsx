@@ -3,12 +3,13 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { CloseIcon } from './icons.tsx';
 
+const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])';
+
 interface DialogProps {
   title: string;
   /** Called on Esc, the close button, or the Cancel button of the footer. */
   onClose: () => void;
   children: ReactNode;
-  footer?: ReactNode;
   /** Wider dialog for event details and the copy-once token. */
   wide?: boolean;
   /** While an action runs, Esc and the close button do nothing. */
@@ -17,7 +18,7 @@ interface DialogProps {
   className?: string;
 }
 
-export function Dialog({ title, onClose, children, footer, wide, busy, description, className }: DialogProps) {
+export function Dialog({ title, onClose, children, wide, busy, description, className }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descriptionId = useId();
@@ -39,9 +40,26 @@ export function Dialog({ title, onClose, children, footer, wide, busy, descripti
       event.preventDefault();
       if (!busyRef.current) latestClose.current();
     };
+    // A modal lets Tab wander off to the browser's own controls; keep it cycling inside instead.
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Tab' || !dialog) return;
+      const focusable = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => !el.hasAttribute('disabled') && el.offsetParent !== null);
+      const first = focusable[0];
+      const last = focusable.at(-1);
+      if (!first || !last) return;
+      if (event.shiftKey && document.activeElement === first) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && document.activeElement === last) {
+        event.preventDefault();
+        first.focus();
+      }
+    };
     dialog?.addEventListener('cancel', onCancel);
+    dialog?.addEventListener('keydown', onKeyDown);
     return () => {
       dialog?.removeEventListener('cancel', onCancel);
+      dialog?.removeEventListener('keydown', onKeyDown);
       if (dialog?.open) dialog.close();
       if (opener?.isConnected) opener.focus();
     };
@@ -61,7 +79,6 @@ export function Dialog({ title, onClose, children, footer, wide, busy, descripti
         </p>
       ) : null}
       <div className="dialog-body">{children}</div>
-      {footer ? <footer className="dialog-footer">{footer}</footer> : null}
     </dialog>
   );
 }

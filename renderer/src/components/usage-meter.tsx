@@ -4,7 +4,7 @@ export function UsageMeter({ used, max, label }: { used: number; max: number | n
     return (
       <div className="usage">
         <span className="usage-text">
-          <strong className="num">{used.toLocaleString('en')}</strong> <span className="muted">requests · no limit</span>
+          <strong className="num">{used.toLocaleString('en')}</strong> <span className="muted">· no limit</span>
         </span>
       </div>
     );
@@ -13,9 +13,9 @@ export function UsageMeter({ used, max, label }: { used: number; max: number | n
   return (
     <div className="usage">
       <span className="usage-text">
-        <strong className="num">{used.toLocaleString('en')}</strong> <span className="muted">/ {max.toLocaleString('en')} requests</span>
+        <strong className="num">{used.toLocaleString('en')}</strong> <span className="muted">/ {max.toLocaleString('en')}</span>
       </span>
-      <meter className="usage-meter" min={0} max={max} value={shown} low={max * 0.7} high={max * 0.9} optimum={0} aria-label={label}>
+      <meter className="usage-meter" min={0} max={max} value={shown} low={max * 0.7} high={max * 0.9} optimum={0} aria-label={label} title={`${used.toLocaleString('en')} of ${max.toLocaleString('en')} requests used`}>
         {used} of {max}
       </meter>
     </div>

@@ -10,6 +10,8 @@ export interface TokenFormValues {
   lifetime: string;
   lifetimeUnit: LifetimeUnit;
   maxRequests: string;
+  /** Requests per minute; empty = the project's default. */
+  rpmLimit: string;
   allowedModels: string;
 }
 
@@ -19,6 +21,7 @@ export const defaultTokenForm = (projectId = ''): TokenFormValues => ({
   lifetime: '8',
   lifetimeUnit: 'hours',
   maxRequests: '',
+  rpmLimit: '',
   allowedModels: '',
 });
 
@@ -30,6 +33,7 @@ const TOKEN_FIELDS: Record<string, string> = {
   duration_minutes: 'lifetime',
   max_requests: 'maxRequests',
   allowed_models: 'allowedModels',
+  rpm_limit: 'rpmLimit',
 };
 export const tokenFieldOf = (path: string) => TOKEN_FIELDS[path.split('.')[0] ?? ''] ?? '_form';
 
@@ -48,6 +52,8 @@ export function checkTokenForm(values: TokenFormValues): Checked<InputOf<'tokens
   if (Number.isNaN(lifetime)) return { ok: false, errors: { lifetime: 'Must be a whole number.' } };
   const maxRequests = wholeNumberOrNull(values.maxRequests);
   if (Number.isNaN(maxRequests)) return { ok: false, errors: { maxRequests: 'Must be a whole number, or empty for no limit.' } };
+  const rpmLimit = wholeNumberOrNull(values.rpmLimit);
+  if (Number.isNaN(rpmLimit)) return { ok: false, errors: { rpmLimit: 'Must be a whole number, or empty for the project’s default.' } };
   if (!values.projectId) return { ok: false, errors: { projectId: 'Choose a project.' } };
   const input: InputOf<'tokens.create'> = {
     project_id: values.projectId,
@@ -56,7 +62,14 @@ export function checkTokenForm(values: TokenFormValues): Checked<InputOf<'tokens
     name: values.name.trim() || null,
     allowed_models: parseModels(values.allowedModels),
   };
+  if (rpmLimit !== null) input.rpm_limit = rpmLimit;
   return checkInput('tokens.create', input, tokenFieldOf);
+}
+
+/** The lifetime in minutes, or null while the field does not hold a usable number. */
+export function lifetimeMinutes(values: Pick<TokenFormValues, 'lifetime' | 'lifetimeUnit'>): number | null {
+  const n = wholeNumberOrNull(values.lifetime);
+  return n === null || Number.isNaN(n) || n < 1 ? null : n * MINUTES[values.lifetimeUnit];
 }
 
 /** What tools paste into their environment. */

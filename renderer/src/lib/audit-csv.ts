@@ -1,7 +1,7 @@
 // Audit events as CSV (RFC 4180), built in the browser by paging through the current filter.
 import type { AuditEventView, AuditPageView } from '../../../main/core/api/views.ts';
 
-const COLUMNS = ['time', 'action', 'outcome', 'actor', 'target_type', 'target_id', 'project_id', 'token_id', 'request_id', 'client_ip', 'details'] as const;
+const COLUMNS = ['id', 'time', 'action', 'outcome', 'actor', 'target_type', 'target_id', 'project_id', 'token_id', 'request_id', 'client_ip', 'details'] as const;
 
 /** Quotes when needed; defuses cells a spreadsheet would run as a formula (=, +, -, @, tab, CR). */
 export function csvCell(value: unknown): string {

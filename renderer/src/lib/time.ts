@@ -44,10 +44,9 @@ export function lifeLeft(createdAt: string, expiresAt: string, now: number): num
   return Math.min(1, Math.max(0, (end - now) / (end - start)));
 }
 
-/** Minutes, as a person would say the length of a token's life ("8 hours", "90 minutes"). */
-export function describeMinutes(minutes: number): string {
-  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-  if (minutes % (24 * 60) === 0) return plural(minutes / (24 * 60), 'day');
-  if (minutes % 60 === 0) return plural(minutes / 60, 'hour');
-  return plural(minutes, 'minute');
+const short = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+
+/** "Sun 22 Nov, 08:54": when a token will expire, said briefly. */
+export function shortTime(at: number): string {
+  return short.format(new Date(at));
 }

@@ -159,13 +159,16 @@ export function describeActor(actor: string, tokenName: (id: string | null) => s
 }
 
 export function describeTarget(event: AuditEventView, projectName: (id: string | null) => string | null, tokenName: (id: string | null) => string | null): string {
+  if (event.target_type === 'endpoint') {
+    const token = tokenName(event.token_id);
+    return `${event.target_id ?? '—'}${token ? ` · ${token}` : ''}`;
+  }
   if (event.target_type === 'token' || (event.token_id && event.target_type !== 'project')) {
     const token = tokenName(event.token_id ?? event.target_id);
     const project = projectName(event.project_id);
     if (token || project) return [token ?? 'token', project ? `in ${project}` : null].filter(Boolean).join(' ');
   }
   if (event.target_type === 'project') return projectName(event.project_id ?? event.target_id) ?? shortId(event.target_id);
-  if (event.target_type === 'endpoint') return event.target_id ?? '—';
   return event.target_id ? shortId(event.target_id) : '—';
 }
 

@@ -201,7 +201,7 @@ export function DeactivateProjectDialog({ project, activeTokens, onClose }: { pr
         <label className="check">
           <input type="checkbox" checked={revoke} onChange={(e) => setRevoke(e.target.checked)} />
           <span>
-            Also revoke its {activeTokens === 1 ? 'active token' : `${activeTokens} active tokens`} for good
+            Also revoke {activeTokens === 0 ? 'its tokens' : activeTokens === 1 ? 'its active token' : `its ${activeTokens} active tokens`} for good
           </span>
         </label>
         <FormError message={action.error?.message} />

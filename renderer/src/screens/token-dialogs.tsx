@@ -6,10 +6,10 @@ import { Dialog } from '../components/dialog.tsx';
 import { Field, FormError } from '../components/field.tsx';
 import { AlertIcon } from '../components/icons.tsx';
 import { Spinner } from '../components/states.tsx';
-import { checkTokenForm, defaultTokenForm, envSnippet, tokenFieldOf, type TokenFormValues } from '../forms/token-form.ts';
+import { checkTokenForm, defaultTokenForm, envSnippet, lifetimeMinutes, tokenFieldOf, type TokenFormValues } from '../forms/token-form.ts';
 import { fieldErrorsFrom, type FieldErrors } from '../forms/validate.ts';
 import { hrefFor } from '../lib/router.ts';
-import { exactTime } from '../lib/time.ts';
+import { exactTime, shortTime } from '../lib/time.ts';
 import { focusFirstInvalid } from '../lib/focus.ts';
 import { useAction } from '../lib/use-action.ts';
 import { useTokens } from '../stores/tokens.ts';
@@ -23,6 +23,8 @@ export function MintTokenDialog({ projects, projectId, onClose }: { projects: Pr
   const server = action.error ? (action.error.issues.length ? fieldErrorsFrom(action.error.issues, tokenFieldOf) : { _form: action.error.message }) : {};
   const shown = { ...server, ...errors };
   const set = (key: keyof TokenFormValues) => (e: { target: { value: string } }) => setValues({ ...values, [key]: e.target.value });
+  const minutes = lifetimeMinutes(values);
+  const until = minutes ? shortTime(Date.now() + minutes * 60_000) : null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -51,7 +53,7 @@ export function MintTokenDialog({ projects, projectId, onClose }: { projects: Pr
   }
 
   return (
-    <Dialog title="Mint a token" onClose={onClose} busy={action.pending} description="The token works only through this proxy, only for the chosen project, and withers when its lifetime or quota runs out.">
+    <Dialog title="Mint a token" onClose={onClose} busy={action.pending} wide description="The token works only through this proxy, only for the chosen project, and withers when its lifetime or quota runs out.">
       <form className="form" onSubmit={submit} noValidate>
         <div className="form-row">
           <Field label="Project" error={shown.projectId}>
@@ -68,8 +70,8 @@ export function MintTokenDialog({ projects, projectId, onClose }: { projects: Pr
             <input className="input" value={values.name} onChange={set('name')} autoComplete="off" placeholder="e.g. notebook on laptop" data-autofocus={!!values.projectId || undefined} />
           </Field>
         </div>
-        <div className="form-row">
-          <Field label="Lifetime" error={shown.lifetime}>
+        <div className="form-row form-row-3">
+          <Field label="Lifetime" error={shown.lifetime} hint={until ? `Until ${until}` : undefined}>
             <div className="input-group">
               <input className="input num" inputMode="numeric" value={values.lifetime} onChange={set('lifetime')} aria-label="Lifetime" />
               <select className="input" value={values.lifetimeUnit} onChange={set('lifetimeUnit')} aria-label="Lifetime unit">
@@ -79,8 +81,11 @@ export function MintTokenDialog({ projects, projectId, onClose }: { projects: Pr
               </select>
             </div>
           </Field>
-          <Field label="Max requests" optional error={shown.maxRequests} hint="Empty for no limit.">
+          <Field label="Max requests" optional error={shown.maxRequests} hint="In total; empty for no limit.">
             <input className="input num" inputMode="numeric" value={values.maxRequests} onChange={set('maxRequests')} autoComplete="off" />
+          </Field>
+          <Field label="Requests per minute" optional error={shown.rpmLimit} hint="Empty for the project’s default, 0 for none.">
+            <input className="input num" inputMode="numeric" value={values.rpmLimit} onChange={set('rpmLimit')} autoComplete="off" placeholder="e.g. 60" />
           </Field>
         </div>
         <Field label="Allowed models" optional error={shown.allowedModels} hint="Comma-separated, wildcards * and ? allowed. Empty for any model.">
@@ -121,7 +126,7 @@ export function CreatedTokenDialog({ created, projectName, proxyOrigin, onClose 
           Token {created.name ? <span className="muted">· {created.name}</span> : null}
         </label>
         <div className="input-with-button">
-          <input id="created-token" className="input mono secret" readOnly value={created.token} onFocus={(e) => e.currentTarget.select()} spellCheck={false} data-testid="created-token" data-autofocus />
+          <textarea id="created-token" className="input mono secret" readOnly rows={2} value={created.token} onFocus={(e) => e.currentTarget.select()} spellCheck={false} data-testid="created-token" data-autofocus />
           <CopyButton text={created.token} label="Copy token" className="btn-primary" />
         </div>
       </div>
@@ -146,8 +151,8 @@ export function CreatedTokenDialog({ created, projectName, proxyOrigin, onClose 
           <dd>{exactTime(created.expires_at)}</dd>
         </div>
         <div>
-          <dt>Requests</dt>
-          <dd>{created.max_requests ? `at most ${created.max_requests.toLocaleString('en')}` : 'no limit'}</dd>
+          <dt>Limits</dt>
+          <dd>{limitsOf(created)}</dd>
         </div>
         <div>
           <dt>Models</dt>
@@ -161,4 +166,10 @@ export function CreatedTokenDialog({ created, projectName, proxyOrigin, onClose 
       </div>
     </Dialog>
   );
+}
+
+function limitsOf(token: CreatedTokenView): string {
+  const total = token.max_requests ? `at most ${token.max_requests.toLocaleString('en')} requests` : 'no request limit';
+  const perMinute = token.rpm_limit === null ? 'project’s per-minute default' : token.rpm_limit === 0 ? 'no per-minute limit' : `${token.rpm_limit.toLocaleString('en')} a minute`;
+  return `${total} · ${perMinute}`;
 }

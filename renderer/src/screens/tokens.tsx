@@ -1,8 +1,8 @@
 // Tokens: mint with a policy, copy once, watch usage against quotas and time left, revoke.
 import { useEffect, useMemo, useState } from 'react';
-import type { TokenStatus, TokenView } from '../../../main/core/api/views.ts';
+import type { ProjectView, TokenStatus, TokenView } from '../../../main/core/api/views.ts';
 import { currentTransport } from '../api/index.ts';
-import { PlusIcon } from '../components/icons.tsx';
+import { AuditIcon, PlusIcon } from '../components/icons.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { Empty, LoadFailed, Loading } from '../components/states.tsx';
 import { TokenStatusBadge } from '../components/status-badge.tsx';
@@ -69,27 +69,9 @@ export function TokensScreen() {
           </button>
         }
       />
-      <div className="toolbar">
-        <label className="toolbar-field">
-          <span>Project</span>
-          <select className="input input-small" value={projectFilter} onChange={(e) => navigate('tokens', { project: e.target.value || undefined })}>
-            <option value="">All projects</option>
-            {projects.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <div className="segmented" role="group" aria-label="Status">
-          {STATUS_FILTERS.map((f) => (
-            <button key={f.value} type="button" className="segment" aria-pressed={statusFilter === f.value} onClick={() => setStatusFilter(f.value)}>
-              {f.label}
-              <span className="segment-count">{count(f.value)}</span>
-            </button>
-          ))}
-        </div>
-      </div>
+      {items.length > 0 || projectFilter ? (
+        <TokenFilters projects={projects} projectFilter={projectFilter} statusFilter={statusFilter} onStatus={setStatusFilter} count={count} />
+      ) : null}
 
       {status === 'loading' || status === 'idle' ? (
         <Loading label="Loading tokens…" />
@@ -99,10 +81,14 @@ export function TokensScreen() {
         <Empty
           title={items.length === 0 ? 'No tokens yet' : 'No tokens match'}
           action={
-            items.length === 0 && canMint ? (
+            items.length > 0 ? undefined : canMint ? (
               <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: 'mint' })}>
                 <PlusIcon /> Mint token
               </button>
+            ) : projectsStatus === 'ready' ? (
+              <a className="btn" href={hrefFor('projects')}>
+                Go to Projects
+              </a>
             ) : undefined
           }
         >
@@ -117,15 +103,25 @@ export function TokensScreen() {
           <table className="table tokens-table">
             <thead>
               <tr>
-                <th scope="col">Token</th>
-                <th scope="col">Project</th>
-                <th scope="col">Status</th>
-                <th scope="col">Usage</th>
-                <th scope="col">Expires</th>
+                <th scope="col" className="col-token">
+                  Token
+                </th>
+                <th scope="col" className="col-project">
+                  Project
+                </th>
+                <th scope="col" className="col-status">
+                  Status
+                </th>
+                <th scope="col" className="col-usage">
+                  Requests
+                </th>
+                <th scope="col" className="col-expires">
+                  Expires
+                </th>
                 <th scope="col" className="col-last-used">
                   Last used
                 </th>
-                <th scope="col">
+                <th scope="col" className="col-actions">
                   <span className="visually-hidden">Actions</span>
                 </th>
               </tr>
@@ -146,14 +142,44 @@ export function TokensScreen() {
   );
 }
 
+function TokenFilters(props: { projects: ProjectView[]; projectFilter: string; statusFilter: StatusFilter; onStatus: (f: StatusFilter) => void; count: (f: StatusFilter) => number }) {
+  return (
+    <div className="toolbar">
+      <label className="toolbar-field">
+        <span>Project</span>
+        <select className="input input-small" value={props.projectFilter} onChange={(e) => navigate('tokens', { project: e.target.value || undefined })}>
+          <option value="">All projects</option>
+          {props.projects.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="segmented" role="group" aria-label="Status">
+        {STATUS_FILTERS.map((f) => (
+          <button key={f.value} type="button" className="segment" aria-pressed={props.statusFilter === f.value} onClick={() => props.onStatus(f.value)}>
+            {f.label}
+            <span className="segment-count">{props.count(f.value)}</span>
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}
+
 function TokenRow({ token, projectName, projectActive, onRevoke }: { token: TokenView; projectName: string; projectActive: boolean; onRevoke: () => void }) {
   const label = token.name ?? 'Unnamed token';
   const left = lifeLeft(token.created_at, token.expires_at, Date.now());
+  // The limits beyond the quota, in one quiet line: "60/min · gpt-4o-mini".
+  const policy = [token.rpm_limit ? `${token.rpm_limit.toLocaleString('en')}/min` : null, token.allowed_models?.join(', ')].filter(Boolean).join(' · ');
   return (
     <tr className={`token-row token-${token.status}`} data-token-id={token.id}>
       <td>
         <div className="cell-stack">
-          <span className={token.name ? 'token-name' : 'token-name muted'}>{label}</span>
+          <span className={token.name ? 'token-name' : 'token-name muted'} title={label}>
+            {label}
+          </span>
           <span className="mono small muted">{token.token}</span>
         </div>
       </td>
@@ -170,20 +196,20 @@ function TokenRow({ token, projectName, projectActive, onRevoke }: { token: Toke
       </td>
       <td>
         <UsageMeter used={token.request_count} max={token.max_requests} label={`Requests used by ${label}`} />
-        {token.allowed_models ? (
-          <span className="small muted models" title={token.allowed_models.join(', ')}>
-            {token.allowed_models.join(', ')}
+        {policy ? (
+          <span className="small muted models" title={policy}>
+            {policy}
           </span>
         ) : null}
       </td>
       <td>
         <div className="cell-stack">
           {token.status === 'revoked' ? (
-            <span className="muted">
+            <span className="muted nowrap">
               revoked <TimeAgo value={token.revoked_at} />
             </span>
           ) : token.status === 'expired' ? (
-            <span className="muted">
+            <span className="muted nowrap">
               expired <TimeAgo value={token.expires_at} />
             </span>
           ) : (
@@ -201,8 +227,8 @@ function TokenRow({ token, projectName, projectActive, onRevoke }: { token: Toke
             Revoke
           </button>
         ) : null}
-        <a className="btn btn-small btn-ghost" href={hrefFor('audit', { token_id: token.id })} aria-label={`Audit trail of ${label}`}>
-          Audit
+        <a className="btn btn-small btn-ghost btn-icon" href={hrefFor('audit', { token_id: token.id })} aria-label={`Audit trail of ${label}`} title="Audit trail">
+          <AuditIcon />
         </a>
       </td>
     </tr>
