@@ -65,6 +65,7 @@ describe('proxy controller', () => {
     });
     await controller.start();
     expect(controller.status()).toEqual({ state: 'failed', message: 'The port is in use by another program: pick another port or stop that program.' });
+    await expect(controller.call('projects.list', {})).rejects.toMatchObject({ code: 'proxy_stopped', message: expect.stringContaining('The port is in use') });
     await controller.resume();
     expect(controller.status().state).toBe('running');
   });

@@ -6,6 +6,8 @@ export type ShellErrorCode =
   | 'proxy_paused'
   /** The proxy has not finished starting yet. */
   | 'proxy_starting'
+  /** The proxy failed to start (port in use, …). */
+  | 'proxy_stopped'
   /** An IPC call came from a frame that is not the app's own window. */
   | 'forbidden_sender'
   /** An IPC channel that the contract does not define. */

@@ -3,7 +3,7 @@
 // slow timer for traffic), and the desktop preferences. Tells the listener only when something changed.
 import { isAdminMethod } from '../core/api/contract.ts';
 import type { ControllerStatus, ProxyController } from './proxy-controller.ts';
-import { initialTrayState, type ProxyState, type TrayState } from './tray-menu.ts';
+import { initialTrayState, type TrayState } from './tray-menu.ts';
 
 export interface TrayStatusDeps {
   controller: Pick<ProxyController, 'status' | 'onChange' | 'call'>;
@@ -47,7 +47,7 @@ export function createTrayStatus(deps: TrayStatusDeps): TrayStatus {
       case 'failed':
         return { proxy: 'failed', failure: status.message };
       case 'stopped':
-        return { proxy: 'stopping' as ProxyState, failure: null };
+        return { proxy: 'stopping', failure: null };
       default:
         return { proxy: status.state, failure: null };
     }
