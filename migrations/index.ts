@@ -5,6 +5,7 @@ import type { Migration } from './migration.ts';
 import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_usage_hourly.ts';
 import * as m0003 from './0003_rate_limits.ts';
+import * as m0004 from './0004_request_events.ts';
 
 export type { Migration } from './migration.ts';
 
@@ -12,4 +13,5 @@ export const migrations: Migration[] = [
   { name: '0001_initial', up: m0001.up, down: m0001.down },
   { name: '0002_usage_hourly', up: m0002.up, down: m0002.down },
   { name: '0003_rate_limits', up: m0003.up, down: m0003.down },
+  { name: '0004_request_events', up: m0004.up, down: m0004.down },
 ];

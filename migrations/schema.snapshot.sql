@@ -10,6 +10,15 @@ CREATE INDEX audit_events_time_idx ON audit_events (time);
 -- index audit_events_token_id_idx on audit_events
 CREATE INDEX audit_events_token_id_idx ON audit_events (token_id);
 
+-- index events_dead_letters_dispatcher_idx on events_dead_letters
+CREATE INDEX events_dead_letters_dispatcher_idx ON events_dead_letters (dispatcher, id);
+
+-- index events_dead_letters_failed_at_idx on events_dead_letters
+CREATE INDEX events_dead_letters_failed_at_idx ON events_dead_letters (failed_at);
+
+-- index events_outbox_time_idx on events_outbox
+CREATE INDEX events_outbox_time_idx ON events_outbox (time);
+
 -- index tokens_project_id_idx on tokens
 CREATE INDEX tokens_project_id_idx ON tokens (project_id);
 
@@ -30,6 +39,32 @@ CREATE TABLE audit_events (
       request_id TEXT NULL,
       client_ip TEXT NULL,
       details TEXT NOT NULL -- JSON object, already redacted
+    );
+
+-- table event_cursors on event_cursors
+CREATE TABLE event_cursors (
+      dispatcher TEXT PRIMARY KEY,
+      position INTEGER NOT NULL, -- the last seq delivered and acknowledged
+      updated_at INTEGER NOT NULL
+    );
+
+-- table events_dead_letters on events_dead_letters
+CREATE TABLE events_dead_letters (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      dispatcher TEXT NOT NULL,
+      event_id TEXT NOT NULL,
+      time INTEGER NOT NULL, -- the event's time
+      failed_at INTEGER NOT NULL,
+      attempts INTEGER NOT NULL,
+      error TEXT NOT NULL, -- why the last attempt failed (never a URL or a credential)
+      payload TEXT NOT NULL
+    );
+
+-- table events_outbox on events_outbox
+CREATE TABLE events_outbox (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, -- delivery order; cursors point at it
+      time INTEGER NOT NULL, -- epoch ms when the request arrived
+      payload TEXT NOT NULL -- the event as JSON, exactly what dispatchers deliver
     );
 
 -- table projects on projects

@@ -61,7 +61,7 @@ describe('npm start without an Electron binary', () => {
     expect(lines).toContain(`Admin screens: ${adminUrl} (sign in with the management token)`);
     const listening = lines.find((l) => l.startsWith('LLM Proxy listening on '))!;
     const url = listening.slice('LLM Proxy listening on '.length);
-    expect(adminUrl).toBe(`${url}/admin`);
+    expect(adminUrl.replace(/\/$/, '')).toBe(`${url}/admin`);
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
 

@@ -62,6 +62,9 @@ describe('defaults', () => {
       redisPrefix: 'llmp:',
       redisCommandTimeoutMs: 50,
       limitsFailClosed: false,
+      cacheMaxBytes: 67_108_864,
+      cacheMaxObjectBytes: 1_048_576,
+      cacheDefaultTtlSeconds: 0,
     });
   });
 

@@ -37,6 +37,14 @@ export interface Settings {
   redisPrefix: string;
   redisCommandTimeoutMs: number;
   limitsFailClosed: boolean;
+  eventLog: string | undefined;
+  eventLogMaxBytes: number;
+  eventWebhook: string | undefined;
+  eventRetentionDays: number;
+  metricsPublic: boolean;
+  cacheMaxBytes: number;
+  cacheMaxObjectBytes: number;
+  cacheDefaultTtlSeconds: number;
 }
 
 export type SettingKey = keyof Settings;
@@ -95,6 +103,16 @@ function isRedisUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** http:// or https://, for the event webhook. */
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
   } catch {
     return false;
   }
@@ -252,6 +270,60 @@ export const settingsSchema = z.object({
       isSwitch: true,
       description: 'While Redis is unreachable, refuse requests that have a rate limit (503) instead of limiting them per instance.',
     }),
+  eventLog: nonEmpty('a file path')
+    .optional()
+    .register(settingMeta, {
+      valueName: 'path',
+      isPath: true,
+      defaultLabel: '(none)',
+      description: 'Append every request event to this JSONL file (one JSON object a line, at least once; rotated by size).',
+    }),
+  eventLogMaxBytes: integer(1024, Number.MAX_SAFE_INTEGER)
+    .default(104_857_600)
+    .register(settingMeta, {
+      valueName: 'bytes',
+      defaultLabel: '104857600 (100 MiB)',
+      description: 'Size at which the event log is rotated (file.1 … file.5 are kept).',
+    }),
+  eventWebhook: nonEmpty('an http(s) URL')
+    .refine(isHttpUrl, { error: 'must be an http:// or https:// URL' })
+    .optional()
+    .register(settingMeta, {
+      valueName: 'url',
+      secret: true,
+      defaultLabel: '(none)',
+      description: 'POST request events to this URL as JSON batches ({"events": [...]}), retried with backoff until it answers 2xx; dead letters after repeated failures.',
+    }),
+  eventRetentionDays: integer(0, 3650)
+    .default(7)
+    .register(settingMeta, {
+      valueName: 'days',
+      description: 'How long raw request events stay in the database once every event dispatcher has them (0: delete them as soon as they are delivered). Daily usage is kept regardless.',
+    }),
+  metricsPublic: onOff()
+    .default(false)
+    .register(settingMeta, {
+      valueName: 'bool',
+      isSwitch: true,
+      description: 'Serve /metrics (Prometheus) without the management token.',
+    }),
+  cacheMaxBytes: integer(0, Number.MAX_SAFE_INTEGER)
+    .default(67_108_864)
+    .register(settingMeta, {
+      valueName: 'bytes',
+      defaultLabel: '67108864 (64 MiB)',
+      description: 'Memory the response cache may use (least recently used answers go first); 0 turns the cache off. With --redis-url the cache lives in Redis instead, bounded by its maxmemory.',
+    }),
+  cacheMaxObjectBytes: integer(1, Number.MAX_SAFE_INTEGER)
+    .default(1_048_576)
+    .register(settingMeta, { valueName: 'bytes', defaultLabel: '1048576 (1 MiB)', description: 'Largest answer the cache keeps (a bigger answer or stream is passed through, not stored).' }),
+  cacheDefaultTtlSeconds: integer(0, 31_536_000)
+    .default(0)
+    .register(settingMeta, {
+      valueName: 'seconds',
+      description:
+        "How long POST answers are cached when the request does not ask (a project may set its own). 0: only requests that opt in with 'Cache-Control: public, max-age=N' are cached.",
+    }),
 });
 
 // The schema and the Settings interface must name the same keys (databaseFile is filled in after parsing).
@@ -393,6 +465,8 @@ export function loadSettings(input: LoadSettingsInput = {}): Settings {
     acmeEmail: s.acmeEmail,
     httpRedirectPort: s.httpRedirectPort,
     redisUrl: s.redisUrl,
+    eventLog: s.eventLog,
+    eventWebhook: s.eventWebhook,
   };
 }
 

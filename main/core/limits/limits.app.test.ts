@@ -4,6 +4,7 @@
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '../testing/mock-upstream.ts';
+import { freePort } from '../redis/test-redis.ts';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
 
 let upstream: MockUpstream;
@@ -178,5 +179,49 @@ describe('limit fields in the management API', () => {
     expect(info.redis).toMatchObject({ configured: false, state: 'off', location: null, prefix: 'llmp:', fail_closed: false });
     const ready = await fetch(`${t.url}/ready`);
     expect(((await ready.json()) as { checks: unknown }).checks).toEqual({ store: 'ok' });
+  });
+});
+
+describe('a Redis URL that does not answer', () => {
+  async function withUnreachableRedis(failClosed: boolean) {
+    await t.close();
+    const url = `redis://default:very-secret-password@127.0.0.1:${await freePort()}`;
+    t = await startTestApp({ redisUrl: url, limitsFailClosed: failClosed });
+    return url;
+  }
+
+  it('fail-open (default): serves with local limits, says so in /ready and system.info, one audit row, no password anywhere', async () => {
+    await withUnreachableRedis(false);
+    const p = await project();
+    const { token } = await mint(p.id, { rpm_limit: 1 });
+    await chat(client(token));
+    const refused = await chat(client(token)).catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+    expect(refused.status).toBe(429);
+
+    const ready = await fetch(`${t.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { checks: unknown }).checks).toEqual({ store: 'ok', redis: 'unreachable' });
+    const info = await t.app.call('system.info', {});
+    expect(info.redis).toMatchObject({ configured: true, state: 'unreachable', location: expect.stringMatching(/^127\.0\.0\.1:\d+$/), fail_closed: false });
+
+    await t.app.flush();
+    const audit = await t.manage('GET', '/manage/audit');
+    const outages = audit.json.events.filter((e: { action: string }) => e.action === 'limits.redis_unreachable');
+    expect(outages).toHaveLength(1);
+    expect(audit.json.events.find((e: { action: string }) => e.action === 'proxy.refused').details).toMatchObject({ reason: 'rate_limited', fallback: true });
+    for (const text of [JSON.stringify(info), JSON.stringify(audit.json), t.logs()]) expect(text).not.toContain('very-secret-password');
+  });
+
+  it('fail-closed: limited requests get 503 limits_unavailable, unlimited ones pass, /ready is 503', async () => {
+    await withUnreachableRedis(true);
+    const p = await project();
+    const limited = await mint(p.id, { rpm_limit: 100 });
+    const free = await mint(p.id);
+    const res = await fetch(`${t.url}/v1/models`, { headers: { authorization: `Bearer ${limited.token}` } });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('limits_unavailable');
+    expect((await fetch(`${t.url}/v1/models`, { headers: { authorization: `Bearer ${free.token}` } })).status).toBe(200);
+    expect((await fetch(`${t.url}/ready`)).status).toBe(503);
   });
 });

@@ -60,6 +60,14 @@ export async function startTestApp(overrides: Partial<Settings> & { clock?: Cloc
     redisPrefix: 'llmp:',
     redisCommandTimeoutMs: 50,
     limitsFailClosed: false,
+    eventLog: undefined,
+    eventLogMaxBytes: 100 * 1024 * 1024,
+    eventWebhook: undefined,
+    eventRetentionDays: 7,
+    metricsPublic: false,
+    cacheMaxBytes: 64 * 1024 * 1024,
+    cacheMaxObjectBytes: 1024 * 1024,
+    cacheDefaultTtlSeconds: 0,
     ...settingsOverrides,
   };
   let captured = '';

@@ -5,6 +5,7 @@ import { CopyButton } from '../components/copy-button.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { LoadFailed, Loading } from '../components/states.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
+import { HttpsPanel, RedisPanel } from './settings-network.tsx';
 import { useSession } from '../stores/session.ts';
 import { useSystem } from '../stores/system.ts';
 
@@ -67,6 +68,8 @@ export function SettingsScreen() {
               </Row>
             </dl>
           </section>
+          <HttpsPanel tls={info.tls} row={Row} />
+          <RedisPanel redis={info.redis} row={Row} />
           <section className="panel" aria-labelledby="session-title">
             <header className="panel-header">
               <h2 id="session-title">This session</h2>

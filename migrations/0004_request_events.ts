@@ -1,0 +1,42 @@
+// Durable request events: the outbox every event is written to (in batches, before its client sees the
+// end of the answer), one cursor per dispatcher (JSONL file, webhook, Redis stream) and the dead letters
+// a dispatcher gave up on. Seq numbers are never reused (AUTOINCREMENT), so a cursor survives pruning.
+import type { Database } from 'better-sqlite3';
+
+export function up(db: Database): void {
+  db.exec(`
+    CREATE TABLE events_outbox (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, -- delivery order; cursors point at it
+      time INTEGER NOT NULL, -- epoch ms when the request arrived
+      payload TEXT NOT NULL -- the event as JSON, exactly what dispatchers deliver
+    );
+    CREATE INDEX events_outbox_time_idx ON events_outbox (time);
+
+    CREATE TABLE event_cursors (
+      dispatcher TEXT PRIMARY KEY,
+      position INTEGER NOT NULL, -- the last seq delivered and acknowledged
+      updated_at INTEGER NOT NULL
+    );
+
+    CREATE TABLE events_dead_letters (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      dispatcher TEXT NOT NULL,
+      event_id TEXT NOT NULL,
+      time INTEGER NOT NULL, -- the event's time
+      failed_at INTEGER NOT NULL,
+      attempts INTEGER NOT NULL,
+      error TEXT NOT NULL, -- why the last attempt failed (never a URL or a credential)
+      payload TEXT NOT NULL
+    );
+    CREATE INDEX events_dead_letters_dispatcher_idx ON events_dead_letters (dispatcher, id);
+    CREATE INDEX events_dead_letters_failed_at_idx ON events_dead_letters (failed_at);
+  `);
+}
+
+export function down(db: Database): void {
+  db.exec(`
+    DROP TABLE events_dead_letters;
+    DROP TABLE event_cursors;
+    DROP TABLE events_outbox;
+  `);
+}
