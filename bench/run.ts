@@ -106,6 +106,11 @@ async function main(): Promise<void> {
     const costP50 = narrow[i]!.p50 - narrow[2]!.p50;
     console.log(`  ${targets[i]!.name.padEnd(26)} ${fmt((wide[i]!.rps / wide[2]!.rps) * 100, 1)} % of the full path's throughput   +${fmt(costP50, 3)} ms p50 at 1 connection`);
   }
+  if (redisTarget) {
+    const info = await fetch(`${redisTarget.url}/manage/rpc/system.info`, { method: 'POST', headers: { authorization: 'Bearer bench-management-token' } });
+    const { value } = (await info.json()) as { value: { redis: { state: string; local_decisions: number } } };
+    console.log(`  Redis limiter: ${value.redis.state}, ${fmt(value.redis.local_decisions)} decisions made locally (Redis slower than --redis-command-timeout-ms)`);
+  }
   if (redisRequests > 0) {
     // Two EVALSHA at admission (requests and tokens, sent in one pipelined write: one round trip), one
     // more after the answer for the tokens actually used (off the request path). Counted server-wide,

@@ -1,16 +1,16 @@
 // Durable request events: the outbox every event is written to (in batches, before its client sees the
 // end of the answer), one cursor per dispatcher (JSONL file, webhook, Redis stream) and the dead letters
 // a dispatcher gave up on. Seq numbers are never reused (AUTOINCREMENT), so a cursor survives pruning.
+// No index beyond the keys: every index is one more B-tree write per event on the hot write path.
 import type { Database } from 'better-sqlite3';
 
 export function up(db: Database): void {
   db.exec(`
     CREATE TABLE events_outbox (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, -- delivery order; cursors point at it
-      time INTEGER NOT NULL, -- epoch ms when the request arrived
+      written_at INTEGER NOT NULL, -- epoch ms; grows with seq, so retention finds its cut by binary search
       payload TEXT NOT NULL -- the event as JSON, exactly what dispatchers deliver
     );
-    CREATE INDEX events_outbox_time_idx ON events_outbox (time);
 
     CREATE TABLE event_cursors (
       dispatcher TEXT PRIMARY KEY,

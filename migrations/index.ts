@@ -6,6 +6,7 @@ import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_usage_hourly.ts';
 import * as m0003 from './0003_rate_limits.ts';
 import * as m0004 from './0004_request_events.ts';
+import * as m0005 from './0005_project_cache.ts';
 
 export type { Migration } from './migration.ts';
 
@@ -14,4 +15,5 @@ export const migrations: Migration[] = [
   { name: '0002_usage_hourly', up: m0002.up, down: m0002.down },
   { name: '0003_rate_limits', up: m0003.up, down: m0003.down },
   { name: '0004_request_events', up: m0004.up, down: m0004.down },
+  { name: '0005_project_cache', up: m0005.up, down: m0005.down },
 ];

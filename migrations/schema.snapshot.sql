@@ -16,9 +16,6 @@ CREATE INDEX events_dead_letters_dispatcher_idx ON events_dead_letters (dispatch
 -- index events_dead_letters_failed_at_idx on events_dead_letters
 CREATE INDEX events_dead_letters_failed_at_idx ON events_dead_letters (failed_at);
 
--- index events_outbox_time_idx on events_outbox
-CREATE INDEX events_outbox_time_idx ON events_outbox (time);
-
 -- index tokens_project_id_idx on tokens
 CREATE INDEX tokens_project_id_idx ON tokens (project_id);
 
@@ -63,7 +60,7 @@ CREATE TABLE events_dead_letters (
 -- table events_outbox on events_outbox
 CREATE TABLE events_outbox (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, -- delivery order; cursors point at it
-      time INTEGER NOT NULL, -- epoch ms when the request arrived
+      written_at INTEGER NOT NULL, -- epoch ms; grows with seq, so retention finds its cut by binary search
       payload TEXT NOT NULL -- the event as JSON, exactly what dispatchers deliver
     );
 
@@ -79,7 +76,7 @@ CREATE TABLE projects (
       created_at INTEGER NOT NULL,
       updated_at INTEGER NOT NULL,
       deactivated_at INTEGER NULL
-    , default_rpm_limit INTEGER NULL CHECK (default_rpm_limit IS NULL OR default_rpm_limit >= 0), default_tpm_limit INTEGER NULL CHECK (default_tpm_limit IS NULL OR default_tpm_limit >= 0), shared_rpm_limit INTEGER NULL CHECK (shared_rpm_limit IS NULL OR shared_rpm_limit >= 0), shared_tpm_limit INTEGER NULL CHECK (shared_tpm_limit IS NULL OR shared_tpm_limit >= 0), shared_limit_key TEXT NULL);
+    , default_rpm_limit INTEGER NULL CHECK (default_rpm_limit IS NULL OR default_rpm_limit >= 0), default_tpm_limit INTEGER NULL CHECK (default_tpm_limit IS NULL OR default_tpm_limit >= 0), shared_rpm_limit INTEGER NULL CHECK (shared_rpm_limit IS NULL OR shared_rpm_limit >= 0), shared_tpm_limit INTEGER NULL CHECK (shared_tpm_limit IS NULL OR shared_tpm_limit >= 0), shared_limit_key TEXT NULL, cache_default_ttl_seconds INTEGER NULL CHECK (cache_default_ttl_seconds IS NULL OR cache_default_ttl_seconds >= 0), cache_shared_across_tokens INTEGER NOT NULL DEFAULT 1 CHECK (cache_shared_across_tokens IN (0, 1)));
 
 -- table schema_migrations on schema_migrations
 CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL);

@@ -191,6 +191,8 @@ export function sampleProject(overrides: Partial<ProjectView> = {}): ProjectView
     shared_rpm_limit: null,
     shared_tpm_limit: null,
     shared_limit_key: null,
+    cache_default_ttl_seconds: null,
+    cache_shared_across_tokens: true,
     ...overrides,
   };
 }

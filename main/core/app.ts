@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { AuditLog } from './audit/audit-log.ts';
 import { callAdmin, createAdminService, type CallContext } from './api/service.ts';
+import { startCache } from './cache/runtime.ts';
 import type { AdminMethod, OutputOf } from './api/contract.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Settings } from './config/settings.ts';
@@ -80,12 +81,15 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   const limits = startLimits(settings, { clock, log, audit, windowSeconds: opts.limitWindowSeconds });
   const gate = new TokenGate({ tokens: store.tokens, projects: store.projects, sealer, hash, usage, clock, ttlMs: settings.tokenCacheTtlMs, broadcast: limits.broadcast });
   limits.listen(gate);
+  // The response cache: in memory, or in the limits' Redis when one is configured.
+  const cache = startCache(settings, { clock, log, redis: limits.redis });
   const dispatcher = createUpstreamAgent();
   const startedAt = new Date(clock.now()).toISOString();
 
   let listenUrl = '';
   let tls: TlsRuntime | null = null;
   const handlers = createAdminService({
+    cache,
     store,
     sealer,
     hash,
@@ -98,6 +102,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   const callAsManagement = <M extends AdminMethod>(method: M, raw: unknown, ctx: CallContext) => callAdmin(handlers, audit, method, raw, ctx);
 
   const proxy = createProxyHandler({
+    cache,
     gate,
     usage,
     limits: limits.limits,
@@ -176,6 +181,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
         // what is still batched, then let go of upstream sockets and the database.
         await http.close(SHUTDOWN_GRACE_MS);
         await tls?.close();
+        await cache.close();
         await limits.close();
         await usage.close();
         await audit.close();

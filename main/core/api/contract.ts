@@ -2,7 +2,7 @@
 // The service implements it; REST routes, IPC handlers, the preload bridge, the renderer's transports
 // and the CLI are thin adapters typed against it. Browser-safe: imports nothing from Node.
 import { z } from 'zod';
-import type { AuditEventView, AuditPageView, CreatedTokenView, DashboardView, ProjectView, RevokeResultView, SystemInfoView, TokenView } from './views.ts';
+import type { AuditEventView, AuditPageView, CachePurgeResultView, CacheStatsView, CreatedTokenView, DashboardView, ProjectView, RevokeResultView, SystemInfoView, TokenView } from './views.ts';
 
 const id = z.string().uuid({ message: 'must be an id (UUID)' });
 const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
@@ -56,6 +56,27 @@ const projectLimits = {
   shared_tpm_limit: tpmLimit.optional(),
   shared_limit_key: sharedLimitKey.optional(),
 };
+/** Response cache per project: default TTL of POST answers (null = the server's, 0 = opt-in only), sharing between tokens. */
+const projectCache = {
+  cache_default_ttl_seconds: z.number().int('must be a whole number').min(0, 'must not be negative').max(31_536_000, 'must be at most 31536000 (one year)').nullable().optional(),
+  cache_shared_across_tokens: z.boolean().optional(),
+};
+/** Path and query of a proxied URL (`/v1/embeddings`); a full URL is reduced to them. */
+const cacheUrl = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(2000, 'is too long')
+  .transform((value, ctx) => {
+    if (value.startsWith('/')) return value;
+    try {
+      const url = new URL(value);
+      return url.pathname + url.search;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a path such as /v1/embeddings or a full URL' });
+      return z.NEVER;
+    }
+  });
 const tokenLimits = { rpm_limit: rpmLimit.optional(), tpm_limit: tpmLimit.optional(), max_concurrent: maxConcurrent.optional() };
 
 const maxRequests = z.number().int('must be a whole number').min(0, 'must not be negative').max(1_000_000_000).nullable();
@@ -67,7 +88,7 @@ export const schemas = {
   empty: z.object({}).strict(),
   byId: z.object({ id }).strict(),
   projectCreate: z
-    .object({ name, api_key: apiKey, base_url: baseUrl.optional(), provider: provider.optional(), ...projectLimits })
+    .object({ name, api_key: apiKey, base_url: baseUrl.optional(), provider: provider.optional(), ...projectLimits, ...projectCache })
     .strict(),
   projectUpdate: z
     .object({
@@ -78,6 +99,7 @@ export const schemas = {
       is_active: z.boolean().optional(),
       revoke_tokens: z.boolean().optional(),
       ...projectLimits,
+      ...projectCache,
     })
     .strict()
     .refine((v) => !v.revoke_tokens || v.is_active === false, { message: 'revoke_tokens needs is_active: false', path: ['revoke_tokens'] }),
@@ -102,6 +124,23 @@ export const schemas = {
     })
     .strict(),
   tokenList: z.object({ project_id: id.optional(), active_only: flag.optional() }).strict(),
+  /** `{all: true}`, `{project_id}`, `{prefix}` or `{method, url}`; a project narrows a prefix or URL to it. */
+  cachePurge: z
+    .object({
+      all: z.literal(true, { message: 'must be true' }).optional(),
+      project_id: id.optional(),
+      prefix: z.string().trim().min(1, 'must not be empty').max(2000, 'is too long').regex(/^\//, 'must start with / (a path such as /v1/chat)').optional(),
+      method: z.string().trim().toUpperCase().pipe(z.enum(['GET', 'POST'], { message: 'must be GET or POST' })).optional(),
+      url: cacheUrl.optional(),
+    })
+    .strict()
+    .superRefine((v, ctx) => {
+      const selectors = [v.all, v.project_id, v.prefix, v.method ?? v.url].filter((x) => x !== undefined).length;
+      if (selectors === 0) ctx.addIssue({ code: 'custom', message: 'say what to purge: all, project_id, prefix, or method and url', path: [] });
+      if (v.all && selectors > 1) ctx.addIssue({ code: 'custom', message: 'all cannot be combined with other selectors', path: ['all'] });
+      if ((v.method === undefined) !== (v.url === undefined)) ctx.addIssue({ code: 'custom', message: 'method and url go together', path: [v.method === undefined ? 'method' : 'url'] });
+      if (v.prefix !== undefined && v.url !== undefined) ctx.addIssue({ code: 'custom', message: 'give either a prefix or a url, not both', path: ['prefix'] });
+    }),
   auditList: z
     .object({
       action: z.string().max(100).optional(),
@@ -141,6 +180,8 @@ export const adminContract = {
   'tokens.revoke': command<typeof schemas.byId, TokenView>(schemas.byId),
   'audit.list': query<typeof schemas.auditList, AuditPageView>(schemas.auditList),
   'audit.get': query<typeof schemas.byId, AuditEventView>(schemas.byId),
+  'cache.stats': query<typeof schemas.empty, CacheStatsView>(schemas.empty),
+  'cache.purge': command<typeof schemas.cachePurge, CachePurgeResultView>(schemas.cachePurge),
   'system.info': query<typeof schemas.empty, SystemInfoView>(schemas.empty),
   'dashboard.summary': query<typeof schemas.empty, DashboardView>(schemas.empty),
 } as const;

@@ -24,6 +24,8 @@ export function presentProject(row: ProjectRow): ProjectView {
     shared_rpm_limit: row.sharedRpmLimit,
     shared_tpm_limit: row.sharedTpmLimit,
     shared_limit_key: row.sharedLimitKey,
+    cache_default_ttl_seconds: row.cacheDefaultTtlSeconds,
+    cache_shared_across_tokens: row.cacheSharedAcrossTokens,
   };
 }
 

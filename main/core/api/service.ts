@@ -1,6 +1,8 @@
 // The AdminApi service: every management capability, once. REST, IPC and the CLI reach it through
 // `callAdmin`, which validates the input, runs the handler and audits every change (and failed change).
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { PurgeSelector } from '../cache/keys.ts';
+import type { ResponseCache } from '../cache/response-cache.ts';
 import type { Clock } from '../clock.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { isUuid, newId } from '../ids.ts';
@@ -30,6 +32,8 @@ export interface AdminServiceDeps {
   gate: TokenGate;
   audit: AuditLog;
   clock: Clock;
+  /** The response cache (stats and purge). */
+  cache: Pick<ResponseCache, 'stats' | 'purge'>;
   systemInfo: () => Omit<SystemInfoView, 'database'>;
   requestsSince: (since: number) => Promise<number>;
 }
@@ -71,6 +75,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminHandlers {
         isActive: true,
         createdAt: now,
         ...projectLimitChanges(input),
+        ...projectCacheChanges(input),
       });
       await audit.record({ ...auditBase(ctx), action: 'project.create', outcome: 'success', targetType: 'project', targetId: id, projectId: id, details: { name: row.name, provider: row.provider, base_url: row.baseUrl, ...projectLimitDetails(row) } });
       return presentProject(row);
@@ -78,7 +83,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminHandlers {
     async 'projects.update'(input, ctx) {
       const before = await projectOrThrow(input.id);
       const now = clock.now();
-      const changes: Parameters<Store['projects']['update']>[1] = projectLimitChanges(input);
+      const changes: Parameters<Store['projects']['update']>[1] = { ...projectLimitChanges(input), ...projectCacheChanges(input) };
       if (input.name !== undefined) changes.name = input.name;
       if (input.base_url !== undefined) changes.baseUrl = input.base_url;
       if (input.api_key !== undefined) {
@@ -208,6 +213,47 @@ export function createAdminService(deps: AdminServiceDeps): AdminHandlers {
       if (!row) throw new AppError('audit_event_not_found', `No audit event with id ${id}`);
       return presentAudit(row);
     },
+    async 'cache.stats'() {
+      const stats = await deps.cache.stats();
+      const cacheable = stats.hits + stats.misses;
+      return {
+        store: stats.store,
+        entries: stats.entries,
+        bytes: stats.bytes,
+        max_bytes: stats.maxBytes,
+        max_object_bytes: stats.maxObjectBytes,
+        default_ttl_seconds: stats.defaultTtlSeconds,
+        hits: stats.hits,
+        misses: stats.misses,
+        bypasses: stats.bypasses,
+        stored: stats.stored,
+        hit_rate: cacheable ? stats.hits / cacheable : null,
+        since: new Date(stats.since).toISOString(),
+        partial: stats.partial,
+        top_endpoints: stats.endpoints.map(({ endpoint, entries, bytes, hits }) => {
+          const space = endpoint.indexOf(' ');
+          return { method: endpoint.slice(0, space), path: endpoint.slice(space + 1), entries, bytes, hits };
+        }),
+      };
+    },
+    async 'cache.purge'(input, ctx) {
+      if (input.project_id) await projectOrThrow(input.project_id);
+      const selector: PurgeSelector = input.all
+        ? { all: true }
+        : { projectId: input.project_id, prefix: input.prefix, method: input.method, url: input.url };
+      const scope = input.all ? 'all' : input.url !== undefined ? 'url' : input.prefix !== undefined ? 'prefix' : 'project';
+      const deleted = await deps.cache.purge(selector);
+      await audit.record({
+        ...auditBase(ctx),
+        action: 'cache.purge',
+        outcome: 'success',
+        targetType: 'cache',
+        targetId: (input.url !== undefined ? `${input.method} ${input.url}` : (input.prefix ?? input.project_id ?? 'all')).slice(0, 200),
+        projectId: input.project_id ?? null,
+        details: definedOnly({ scope, project_id: input.project_id, prefix: input.prefix, method: input.method, url: input.url, deleted }),
+      });
+      return { deleted };
+    },
     async 'system.info'() {
       const info = store.info();
       return { ...deps.systemInfo(), database: { kind: info.kind, location: info.location, schema_version: info.schemaVersion } };
@@ -252,6 +298,8 @@ const FIELD_NAMES: Record<string, string> = {
   sharedRpmLimit: 'shared_rpm_limit',
   sharedTpmLimit: 'shared_tpm_limit',
   sharedLimitKey: 'shared_limit_key',
+  cacheDefaultTtlSeconds: 'cache_default_ttl_seconds',
+  cacheSharedAcrossTokens: 'cache_shared_across_tokens',
 };
 
 /** A project limit of 0 means none, stored as null (one way to say it). Undefined = unchanged. */
@@ -265,6 +313,10 @@ function projectLimitChanges(input: ParsedInputOf<'projects.update'> | ParsedInp
     sharedTpmLimit: noneIfZero(input.shared_tpm_limit),
     sharedLimitKey: input.shared_limit_key,
   });
+}
+
+function projectCacheChanges(input: ParsedInputOf<'projects.update'> | ParsedInputOf<'projects.create'>): ProjectChanges {
+  return definedOnly({ cacheDefaultTtlSeconds: input.cache_default_ttl_seconds, cacheSharedAcrossTokens: input.cache_shared_across_tokens });
 }
 
 function projectLimitDetails(row: ProjectRow): Record<string, unknown> {

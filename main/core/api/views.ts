@@ -20,6 +20,10 @@ export interface ProjectView {
   shared_tpm_limit: number | null;
   /** null = derived from the upstream key (a fingerprint, never the key): same key, same budget. */
   shared_limit_key: string | null;
+  /** Seconds POST answers are cached without a client opt-in: null = the server's default, 0 = only on opt-in. */
+  cache_default_ttl_seconds: number | null;
+  /** The project's tokens share cached answers; false = each token has its own. */
+  cache_shared_across_tokens: boolean;
 }
 
 export type TokenStatus = 'active' | 'expired' | 'revoked' | 'exhausted';
@@ -124,6 +128,8 @@ export interface RedisStatusView {
   fail_closed: boolean;
   /** When the current state began. */
   since: string;
+  /** Limit decisions the local limiter made in place of Redis since start (outages, slow answers). */
+  local_decisions: number;
 }
 
 export interface DashboardView {
@@ -133,4 +139,33 @@ export interface DashboardView {
   /** Requests refused by a rate limit since local midnight (from the audit trail). */
   rate_limited_today: number;
   recent_audit: AuditEventView[];
+}
+
+/** The response cache as the Cache screen shows it. Counters are this instance's since `since`. */
+export interface CacheStatsView {
+  /** `off`: --cache-max-bytes 0 without Redis. */
+  store: 'memory' | 'redis' | 'off';
+  entries: number;
+  bytes: number;
+  /** The memory budget; null for Redis (bounded by its maxmemory). */
+  max_bytes: number | null;
+  max_object_bytes: number;
+  default_ttl_seconds: number;
+  hits: number;
+  misses: number;
+  /** Requests the cache did not take part in (not opted in, no-store, uploads, store unreachable). */
+  bypasses: number;
+  stored: number;
+  /** hits / (hits + misses); null before the first cacheable request. */
+  hit_rate: number | null;
+  since: string;
+  /** Redis: only part of the keys were counted (many entries). */
+  partial: boolean;
+  /** Up to 10 `METHOD /path` with the most cached answers (then hits). */
+  top_endpoints: { method: string; path: string; entries: number; bytes: number; hits: number }[];
+}
+
+export interface CachePurgeResultView {
+  /** Cached answers removed. */
+  deleted: number;
 }

@@ -46,7 +46,9 @@ export class LimiterPool {
   private readonly slowBackoffMs: number;
 
   constructor(private readonly opts: LimiterPoolOptions) {
-    this.slowBackoffMs = opts.slowBackoffMs ?? 1000;
+    // Short: a busy event loop can make one answer late without Redis being slow, and every decision
+    // in the pause is local (not shared).
+    this.slowBackoffMs = opts.slowBackoffMs ?? 250;
     // A fresh connection answers: whatever made us skip Redis is over.
     opts.redis?.on('ready', () => {
       this.skipRedisUntil = 0;

@@ -195,14 +195,14 @@ describe('a Redis URL that does not answer', () => {
     const p = await project();
     const { token } = await mint(p.id, { rpm_limit: 1 });
     await chat(client(token));
-    const refused = await chat(client(token)).catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+    const refused = (await chat(client(token)).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
     expect(refused.status).toBe(429);
 
     const ready = await fetch(`${t.url}/ready`);
     expect(ready.status).toBe(200);
     expect(((await ready.json()) as { checks: unknown }).checks).toEqual({ store: 'ok', redis: 'unreachable' });
     const info = await t.app.call('system.info', {});
-    expect(info.redis).toMatchObject({ configured: true, state: 'unreachable', location: expect.stringMatching(/^127\.0\.0\.1:\d+$/), fail_closed: false });
+    expect(info.redis).toMatchObject({ configured: true, state: 'unreachable', location: expect.stringMatching(/^127\.0\.0\.1:\d+$/), fail_closed: false, local_decisions: 2 });
 
     await t.app.flush();
     const audit = await t.manage('GET', '/manage/audit');

@@ -25,6 +25,8 @@ export interface LimitsRuntime {
   status(): RedisStatusView;
   /** The /ready check: `ok`, `unreachable` or `connecting`; null without Redis. */
   readiness(): { ok: boolean; check: string } | null;
+  /** The Redis connection (null without a URL), for other shared state such as the response cache. */
+  redis: RedisLink | null;
   close(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export function startLimits(settings: LimitsSettings, deps: { clock: Clock; log:
 
   return {
     limits,
+    redis: link,
     broadcast: bus
       ? { token: (id) => bus.publish({ kind: 'token', id }), project: (id) => bus.publish({ kind: 'project', id }) }
       : undefined,
@@ -102,6 +105,7 @@ export function startLimits(settings: LimitsSettings, deps: { clock: Clock; log:
         prefix: settings.redisPrefix,
         fail_closed: settings.limitsFailClosed,
         since: new Date(link ? link.since() : startedAt).toISOString(),
+        local_decisions: limits.counters.fallbacks,
       };
     },
     readiness() {

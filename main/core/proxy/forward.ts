@@ -31,6 +31,12 @@ export interface ForwardPlan {
   idleTimeoutMs: number;
   /** The proxy's own headers (rate limits), sent instead of the upstream's of the same name. */
   responseHeaders?: Record<string, string>;
+  /**
+   * Called once the outcome is known, before the client can see the end of the answer (the last byte
+   * of a Content-Length body, the end of a chunked one, or the error body); the end waits for the
+   * returned promise. The proxy stores the request's event there, so an answered request has its event.
+   */
+  beforeAnswerEnds?: (result: ForwardResult) => Promise<void>;
 }
 
 export interface ForwardResult {
@@ -92,10 +98,11 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
   // Gone already (e.g. while the caller read the body): 'close' will not fire again.
   if (res.destroyed) clientGone();
 
-  const fail = (err: unknown): void => {
+  const fail = async (err: unknown): Promise<void> => {
     const error = result.aborted ? new ProxyError('request_aborted') : mapUpstreamError(err);
     result.errorCode = error.code;
     if (!res.headersSent) result.status = error.status;
+    await plan.beforeAnswerEnds?.(result);
     if (!result.aborted) sendProxyError(res, error, plan.requestId);
   };
 
@@ -120,7 +127,7 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
     });
   } catch (err) {
     result.upstreamMs = performance.now() - startedAt;
-    fail(err);
+    await fail(err);
     res.off('close', clientGone);
     return result;
   }
@@ -153,20 +160,31 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
     // Each chunk goes to the client as it arrives: no buffering, so SSE events are not delayed.
     // When the client reads slowly we stop reading upstream (undici pauses, and its idle timer
     // does not run while paused).
+    // With a Content-Length the client is done at the last byte, not at res.end(): that byte waits
+    // for beforeAnswerEnds.
+    const length = plan.beforeAnswerEnds ? Number(upstream.headers['content-length'] ?? Number.NaN) : Number.NaN;
+    let lastByte: Buffer | undefined;
     for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
       tap.write(chunk);
       result.bytesOut += chunk.length;
-      if (!res.write(chunk)) await drainedOrClosed(res);
+      let out = chunk;
+      if (result.bytesOut >= length && chunk.length > 0) {
+        lastByte = chunk.subarray(chunk.length - 1);
+        out = chunk.subarray(0, chunk.length - 1);
+      }
+      if (out.length > 0 && !res.write(out)) await drainedOrClosed(res);
       if (result.aborted) throw new ProxyError('request_aborted');
     }
-    res.end();
+    result.usage = tap.end();
+    await plan.beforeAnswerEnds?.(result);
+    res.end(lastByte);
   } catch (err) {
     // Free the upstream socket now rather than when the body is garbage-collected.
     upstream.body.destroy();
-    fail(err);
+    result.usage ??= tap.end();
+    await fail(err);
   } finally {
     res.off('close', clientGone);
   }
-  result.usage = tap.end();
   return result;
 }

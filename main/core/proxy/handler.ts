@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { bearerOf } from '../bearer.ts';
 import type { Clock } from '../clock.ts';
+import { RequestTrace, type RequestEventRecorder } from '../events/request-trace.ts';
 import { newId, validRequestId } from '../ids.ts';
 import type { LimitDecision, RequestLimits } from '../limits/request-limits.ts';
 import { redactString } from '../redact.ts';
@@ -24,6 +25,8 @@ export interface ProxyHandlerDeps {
   usage: UsageRecorder;
   limits: RequestLimits;
   audit: AuditLog;
+  /** Every answered request becomes one event, stored before the client sees the end of the answer. */
+  events: RequestEventRecorder;
   dispatcher: Dispatcher;
   clock: Clock;
   log: Logger;
@@ -35,17 +38,20 @@ export interface ProxyHandlerDeps {
 export function createProxyHandler(deps: ProxyHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const requestId = validRequestId(req.headers['x-request-id']) ?? newId();
-    handle(deps, req, res, requestId).catch((err: unknown) => {
+    const trace = new RequestTrace(req, requestId, deps.clock.now());
+    handle(deps, req, res, requestId, trace).catch(async (err: unknown) => {
       deps.log.error({ err: errorSummary(err), requestId }, 'proxy request failed');
-      sendProxyError(res, err instanceof ProxyError ? err : new ProxyError('internal_error'), requestId);
+      const error = err instanceof ProxyError ? err : new ProxyError('internal_error');
+      await deps.events.record(trace.event({ status: error.status, errorCode: error.code }));
+      sendProxyError(res, error, requestId);
     });
   };
 }
 
-async function handle(deps: ProxyHandlerDeps, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+async function handle(deps: ProxyHandlerDeps, req: IncomingMessage, res: ServerResponse, requestId: string, trace: RequestTrace): Promise<void> {
   const started = deps.clock.now();
   const [path = '', search] = splitUrl(req.url ?? '');
-  const refuse = (refusal: Refusal | 'endpoint_not_allowed' | 'rate_limited' | 'limits_unavailable', tokenId: string | null, projectId: string | null, details: Record<string, unknown> = {}, limited?: LimitDecision & { ok: false }) => {
+  const refuse = async (refusal: Refusal | 'endpoint_not_allowed' | 'rate_limited' | 'limits_unavailable', tokenId: string | null, projectId: string | null, details: Record<string, unknown> = {}, limited?: LimitDecision & { ok: false }) => {
     deps.audit.recordLater({
       actor: tokenId ? `token:${tokenId}` : 'anonymous',
       action: 'proxy.refused',
@@ -61,18 +67,22 @@ async function handle(deps: ProxyHandlerDeps, req: IncomingMessage, res: ServerR
     // A spent lifetime quota never comes back: tell the OpenAI SDKs not to retry it. A rate limit
     // frees up: Retry-After and x-ratelimit-* tell them when to try again.
     const headers = refusal === 'quota_exceeded' ? { 'x-should-retry': 'false' } : limited?.headers;
-    sendProxyError(res, new ProxyError(refusal, limited?.message), requestId, headers);
+    const error = new ProxyError(refusal, limited?.message);
+    await deps.events.record(trace.identify(tokenId, projectId).event({ status: error.status, errorCode: refusal }));
+    sendProxyError(res, error, requestId, headers);
   };
 
   const auth = await deps.gate.authenticate(presentedToken(req));
   if (!auth.ok) return refuse(auth.refusal, auth.tokenId, auth.projectId);
   const { token, upstream } = auth.value;
+  trace.identify(token.id, upstream.projectId);
 
   const endpoint = findEndpoint(upstream.provider, req.method ?? 'GET', path);
   if (!endpoint) return refuse('endpoint_not_allowed', token.id, upstream.projectId, { method: req.method, path: path.slice(0, 200) });
 
   const restrictsModels = token.allowedModels !== null && endpoint.hasModel;
   const read = await readRequestBody(req, endpoint, restrictsModels, upstream.provider, deps.maxBodyBytes);
+  trace.model = read.model;
   const modelDetails = read.model ? { model: read.model } : {};
   const allowed = deps.gate.checkModel(auth.value, endpoint.hasModel ? read.model : null);
   if (!allowed.ok) return refuse(allowed.refusal, token.id, upstream.projectId, modelDetails);
@@ -108,6 +118,7 @@ async function handle(deps: ProxyHandlerDeps, req: IncomingMessage, res: ServerR
       headersTimeoutMs: deps.headersTimeoutMs,
       idleTimeoutMs: deps.idleTimeoutMs,
       responseHeaders: limited.headers,
+      beforeAnswerEnds: (outcome) => deps.events.record(trace.event(outcome)),
     });
   } finally {
     // Tokens per minute are counted once usage is known (streams included); the slot is freed.

@@ -21,14 +21,16 @@ interface ProjectRecord {
   shared_rpm_limit: number | null;
   shared_tpm_limit: number | null;
   shared_limit_key: string | null;
+  cache_default_ttl_seconds: number | null;
+  cache_shared_across_tokens: number;
 }
 
 export function sqliteProjectRepository(db: Database): ProjectRepository {
   const insert = db.prepare<ProjectRecord, ProjectRecord>(`
     INSERT INTO projects (id, name, provider, base_url, api_key_sealed, api_key_last4, is_active, created_at, updated_at, deactivated_at,
-      default_rpm_limit, default_tpm_limit, shared_rpm_limit, shared_tpm_limit, shared_limit_key)
+      default_rpm_limit, default_tpm_limit, shared_rpm_limit, shared_tpm_limit, shared_limit_key, cache_default_ttl_seconds, cache_shared_across_tokens)
     VALUES (@id, @name, @provider, @base_url, @api_key_sealed, @api_key_last4, @is_active, @created_at, @updated_at, @deactivated_at,
-      @default_rpm_limit, @default_tpm_limit, @shared_rpm_limit, @shared_tpm_limit, @shared_limit_key)
+      @default_rpm_limit, @default_tpm_limit, @shared_rpm_limit, @shared_tpm_limit, @shared_limit_key, @cache_default_ttl_seconds, @cache_shared_across_tokens)
     RETURNING *`);
   const byId = db.prepare<[string], ProjectRecord>('SELECT * FROM projects WHERE id = ?');
   const all = db.prepare<[], ProjectRecord>('SELECT * FROM projects ORDER BY name, id');
@@ -36,7 +38,8 @@ export function sqliteProjectRepository(db: Database): ProjectRepository {
     UPDATE projects SET name = @name, base_url = @base_url, api_key_sealed = @api_key_sealed,
       api_key_last4 = @api_key_last4, is_active = @is_active, updated_at = @updated_at, deactivated_at = @deactivated_at,
       default_rpm_limit = @default_rpm_limit, default_tpm_limit = @default_tpm_limit, shared_rpm_limit = @shared_rpm_limit,
-      shared_tpm_limit = @shared_tpm_limit, shared_limit_key = @shared_limit_key
+      shared_tpm_limit = @shared_tpm_limit, shared_limit_key = @shared_limit_key,
+      cache_default_ttl_seconds = @cache_default_ttl_seconds, cache_shared_across_tokens = @cache_shared_across_tokens
     WHERE id = @id
     RETURNING *`);
 
@@ -56,6 +59,8 @@ export function sqliteProjectRepository(db: Database): ProjectRepository {
         sharedRpmLimit: null,
         sharedTpmLimit: null,
         sharedLimitKey: null,
+        cacheDefaultTtlSeconds: null,
+        cacheSharedAcrossTokens: true,
         ...project,
         updatedAt: project.createdAt,
         deactivatedAt: null,
@@ -103,6 +108,8 @@ function toProjectRow(r: ProjectRecord): ProjectRow {
     sharedRpmLimit: r.shared_rpm_limit,
     sharedTpmLimit: r.shared_tpm_limit,
     sharedLimitKey: r.shared_limit_key,
+    cacheDefaultTtlSeconds: r.cache_default_ttl_seconds,
+    cacheSharedAcrossTokens: r.cache_shared_across_tokens === 1,
   };
 }
 
@@ -123,5 +130,7 @@ function toRecord(p: ProjectRow): ProjectRecord {
     shared_rpm_limit: p.sharedRpmLimit,
     shared_tpm_limit: p.sharedTpmLimit,
     shared_limit_key: p.sharedLimitKey,
+    cache_default_ttl_seconds: p.cacheDefaultTtlSeconds,
+    cache_shared_across_tokens: p.cacheSharedAcrossTokens ? 1 : 0,
   };
 }

@@ -8,10 +8,11 @@ import { AppError } from '../errors.ts';
 import { appliedMigrationNames, createMigrator } from './migrator.ts';
 import { checkAppliedMigrations, refuseNewerSchemaBeforeOpening } from './schema-guard.ts';
 import { sqliteAuditRepository } from './sqlite-audit.ts';
+import { openSqliteEventRepository } from './sqlite-events.ts';
 import { sqliteProjectRepository } from './sqlite-projects.ts';
 import { sqliteTokenRepository } from './sqlite-tokens.ts';
 import { sqliteUsageRepository } from './sqlite-usage.ts';
-import type { AuditRepository, ProjectRepository, Store, StoreInfo, TokenRepository, UsageRepository } from './types.ts';
+import type { AuditRepository, EventRepository, ProjectRepository, Store, StoreInfo, TokenRepository, UsageRepository } from './types.ts';
 
 export interface SqliteStoreOptions {
   file: string;
@@ -57,6 +58,7 @@ function assembleStore(db: Database, file: string): SqliteStore {
   let tokens: TokenRepository | undefined;
   let audit: AuditRepository | undefined;
   let usage: UsageRepository | undefined;
+  let events: (EventRepository & { close(): void }) | undefined;
 
   return {
     db,
@@ -72,6 +74,11 @@ function assembleStore(db: Database, file: string): SqliteStore {
     get usage() {
       return (usage ??= sqliteUsageRepository(db));
     },
+    get events() {
+      // A connection of its own (synchronous = NORMAL): see sqlite-events.ts.
+      if (!events && !db.open) throw new AppError('store_unavailable', 'The database is closed');
+      return (events ??= openSqliteEventRepository(file));
+    },
     info(): StoreInfo {
       // `llm-proxy migrate` may move the schema on this very connection, so read it fresh while open.
       if (db.open) schemaVersion = appliedMigrationNames(db).at(-1) ?? null;
@@ -82,6 +89,7 @@ function assembleStore(db: Database, file: string): SqliteStore {
       selectOne.get();
     },
     async close() {
+      events?.close();
       if (db.open) db.close();
     },
   };

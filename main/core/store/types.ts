@@ -25,6 +25,10 @@ export interface ProjectRow {
   sharedTpmLimit: number | null;
   /** Names that budget; null = a fingerprint of the upstream key (never the key itself). */
   sharedLimitKey: string | null;
+  /** Seconds POST answers are cached without a client opt-in; null = the server's default, 0 = opt-in only. */
+  cacheDefaultTtlSeconds: number | null;
+  /** The project's tokens share cached answers (else each token has its own). */
+  cacheSharedAcrossTokens: boolean;
 }
 
 export interface TokenRow {
@@ -95,9 +99,11 @@ export interface Page<T> {
 }
 
 export type ProjectLimitFields = 'defaultRpmLimit' | 'defaultTpmLimit' | 'sharedRpmLimit' | 'sharedTpmLimit' | 'sharedLimitKey';
+/** Response cache settings; left out on create = the defaults (server TTL, shared across tokens). */
+export type ProjectCacheFields = 'cacheDefaultTtlSeconds' | 'cacheSharedAcrossTokens';
 /** Limits left out are stored as null. */
-export type NewProject = Omit<ProjectRow, 'updatedAt' | 'deactivatedAt' | ProjectLimitFields> & Partial<Pick<ProjectRow, ProjectLimitFields>>;
-export type ProjectChanges = Partial<Pick<ProjectRow, 'name' | 'baseUrl' | 'apiKeySealed' | 'apiKeyLast4' | 'isActive' | 'deactivatedAt' | ProjectLimitFields>>;
+export type NewProject = Omit<ProjectRow, 'updatedAt' | 'deactivatedAt' | ProjectLimitFields | ProjectCacheFields> & Partial<Pick<ProjectRow, ProjectLimitFields | ProjectCacheFields>>;
+export type ProjectChanges = Partial<Pick<ProjectRow, 'name' | 'baseUrl' | 'apiKeySealed' | 'apiKeyLast4' | 'isActive' | 'deactivatedAt' | ProjectLimitFields | ProjectCacheFields>>;
 
 export type TokenLimitFields = 'rpmLimit' | 'tpmLimit' | 'maxConcurrent';
 /** Limits left out are stored as null. */
@@ -145,6 +151,80 @@ export interface AuditRepository {
 export interface UsageRepository {
   /** Requests counted in the hour buckets that start at or after `since` (rounded down to the hour). */
   requestsSince(since: number): Promise<number>;
+  /** Usage summed per token or project and per day; only (key, day) pairs with usage are returned. */
+  daily(query: DailyUsageQuery): Promise<DailyUsageRow[]>;
+}
+
+export interface DailyUsageQuery {
+  groupBy: 'token' | 'project';
+  /** Start of the first day and end (exclusive) of the last, epoch ms. */
+  from: number;
+  to: number;
+  /** Added to an hour bucket's time before it is cut into days: the viewer's UTC offset. */
+  offsetMs: number;
+  projectId?: string;
+  tokenId?: string;
+}
+
+export interface DailyUsageRow {
+  /** Token or project id. */
+  key: string;
+  /** Index of the day since the epoch, counted in the viewer's time (floor((hour + offset) / day)). */
+  day: number;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  cacheHits: number;
+}
+
+/** One request event in the outbox: its delivery order and the JSON every dispatcher sends. */
+export interface OutboxEvent {
+  seq: number;
+  writtenAt: number;
+  payload: string;
+}
+
+export interface DeadLetterRow {
+  id: number;
+  dispatcher: string;
+  eventId: string;
+  time: number;
+  failedAt: number;
+  attempts: number;
+  /** Why the last attempt failed; never a URL or a credential. */
+  error: string;
+  payload: string;
+}
+
+export type NewDeadLetter = Omit<DeadLetterRow, 'id'>;
+
+/**
+ * The durable event queue (outbox), the dispatchers' cursors and their dead letters. SQLite writes it
+ * through a connection of its own whose commits survive a crash of the process (not a power cut).
+ */
+export interface EventRepository {
+  /** Appends in one transaction; returns the seq of the last row. */
+  append(events: { writtenAt: number; payload: string }[]): Promise<number>;
+  /** Up to `limit` events after `position`, oldest first. */
+  readAfter(position: number, limit: number): Promise<OutboxEvent[]>;
+  /** The highest seq ever written (0 for none), pruned rows included. */
+  lastSeq(): Promise<number>;
+  /** When the first event after `position` was written; null when none is waiting. */
+  oldestAfter(position: number): Promise<number | null>;
+  cursor(dispatcher: string): Promise<number | null>;
+  setCursor(dispatcher: string, position: number, now: number): Promise<void>;
+  /** Stores dead letters and moves the cursor past them in one transaction (cursor optional). */
+  addDeadLetters(rows: NewDeadLetter[], advance?: { dispatcher: string; position: number; now: number }): Promise<void>;
+  deadLetters(query: { dispatcher?: string; page: number; pageSize: number }): Promise<Page<DeadLetterRow>>;
+  /** Dead letters per dispatcher. */
+  deadLetterCounts(): Promise<Record<string, number>>;
+  /**
+   * Deletes up to `limit` of the oldest events written before `before` whose seq is ≤ `upTo` (every
+   * dispatcher has them), and the dead letters that failed before `deadLettersBefore`.
+   */
+  prune(opts: { before: number; upTo: number; limit: number; deadLettersBefore: number }): Promise<{ events: number; deadLetters: number }>;
+  /** Rows in the outbox now. */
+  storedCount(): Promise<number>;
 }
 
 export interface StoreInfo {
@@ -159,6 +239,7 @@ export interface Store {
   tokens: TokenRepository;
   audit: AuditRepository;
   usage: UsageRepository;
+  events: EventRepository;
   info(): StoreInfo;
   /** Answers when the database does (for /ready). */
   ping(): Promise<void>;

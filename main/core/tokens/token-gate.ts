@@ -5,6 +5,7 @@
 // single-flight load, so 50 concurrent requests against a quota of 10 admit exactly 10.
 // With Redis, this instance's invalidations are broadcast and other instances' arrive within a second.
 import type { Clock } from '../clock.ts';
+import type { ProjectCacheSettings } from '../cache/policy.ts';
 import { projectLimitsOf, type ProjectLimits } from '../limits/policy.ts';
 import type { Sealer } from '../secrets/sealer.ts';
 import type { ProjectRepository, Provider, TokenRepository, TokenRow } from '../store/types.ts';
@@ -22,6 +23,8 @@ export interface Upstream {
   apiKey: string;
   /** Token defaults and the shared budget (its key resolved from the upstream key). */
   limits: ProjectLimits;
+  /** Response cache settings (default TTL, shared across tokens). */
+  cache: ProjectCacheSettings;
 }
 
 /** Tells other instances (Redis pub/sub) that this one changed a token or project. */
@@ -168,6 +171,7 @@ export class TokenGate {
         baseUrl: row.baseUrl,
         apiKey,
         limits: projectLimitsOf(row, apiKey),
+        cache: { defaultTtlSeconds: row.cacheDefaultTtlSeconds, sharedAcrossTokens: row.cacheSharedAcrossTokens },
       },
     };
     if (epoch === this.epoch) {

@@ -20,6 +20,8 @@ export function projectView(over: Partial<ProjectView> = {}): ProjectView {
     shared_rpm_limit: null,
     shared_tpm_limit: null,
     shared_limit_key: null,
+    cache_default_ttl_seconds: null,
+    cache_shared_across_tokens: true,
     ...over,
   };
 }

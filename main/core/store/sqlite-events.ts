@@ -1,0 +1,119 @@
+// EventRepository over SQLite, on a connection of its own: `synchronous = NORMAL`, so a commit is one
+// write to the WAL without an fsync. That survives a crash or kill -9 of the process (the OS has the
+// bytes), not a power cut, and lets the outbox commit every event-loop turn without stalling the proxy
+// for a disk flush. Management writes keep `FULL` on the main connection.
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import type { DeadLetterRow, EventRepository, NewDeadLetter, OutboxEvent } from './types.ts';
+
+/** How long a write waits for another process's lock (the CLI) before it fails and is retried later. */
+const BUSY_TIMEOUT_MS = 200;
+/** Rows per INSERT statement: fewer statement runs per batch. */
+const ROWS_PER_INSERT = 32;
+
+interface DeadLetterRecord {
+  id: number;
+  dispatcher: string;
+  event_id: string;
+  time: number;
+  failed_at: number;
+  attempts: number;
+  error: string;
+  payload: string;
+}
+
+/** Opens the events connection to an already migrated database file. */
+export function openSqliteEventRepository(file: string): EventRepository & { close(): void } {
+  const db = new BetterSqlite3(file, { timeout: BUSY_TIMEOUT_MS });
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.pragma('synchronous = NORMAL');
+  return Object.assign(sqliteEventRepository(db), { close: () => db.open && db.close() });
+}
+
+export function sqliteEventRepository(db: Database): EventRepository {
+  const insertOne = db.prepare<[number, string]>('INSERT INTO events_outbox (written_at, payload) VALUES (?, ?)');
+  const insertMany = db.prepare<(number | string)[]>(`INSERT INTO events_outbox (written_at, payload) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?)').join(', ')}`);
+  const lastSeq = db.prepare<[], number>("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events_outbox'), 0)").pluck();
+  const readAfter = db.prepare<[number, number], { seq: number; written_at: number; payload: string }>('SELECT seq, written_at, payload FROM events_outbox WHERE seq > ? ORDER BY seq LIMIT ?');
+  const oldestAfter = db.prepare<[number], number>('SELECT written_at FROM events_outbox WHERE seq > ? ORDER BY seq LIMIT 1').pluck();
+  const getCursor = db.prepare<[string], number>('SELECT position FROM event_cursors WHERE dispatcher = ?').pluck();
+  const putCursor = db.prepare<[string, number, number]>(`
+    INSERT INTO event_cursors (dispatcher, position, updated_at) VALUES (?, ?, ?)
+    ON CONFLICT (dispatcher) DO UPDATE SET position = max(position, excluded.position), updated_at = excluded.updated_at`);
+  const insertDeadLetter = db.prepare<Omit<DeadLetterRecord, 'id'>>(`
+    INSERT INTO events_dead_letters (dispatcher, event_id, time, failed_at, attempts, error, payload)
+    VALUES (@dispatcher, @event_id, @time, @failed_at, @attempts, @error, @payload)`);
+  const deadLetterCounts = db.prepare<[], { dispatcher: string; n: number }>('SELECT dispatcher, count(*) AS n FROM events_dead_letters GROUP BY dispatcher');
+  const pruneEvents = db.prepare<{ before: number; upTo: number; limit: number }>(`
+    DELETE FROM events_outbox WHERE seq IN (SELECT seq FROM events_outbox WHERE seq <= @upTo ORDER BY seq LIMIT @limit) AND written_at < @before`);
+  const pruneDeadLetters = db.prepare<[number]>('DELETE FROM events_dead_letters WHERE failed_at < ?');
+  const storedCount = db.prepare<[], number>('SELECT count(*) FROM events_outbox').pluck();
+
+  const appendTx = db.transaction((events: { writtenAt: number; payload: string }[]): number => {
+    let i = 0;
+    const params: (number | string)[] = [];
+    for (; i + ROWS_PER_INSERT <= events.length; i += ROWS_PER_INSERT) {
+      params.length = 0;
+      for (let j = i; j < i + ROWS_PER_INSERT; j++) params.push(events[j]!.writtenAt, events[j]!.payload);
+      insertMany.run(params);
+    }
+    for (; i < events.length; i++) insertOne.run(events[i]!.writtenAt, events[i]!.payload);
+    return lastSeq.get() ?? 0;
+  });
+  const deadLetterTx = db.transaction((rows: NewDeadLetter[], advance?: { dispatcher: string; position: number; now: number }) => {
+    for (const row of rows) {
+      insertDeadLetter.run({ dispatcher: row.dispatcher, event_id: row.eventId, time: row.time, failed_at: row.failedAt, attempts: row.attempts, error: row.error, payload: row.payload });
+    }
+    if (advance) putCursor.run(advance.dispatcher, advance.position, advance.now);
+  });
+  const pageTx = db.transaction((dispatcher: string | undefined, limit: number, offset: number) => {
+    const where = dispatcher === undefined ? '' : 'WHERE dispatcher = @dispatcher';
+    const params = dispatcher === undefined ? {} : { dispatcher };
+    const items = db.prepare<Record<string, unknown>, DeadLetterRecord>(`SELECT * FROM events_dead_letters ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset });
+    const totalCount = db.prepare<Record<string, unknown>, number>(`SELECT count(*) FROM events_dead_letters ${where}`).pluck().get(params) ?? 0;
+    return { items: items.map(toDeadLetterRow), totalCount };
+  });
+
+  return {
+    async append(events) {
+      if (events.length === 0) return lastSeq.get() ?? 0;
+      return appendTx(events);
+    },
+    async readAfter(position, limit) {
+      return readAfter.all(position, limit).map((r): OutboxEvent => ({ seq: r.seq, writtenAt: r.written_at, payload: r.payload }));
+    },
+    async lastSeq() {
+      return lastSeq.get() ?? 0;
+    },
+    async oldestAfter(position) {
+      return oldestAfter.get(position) ?? null;
+    },
+    async cursor(dispatcher) {
+      return getCursor.get(dispatcher) ?? null;
+    },
+    async setCursor(dispatcher, position, now) {
+      putCursor.run(dispatcher, position, now);
+    },
+    async addDeadLetters(rows, advance) {
+      deadLetterTx(rows, advance);
+    },
+    async deadLetters({ dispatcher, page, pageSize }) {
+      const size = Math.max(1, Math.trunc(pageSize));
+      return pageTx(dispatcher, size, (Math.max(1, Math.trunc(page)) - 1) * size);
+    },
+    async deadLetterCounts() {
+      return Object.fromEntries(deadLetterCounts.all().map((r) => [r.dispatcher, r.n]));
+    },
+    async prune({ before, upTo, limit, deadLettersBefore }) {
+      const events = pruneEvents.run({ before, upTo, limit }).changes;
+      const deadLetters = pruneDeadLetters.run(deadLettersBefore).changes;
+      return { events, deadLetters };
+    },
+    async storedCount() {
+      return storedCount.get() ?? 0;
+    },
+  };
+}
+
+function toDeadLetterRow(r: DeadLetterRecord): DeadLetterRow {
+  return { id: r.id, dispatcher: r.dispatcher, eventId: r.event_id, time: r.time, failedAt: r.failed_at, attempts: r.attempts, error: r.error, payload: r.payload };
+}
