@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CACHE_OPT_IN, measureCacheHit } from './cache-hit.ts';
+import { measureEventPipeline } from './events.ts';
 import { latencyOneConnection, throughput, type Target } from './measure.ts';
 import { startProcess, startTsProcess, type Participant } from './processes.ts';
 import { redisCommandsProcessed, redisForBench } from './redis.ts';
@@ -18,7 +20,7 @@ const children: Participant[] = [];
 /** Limits that never refuse, so every request pays for a full decision. */
 const NEVER_REACHED = { rpm_limit: 1_000_000_000, tpm_limit: 1_000_000_000_000 };
 
-async function startProxy(upstreamUrl: string, variant: { name: string; limits?: boolean; args?: string[] } = { name: 'proxy (full path)' }): Promise<Target> {
+async function startProxy(upstreamUrl: string, variant: { name: string; limits?: boolean; args?: string[]; headers?: Record<string, string> } = { name: 'proxy (full path)' }): Promise<Target> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-bench-'));
   const managementToken = 'bench-management-token';
   const proxy = await startProcess(
@@ -39,7 +41,7 @@ async function startProxy(upstreamUrl: string, variant: { name: string; limits?:
     allowed_models: ['gpt-4o-mini'],
     ...(variant.limits && NEVER_REACHED),
   });
-  return { name: variant.name, url: proxy.url, headers: { authorization: `Bearer ${token.token}` }, body };
+  return { name: variant.name, url: proxy.url, headers: { authorization: `Bearer ${token.token}`, ...variant.headers }, body };
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -117,6 +119,13 @@ async function main(): Promise<void> {
     // so anything else using this Redis during the run shows up here too.
     console.log(`  Redis calls per request: ${fmt(redisCommands / redisRequests, 2)}   (2 at admission in one round trip + 1 after the answer)`);
   }
+
+  console.log('\nResponse cache (memory store; the same opted-in chat request, answered from the cache)');
+  const hit = await startProxy(upstream.url, { name: 'proxy, cache hit', headers: CACHE_OPT_IN });
+  await measureCacheHit(hit, { seconds, latencyRequests, passthrough: narrow[1]!, fullPath: narrow[2]! });
+
+  console.log('\nRequest events (full path; throughput at 64 connections, best of interleaved rounds)');
+  await measureEventPipeline((variant) => startProxy(upstream.url, variant), children, { seconds, latencyRequests });
 }
 
 main()

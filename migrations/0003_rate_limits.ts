@@ -32,3 +32,32 @@ export function down(db: Database): void {
     ALTER TABLE tokens DROP COLUMN rpm_limit;
   `);
 }
+
+export const postgres = {
+  async up(exec: (sql: string) => Promise<void>): Promise<void> {
+    await exec(`
+      ALTER TABLE tokens ADD COLUMN ${nonNegative('rpm_limit')};
+      ALTER TABLE tokens ADD COLUMN ${nonNegative('tpm_limit')};
+      ALTER TABLE tokens ADD COLUMN ${nonNegative('max_concurrent')};
+
+      ALTER TABLE projects ADD COLUMN ${nonNegative('default_rpm_limit')};
+      ALTER TABLE projects ADD COLUMN ${nonNegative('default_tpm_limit')};
+      ALTER TABLE projects ADD COLUMN ${nonNegative('shared_rpm_limit')};
+      ALTER TABLE projects ADD COLUMN ${nonNegative('shared_tpm_limit')};
+      ALTER TABLE projects ADD COLUMN shared_limit_key TEXT NULL;
+    `);
+  },
+  async down(exec: (sql: string) => Promise<void>): Promise<void> {
+    await exec(`
+      ALTER TABLE projects DROP COLUMN shared_limit_key;
+      ALTER TABLE projects DROP COLUMN shared_tpm_limit;
+      ALTER TABLE projects DROP COLUMN shared_rpm_limit;
+      ALTER TABLE projects DROP COLUMN default_tpm_limit;
+      ALTER TABLE projects DROP COLUMN default_rpm_limit;
+
+      ALTER TABLE tokens DROP COLUMN max_concurrent;
+      ALTER TABLE tokens DROP COLUMN tpm_limit;
+      ALTER TABLE tokens DROP COLUMN rpm_limit;
+    `);
+  },
+};

@@ -40,3 +40,42 @@ export function down(db: Database): void {
     DROP TABLE events_outbox;
   `);
 }
+
+// PostgreSQL: identity columns (a sequence never hands out a number twice, so cursors survive pruning).
+export const postgres = {
+  async up(exec: (sql: string) => Promise<void>): Promise<void> {
+    await exec(`
+      CREATE TABLE events_outbox (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        written_at BIGINT NOT NULL,
+        payload TEXT NOT NULL
+      );
+
+      CREATE TABLE event_cursors (
+        dispatcher TEXT PRIMARY KEY,
+        position BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+
+      CREATE TABLE events_dead_letters (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        dispatcher TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        time BIGINT NOT NULL,
+        failed_at BIGINT NOT NULL,
+        attempts INTEGER NOT NULL,
+        error TEXT NOT NULL,
+        payload TEXT NOT NULL
+      );
+      CREATE INDEX events_dead_letters_dispatcher_idx ON events_dead_letters (dispatcher, id);
+      CREATE INDEX events_dead_letters_failed_at_idx ON events_dead_letters (failed_at);
+    `);
+  },
+  async down(exec: (sql: string) => Promise<void>): Promise<void> {
+    await exec(`
+      DROP TABLE events_dead_letters;
+      DROP TABLE event_cursors;
+      DROP TABLE events_outbox;
+    `);
+  },
+};

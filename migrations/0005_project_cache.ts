@@ -16,3 +16,18 @@ export function down(db: Database): void {
     ALTER TABLE projects DROP COLUMN cache_default_ttl_seconds;
   `);
 }
+
+export const postgres = {
+  async up(exec: (sql: string) => Promise<void>): Promise<void> {
+    await exec(`
+      ALTER TABLE projects ADD COLUMN cache_default_ttl_seconds INTEGER NULL CHECK (cache_default_ttl_seconds IS NULL OR cache_default_ttl_seconds >= 0);
+      ALTER TABLE projects ADD COLUMN cache_shared_across_tokens BOOLEAN NOT NULL DEFAULT TRUE;
+    `);
+  },
+  async down(exec: (sql: string) => Promise<void>): Promise<void> {
+    await exec(`
+      ALTER TABLE projects DROP COLUMN cache_shared_across_tokens;
+      ALTER TABLE projects DROP COLUMN cache_default_ttl_seconds;
+    `);
+  },
+};

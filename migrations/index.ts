@@ -11,9 +11,9 @@ import * as m0005 from './0005_project_cache.ts';
 export type { Migration } from './migration.ts';
 
 export const migrations: Migration[] = [
-  { name: '0001_initial', up: m0001.up, down: m0001.down },
-  { name: '0002_usage_hourly', up: m0002.up, down: m0002.down },
-  { name: '0003_rate_limits', up: m0003.up, down: m0003.down },
-  { name: '0004_request_events', up: m0004.up, down: m0004.down },
-  { name: '0005_project_cache', up: m0005.up, down: m0005.down },
+  { name: '0001_initial', up: m0001.up, down: m0001.down, postgres: m0001.postgres },
+  { name: '0002_usage_hourly', up: m0002.up, down: m0002.down, postgres: m0002.postgres },
+  { name: '0003_rate_limits', up: m0003.up, down: m0003.down, postgres: m0003.postgres },
+  { name: '0004_request_events', up: m0004.up, down: m0004.down, postgres: m0004.postgres },
+  { name: '0005_project_cache', up: m0005.up, down: m0005.down, postgres: m0005.postgres },
 ];

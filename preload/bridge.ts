@@ -27,8 +27,14 @@ export function buildBridge(invoke: Invoke): LlmProxyBridge {
     'tokens.revoke': method('tokens.revoke'),
     'audit.list': method('audit.list'),
     'audit.get': method('audit.get'),
+    'cache.stats': method('cache.stats'),
+    'cache.purge': method('cache.purge'),
     'system.info': method('system.info'),
     'dashboard.summary': method('dashboard.summary'),
+    'dashboard.live': method('dashboard.live'),
+    'events.status': method('events.status'),
+    'events.deadLetters': method('events.deadLetters'),
+    'usage.daily': method('usage.daily'),
   } satisfies { [M in AdminMethod]: LlmProxyBridge['admin'][M] };
 
   return Object.freeze({ admin: Object.freeze(admin) }) satisfies LlmProxyBridge;

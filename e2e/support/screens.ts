@@ -11,7 +11,7 @@ export async function signIn(page: Page, serverUrl: string, managementToken: str
   await expect(page.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible();
 }
 
-export async function goTo(page: Page, screen: 'Dashboard' | 'Projects' | 'Tokens' | 'Audit' | 'Settings'): Promise<void> {
+export async function goTo(page: Page, screen: 'Dashboard' | 'Projects' | 'Tokens' | 'Cache' | 'Audit' | 'Settings'): Promise<void> {
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: screen }).click();
   await expect(page.getByRole('heading', { name: screen, level: 1 })).toBeVisible();
 }

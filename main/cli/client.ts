@@ -125,6 +125,15 @@ export class ApiClient {
     return this.call('GET', `/manage/audit/${enc(id)}`);
   }
 
+  /** Body `{all: true}`, `{project_id}`, `{prefix}` or `{method, url}` (a project narrows the others). */
+  purgeCache(input: InputOf<'cache.purge'>): Promise<OutputOf<'cache.purge'>> {
+    return this.call('POST', '/manage/cache/purge', { body: input });
+  }
+
+  cacheStats(): Promise<OutputOf<'cache.stats'>> {
+    return this.call('GET', '/manage/cache/stats');
+  }
+
   private async call<T>(method: string, path: string, opts: { body?: unknown; query?: Query } = {}): Promise<T> {
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(opts.query ?? {})) {

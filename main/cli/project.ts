@@ -15,6 +15,9 @@ interface LimitOptions {
   sharedRpmLimit?: Nullable<number>;
   sharedTpmLimit?: Nullable<number>;
   sharedLimitKey?: Nullable<string>;
+  cacheTtl?: Nullable<number>;
+  cachePerToken?: boolean;
+  cacheShared?: boolean;
 }
 
 interface CreateOptions extends ConnectionOptions, LimitOptions {
@@ -42,7 +45,10 @@ function addLimitOptions(command: Command): Command {
     .option('--default-tpm-limit <n>', 'tokens per minute for each token that sets none (0 or "none" = no default)', limitOr('none'))
     .option('--shared-rpm-limit <n>', 'requests per minute shared by everyone with the same upstream key, on every instance on the same Redis (0 or "none" = off)', limitOr('none', 1_000_000_000))
     .option('--shared-tpm-limit <n>', 'tokens per minute shared the same way (0 or "none" = off)', limitOr('none'))
-    .option('--shared-limit-key <key>', 'name of the shared budget ("default" = derived from the upstream key)', sharedLimitKey);
+    .option('--shared-limit-key <key>', 'name of the shared budget ("default" = derived from the upstream key)', sharedLimitKey)
+    .option('--cache-ttl <seconds>', 'cache POST answers this long without a client opt-in (0 = only on opt-in, "default" = the server\'s --cache-default-ttl-seconds)', limitOr('default', 31_536_000))
+    .addOption(new Option('--cache-per-token', 'each token gets its own cached answers').conflicts('cacheShared'))
+    .addOption(new Option('--cache-shared', "the project's tokens share cached answers (the default)"));
 }
 
 function limitChanges(opts: LimitOptions): ProjectChanges {
@@ -52,6 +58,9 @@ function limitChanges(opts: LimitOptions): ProjectChanges {
     ...(opts.sharedRpmLimit !== undefined && { shared_rpm_limit: opts.sharedRpmLimit.value }),
     ...(opts.sharedTpmLimit !== undefined && { shared_tpm_limit: opts.sharedTpmLimit.value }),
     ...(opts.sharedLimitKey !== undefined && { shared_limit_key: opts.sharedLimitKey.value }),
+    ...(opts.cacheTtl !== undefined && { cache_default_ttl_seconds: opts.cacheTtl.value }),
+    ...(opts.cachePerToken && { cache_shared_across_tokens: false }),
+    ...(opts.cacheShared && { cache_shared_across_tokens: true }),
   };
 }
 
@@ -117,7 +126,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
         ...limitChanges(opts),
       };
       if (Object.keys(changes).length === 0) {
-        throw new UsageError('nothing to update: give --name, --api-key, --base-url, --activate, --deactivate or a limit option');
+        throw new UsageError('nothing to update: give --name, --api-key, --base-url, --activate, --deactivate, a limit or a cache option');
       }
       printProject(ctx, opts, await connect(opts, ctx).updateProject(id, changes), 'Project updated.');
     });
@@ -161,11 +170,18 @@ function printProject(ctx: CliContext, opts: ConnectionOptions, p: ProjectView, 
       ['Active', yesNo(p.is_active)],
       ['Defaults', perMinute(p.default_rpm_limit, p.default_tpm_limit, 'per token')],
       ['Shared', perMinute(p.shared_rpm_limit, p.shared_tpm_limit, `key: ${p.shared_limit_key ?? 'from the upstream key'}`)],
+      ['Cache', cacheSummary(p)],
       ['Created', formatTime(p.created_at, now)],
       ['Updated', formatTime(p.updated_at, now)],
       ['Deactivated', formatTime(p.deactivated_at, now)],
     ]),
   );
+}
+
+/** `POST answers 300 s without opt-in, shared by its tokens`. */
+function cacheSummary(p: ProjectView): string {
+  const ttl = p.cache_default_ttl_seconds === null ? "server's default TTL" : p.cache_default_ttl_seconds === 0 ? 'only on opt-in' : `POST answers ${p.cache_default_ttl_seconds} s without opt-in`;
+  return `${ttl}, ${p.cache_shared_across_tokens === false ? 'per token' : 'shared by its tokens'}`;
 }
 
 /** `60 requests / min, 20000 tokens / min (per token)`, or `none`. */

@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { isAppError } from '../core/errors.ts';
 import { version } from '../core/version.ts';
 import { registerAuditCommands } from './audit.ts';
+import { registerCacheCommands } from './cache.ts';
 import { ApiError } from './client.ts';
 import { defaultDeps, type CliContext, type CliDeps } from './context.ts';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, println, UsageError, type CliIo } from './io.ts';
@@ -35,6 +36,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerProjectCommands(program, ctx);
   registerTokenCommands(program, ctx);
   registerAuditCommands(program, ctx);
+  registerCacheCommands(program, ctx);
   registerTlsCommands(program, ctx);
   return program;
 }

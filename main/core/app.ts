@@ -2,21 +2,27 @@
 // function; nothing here knows about Electron.
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import os from 'node:os';
 import type { Writable } from 'node:stream';
 import { AuditLog } from './audit/audit-log.ts';
 import { callAdmin, createAdminService, type CallContext } from './api/service.ts';
 import { startCache } from './cache/runtime.ts';
 import type { AdminMethod, OutputOf } from './api/contract.ts';
+import type { LiveSnapshotView } from './api/event-views.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Settings } from './config/settings.ts';
 import { registerAdminRoutes, RENDERER_ASSETS_DIR } from './http/admin-routes.ts';
+import { createEventHandlers } from './events/admin-handlers.ts';
+import { startEvents, type EventsOptions, type EventsRuntime } from './events/runtime.ts';
 import { createHostCheck } from './http/host-check.ts';
+import { registerStreamRoutes } from './http/stream-routes.ts';
 import { createHttpServer } from './http/server.ts';
 import { isInsecureLan, planTls, refuseInsecureBind } from './http/tls/plan.ts';
 import { preflightTls, startTls, tlsInfoOf, withTlsReadiness, type TlsRuntime } from './http/tls/runtime.ts';
 import { startLimits } from './limits/runtime.ts';
 import { createLogger } from './log.ts';
+import { registerMetricsRoute } from './metrics/metrics-route.ts';
 import { createProxyHandler } from './proxy/handler.ts';
 import { createUpstreamAgent } from './proxy/upstream-agent.ts';
 import { loadDataKey, readSecretFile, writeSecretFileOnce } from './secrets/data-key.ts';
@@ -39,6 +45,8 @@ export interface StartOptions {
   logStream?: Writable;
   /** Rate-limit window in seconds (60: per minute); tests shorten it. */
   limitWindowSeconds?: number;
+  /** Event delivery tuning (attempts, backoff); tests shorten it. */
+  events?: EventsOptions;
 }
 
 export interface RunningApp {
@@ -51,6 +59,13 @@ export interface RunningApp {
   flush(): Promise<void>;
   /** HTTPS state and "renew now"; null when serving plain HTTP. */
   tls: Pick<TlsRuntime, 'info' | 'renew' | 'onChange'> | null;
+  /**
+   * The live dashboard (`dashboard.live`): a snapshot now and about every second until the returned
+   * function is called. The desktop shell forwards it over IPC; the browser gets it over SSE.
+   */
+  onSnapshot(listener: (snapshot: LiveSnapshotView) => void): () => void;
+  /** The request event pipeline's status and delivery notices. */
+  events: Pick<EventsRuntime, 'status' | 'onNotice'>;
   close(): Promise<void>;
 }
 
@@ -76,13 +91,23 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   const managementToken = settings.managementToken ?? loadOrCreateManagementToken(settings.dataDir, say);
 
   const onBackgroundError = (what: string) => (err: unknown) => log.error({ err: { name: (err as Error)?.name, code: (err as { code?: string })?.code } }, what);
-  const usage = createUsageRecorder({ tokens: store.tokens, flushMs: settings.usageFlushMs, onError: onBackgroundError('usage flush failed') });
+  const usage = createUsageRecorder({ tokens: store.tokens, flushMs: settings.usageFlushMs, clock, onError: onBackgroundError('usage flush failed') });
   const audit = new AuditLog({ repo: store.audit, clock, flushMs: settings.usageFlushMs, onError: onBackgroundError('audit flush failed') });
   const limits = startLimits(settings, { clock, log, audit, windowSeconds: opts.limitWindowSeconds });
   const gate = new TokenGate({ tokens: store.tokens, projects: store.projects, sealer, hash, usage, clock, ttlMs: settings.tokenCacheTtlMs, broadcast: limits.broadcast });
   limits.listen(gate);
   // The response cache: in memory, or in the limits' Redis when one is configured.
   const cache = startCache(settings, { clock, log, redis: limits.redis });
+  // Request events: metrics, the live dashboard, the durable outbox and its dispatchers.
+  const events = startEvents(settings, {
+    store,
+    clock,
+    log,
+    version,
+    redis: limits.redis ? { link: limits.redis, prefix: settings.redisPrefix } : null,
+    instanceName: instanceName(settings.dataDir),
+    options: opts.events,
+  });
   const dispatcher = createUpstreamAgent();
   const startedAt = new Date(clock.now()).toISOString();
 
@@ -98,6 +123,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     clock,
     systemInfo: () => ({ version, data_dir: settings.dataDir, listen_url: listenUrl, admin_url: `${listenUrl}/admin/`, started_at: startedAt, tls: tlsInfoOf(tls, insecureLan), redis: limits.status() }),
     requestsSince: (since) => store.usage.requestsSince(since),
+    eventHandlers: createEventHandlers({ events, usage: store.usage, clock }),
   });
   const callAsManagement = <M extends AdminMethod>(method: M, raw: unknown, ctx: CallContext) => callAdmin(handlers, audit, method, raw, ctx);
 
@@ -107,6 +133,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     usage,
     limits: limits.limits,
     audit,
+    events: events.pipeline,
     dispatcher,
     clock,
     log,
@@ -118,7 +145,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   try {
     tls = await startTls(tlsPlan, { bindHost: settings.host, log, say });
   } catch (err) {
-    await Promise.allSettled([usage.close(), audit.close(), dispatcher.close(), store.close(), limits.close()]);
+    await Promise.allSettled([events.close(), usage.close(), audit.close(), dispatcher.close(), store.close(), limits.close()]);
     throw err;
   }
 
@@ -130,7 +157,11 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     callAdmin: callAsManagement,
     managementToken,
     log,
-    extraRoutes: (app) => registerAdminRoutes(app, { assetsDir: RENDERER_ASSETS_DIR }),
+    extraRoutes: (app) => {
+      registerAdminRoutes(app, { assetsDir: RENDERER_ASSETS_DIR });
+      registerMetricsRoute(app, { metrics: events.metrics, managementToken, public: settings.metricsPublic });
+      registerStreamRoutes(app, (_name, listener, onEnd) => events.live.subscribe(listener, onEnd));
+    },
     health: {
       version,
       ready: withTlsReadiness(() => tls, async () => {
@@ -150,9 +181,10 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   try {
     // A first answer from Redis (or its refusal) before serving, so the first requests share limits.
     await limits.started();
+    await events.start();
     await http.app.listen({ host: settings.host, port: settings.port });
   } catch (err) {
-    await Promise.allSettled([usage.close(), audit.close(), dispatcher.close(), store.close(), tls?.close(), limits.close()]);
+    await Promise.allSettled([events.close(), usage.close(), audit.close(), dispatcher.close(), store.close(), tls?.close(), limits.close()]);
     throw err;
   }
   const address = http.app.server.address();
@@ -171,15 +203,20 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     port,
     call: (method, input, ctx) => callAsManagement(method, input, { actor: 'desktop', requestId: null, clientIp: null, ...ctx }),
     flush: async () => {
+      await events.flush();
       await usage.flush();
       await audit.flush();
     },
     tls,
+    onSnapshot: (listener) => events.live.subscribe(listener),
+    events,
     close: () => {
       closing ??= (async () => {
         // Stop taking requests and let in-flight ones finish (fastify waits for them), then write
         // what is still batched, then let go of upstream sockets and the database.
+        events.live.close(); // live streams never finish by themselves
         await http.close(SHUTDOWN_GRACE_MS);
+        await events.close();
         await tls?.close();
         await cache.close();
         await limits.close();
@@ -205,4 +242,9 @@ function loadOrCreateManagementToken(dataDir: string, say: (line: string) => voi
     return token;
   }
   return readSecretFile(file)?.trim() ?? token;
+}
+
+/** Names this instance in Redis consumer groups: the same after a restart on the same data folder. */
+function instanceName(dataDir: string): string {
+  return `${os.hostname()}-${createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 8)}`;
 }

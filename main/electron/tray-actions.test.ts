@@ -10,6 +10,7 @@ function setup(opts: { failCreate?: boolean } = {}) {
     call: (async (method: string, input: unknown) => {
       calls.push({ method, input });
       if (opts.failCreate) throw new Error('No project with id p1');
+      if (method === 'cache.purge') return { deleted: 3 };
       return { token: 'llmp_full_secret_token' };
     }) as unknown as ProxyApp['call'],
     close: async () => undefined,
@@ -70,7 +71,7 @@ describe('tray actions', () => {
     expect(s.clipboard).toEqual(['http://127.0.0.1:9200/v1']);
   });
 
-  it('Start at login toggles; Open and Quit reach the shell; Purge cache is inert without a cache', async () => {
+  it('Start at login toggles; Open and Quit reach the shell; Purge cache empties the whole cache', async () => {
     const s = setup();
     await s.controller.start();
     await s.run({ kind: 'toggleStartAtLogin' });
@@ -81,7 +82,8 @@ describe('tray actions', () => {
     await s.run({ kind: 'quit' });
     await s.run({ kind: 'purgeCache' });
     expect(s.events.filter((e) => e !== 'changed')).toEqual(['show', 'quit']);
-    expect(s.calls).toEqual([]);
+    expect(s.calls).toEqual([{ method: 'cache.purge', input: { all: true } }]);
+    expect(s.notes.at(-1)).toEqual({ title: 'Cache purged', body: '3 cached answers removed.' });
   });
 
   it('describes lifetimes in words', () => {

@@ -1,6 +1,5 @@
 // What each tray menu entry does. Electron reaches it only through the ports below, so every action is
 // testable with stand-ins; a failure becomes a notification, never an unhandled rejection.
-import { isAdminMethod, type AdminMethod } from '../core/api/contract.ts';
 import type { ProxyController } from './proxy-controller.ts';
 import type { TrayAction } from './tray-menu.ts';
 
@@ -31,11 +30,8 @@ export function createTrayActions(ports: TrayActionPorts): (action: TrayAction) 
       ports.changed();
     },
     async purgeCache() {
-      // Offered only once the contract has a cache (see tray-status); looked up at run time until then.
-      const method = 'cache.purge';
-      if (!isAdminMethod(method)) return;
-      await ports.controller.call(method as AdminMethod, {});
-      ports.notify('Cache purged', 'Cached answers were removed.');
+      const { deleted } = await ports.controller.call('cache.purge', { all: true });
+      ports.notify('Cache purged', `${deleted} cached answer${deleted === 1 ? '' : 's'} removed.`);
       ports.changed();
     },
     copyUrl() {

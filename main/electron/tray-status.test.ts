@@ -50,7 +50,7 @@ describe('tray status', () => {
       requestsToday: 3,
       projects: [{ id: 'a', name: 'Active' }],
       redisDown: false,
-      cacheAvailable: false,
+      cacheAvailable: true,
     });
   });
 

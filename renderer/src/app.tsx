@@ -6,6 +6,7 @@ import { Sidebar } from './components/sidebar.tsx';
 import { startClock } from './lib/clock.ts';
 import { listenToHash, useRoute, type Screen } from './lib/router.ts';
 import { AuditScreen } from './screens/audit.tsx';
+import { CacheScreen } from './screens/cache.tsx';
 import { DashboardScreen } from './screens/dashboard.tsx';
 import { ProjectsScreen } from './screens/projects.tsx';
 import { SettingsScreen } from './screens/settings.tsx';
@@ -18,11 +19,12 @@ const SCREENS: Record<Screen, () => React.JSX.Element> = {
   dashboard: DashboardScreen,
   projects: ProjectsScreen,
   tokens: TokensScreen,
+  cache: CacheScreen,
   audit: AuditScreen,
   settings: SettingsScreen,
 };
 
-const TITLES: Record<Screen, string> = { dashboard: 'Dashboard', projects: 'Projects', tokens: 'Tokens', audit: 'Audit', settings: 'Settings' };
+const TITLES: Record<Screen, string> = { dashboard: 'Dashboard', projects: 'Projects', tokens: 'Tokens', cache: 'Cache', audit: 'Audit', settings: 'Settings' };
 
 export function App() {
   const status = useSession((s) => s.status);

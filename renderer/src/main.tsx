@@ -8,6 +8,7 @@ import './styles/layout.css';
 import './styles/controls.css';
 import './styles/tables.css';
 import './styles/screens.css';
+import './styles/live.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

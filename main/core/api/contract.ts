@@ -3,6 +3,7 @@
 // and the CLI are thin adapters typed against it. Browser-safe: imports nothing from Node.
 import { z } from 'zod';
 import type { AuditEventView, AuditPageView, CachePurgeResultView, CacheStatsView, CreatedTokenView, DashboardView, ProjectView, RevokeResultView, SystemInfoView, TokenView } from './views.ts';
+import type { DeadLetterPageView, EventsStatusView, LiveSnapshotView, UsageDailyView } from './event-views.ts';
 
 const id = z.string().uuid({ message: 'must be an id (UUID)' });
 const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
@@ -154,6 +155,23 @@ export const schemas = {
       page_size: z.coerce.number().int().min(1).max(500).optional(),
     })
     .strict(),
+  deadLetterList: z
+    .object({
+      dispatcher: z.string().max(40).optional(),
+      page: pageNumber.optional(),
+      page_size: z.coerce.number().int().min(1).max(500).optional(),
+    })
+    .strict(),
+  usageDaily: z
+    .object({
+      group_by: z.enum(['token', 'project']),
+      project_id: id.optional(),
+      token_id: id.optional(),
+      days: z.coerce.number().int().min(1).max(92).optional(),
+      /** The viewer's offset from UTC (minutes east), so days end at the viewer's midnight. */
+      utc_offset_minutes: z.coerce.number().int().min(-840).max(840).optional(),
+    })
+    .strict(),
 };
 
 interface Method<I extends z.ZodType, O> {
@@ -184,7 +202,28 @@ export const adminContract = {
   'cache.purge': command<typeof schemas.cachePurge, CachePurgeResultView>(schemas.cachePurge),
   'system.info': query<typeof schemas.empty, SystemInfoView>(schemas.empty),
   'dashboard.summary': query<typeof schemas.empty, DashboardView>(schemas.empty),
+  'dashboard.live': query<typeof schemas.empty, LiveSnapshotView>(schemas.empty),
+  'events.status': query<typeof schemas.empty, EventsStatusView>(schemas.empty),
+  'events.deadLetters': query<typeof schemas.deadLetterList, DeadLetterPageView>(schemas.deadLetterList),
+  'usage.daily': query<typeof schemas.usageDaily, UsageDailyView>(schemas.usageDaily),
 } as const;
+
+/**
+ * Subscriptions: values the server pushes about every `everyMs` while someone listens (Server-Sent
+ * Events at `GET /manage/stream/<name>` over HTTP, `onSnapshot` in process for the desktop's IPC).
+ * Each has a query of the same name that answers the current value once.
+ */
+export interface AdminSubscriptionValues {
+  'dashboard.live': LiveSnapshotView;
+}
+export type AdminSubscription = keyof AdminSubscriptionValues;
+export const adminSubscriptions: { [S in AdminSubscription]: { everyMs: number } } = {
+  'dashboard.live': { everyMs: 1000 },
+};
+
+export function isAdminSubscription(value: string): value is AdminSubscription {
+  return Object.prototype.hasOwnProperty.call(adminSubscriptions, value);
+}
 
 export type AdminMethod = keyof typeof adminContract;
 export const adminMethods = Object.keys(adminContract) as AdminMethod[];

@@ -1,6 +1,7 @@
 // The AdminApi service: every management capability, once. REST, IPC and the CLI reach it through
 // `callAdmin`, which validates the input, runs the handler and audits every change (and failed change).
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { EventHandlers } from '../events/admin-handlers.ts';
 import type { PurgeSelector } from '../cache/keys.ts';
 import type { ResponseCache } from '../cache/response-cache.ts';
 import type { Clock } from '../clock.ts';
@@ -36,6 +37,8 @@ export interface AdminServiceDeps {
   cache: Pick<ResponseCache, 'stats' | 'purge'>;
   systemInfo: () => Omit<SystemInfoView, 'database'>;
   requestsSince: (since: number) => Promise<number>;
+  /** Live dashboard, event delivery and daily usage (main/core/events/admin-handlers.ts). */
+  eventHandlers: EventHandlers;
 }
 
 const DEFAULT_BASE_URL = 'https://api.openai.com';
@@ -56,6 +59,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminHandlers {
   const last4 = (key: string) => key.slice(-4);
 
   return {
+    ...deps.eventHandlers,
     async 'projects.list'() {
       return (await store.projects.list()).map(presentProject);
     },

@@ -60,7 +60,8 @@ export function judgeRequest(method: string, bodyKind: 'json' | 'multipart' | 'n
   const optIn = cc.public ? seconds(cc['s-maxage']) || seconds(cc['max-age']) : 0;
   const ttlSeconds = optIn || defaultTtlSeconds;
   if (method === 'POST' && ttlSeconds === 0) return { cacheable: false, reason: 'not-opted-in' };
-  const pragma = headers.pragma;
+  // RFC 9111 §5.4: Pragma counts only when the request has no Cache-Control.
+  const pragma = headers['cache-control'] === undefined ? headers.pragma : undefined;
   return { cacheable: true, ttlSeconds, skipLookup: cc['no-cache'] === true || (typeof pragma === 'string' && /no-cache/i.test(pragma)) };
 }
 
@@ -74,8 +75,11 @@ const SECRET_REQUEST_HEADERS = new Set(['authorization', 'x-api-key', 'proxy-aut
 export function policyRequest(method: string, target: string, headers: IncomingHttpHeaders, only?: readonly string[]): CachePolicy.Request {
   const out: CachePolicy.Headers = {};
   const names = only ?? Object.keys(headers);
+  const hasCacheControl = headers['cache-control'] !== undefined;
   for (const name of names) {
     if (name === 'host' || SECRET_REQUEST_HEADERS.has(name)) continue;
+    // RFC 9111 §5.4: with Cache-Control present, Pragma is ignored (fetch adds `Pragma: no-cache` to conditional requests).
+    if (name === 'pragma' && hasCacheControl) continue;
     const value = headers[name];
     if (value !== undefined) out[name] = value;
   }

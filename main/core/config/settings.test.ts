@@ -41,6 +41,7 @@ describe('defaults', () => {
       port: 8484,
       dataDir,
       databaseFile: path.join(dataDir, 'llm-proxy.db'),
+      databaseUrl: undefined,
       managementToken: undefined,
       encryptionKey: undefined,
       logLevel: 'info',
@@ -62,6 +63,11 @@ describe('defaults', () => {
       redisPrefix: 'llmp:',
       redisCommandTimeoutMs: 50,
       limitsFailClosed: false,
+      eventLog: undefined,
+      eventLogMaxBytes: 104_857_600,
+      eventWebhook: undefined,
+      eventRetentionDays: 7,
+      metricsPublic: false,
       cacheMaxBytes: 67_108_864,
       cacheMaxObjectBytes: 1_048_576,
       cacheDefaultTtlSeconds: 0,
@@ -205,7 +211,7 @@ describe('descriptors and help', () => {
       defaultLabel: '600000 (10 min)',
       secret: false,
     });
-    expect(settingDescriptors.filter((d) => d.secret).map((d) => d.key)).toEqual(['managementToken', 'encryptionKey', 'redisUrl']);
+    expect(settingDescriptors.filter((d) => d.secret).map((d) => d.key)).toEqual(['managementToken', 'encryptionKey', 'redisUrl', 'eventWebhook']);
     for (const d of settingDescriptors) expect(d.description.length).toBeGreaterThan(10);
   });
 

@@ -16,6 +16,7 @@ export interface Settings {
   port: number;
   dataDir: string;
   databaseFile: string;
+  databaseUrl: string | undefined;
   managementToken: string | undefined;
   encryptionKey: string | undefined;
   logLevel: LogLevel;
@@ -141,6 +142,16 @@ export const settingsSchema = z.object({
   databaseFile: nonEmpty('a file path')
     .optional()
     .register(settingMeta, { valueName: 'path', isPath: true, defaultLabel: '<data-dir>/llm-proxy.db', description: 'SQLite database file.' }),
+  databaseUrl: nonEmpty('a postgres:// URL')
+    .refine((v) => /^postgres(ql)?:\/\/./i.test(v), { error: 'must be a postgres:// or postgresql:// URL such as postgres://user@db.example:5432/llm_proxy' })
+    .optional()
+    .register(settingMeta, {
+      valueName: 'url',
+      secret: true,
+      defaultLabel: '(none: SQLite in --database-file)',
+      description:
+        'PostgreSQL instead of the embedded SQLite file, for several instances sharing one store. Migrated on start (with a lock, so instances may start together).',
+    }),
   managementToken: nonEmpty('a non-empty token')
     .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces (it is sent in an HTTP header)' })
     .optional()
@@ -457,6 +468,7 @@ export function loadSettings(input: LoadSettingsInput = {}): Settings {
   return {
     ...s,
     databaseFile: s.databaseFile ?? path.join(s.dataDir, 'llm-proxy.db'),
+    databaseUrl: s.databaseUrl,
     managementToken: s.managementToken,
     encryptionKey: s.encryptionKey,
     tlsCert: s.tlsCert,

@@ -46,6 +46,8 @@ const routes: Route[] = [
   { method: 'DELETE', url: '/manage/tokens/:id', call: 'tokens.revoke', input: (req) => ({ id: params(req).id }), status: 204, empty: true },
   { method: 'GET', url: '/manage/audit', call: 'audit.list', input: query },
   { method: 'GET', url: '/manage/audit/:id', call: 'audit.get', input: (req) => ({ id: params(req).id }) },
+  { method: 'POST', url: '/manage/cache/purge', call: 'cache.purge', input: (req) => req.body ?? {} },
+  { method: 'GET', url: '/manage/cache/stats', call: 'cache.stats', input: () => ({}) },
 ];
 
 export function contextOf(req: FastifyRequest, actor = 'management'): CallContext {

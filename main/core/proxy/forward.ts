@@ -31,6 +31,8 @@ export interface ForwardPlan {
   idleTimeoutMs: number;
   /** The proxy's own headers (rate limits), sent instead of the upstream's of the same name. */
   responseHeaders?: Record<string, string>;
+  /** Receives a copy of each body chunk sent to the client (the response cache keeps the answer). */
+  capture?: { write(chunk: Buffer): void } | undefined;
   /**
    * Called once the outcome is known, before the client can see the end of the answer (the last byte
    * of a Content-Length body, the end of a chunked one, or the error body); the end waits for the
@@ -166,6 +168,7 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
     let lastByte: Buffer | undefined;
     for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
       tap.write(chunk);
+      plan.capture?.write(chunk);
       result.bytesOut += chunk.length;
       let out = chunk;
       if (result.bytesOut >= length && chunk.length > 0) {

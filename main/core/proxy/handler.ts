@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { ResponseCache } from '../cache/response-cache.ts';
 import { bearerOf } from '../bearer.ts';
 import type { Clock } from '../clock.ts';
 import { RequestTrace, type RequestEventRecorder } from '../events/request-trace.ts';
@@ -25,6 +26,8 @@ export interface ProxyHandlerDeps {
   usage: UsageRecorder;
   limits: RequestLimits;
   audit: AuditLog;
+  /** Answers repeated cacheable requests without the upstream (../cache). */
+  cache: ResponseCache;
   /** Every answered request becomes one event, stored before the client sees the end of the answer. */
   events: RequestEventRecorder;
   dispatcher: Dispatcher;
@@ -88,6 +91,15 @@ async function handle(deps: ProxyHandlerDeps, req: IncomingMessage, res: ServerR
   if (!allowed.ok) return refuse(allowed.refusal, token.id, upstream.projectId, modelDetails);
   // A spent lifetime quota is refused before the rate limits, so it takes nothing from shared budgets.
   if (deps.gate.quotaSpent(auth.value)) return refuse('quota_exceeded', token.id, upstream.projectId, modelDetails);
+  // A fresh cached answer is sent from here: no upstream call, nothing taken from the quota or the rate
+  // limits; it counts as a cache hit on the token (../cache).
+  const cached = await deps.cache.lookup({ method: req.method ?? 'GET', path, search, headers: req.headers, bodyKind: endpoint.body, body: read.body, tokenId: token.id, projectId: upstream.projectId, settings: upstream.cache });
+  trace.cache = cached.status;
+  if (cached.hit) {
+    deps.usage.recordCacheHit(token.id, deps.clock.now());
+    await deps.events.record(trace.event({ status: cached.answer.status, errorCode: null, streamed: cached.answer.streamed }));
+    return cached.send(res, requestId);
+  }
   const limited = await deps.limits.admit(token, upstream.limits);
   if (!limited.ok) {
     return refuse(limited.code, token.id, upstream.projectId, { ...modelDetails, limit: limited.limit, ...(limited.fallback && { fallback: true }) }, limited);
@@ -117,13 +129,16 @@ async function handle(deps: ProxyHandlerDeps, req: IncomingMessage, res: ServerR
       requestId,
       headersTimeoutMs: deps.headersTimeoutMs,
       idleTimeoutMs: deps.idleTimeoutMs,
-      responseHeaders: limited.headers,
+      responseHeaders: { ...limited.headers, ...cached.headers },
+      capture: cached.capture,
       beforeAnswerEnds: (outcome) => deps.events.record(trace.event(outcome)),
     });
   } finally {
     // Tokens per minute are counted once usage is known (streams included); the slot is freed.
     limited.ticket.finish(result?.usage ?? null);
   }
+  // Complete, cacheable answers are kept for the next identical request (never partial or failed ones).
+  cached.store(result, res);
   if (result.usage) deps.usage.recordTokens(token.id, result.usage.promptTokens, result.usage.completionTokens);
   if (deps.log.isLevelEnabled('debug')) {
     deps.log.debug({ requestId, method: req.method, path, status: result.status, ms: deps.clock.now() - started, upstreamMs: result.upstreamMs, model: read.model, tokenId: token.id, aborted: result.aborted, error: result.errorCode }, 'proxied');

@@ -107,7 +107,7 @@ function setUserVersion(db: Database, version: number): void {
   db.pragma(`user_version = ${Math.trunc(version)}`);
 }
 
-function toMigrationFailed(err: unknown): AppError {
+export function toMigrationFailed(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const cause = err instanceof MigrationError ? err.cause : err;
   const step = err instanceof MigrationError ? `Migration ${err.migration.name} (${err.migration.direction})` : 'Migration';

@@ -1,11 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { escapeLike } from './sqlite-audit.ts';
-import { sampleAudit, T0, tempStore } from './test-support.ts';
+import { sampleAudit, T0 } from './test-support.ts';
+import { describeEachStore } from './store-matrix.ts';
 import type { AuditQuery } from './types.ts';
 
 const page1 = { page: 1, pageSize: 50 };
 
-describe('sqlite audit repository', () => {
+describeEachStore('audit repository', (tempStore) => {
   it('appends events and reads one back', async () => {
     const store = await tempStore();
     const event = sampleAudit({ targetType: 'token', targetId: 't1', clientIp: '127.0.0.1', details: { n: 1, tags: ['x'] } });
@@ -91,8 +92,8 @@ describe('sqlite audit repository', () => {
     const event = sampleAudit();
     await store.audit.append([event]);
 
-    expect(() => store.db.prepare('UPDATE audit_events SET actor = ?').run('x')).toThrow(/append-only/);
-    expect(() => store.db.prepare('DELETE FROM audit_events').run()).toThrow(/append-only/);
+    await expect(store.exec("UPDATE audit_events SET actor = 'x'")).rejects.toThrow(/append-only/);
+    await expect(store.exec('DELETE FROM audit_events')).rejects.toThrow(/append-only/);
     expect(await store.audit.get(event.id)).toEqual(event);
   });
 });

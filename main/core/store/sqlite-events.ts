@@ -54,7 +54,7 @@ export function sqliteEventRepository(db: Database): EventRepository {
     for (; i + ROWS_PER_INSERT <= events.length; i += ROWS_PER_INSERT) {
       params.length = 0;
       for (let j = i; j < i + ROWS_PER_INSERT; j++) params.push(events[j]!.writtenAt, events[j]!.payload);
-      insertMany.run(params);
+      insertMany.run(...params);
     }
     for (; i < events.length; i++) insertOne.run(events[i]!.writtenAt, events[i]!.payload);
     return lastSeq.get() ?? 0;

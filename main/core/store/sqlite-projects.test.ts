@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
-import { sampleProject, T0, tempStore } from './test-support.ts';
+import { sampleProject, T0 } from './test-support.ts';
+import { describeEachStore } from './store-matrix.ts';
 
-describe('sqlite project repository', () => {
+describeEachStore('project repository', (tempStore) => {
   it('creates, reads, lists and updates a project', async () => {
     const store = await tempStore();
     const created = await store.projects.create(sampleProject({ name: 'beta', provider: 'anthropic' }));

@@ -1,15 +1,16 @@
-import { describe, expect, it } from 'vitest';
-import { sampleProject, sampleToken, T0, tempStore } from './test-support.ts';
+import { expect, it } from 'vitest';
+import { sampleProject, sampleToken, T0 } from './test-support.ts';
+import { describeEachStore, type OpenTestStore } from './store-matrix.ts';
 
-async function storeWithProject() {
+async function storeWithProject(tempStore: OpenTestStore) {
   const store = await tempStore();
   const project = await store.projects.create(sampleProject());
   return { store, project };
 }
 
-describe('sqlite token repository', () => {
+describeEachStore('token repository', (tempStore) => {
   it('creates a token and finds it by id and by hash', async () => {
-    const { store, project } = await storeWithProject();
+    const { store, project } = await storeWithProject(tempStore);
     const token = await store.tokens.create(
       sampleToken(project.id, { name: 'ci', tokenHash: 'h1', maxRequests: 10, allowedModels: ['gpt-4o*'] }),
     );
@@ -37,7 +38,7 @@ describe('sqlite token repository', () => {
   });
 
   it('lists by project, newest first, and activeOnly drops inactive and expired tokens', async () => {
-    const { store, project } = await storeWithProject();
+    const { store, project } = await storeWithProject(tempStore);
     const other = await store.projects.create(sampleProject());
     const live = await store.tokens.create(sampleToken(project.id, { createdAt: T0 + 2, expiresAt: T0 + 100 }));
     const expired = await store.tokens.create(sampleToken(project.id, { createdAt: T0 + 1, expiresAt: T0 + 50 }));
@@ -52,7 +53,7 @@ describe('sqlite token repository', () => {
   });
 
   it('updates only the given fields', async () => {
-    const { store, project } = await storeWithProject();
+    const { store, project } = await storeWithProject(tempStore);
     const token = await store.tokens.create(sampleToken(project.id, { allowedModels: ['a'] }));
 
     const updated = await store.tokens.update(token.id, { allowedModels: null, maxRequests: 5, name: undefined }, T0 + 9);
@@ -62,7 +63,7 @@ describe('sqlite token repository', () => {
   });
 
   it('revokes every active token of one project and reports the counts', async () => {
-    const { store, project } = await storeWithProject();
+    const { store, project } = await storeWithProject(tempStore);
     const other = await store.projects.create(sampleProject());
     const a = await store.tokens.create(sampleToken(project.id));
     await store.tokens.create(sampleToken(project.id));
@@ -77,7 +78,7 @@ describe('sqlite token repository', () => {
   });
 
   it('adds usage deltas and keeps the latest last-used time', async () => {
-    const { store, project } = await storeWithProject();
+    const { store, project } = await storeWithProject(tempStore);
     const a = await store.tokens.create(sampleToken(project.id));
     const b = await store.tokens.create(sampleToken(project.id));
     const delta = { requests: 2, promptTokens: 10, completionTokens: 20, cacheHits: 1 };
@@ -101,7 +102,7 @@ describe('sqlite token repository', () => {
   });
 
   it('stores rate limits (absent = null) and changes them, null included', async () => {
-    const { store, project } = await storeWithProject();
+    const { store, project } = await storeWithProject(tempStore);
     const plain = await store.tokens.create(sampleToken(project.id));
     expect(plain).toMatchObject({ rpmLimit: null, tpmLimit: null, maxConcurrent: null });
     const limited = await store.tokens.create(sampleToken(project.id, { rpmLimit: 60, tpmLimit: 20_000, maxConcurrent: 2 }));

@@ -18,10 +18,11 @@ interface DailyRecord {
 export function sqliteUsageRepository(db: Database): UsageRepository {
   const since = db.prepare<[number], { total: number | null }>('SELECT sum(requests) AS total FROM usage_hourly WHERE hour >= ?');
   // One statement per grouping and filter; hour buckets are cut into the viewer's days by the offset.
+  // (CAST: bound numbers arrive as REAL, and REAL division keeps the fraction.)
   const daily = new Map<string, ReturnType<typeof db.prepare<Record<string, number | string>, DailyRecord>>>();
   const dailyStatement = (groupBy: 'token' | 'project', byProject: boolean, byToken: boolean) => {
     const sql = `
-      SELECT ${groupBy === 'token' ? 'token_id' : 'project_id'} AS key, (hour + @offset) / ${DAY_MS} AS day,
+      SELECT ${groupBy === 'token' ? 'token_id' : 'project_id'} AS key, CAST((hour + @offset) / ${DAY_MS} AS INTEGER) AS day,
         sum(requests) AS requests, sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens,
         sum(cache_hits) AS cache_hits
       FROM usage_hourly

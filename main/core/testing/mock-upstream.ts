@@ -18,6 +18,8 @@ export interface MockUpstream {
   nextClientAbort(): Promise<number>;
   /** When set, streamed chats write their first chunk and wait for this promise before the rest. */
   holdStream: Promise<void> | null;
+  /** Added to every answer (e.g. `cache-control`, `vary`, `etag` for the response cache's tests). */
+  extraHeaders: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
     url: '',
     received,
     holdStream: null,
+    extraHeaders: {},
     nextClientAbort: () => new Promise((resolve) => abortWaiters.push(resolve)),
     close: async () => {
       server.closeAllConnections();
@@ -70,7 +73,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
 async function answer(url: string, body: string, res: http.ServerResponse, state: MockUpstream): Promise<void> {
   const json = (status: number, value: unknown) => {
     const text = JSON.stringify(value);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-request-id': 'upstream-req-1', 'set-cookie': 'upstream=1' });
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-request-id': 'upstream-req-1', 'set-cookie': 'upstream=1', ...state.extraHeaders });
     res.end(text);
   };
   const path = url.split('?')[0];
@@ -90,7 +93,7 @@ async function answer(url: string, body: string, res: http.ServerResponse, state
   }
   if (path === '/v1/chat/completions') {
     if (!request.stream) return json(200, chatAnswer(model));
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...state.extraHeaders });
     res.write(chunk(model, { role: 'assistant', content: 'Hello' }, null));
     if (state.holdStream) await state.holdStream;
     if (res.destroyed) return;

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { startApp, type RunningApp } from '../app.ts';
 import type { Clock } from '../clock.ts';
 import type { Settings } from '../config/settings.ts';
+import type { EventsOptions } from '../events/runtime.ts';
 
 export class ManualClock implements Clock {
   constructor(private ms = Date.now()) {}
@@ -30,8 +31,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(overrides: Partial<Settings> & { clock?: Clock; limitWindowSeconds?: number } = {}): Promise<TestApp> {
-  const { clock, limitWindowSeconds, ...settingsOverrides } = overrides;
+export async function startTestApp(overrides: Partial<Settings> & { clock?: Clock; limitWindowSeconds?: number; events?: EventsOptions } = {}): Promise<TestApp> {
+  const { clock, limitWindowSeconds, events, ...settingsOverrides } = overrides;
   const dataDir = settingsOverrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-app-'));
   const managementToken = 'test-management-token-' + Math.random().toString(36).slice(2);
   const settings: Settings = {
@@ -39,6 +40,7 @@ export async function startTestApp(overrides: Partial<Settings> & { clock?: Cloc
     port: 0,
     dataDir,
     databaseFile: path.join(dataDir, 'llm-proxy.db'),
+    databaseUrl: undefined,
     managementToken,
     encryptionKey: undefined,
     logLevel: 'debug',
@@ -77,7 +79,7 @@ export async function startTestApp(overrides: Partial<Settings> & { clock?: Cloc
       done();
     },
   });
-  const app = await startApp(settings, { clock, logStream, log: (line) => (captured += line + '\n'), limitWindowSeconds });
+  const app = await startApp(settings, { clock, logStream, log: (line) => (captured += line + '\n'), limitWindowSeconds, events });
   return {
     app,
     url: app.url,

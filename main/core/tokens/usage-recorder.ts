@@ -1,5 +1,6 @@
 // Usage accounting off the hot path: requests are counted in memory and added to the store in one
 // transaction every `flushMs`. A failed flush keeps its deltas for the next one; close() flushes the rest.
+import { systemClock, type Clock } from '../clock.ts';
 import type { TokenRepository, UsageDelta } from '../store/types.ts';
 
 export interface UsageRecorder {
@@ -14,7 +15,10 @@ export function createUsageRecorder(deps: {
   tokens: TokenRepository;
   flushMs: number;
   onError?: (err: unknown) => void;
+  /** Dates token counts that arrive without a request in the same batch (their hour bucket). */
+  clock?: Clock;
 }): UsageRecorder {
+  const clock = deps.clock ?? systemClock;
   let pending = new Map<string, UsageDelta>();
   let flushing: Promise<void> | null = null;
   let closed = false;
@@ -62,6 +66,9 @@ export function createUsageRecorder(deps: {
       const delta = deltaFor(tokenId);
       delta.promptTokens += promptTokens;
       delta.completionTokens += completionTokens;
+      // A flush between the request and its usage would otherwise leave lastUsedAt 0: hour bucket 1970.
+      const now = clock.now();
+      if (now > delta.lastUsedAt) delta.lastUsedAt = now;
     },
     recordCacheHit(tokenId, now) {
       const delta = deltaFor(tokenId);

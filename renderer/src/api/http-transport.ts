@@ -1,8 +1,9 @@
 // POST /manage/rpc/<method> with the management token. The token lives in this object only (memory of
 // the tab): never localStorage, sessionStorage or a cookie, so it is gone when the tab closes.
-import type { AdminMethod, InputOf, OutputOf } from '../../../main/core/api/contract.ts';
+import type { AdminMethod, AdminSubscription, AdminSubscriptionValues, InputOf, OutputOf } from '../../../main/core/api/contract.ts';
 import { ApiError, apiErrorFromBody } from './errors.ts';
-import type { Transport } from './transport.ts';
+import { subscribeOverSse } from './sse-subscription.ts';
+import type { SubscriptionHandlers, Transport } from './transport.ts';
 
 export interface HttpTransportOptions {
   /** Where the server is, e.g. `http://127.0.0.1:8484` (the page's own origin in a browser). */
@@ -50,6 +51,10 @@ export class HttpTransport implements Transport {
       throw new ApiError('bad_response', `The server sent an answer the screens do not understand (${method})`, [], res.status);
     }
     return (body as { value: OutputOf<M> }).value;
+  }
+
+  subscribe<S extends AdminSubscription>(name: S, handlers: SubscriptionHandlers<AdminSubscriptionValues[S]>): () => void {
+    return subscribeOverSse({ origin: this.origin, name, token: () => this.#token, fetch: this.#fetch, handlers });
   }
 }
 

@@ -1,17 +1,17 @@
 // The `api` module: the only user of the transport. Screens and stores call `api['tokens.create'](…)`;
 // this module picks the door (IPC inside the desktop window, HTTP in a browser tab) and reports an
 // expired sign-in to whoever listens (the session store).
-import { adminMethods, type AdminApi, type AdminMethod, type InputOf, type OutputOf } from '../../../main/core/api/contract.ts';
+import { adminMethods, type AdminApi, type AdminMethod, type AdminSubscription, type AdminSubscriptionValues, type InputOf, type OutputOf } from '../../../main/core/api/contract.ts';
 import { isBridge } from './bridge.ts';
 import { toApiError, type ApiError } from './errors.ts';
 import { HttpTransport } from './http-transport.ts';
 import { IpcTransport } from './ipc-transport.ts';
-import type { Transport } from './transport.ts';
+import type { SubscriptionHandlers, Transport } from './transport.ts';
 
 export { ApiError, isApiError, toApiError } from './errors.ts';
 export { HttpTransport } from './http-transport.ts';
 export { IpcTransport } from './ipc-transport.ts';
-export type { Transport } from './transport.ts';
+export type { SubscriptionHandlers, SubscriptionState, Transport } from './transport.ts';
 export type { LlmProxyBridge, AdminBridge } from './bridge.ts';
 
 interface Host {
@@ -64,3 +64,14 @@ function buildApi(): AdminApi {
 }
 
 export const api: AdminApi = buildApi();
+
+/** A contract subscription through the current door; an `unauthorized` end signs the tab out. */
+export function subscribe<S extends AdminSubscription>(name: S, handlers: SubscriptionHandlers<AdminSubscriptionValues[S]>): () => void {
+  return transport.subscribe(name, {
+    value: handlers.value,
+    state(state, error) {
+      if (error?.code === 'unauthorized') for (const listener of unauthorizedListeners) listener(error);
+      handlers.state?.(state, error);
+    },
+  });
+}

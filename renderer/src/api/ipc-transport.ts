@@ -1,8 +1,8 @@
 // Calls the desktop shell through the preload bridge. No token: the window itself is trusted.
-import type { AdminMethod, InputOf, OutputOf } from '../../../main/core/api/contract.ts';
+import { adminSubscriptions, type AdminMethod, type AdminSubscription, type AdminSubscriptionValues, type InputOf, type OutputOf } from '../../../main/core/api/contract.ts';
 import type { LlmProxyBridge } from './bridge.ts';
 import { ApiError } from './errors.ts';
-import type { Transport } from './transport.ts';
+import type { SubscriptionHandlers, Transport } from './transport.ts';
 
 export class IpcTransport implements Transport {
   readonly kind = 'ipc' as const;
@@ -27,5 +27,38 @@ export class IpcTransport implements Transport {
     const error = (result as { error?: { code?: unknown; message?: unknown; issues?: unknown } }).error ?? {};
     const issues = Array.isArray(error.issues) ? (error.issues as { path: string; message: string }[]) : [];
     throw new ApiError(typeof error.code === 'string' ? error.code : 'internal_error', typeof error.message === 'string' ? error.message : 'The desktop app reported an error', issues);
+  }
+
+  /**
+   * Through the bridge's `subscribe` when the desktop shell offers it (pushed over an IPC channel);
+   * otherwise by calling the query of the same name at the subscription's pace.
+   */
+  subscribe<S extends AdminSubscription>(name: S, handlers: SubscriptionHandlers<AdminSubscriptionValues[S]>): () => void {
+    const pushed = this.#bridge.subscribe;
+    if (typeof pushed === 'function') {
+      handlers.state?.('connecting');
+      return pushed(name, (value) => {
+        handlers.state?.('live');
+        handlers.value(value as AdminSubscriptionValues[S]);
+      });
+    }
+    let stopped = false;
+    const poll = async () => {
+      try {
+        const value = await this.call(name, {} as InputOf<S>);
+        if (stopped) return;
+        handlers.state?.('live');
+        handlers.value(value as AdminSubscriptionValues[S]);
+      } catch (err) {
+        if (!stopped) handlers.state?.('retrying', err instanceof ApiError ? err : new ApiError('ipc_failed', String(err)));
+      }
+    };
+    handlers.state?.('connecting');
+    void poll();
+    const timer = setInterval(() => void poll(), adminSubscriptions[name].everyMs);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
   }
 }

@@ -30,6 +30,12 @@ export const TokensIcon = (p: P) => (
     <path d="M7.7 8.3 13.5 2.5M11 5l1.5 1.5M12.5 3.5 14 5" />
   </Icon>
 );
+export const CacheIcon = (p: P) => (
+  <Icon {...p}>
+    <ellipse cx="8" cy="4" rx="5" ry="2" />
+    <path d="M3 4v8c0 1.1 2.2 2 5 2s5-.9 5-2V4M3 8c0 1.1 2.2 2 5 2s5-.9 5-2" />
+  </Icon>
+);
 export const AuditIcon = (p: P) => (
   <Icon {...p}>
     <path d="M4 2.5h6l2.5 2.5v8.5H4z" />

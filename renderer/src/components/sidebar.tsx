@@ -4,12 +4,13 @@ import { currentTransport } from '../api/index.ts';
 import { hrefFor, type Screen } from '../lib/router.ts';
 import { useSession } from '../stores/session.ts';
 import { useSystem } from '../stores/system.ts';
-import { AuditIcon, DashboardIcon, LogoMark, ProjectsIcon, SettingsIcon, SignOutIcon, TokensIcon } from './icons.tsx';
+import { AuditIcon, CacheIcon, DashboardIcon, LogoMark, ProjectsIcon, SettingsIcon, SignOutIcon, TokensIcon } from './icons.tsx';
 
 const ITEMS: { screen: Screen; label: string; icon: ReactNode }[] = [
   { screen: 'dashboard', label: 'Dashboard', icon: <DashboardIcon /> },
   { screen: 'projects', label: 'Projects', icon: <ProjectsIcon /> },
   { screen: 'tokens', label: 'Tokens', icon: <TokensIcon /> },
+  { screen: 'cache', label: 'Cache', icon: <CacheIcon /> },
   { screen: 'audit', label: 'Audit', icon: <AuditIcon /> },
   { screen: 'settings', label: 'Settings', icon: <SettingsIcon /> },
 ];

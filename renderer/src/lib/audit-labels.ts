@@ -10,6 +10,7 @@ const LABELS: Record<string, string> = {
   'token.revoke': 'Token revoked',
   'token.reactivate': 'Token reactivated',
   'proxy.refused': 'Request refused',
+  'cache.purge': 'Cache purged',
 };
 
 /** Actions offered in the audit filter (free text is accepted too). */

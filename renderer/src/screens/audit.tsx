@@ -169,6 +169,12 @@ export function describeTarget(event: AuditEventView, projectName: (id: string |
     if (token || project) return [token ?? 'token', project ? `in ${project}` : null].filter(Boolean).join(' ');
   }
   if (event.target_type === 'project') return projectName(event.project_id ?? event.target_id) ?? shortId(event.target_id);
+  if (event.target_type === 'cache') {
+    // target_id: `all`, the project id, a prefix or `METHOD /url` (see cache.purge).
+    const project = event.project_id ? (projectName(event.project_id) ?? shortId(event.project_id)) : null;
+    const what = event.target_id === 'all' ? 'everything' : event.target_id === event.project_id ? 'all URLs' : (event.target_id ?? '—');
+    return project ? `${what} in ${project}` : what;
+  }
   return event.target_id ? shortId(event.target_id) : '—';
 }
 

@@ -13,6 +13,7 @@ import { useProjects } from '../stores/projects.ts';
 import { useSystem } from '../stores/system.ts';
 import { useTokens } from '../stores/tokens.ts';
 import { describeTarget } from './audit.tsx';
+import { LivePanel } from './dashboard-live.tsx';
 
 export const DASHBOARD_REFRESH_MS = 5000;
 
@@ -70,7 +71,7 @@ export function DashboardScreen() {
             </div>
           </section>
 
-          {summary.projects.total === 0 ? <GettingStarted /> : null}
+          {summary.projects.total === 0 ? <GettingStarted /> : <LivePanel />}
 
           <div className="dashboard-columns">
             <section className="panel" aria-labelledby="recent-title">

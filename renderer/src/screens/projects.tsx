@@ -1,16 +1,18 @@
 // Projects: each holds one upstream key; rename, replace the key, deactivate or reactivate, revoke all tokens.
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { ProjectView } from '../../../main/core/api/views.ts';
 import { PlusIcon } from '../components/icons.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { Empty, LoadFailed, Loading, Spinner } from '../components/states.tsx';
 import { ProjectStatusBadge } from '../components/status-badge.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
+import { WeekUsage } from '../components/week-usage.tsx';
 import { hrefFor } from '../lib/router.ts';
 import { useAction } from '../lib/use-action.ts';
 import { notify } from '../stores/notices.ts';
 import { useProjects } from '../stores/projects.ts';
 import { useTokens } from '../stores/tokens.ts';
+import { usageRow, useUsage } from '../stores/usage.ts';
 import { DeactivateProjectDialog, NewProjectDialog, RenameProjectDialog, ReplaceKeyDialog, RevokeProjectTokensDialog } from './project-dialogs.tsx';
 
 type Open = { kind: 'new' } | { kind: 'rename' | 'key' | 'deactivate' | 'revoke'; project: ProjectView } | null;
@@ -25,6 +27,8 @@ export function ProjectsScreen() {
     void useTokens.getState().load({ quiet: true });
   }, [load]);
 
+  const usage = useUsage((s) => s.project);
+  useEffect(() => void useUsage.getState().load('project'), []);
   const activeTokens = (projectId: string) => tokens.filter((t) => t.project_id === projectId && t.status === 'active').length;
   const close = () => setOpen(null);
 
@@ -57,7 +61,13 @@ export function ProjectsScreen() {
       ) : (
         <ul className="project-list" aria-label="Projects">
           {items.map((project) => (
-            <ProjectRow key={project.id} project={project} activeTokens={activeTokens(project.id)} onOpen={(kind) => setOpen({ kind, project })} />
+            <ProjectRow
+              key={project.id}
+              project={project}
+              activeTokens={activeTokens(project.id)}
+              week={<WeekUsage row={usageRow(usage, project.id)} days={usage?.days ?? []} label={project.name} />}
+              onOpen={(kind) => setOpen({ kind, project })}
+            />
           ))}
         </ul>
       )}
@@ -71,7 +81,7 @@ export function ProjectsScreen() {
   );
 }
 
-function ProjectRow({ project, activeTokens, onOpen }: { project: ProjectView; activeTokens: number; onOpen: (kind: 'rename' | 'key' | 'deactivate' | 'revoke') => void }) {
+function ProjectRow({ project, activeTokens, week, onOpen }: { project: ProjectView; activeTokens: number; week: ReactNode; onOpen: (kind: 'rename' | 'key' | 'deactivate' | 'revoke') => void }) {
   const update = useProjects((s) => s.update);
   const reactivate = useAction(async () => {
     const done = await update({ id: project.id, is_active: true });
@@ -86,6 +96,9 @@ function ProjectRow({ project, activeTokens, onOpen }: { project: ProjectView; a
       <div className="project-title">
         <h2>{project.name}</h2>
         <ProjectStatusBadge active={project.is_active} />
+        <div className="project-week" title="Requests per day, last 7 days">
+          {week}
+        </div>
       </div>
       <dl className="project-facts">
         <div className="fact-upstream">

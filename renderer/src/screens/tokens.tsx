@@ -1,5 +1,5 @@
 // Tokens: mint with a policy, copy once, watch usage against quotas and time left, revoke.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { ProjectView, TokenStatus, TokenView } from '../../../main/core/api/views.ts';
 import { currentTransport } from '../api/index.ts';
 import { AuditIcon, PlusIcon } from '../components/icons.tsx';
@@ -8,12 +8,14 @@ import { Empty, LoadFailed, Loading } from '../components/states.tsx';
 import { TokenStatusBadge } from '../components/status-badge.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { LifeMeter, UsageMeter } from '../components/usage-meter.tsx';
+import { WeekUsage } from '../components/week-usage.tsx';
 import { hrefFor, navigate, useRoute } from '../lib/router.ts';
 import { lifeLeft } from '../lib/time.ts';
 import { usePolling } from '../lib/use-polling.ts';
 import { useProjects } from '../stores/projects.ts';
 import { useSystem } from '../stores/system.ts';
 import { useTokens } from '../stores/tokens.ts';
+import { usageRow, useUsage } from '../stores/usage.ts';
 import { RevokeTokenDialog } from './revoke-token-dialog.tsx';
 import { CreatedTokenDialog, MintTokenDialog } from './token-dialogs.tsx';
 
@@ -27,6 +29,7 @@ const STATUS_FILTERS: { value: StatusFilter; label: string }[] = [
 ];
 
 export const TOKENS_REFRESH_MS = 2000;
+const USAGE_REFRESH_MS = 10_000;
 
 export function TokensScreen() {
   const params = useRoute((s) => s.params);
@@ -43,6 +46,9 @@ export function TokensScreen() {
     void useProjects.getState().load({ quiet: true });
   }, [load]);
   usePolling(() => void load({ quiet: true }), TOKENS_REFRESH_MS);
+  const usage = useUsage((s) => s.token);
+  useEffect(() => void useUsage.getState().load('token'), []);
+  usePolling(() => void useUsage.getState().load('token', { quiet: true }), USAGE_REFRESH_MS);
 
   const inProject = useMemo(() => (projectFilter ? items.filter((t) => t.project_id === projectFilter) : items), [items, projectFilter]);
   const shown = statusFilter === 'all' ? inProject : inProject.filter((t) => t.status === statusFilter);
@@ -115,6 +121,9 @@ export function TokensScreen() {
                 <th scope="col" className="col-usage">
                   Requests
                 </th>
+                <th scope="col" className="col-week">
+                  Last 7 days
+                </th>
                 <th scope="col" className="col-expires">
                   Expires
                 </th>
@@ -128,7 +137,14 @@ export function TokensScreen() {
             </thead>
             <tbody>
               {shown.map((token) => (
-                <TokenRow key={token.id} token={token} projectName={projectName(token.project_id)} projectActive={projectOf(token.project_id)?.is_active ?? true} onRevoke={() => setOpen({ kind: 'revoke', token })} />
+                <TokenRow
+                  key={token.id}
+                  token={token}
+                  projectName={projectName(token.project_id)}
+                  projectActive={projectOf(token.project_id)?.is_active ?? true}
+                  week={<WeekUsage row={usageRow(usage, token.id)} days={usage?.days ?? []} label={token.name ?? 'this token'} />}
+                  onRevoke={() => setOpen({ kind: 'revoke', token })}
+                />
               ))}
             </tbody>
           </table>
@@ -168,7 +184,7 @@ function TokenFilters(props: { projects: ProjectView[]; projectFilter: string; s
   );
 }
 
-function TokenRow({ token, projectName, projectActive, onRevoke }: { token: TokenView; projectName: string; projectActive: boolean; onRevoke: () => void }) {
+function TokenRow({ token, projectName, projectActive, week, onRevoke }: { token: TokenView; projectName: string; projectActive: boolean; week: ReactNode; onRevoke: () => void }) {
   const label = token.name ?? 'Unnamed token';
   const left = lifeLeft(token.created_at, token.expires_at, Date.now());
   // The limits beyond the quota, in one quiet line: "60/min · gpt-4o-mini".
@@ -202,6 +218,7 @@ function TokenRow({ token, projectName, projectActive, onRevoke }: { token: Toke
           </span>
         ) : null}
       </td>
+      <td>{week}</td>
       <td>
         <div className="cell-stack">
           {token.status === 'revoked' ? (

@@ -3,11 +3,14 @@
 import { create } from 'zustand';
 import { api, currentTransport, onUnauthorized, setManagementToken, toApiError } from '../api/index.ts';
 import { useAudit } from './audit.ts';
+import { useCache } from './cache.ts';
 import { useDashboard } from './dashboard.ts';
+import { useLive } from './live.ts';
 import { useNotices } from './notices.ts';
 import { useProjects } from './projects.ts';
 import { useSystem } from './system.ts';
 import { useTokens } from './tokens.ts';
+import { useUsage } from './usage.ts';
 
 export type SessionStatus = 'signed-out' | 'signing-in' | 'signed-in';
 
@@ -28,7 +31,7 @@ export function initialSession(): Pick<SessionState, 'status' | 'error'> {
 
 function forgetEverything(): void {
   setManagementToken(null);
-  for (const store of [useProjects, useTokens, useAudit, useDashboard, useSystem, useNotices]) store.getState().reset();
+  for (const store of [useProjects, useTokens, useCache, useAudit, useDashboard, useSystem, useNotices, useLive, useUsage]) store.getState().reset();
 }
 
 export const useSession = create<SessionState>((set) => ({

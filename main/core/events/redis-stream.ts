@@ -1,0 +1,174 @@
+// Request events in a Redis Stream, so several instances feed one set of dispatchers. Each instance
+// publishes its outbox to the stream (RedisStreamSink, with its own outbox cursor: nothing is lost while
+// Redis is away); each dispatcher reads the stream in a consumer group named after it
+// (RedisStreamSource) and acknowledges with XACK only after delivery. Entries a crashed consumer left
+// pending are claimed by another after a minute. Uses the instance's one Redis connection (short
+// command timeout, no offline queue): a slow Redis fails a batch, which is retried.
+import type { Clock } from '../clock.ts';
+import type { RedisLink } from '../redis/connection.ts';
+import type { EventRepository, NewDeadLetter } from '../store/types.ts';
+import { DeliveryError, type EventSink, type EventSource, type SourceBatch, type SourcedEvent } from './delivery.ts';
+
+/** Roughly this many entries stay in the stream (XADD MAXLEN ~): a bound, not a retention promise. */
+const STREAM_MAX_LENGTH = 1_000_000;
+/** A consumer's entry unacknowledged this long is taken over by another consumer of the group. */
+const CLAIM_IDLE_MS = 60_000;
+/** Entries per XADD transaction. */
+const PUBLISH_CHUNK = 200;
+
+export function streamKey(prefix: string): string {
+  return `${prefix}events`;
+}
+
+/** Publishes outbox events to the stream, one MULTI per chunk (all or nothing). */
+export class RedisStreamSink implements EventSink {
+  readonly name = 'redis-stream';
+  readonly kind = 'redis-stream' as const;
+  readonly target: string;
+
+  constructor(
+    private readonly link: RedisLink,
+    private readonly key: string,
+  ) {
+    this.target = `${link.location} ${key}`;
+  }
+
+  async deliver(payloads: string[]): Promise<void> {
+    if (this.link.state() !== 'ready') throw new DeliveryError('redis unreachable');
+    for (let i = 0; i < payloads.length; i += PUBLISH_CHUNK) {
+      const multi = this.link.client.multi();
+      for (const payload of payloads.slice(i, i + PUBLISH_CHUNK)) multi.xadd(this.key, 'MAXLEN', '~', STREAM_MAX_LENGTH, '*', 'e', payload);
+      const results = await multi.exec().catch((err: unknown) => {
+        throw new DeliveryError(redisError(err));
+      });
+      const failed = results?.find(([err]) => err);
+      if (!results || failed) throw new DeliveryError(failed ? redisError(failed[0]) : 'redis transaction aborted');
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+type StreamEntry = [id: string, fields: string[] | null];
+
+export interface RedisStreamSourceOptions {
+  link: RedisLink;
+  key: string;
+  /** The consumer group: the dispatcher's name. */
+  group: string;
+  /** Stable for this instance across restarts, so it finds its own unacknowledged entries again. */
+  consumer: string;
+  repo: Pick<EventRepository, 'addDeadLetters'>;
+  clock: Clock;
+}
+
+/** A dispatcher's consumer group: own pending entries first, then stale ones of others, then new. */
+export class RedisStreamSource implements EventSource<SourceBatch<SourcedEvent & { id: string }>> {
+  private groupReady = false;
+  private ownPendingDone = false;
+
+  constructor(private readonly opts: RedisStreamSourceOptions) {}
+
+  async start(): Promise<void> {
+    // The group is created on the first read: Redis may be away at startup.
+  }
+
+  async read(limit: number) {
+    const { client } = this.ready();
+    await this.ensureGroup();
+    const { key, group, consumer } = this.opts;
+    let entries: StreamEntry[] = [];
+    if (!this.ownPendingDone) {
+      // Entries this consumer read before a restart but never acknowledged.
+      entries = firstStream(await client.xreadgroup('GROUP', group, consumer, 'COUNT', limit, 'STREAMS', key, '0'));
+      if (entries.length === 0) this.ownPendingDone = true;
+    }
+    if (entries.length === 0) {
+      const claimed = (await client.xautoclaim(key, group, consumer, CLAIM_IDLE_MS, '0-0', 'COUNT', limit)) as [string, StreamEntry[], string[]?];
+      entries = claimed[1] ?? [];
+    }
+    if (entries.length === 0) entries = firstStream(await client.xreadgroup('GROUP', group, consumer, 'COUNT', limit, 'STREAMS', key, '>'));
+    // Entries trimmed away while pending come back without fields: acknowledge and skip them.
+    const gone = entries.filter(([, fields]) => !fields).map(([id]) => id);
+    if (gone.length > 0) await client.xack(key, group, ...gone);
+    const events = entries.flatMap(([id, fields]) => {
+      const payload = fields ? fieldValue(fields, 'e') : null;
+      return payload === null ? [] : [{ id, payload }];
+    });
+    if (events.length === 0) return null;
+    return { events, key: `${group}:${events[0]!.id}-${events.at(-1)!.id}` };
+  }
+
+  async ack(batch: SourceBatch<SourcedEvent & { id: string }>): Promise<void> {
+    await this.ready().client.xack(this.opts.key, this.opts.group, ...batch.events.map((e) => e.id));
+  }
+
+  async deadLetter(batch: SourceBatch<SourcedEvent & { id: string }>, rows: NewDeadLetter[]): Promise<void> {
+    await this.opts.repo.addDeadLetters(rows);
+    await this.ack(batch);
+  }
+
+  async lag(): Promise<{ events: number; oldestAt: number | null }> {
+    const { client } = this.ready();
+    await this.ensureGroup();
+    const groups = (await client.xinfo('GROUPS', this.opts.key)) as unknown[][];
+    const info = groups.map(toRecord).find((g) => g.name === this.opts.group);
+    if (!info) return { events: 0, oldestAt: null };
+    const pending = Number(info.pending ?? 0);
+    const lag = Number(info.lag ?? 0);
+    let oldestAt: number | null = null;
+    if (pending > 0) {
+      const summary = (await client.xpending(this.opts.key, this.opts.group)) as [number, string | null, string | null, unknown];
+      oldestAt = summary[1] ? idTime(summary[1]) : null;
+    } else if (lag > 0) {
+      const next = (await client.xrange(this.opts.key, `(${String(info['last-delivered-id'] ?? '0-0')}`, '+', 'COUNT', 1)) as StreamEntry[];
+      oldestAt = next[0] ? idTime(next[0][0]) : null;
+    }
+    return { events: pending + lag, oldestAt };
+  }
+
+  async close(): Promise<void> {}
+
+  private ready(): RedisLink {
+    if (this.opts.link.state() !== 'ready') throw new DeliveryError('redis unreachable');
+    return this.opts.link;
+  }
+
+  private async ensureGroup(): Promise<void> {
+    if (this.groupReady) return;
+    try {
+      // `$`: a new dispatcher starts with the events published from now on, like an outbox cursor.
+      await this.opts.link.client.xgroup('CREATE', this.opts.key, this.opts.group, '$', 'MKSTREAM');
+    } catch (err) {
+      if (!String((err as Error)?.message).startsWith('BUSYGROUP')) throw err;
+    }
+    this.groupReady = true;
+  }
+}
+
+function firstStream(reply: unknown): StreamEntry[] {
+  const streams = reply as [string, StreamEntry[]][] | null;
+  return streams?.[0]?.[1] ?? [];
+}
+
+function fieldValue(fields: string[], name: string): string | null {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1]!;
+  return null;
+}
+
+function toRecord(flat: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[String(flat[i])] = flat[i + 1];
+  return out;
+}
+
+function idTime(id: string): number {
+  return Number(id.split('-')[0]);
+}
+
+function redisError(err: unknown): string {
+  const message = String((err as Error)?.message ?? err);
+  // Redis replies start with an error code (NOSCRIPT, OOM, …); timeouts come from ioredis.
+  if (/timed out/i.test(message)) return 'redis timeout';
+  return message.split(' ')[0]?.slice(0, 40) || 'redis error';
+}

@@ -1,0 +1,249 @@
+// Composes the request events of one running app: the pipeline the request path records into, the
+// metrics and live figures fed by it, the outbox dispatchers (JSONL file, webhook, and with Redis the
+// stream every instance publishes to), retention, and the status the contract reports.
+import type { Logger } from 'pino';
+import type { DeadLetterPageView, EventDispatcherView, EventsStatusView, LiveSnapshotView } from '../api/event-views.ts';
+import type { Clock } from '../clock.ts';
+import type { Settings } from '../config/settings.ts';
+import { createProxyMetrics, type EventBacklog, type ProxyMetrics } from '../metrics/proxy-metrics.ts';
+import type { RedisLink } from '../redis/connection.ts';
+import type { Store } from '../store/types.ts';
+import { DeliveryLoop, OutboxSource, type DeliveryNotice, type DeliveryOptions, type EventSink, type EventSource } from './delivery.ts';
+import { EventPipeline } from './event-pipeline.ts';
+import { JsonlFileSink } from './jsonl-sink.ts';
+import { LiveFeed } from './live-feed.ts';
+import { LiveStats } from './live-stats.ts';
+import { RedisStreamSink, RedisStreamSource, streamKey } from './redis-stream.ts';
+import { EventRetention } from './retention.ts';
+import { WebhookSink } from './webhook-sink.ts';
+
+export type EventsSettings = Pick<Settings, 'eventLog' | 'eventLogMaxBytes' | 'eventWebhook' | 'eventRetentionDays'>;
+
+/** Delivery tuning; the defaults suit production, tests shorten them. */
+export interface EventsOptions {
+  maxAttempts?: number;
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  batchSize?: number;
+  batchDelayMs?: number;
+  webhookTimeoutMs?: number;
+  /** How often a Redis stream consumer looks for other instances' events. */
+  streamPollMs?: number;
+}
+
+export interface EventsRuntimeDeps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  version: string;
+  /** The instance's Redis connection (from the limits), when one is configured. */
+  redis?: { link: RedisLink; prefix: string } | null;
+  /** Names this instance in Redis consumer groups; stable across restarts (e.g. host + data folder). */
+  instanceName?: string;
+  options?: EventsOptions;
+}
+
+export interface EventsRuntime {
+  pipeline: EventPipeline;
+  metrics: ProxyMetrics;
+  live: LiveFeed;
+  /** Reads the dispatchers' cursors and starts delivering. */
+  start(): Promise<void>;
+  status(): Promise<EventsStatusView>;
+  deadLetters(query: { dispatcher?: string; page: number; pageSize: number }): Promise<DeadLetterPageView>;
+  /** What dispatchers report (tests wait on it). */
+  onNotice(listener: (dispatcher: string, notice: DeliveryNotice) => void): void;
+  /** Writes every recorded event to the outbox now. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DEFAULTS: Required<EventsOptions> = {
+  maxAttempts: 10,
+  backoffMs: 1000,
+  maxBackoffMs: 300_000,
+  batchSize: 500,
+  batchDelayMs: 100,
+  webhookTimeoutMs: 10_000,
+  streamPollMs: 1000,
+};
+
+interface Dispatcher {
+  loop: DeliveryLoop;
+  source: EventSource;
+  sourceKind: EventDispatcherView['source'];
+  /** Its cursor in the outbox, for retention (outbox sources only). */
+  cursor: (() => number) | null;
+}
+
+export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): EventsRuntime {
+  const { store, clock, log } = deps;
+  const options = { ...DEFAULTS, ...deps.options };
+  const delivery: DeliveryOptions = { maxAttempts: options.maxAttempts, backoffMs: options.backoffMs, maxBackoffMs: options.maxBackoffMs, batchSize: options.batchSize, batchDelayMs: options.batchDelayMs };
+  const onError = (what: string) => (err: unknown) => log.error({ err: { name: (err as Error)?.name, code: (err as { code?: string })?.code } }, what);
+
+  const sinks: EventSink[] = [];
+  if (settings.eventLog) sinks.push(new JsonlFileSink({ file: settings.eventLog, maxBytes: settings.eventLogMaxBytes }));
+  if (settings.eventWebhook) sinks.push(new WebhookSink({ url: settings.eventWebhook, timeoutMs: options.webhookTimeoutMs }));
+  const redis = deps.redis ?? null;
+  // Nothing reads the outbox with no dispatcher, no Redis and no retention: then events feed the
+  // metrics and the dashboard only, and answers do not wait for a write.
+  const stored = sinks.length > 0 || redis !== null || settings.eventRetentionDays > 0;
+
+  const pipeline = new EventPipeline({ repo: store.events, clock, store: stored, onError: onError('event outbox write failed') });
+  const stats = new LiveStats();
+  const dispatchers: Dispatcher[] = [];
+  const outboxDispatcher = (sink: EventSink, opts: DeliveryOptions): Dispatcher => {
+    const source = new OutboxSource(store.events, sink.name, clock);
+    return { loop: new DeliveryLoop(sink, source, opts, clock), source, sourceKind: 'outbox', cursor: () => source.cursor };
+  };
+  if (redis) {
+    // Every instance publishes its outbox to one stream (never giving up: the outbox holds the events
+    // meanwhile); each dispatcher reads the stream in a consumer group, so one delivery serves them all.
+    const key = streamKey(redis.prefix);
+    dispatchers.push(outboxDispatcher(new RedisStreamSink(redis.link, key), { ...delivery, maxAttempts: Infinity, maxBackoffMs: Math.min(delivery.maxBackoffMs, 5000) }));
+    for (const sink of sinks) {
+      const source = new RedisStreamSource({ link: redis.link, key, group: sink.name, consumer: deps.instanceName ?? 'llm-proxy', repo: store.events, clock });
+      dispatchers.push({ loop: new DeliveryLoop(sink, source, { ...delivery, pollMs: options.streamPollMs }, clock), source, sourceKind: 'redis-stream', cursor: null });
+    }
+  } else {
+    for (const sink of sinks) dispatchers.push(outboxDispatcher(sink, delivery));
+  }
+  pipeline.onWritten(() => {
+    for (const d of dispatchers) if (d.sourceKind === 'outbox') d.loop.wake();
+  });
+  for (const d of dispatchers) {
+    d.loop.onNotice((notice) => {
+      if (notice.type === 'dead_lettered') log.warn({ dispatcher: d.loop.name, count: notice.count, error: notice.error }, 'events moved to dead letters');
+      else if (notice.type === 'failed' && notice.attempts === 1) log.warn({ dispatcher: d.loop.name, error: notice.error }, 'event delivery failed; retrying');
+    });
+  }
+
+  const dispatcherViews = async (): Promise<EventDispatcherView[]> => {
+    const now = clock.now();
+    const deadLetters = await store.events.deadLetterCounts();
+    return Promise.all(
+      dispatchers.map(async (d): Promise<EventDispatcherView> => {
+        const status = d.loop.status();
+        const lag = await d.source.lag().catch(() => ({ events: 0, oldestAt: null }));
+        return {
+          name: status.name,
+          kind: status.kind,
+          target: status.target,
+          source: d.sourceKind,
+          state: status.state,
+          lag_events: lag.events,
+          lag_seconds: lag.oldestAt === null ? 0 : Math.max(0, Math.round((now - lag.oldestAt) / 100) / 10),
+          attempts: status.attempts,
+          last_error: status.lastError,
+          last_delivered_at: iso(status.lastDeliveredAt),
+          next_attempt_at: iso(status.nextAttemptAt),
+          delivered: status.delivered,
+          dead_letters: deadLetters[status.name] ?? 0,
+        };
+      }),
+    );
+  };
+
+  const backlog = async (): Promise<EventBacklog> => {
+    const views = await dispatcherViews();
+    const stats = pipeline.stats();
+    return {
+      pending: stats.pending,
+      dropped: stats.dropped,
+      dispatchers: views.map((v) => ({ name: v.name, lagEvents: v.lag_events, lagSeconds: v.lag_seconds, deadLetters: v.dead_letters, failing: v.state === 'retrying' })),
+    };
+  };
+  const metrics = createProxyMetrics({ version: deps.version, backlog });
+  pipeline.onEvent((event) => {
+    metrics.observe(event);
+    stats.observe(event);
+  });
+
+  const liveBacklog = async (): Promise<LiveSnapshotView['events']> => {
+    const b = await backlog();
+    return {
+      pending: b.pending,
+      lag: Math.max(0, ...b.dispatchers.map((d) => d.lagEvents)),
+      dead_letters: b.dispatchers.reduce((sum, d) => sum + d.deadLetters, 0),
+      failing: b.dispatchers.filter((d) => d.failing).map((d) => d.name),
+    };
+  };
+  const live = new LiveFeed({ stats, clock, store, backlog: liveBacklog, onError: onError('live dashboard snapshot failed') });
+
+  const retention = stored
+    ? new EventRetention({
+        repo: store.events,
+        clock,
+        days: settings.eventRetentionDays,
+        deliveredUpTo: async () => {
+          const cursors = dispatchers.flatMap((d) => (d.cursor ? [d.cursor()] : []));
+          return cursors.length > 0 ? Math.min(...cursors) : store.events.lastSeq();
+        },
+        onError: onError('event retention failed'),
+      })
+    : null;
+
+  return {
+    pipeline,
+    metrics,
+    live,
+    async start() {
+      await Promise.all(dispatchers.map((d) => d.loop.start()));
+      retention?.start();
+    },
+    async status() {
+      const s = pipeline.stats();
+      return {
+        retention_days: settings.eventRetentionDays,
+        stored,
+        stored_events: await store.events.storedCount(),
+        pending: s.pending,
+        recorded: s.recorded,
+        dropped: s.dropped,
+        dispatchers: await dispatcherViews(),
+        redis_stream: redis ? { key: streamKey(redis.prefix), state: redis.link.state() } : null,
+      };
+    },
+    async deadLetters({ dispatcher, page, pageSize }) {
+      const result = await store.events.deadLetters({ dispatcher, page, pageSize });
+      const totalPages = Math.max(1, Math.ceil(result.totalCount / pageSize));
+      return {
+        dead_letters: result.items.map((row) => ({
+          id: row.id,
+          dispatcher: row.dispatcher,
+          event_id: row.eventId,
+          failed_at: new Date(row.failedAt).toISOString(),
+          attempts: row.attempts,
+          error: row.error,
+          event: parseEvent(row.payload),
+        })),
+        pagination: { page, page_size: pageSize, total_count: result.totalCount, total_pages: totalPages, has_next: page < totalPages, has_prev: page > 1 },
+      };
+    },
+    onNotice(listener) {
+      for (const d of dispatchers) d.loop.onNotice((notice) => listener(d.loop.name, notice));
+    },
+    flush: () => pipeline.flush(),
+    async close() {
+      live.close();
+      await pipeline.close();
+      await retention?.stop();
+      // What is not delivered yet stays in the outbox (or the stream) and goes out after the next start.
+      await Promise.all(dispatchers.map((d) => d.loop.close()));
+    },
+  };
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+function parseEvent(payload: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(payload);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,607 @@
+// Every repository interface over PostgreSQL (node-postgres pool). Same behaviour as the sqlite-*.ts
+// repositories, checked by the same test suites: read-merge-write updates lock the row (FOR UPDATE),
+// multi-row writes run in one transaction, usage is added by single atomic UPDATE/UPSERT statements (exact
+// across processes), a taken project name maps to duplicate_name, an unknown project to project_not_found.
+import type pg from 'pg';
+import { AppError } from '../errors.ts';
+import { definedOnly } from './row-changes.ts';
+import { escapeLike } from './sqlite-audit.ts';
+import type {
+  AuditOutcome,
+  AuditRepository,
+  AuditRow,
+  DailyUsageRow,
+  DeadLetterRow,
+  EventRepository,
+  NewProject,
+  OutboxEvent,
+  ProjectRepository,
+  ProjectRow,
+  Provider,
+  TokenRepository,
+  TokenRow,
+  UsageRepository,
+} from './types.ts';
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** Runs `work` in one transaction on one pooled connection. */
+export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(begin);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+function pgCode(err: unknown): { code?: string; constraint?: string } {
+  return typeof err === 'object' && err !== null ? (err as { code?: string; constraint?: string }) : {};
+}
+const isUniqueViolation = (err: unknown, constraint: string) => pgCode(err).code === '23505' && pgCode(err).constraint === constraint;
+const isForeignKeyViolation = (err: unknown) => pgCode(err).code === '23503';
+
+// ---------------------------------------------------------------------------------------------- projects
+
+interface ProjectRecord {
+  id: string;
+  name: string;
+  provider: Provider;
+  base_url: string;
+  api_key_sealed: string;
+  api_key_last4: string;
+  is_active: boolean;
+  created_at: number;
+  updated_at: number;
+  deactivated_at: number | null;
+  default_rpm_limit: number | null;
+  default_tpm_limit: number | null;
+  shared_rpm_limit: number | null;
+  shared_tpm_limit: number | null;
+  shared_limit_key: string | null;
+  cache_default_ttl_seconds: number | null;
+  cache_shared_across_tokens: boolean;
+}
+
+const PROJECT_COLUMNS = [
+  'id', 'name', 'provider', 'base_url', 'api_key_sealed', 'api_key_last4', 'is_active', 'created_at', 'updated_at', 'deactivated_at',
+  'default_rpm_limit', 'default_tpm_limit', 'shared_rpm_limit', 'shared_tpm_limit', 'shared_limit_key', 'cache_default_ttl_seconds', 'cache_shared_across_tokens',
+] as const;
+const PROJECT_UPDATABLE = PROJECT_COLUMNS.filter((c) => c !== 'id' && c !== 'provider' && c !== 'created_at');
+
+export function postgresProjectRepository(pool: pg.Pool): ProjectRepository {
+  const insertSql = `INSERT INTO projects (${PROJECT_COLUMNS.join(', ')}) VALUES (${PROJECT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`;
+  const updateSql = `UPDATE projects SET ${PROJECT_UPDATABLE.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE id = $1 RETURNING *`;
+
+  const withDuplicateName = async <T>(name: string, write: () => Promise<T>): Promise<T> => {
+    try {
+      return await write();
+    } catch (err) {
+      if (isUniqueViolation(err, 'projects_name_key')) throw new AppError('duplicate_name', `A project named "${name}" already exists`);
+      throw err;
+    }
+  };
+
+  return {
+    async create(project: NewProject) {
+      const row: ProjectRow = {
+        defaultRpmLimit: null,
+        defaultTpmLimit: null,
+        sharedRpmLimit: null,
+        sharedTpmLimit: null,
+        sharedLimitKey: null,
+        cacheDefaultTtlSeconds: null,
+        cacheSharedAcrossTokens: true,
+        ...project,
+        updatedAt: project.createdAt,
+        deactivatedAt: null,
+      };
+      const record = toProjectRecord(row);
+      return withDuplicateName(row.name, async () => {
+        const res = await pool.query<ProjectRecord>(insertSql, PROJECT_COLUMNS.map((c) => record[c]));
+        return toProjectRow(res.rows[0]!);
+      });
+    },
+    async get(id) {
+      const res = await pool.query<ProjectRecord>('SELECT * FROM projects WHERE id = $1', [id]);
+      return res.rows[0] ? toProjectRow(res.rows[0]) : null;
+    },
+    async list() {
+      // COLLATE "C": the same byte order as SQLite's default BINARY collation.
+      const res = await pool.query<ProjectRecord>('SELECT * FROM projects ORDER BY name COLLATE "C", id COLLATE "C"');
+      return res.rows.map(toProjectRow);
+    },
+    async update(id, changes, now) {
+      return withDuplicateName(changes.name ?? '', () =>
+        withTransaction(pool, async (client) => {
+          const current = await client.query<ProjectRecord>('SELECT * FROM projects WHERE id = $1 FOR UPDATE', [id]);
+          if (!current.rows[0]) return null;
+          const merged = toProjectRecord({ ...toProjectRow(current.rows[0]), ...definedOnly(changes), updatedAt: now });
+          const res = await client.query<ProjectRecord>(updateSql, [id, ...PROJECT_UPDATABLE.map((c) => merged[c])]);
+          return toProjectRow(res.rows[0]!);
+        }),
+      );
+    },
+  };
+}
+
+function toProjectRow(r: ProjectRecord): ProjectRow {
+  return {
+    id: r.id,
+    name: r.name,
+    provider: r.provider,
+    baseUrl: r.base_url,
+    apiKeySealed: r.api_key_sealed,
+    apiKeyLast4: r.api_key_last4,
+    isActive: r.is_active,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    deactivatedAt: r.deactivated_at,
+    defaultRpmLimit: r.default_rpm_limit,
+    defaultTpmLimit: r.default_tpm_limit,
+    sharedRpmLimit: r.shared_rpm_limit,
+    sharedTpmLimit: r.shared_tpm_limit,
+    sharedLimitKey: r.shared_limit_key,
+    cacheDefaultTtlSeconds: r.cache_default_ttl_seconds,
+    cacheSharedAcrossTokens: r.cache_shared_across_tokens,
+  };
+}
+
+function toProjectRecord(p: ProjectRow): ProjectRecord {
+  return {
+    id: p.id,
+    name: p.name,
+    provider: p.provider,
+    base_url: p.baseUrl,
+    api_key_sealed: p.apiKeySealed,
+    api_key_last4: p.apiKeyLast4,
+    is_active: p.isActive,
+    created_at: p.createdAt,
+    updated_at: p.updatedAt,
+    deactivated_at: p.deactivatedAt,
+    default_rpm_limit: p.defaultRpmLimit,
+    default_tpm_limit: p.defaultTpmLimit,
+    shared_rpm_limit: p.sharedRpmLimit,
+    shared_tpm_limit: p.sharedTpmLimit,
+    shared_limit_key: p.sharedLimitKey,
+    cache_default_ttl_seconds: p.cacheDefaultTtlSeconds,
+    cache_shared_across_tokens: p.cacheSharedAcrossTokens,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------ tokens
+
+interface TokenRecord {
+  id: string;
+  project_id: string;
+  name: string | null;
+  token_hash: string;
+  token_last4: string;
+  expires_at: number;
+  is_active: boolean;
+  max_requests: number | null;
+  request_count: number;
+  allowed_models: string | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cache_hit_count: number;
+  created_at: number;
+  updated_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+  rpm_limit: number | null;
+  tpm_limit: number | null;
+  max_concurrent: number | null;
+}
+
+const TOKEN_COLUMNS = [
+  'id', 'project_id', 'name', 'token_hash', 'token_last4', 'expires_at', 'is_active', 'max_requests', 'request_count', 'allowed_models',
+  'prompt_tokens', 'completion_tokens', 'cache_hit_count', 'created_at', 'updated_at', 'last_used_at', 'revoked_at', 'rpm_limit', 'tpm_limit', 'max_concurrent',
+] as const;
+const TOKEN_UPDATABLE = ['name', 'expires_at', 'is_active', 'max_requests', 'allowed_models', 'updated_at', 'revoked_at', 'rpm_limit', 'tpm_limit', 'max_concurrent'] as const;
+const NEWEST_FIRST = 'ORDER BY created_at DESC, id COLLATE "C" DESC';
+
+export function postgresTokenRepository(pool: pg.Pool): TokenRepository {
+  const insertSql = `INSERT INTO tokens (${TOKEN_COLUMNS.join(', ')}) VALUES (${TOKEN_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`;
+  const updateSql = `UPDATE tokens SET ${TOKEN_UPDATABLE.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE id = $1 RETURNING *`;
+  const one = async (sql: string, params: unknown[]) => {
+    const res = await pool.query<TokenRecord>(sql, params);
+    return res.rows[0] ? toTokenRow(res.rows[0]) : null;
+  };
+
+  return {
+    async create(token) {
+      const row: TokenRow = {
+        rpmLimit: null,
+        tpmLimit: null,
+        maxConcurrent: null,
+        ...token,
+        requestCount: 0,
+        promptTokens: 0,
+        completionTokens: 0,
+        cacheHitCount: 0,
+        updatedAt: token.createdAt,
+        lastUsedAt: null,
+        revokedAt: null,
+      };
+      const record = toTokenRecord(row);
+      try {
+        const res = await pool.query<TokenRecord>(insertSql, TOKEN_COLUMNS.map((c) => record[c]));
+        return toTokenRow(res.rows[0]!);
+      } catch (err) {
+        if (isForeignKeyViolation(err)) throw new AppError('project_not_found', `Project ${token.projectId} does not exist`);
+        throw err;
+      }
+    },
+    get: (id) => one('SELECT * FROM tokens WHERE id = $1', [id]),
+    getByHash: (tokenHash) => one('SELECT * FROM tokens WHERE token_hash = $1', [tokenHash]),
+    async list({ projectId, activeOnly = false, now }) {
+      const params: unknown[] = [activeOnly, now];
+      const byProject = projectId === undefined ? '' : 'project_id = $3 AND ';
+      if (projectId !== undefined) params.push(projectId);
+      const res = await pool.query<TokenRecord>(
+        `SELECT * FROM tokens WHERE ${byProject}(NOT $1::boolean OR (is_active AND expires_at > $2::bigint)) ${NEWEST_FIRST}`,
+        params,
+      );
+      return res.rows.map(toTokenRow);
+    },
+    async update(id, changes, now) {
+      return withTransaction(pool, async (client) => {
+        const current = await client.query<TokenRecord>('SELECT * FROM tokens WHERE id = $1 FOR UPDATE', [id]);
+        if (!current.rows[0]) return null;
+        const merged = toTokenRecord({ ...toTokenRow(current.rows[0]), ...definedOnly(changes), updatedAt: now });
+        const res = await client.query<TokenRecord>(updateSql, [id, ...TOKEN_UPDATABLE.map((c) => merged[c])]);
+        return toTokenRow(res.rows[0]!);
+      });
+    },
+    async revokeAllForProject(projectId, now) {
+      return withTransaction(pool, async (client) => {
+        const revoked = await client.query(
+          'UPDATE tokens SET is_active = FALSE, revoked_at = $2, updated_at = $2 WHERE project_id = $1 AND is_active',
+          [projectId, now],
+        );
+        const total = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM tokens WHERE project_id = $1', [projectId]);
+        const n = revoked.rowCount ?? 0;
+        return { revoked: n, alreadyRevoked: total.rows[0]!.n - n, total: total.rows[0]!.n };
+      });
+    },
+    async addUsage(deltas) {
+      if (deltas.length === 0) return;
+      // Rows are locked in id order so two instances flushing at once cannot deadlock.
+      const sorted = [...deltas].sort((a, b) => (a.tokenId < b.tokenId ? -1 : a.tokenId > b.tokenId ? 1 : 0));
+      await withTransaction(pool, async (client) => {
+        for (const d of sorted) {
+          await client.query(
+            `UPDATE tokens SET request_count = request_count + $2, prompt_tokens = prompt_tokens + $3,
+               completion_tokens = completion_tokens + $4, cache_hit_count = cache_hit_count + $5,
+               last_used_at = GREATEST(coalesce(last_used_at, 0), $6::bigint)
+             WHERE id = $1`,
+            [d.tokenId, d.requests, d.promptTokens, d.completionTokens, d.cacheHits, d.lastUsedAt],
+          );
+          await client.query(
+            `INSERT INTO usage_hourly (hour, token_id, project_id, requests, prompt_tokens, completion_tokens, cache_hits)
+             SELECT $1::bigint, id, project_id, $3, $4, $5, $6 FROM tokens WHERE id = $2
+             ON CONFLICT (hour, token_id) DO UPDATE SET
+               requests = usage_hourly.requests + excluded.requests,
+               prompt_tokens = usage_hourly.prompt_tokens + excluded.prompt_tokens,
+               completion_tokens = usage_hourly.completion_tokens + excluded.completion_tokens,
+               cache_hits = usage_hourly.cache_hits + excluded.cache_hits`,
+            [Math.floor(d.lastUsedAt / HOUR_MS) * HOUR_MS, d.tokenId, d.requests, d.promptTokens, d.completionTokens, d.cacheHits],
+          );
+        }
+      });
+    },
+  };
+}
+
+function toTokenRow(r: TokenRecord): TokenRow {
+  return {
+    id: r.id,
+    projectId: r.project_id,
+    name: r.name,
+    tokenHash: r.token_hash,
+    tokenLast4: r.token_last4,
+    expiresAt: r.expires_at,
+    isActive: r.is_active,
+    maxRequests: r.max_requests,
+    requestCount: r.request_count,
+    allowedModels: r.allowed_models === null ? null : (JSON.parse(r.allowed_models) as string[]),
+    promptTokens: r.prompt_tokens,
+    completionTokens: r.completion_tokens,
+    cacheHitCount: r.cache_hit_count,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    lastUsedAt: r.last_used_at,
+    revokedAt: r.revoked_at,
+    rpmLimit: r.rpm_limit,
+    tpmLimit: r.tpm_limit,
+    maxConcurrent: r.max_concurrent,
+  };
+}
+
+function toTokenRecord(t: TokenRow): TokenRecord {
+  return {
+    id: t.id,
+    project_id: t.projectId,
+    name: t.name,
+    token_hash: t.tokenHash,
+    token_last4: t.tokenLast4,
+    expires_at: t.expiresAt,
+    is_active: t.isActive,
+    max_requests: t.maxRequests,
+    request_count: t.requestCount,
+    allowed_models: t.allowedModels === null ? null : JSON.stringify(t.allowedModels),
+    prompt_tokens: t.promptTokens,
+    completion_tokens: t.completionTokens,
+    cache_hit_count: t.cacheHitCount,
+    created_at: t.createdAt,
+    updated_at: t.updatedAt,
+    last_used_at: t.lastUsedAt,
+    revoked_at: t.revokedAt,
+    rpm_limit: t.rpmLimit,
+    tpm_limit: t.tpmLimit,
+    max_concurrent: t.maxConcurrent,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------- audit
+
+interface AuditRecord {
+  id: string;
+  time: number;
+  actor: string;
+  action: string;
+  outcome: AuditOutcome;
+  target_type: string | null;
+  target_id: string | null;
+  project_id: string | null;
+  token_id: string | null;
+  request_id: string | null;
+  client_ip: string | null;
+  details: string;
+}
+
+const AUDIT_COLUMNS = ['id', 'time', 'actor', 'action', 'outcome', 'target_type', 'target_id', 'project_id', 'token_id', 'request_id', 'client_ip', 'details'] as const;
+const SEARCHED_COLUMNS = ['action', 'actor', 'target_id', 'request_id', 'details'];
+
+export function postgresAuditRepository(pool: pg.Pool): AuditRepository {
+  return {
+    async append(events) {
+      if (events.length === 0) return;
+      const records = events.map(toAuditRecord);
+      // One statement: unnest one array per column, so a batch is one round trip and all-or-nothing.
+      await pool.query(
+        `INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')})
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`,
+        AUDIT_COLUMNS.map((c) => records.map((r) => r[c])),
+      );
+    },
+    async get(id) {
+      const res = await pool.query<AuditRecord>('SELECT * FROM audit_events WHERE id = $1', [id]);
+      return res.rows[0] ? toAuditRow(res.rows[0]) : null;
+    },
+    async query(query) {
+      const clauses: string[] = [];
+      const params: unknown[] = [];
+      const add = (sql: (p: string) => string, value: unknown) => {
+        params.push(value);
+        clauses.push(sql(`$${params.length}`));
+      };
+      if (query.action !== undefined) add((p) => `action = ${p}`, query.action);
+      if (query.outcome !== undefined) add((p) => `outcome = ${p}`, query.outcome);
+      if (query.projectId !== undefined) add((p) => `project_id = ${p}`, query.projectId);
+      if (query.tokenId !== undefined) add((p) => `token_id = ${p}`, query.tokenId);
+      if (query.from !== undefined) add((p) => `time >= ${p}::bigint`, query.from);
+      if (query.to !== undefined) add((p) => `time <= ${p}::bigint`, query.to);
+      const search = query.search?.trim();
+      if (search) add((p) => `(${SEARCHED_COLUMNS.map((c) => `${c} ILIKE ${p} ESCAPE '\\'`).join(' OR ')})`, `%${escapeLike(search)}%`);
+      const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
+      const pageSize = Math.max(1, Math.trunc(query.pageSize));
+      const offset = (Math.max(1, Math.trunc(query.page)) - 1) * pageSize;
+      // Both reads see one snapshot, so the total matches the page it came with.
+      return withTransaction(
+        pool,
+        async (client) => {
+          const page = await client.query<AuditRecord>(
+            `SELECT * FROM audit_events ${where} ORDER BY time DESC, id COLLATE "C" DESC LIMIT ${pageSize} OFFSET ${offset}`,
+            params,
+          );
+          const count = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events ${where}`, params);
+          return { items: page.rows.map(toAuditRow), totalCount: count.rows[0]!.n };
+        },
+        'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+      );
+    },
+  };
+}
+
+function toAuditRow(r: AuditRecord): AuditRow {
+  return {
+    id: r.id,
+    time: r.time,
+    actor: r.actor,
+    action: r.action,
+    outcome: r.outcome,
+    targetType: r.target_type,
+    targetId: r.target_id,
+    projectId: r.project_id,
+    tokenId: r.token_id,
+    requestId: r.request_id,
+    clientIp: r.client_ip,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+  };
+}
+
+function toAuditRecord(e: AuditRow): AuditRecord {
+  return {
+    id: e.id,
+    time: e.time,
+    actor: e.actor,
+    action: e.action,
+    outcome: e.outcome,
+    target_type: e.targetType,
+    target_id: e.targetId,
+    project_id: e.projectId,
+    token_id: e.tokenId,
+    request_id: e.requestId,
+    client_ip: e.clientIp,
+    details: JSON.stringify(e.details),
+  };
+}
+
+// ------------------------------------------------------------------------------------------------- usage
+
+export function postgresUsageRepository(pool: Queryable): UsageRepository {
+  return {
+    async requestsSince(from) {
+      const res = await pool.query<{ total: number | null }>('SELECT sum(requests)::bigint AS total FROM usage_hourly WHERE hour >= $1::bigint', [
+        Math.floor(from / HOUR_MS) * HOUR_MS,
+      ]);
+      return res.rows[0]?.total ?? 0;
+    },
+    async daily(query) {
+      const params: unknown[] = [query.from, query.to, query.offsetMs];
+      let filter = '';
+      if (query.projectId !== undefined) {
+        params.push(query.projectId);
+        filter += ` AND project_id = $${params.length}`;
+      }
+      if (query.tokenId !== undefined) {
+        params.push(query.tokenId);
+        filter += ` AND token_id = $${params.length}`;
+      }
+      const key = query.groupBy === 'token' ? 'token_id' : 'project_id';
+      const res = await pool.query<{ key: string; day: number; requests: number; prompt_tokens: number; completion_tokens: number; cache_hits: number }>(
+        `SELECT ${key} AS key, trunc((hour + $3::bigint)::numeric / ${DAY_MS})::bigint AS day,
+           sum(requests)::bigint AS requests, sum(prompt_tokens)::bigint AS prompt_tokens,
+           sum(completion_tokens)::bigint AS completion_tokens, sum(cache_hits)::bigint AS cache_hits
+         FROM usage_hourly
+         WHERE hour >= $1::bigint AND hour < $2::bigint${filter}
+         GROUP BY 1, 2`,
+        params,
+      );
+      return res.rows.map(
+        (r): DailyUsageRow => ({ key: r.key, day: r.day, requests: r.requests, promptTokens: r.prompt_tokens, completionTokens: r.completion_tokens, cacheHits: r.cache_hits }),
+      );
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------------------------ events
+
+interface DeadLetterRecord {
+  id: number;
+  dispatcher: string;
+  event_id: string;
+  time: number;
+  failed_at: number;
+  attempts: number;
+  error: string;
+  payload: string;
+}
+
+const LAST_SEQ_SQL = `SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS seq FROM events_outbox_seq_seq`;
+const PUT_CURSOR_SQL = `
+  INSERT INTO event_cursors (dispatcher, position, updated_at) VALUES ($1, $2, $3)
+  ON CONFLICT (dispatcher) DO UPDATE SET position = GREATEST(event_cursors.position, excluded.position), updated_at = excluded.updated_at`;
+
+/**
+ * The outbox over PostgreSQL. Seq numbers come from a sequence: never reused, but with several writers
+ * a lower seq can commit after a higher one, so a reader of the shared outbox may see it late; each
+ * instance dispatches its own outbox reads in order (see README, known limits).
+ */
+export function postgresEventRepository(pool: pg.Pool): EventRepository {
+  const lastSeq = async (q: Queryable = pool) => (await q.query<{ seq: number }>(LAST_SEQ_SQL)).rows[0]?.seq ?? 0;
+  return {
+    async append(events) {
+      if (events.length === 0) return lastSeq();
+      const res = await pool.query<{ seq: number }>(
+        `INSERT INTO events_outbox (written_at, payload) SELECT * FROM unnest($1::bigint[], $2::text[]) RETURNING seq`,
+        [events.map((e) => e.writtenAt), events.map((e) => e.payload)],
+      );
+      return Math.max(...res.rows.map((r) => r.seq));
+    },
+    async readAfter(position, limit) {
+      const res = await pool.query<{ seq: number; written_at: number; payload: string }>(
+        'SELECT seq, written_at, payload FROM events_outbox WHERE seq > $1 ORDER BY seq LIMIT $2',
+        [position, limit],
+      );
+      return res.rows.map((r): OutboxEvent => ({ seq: r.seq, writtenAt: r.written_at, payload: r.payload }));
+    },
+    lastSeq: () => lastSeq(),
+    async oldestAfter(position) {
+      const res = await pool.query<{ written_at: number }>('SELECT written_at FROM events_outbox WHERE seq > $1 ORDER BY seq LIMIT 1', [position]);
+      return res.rows[0]?.written_at ?? null;
+    },
+    async cursor(dispatcher) {
+      const res = await pool.query<{ position: number }>('SELECT position FROM event_cursors WHERE dispatcher = $1', [dispatcher]);
+      return res.rows[0]?.position ?? null;
+    },
+    async setCursor(dispatcher, position, now) {
+      await pool.query(PUT_CURSOR_SQL, [dispatcher, position, now]);
+    },
+    async addDeadLetters(rows, advance) {
+      await withTransaction(pool, async (client) => {
+        if (rows.length > 0) {
+          await client.query(
+            `INSERT INTO events_dead_letters (dispatcher, event_id, time, failed_at, attempts, error, payload)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::int[], $6::text[], $7::text[])`,
+            [
+              rows.map((r) => r.dispatcher),
+              rows.map((r) => r.eventId),
+              rows.map((r) => r.time),
+              rows.map((r) => r.failedAt),
+              rows.map((r) => r.attempts),
+              rows.map((r) => r.error),
+              rows.map((r) => r.payload),
+            ],
+          );
+        }
+        if (advance) await client.query(PUT_CURSOR_SQL, [advance.dispatcher, advance.position, advance.now]);
+      });
+    },
+    async deadLetters({ dispatcher, page, pageSize }) {
+      const size = Math.max(1, Math.trunc(pageSize));
+      const offset = (Math.max(1, Math.trunc(page)) - 1) * size;
+      const where = dispatcher === undefined ? '' : 'WHERE dispatcher = $1';
+      const params = dispatcher === undefined ? [] : [dispatcher];
+      return withTransaction(
+        pool,
+        async (client) => {
+          const items = await client.query<DeadLetterRecord>(`SELECT * FROM events_dead_letters ${where} ORDER BY id DESC LIMIT ${size} OFFSET ${offset}`, params);
+          const count = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM events_dead_letters ${where}`, params);
+          return { items: items.rows.map(toDeadLetterRow), totalCount: count.rows[0]!.n };
+        },
+        'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+      );
+    },
+    async deadLetterCounts() {
+      const res = await pool.query<{ dispatcher: string; n: number }>('SELECT dispatcher, count(*)::int AS n FROM events_dead_letters GROUP BY dispatcher');
+      return Object.fromEntries(res.rows.map((r) => [r.dispatcher, r.n]));
+    },
+    async prune({ before, upTo, limit, deadLettersBefore }) {
+      const events = await pool.query(
+        'DELETE FROM events_outbox WHERE seq IN (SELECT seq FROM events_outbox WHERE seq <= $1 ORDER BY seq LIMIT $2) AND written_at < $3',
+        [upTo, limit, before],
+      );
+      const dead = await pool.query('DELETE FROM events_dead_letters WHERE failed_at < $1', [deadLettersBefore]);
+      return { events: events.rowCount ?? 0, deadLetters: dead.rowCount ?? 0 };
+    },
+    async storedCount() {
+      return (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events_outbox')).rows[0]!.n;
+    },
+  };
+}
+
+function toDeadLetterRow(r: DeadLetterRecord): DeadLetterRow {
+  return { id: r.id, dispatcher: r.dispatcher, eventId: r.event_id, time: r.time, failedAt: r.failed_at, attempts: r.attempts, error: r.error, payload: r.payload };
+}

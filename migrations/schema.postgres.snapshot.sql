@@ -1,0 +1,146 @@
+-- table audit_events
+id text NOT NULL
+time bigint NOT NULL
+actor text NOT NULL
+action text NOT NULL
+outcome text NOT NULL
+target_type text
+target_id text
+project_id text
+token_id text
+request_id text
+client_ip text
+details text NOT NULL
+
+-- table event_cursors
+dispatcher text NOT NULL
+position bigint NOT NULL
+updated_at bigint NOT NULL
+
+-- table events_dead_letters
+id bigint NOT NULL GENERATED ALWAYS AS IDENTITY
+dispatcher text NOT NULL
+event_id text NOT NULL
+time bigint NOT NULL
+failed_at bigint NOT NULL
+attempts integer NOT NULL
+error text NOT NULL
+payload text NOT NULL
+
+-- table events_outbox
+seq bigint NOT NULL GENERATED ALWAYS AS IDENTITY
+written_at bigint NOT NULL
+payload text NOT NULL
+
+-- table projects
+id text NOT NULL
+name text NOT NULL
+provider text NOT NULL DEFAULT 'openai'::text
+base_url text NOT NULL
+api_key_sealed text NOT NULL
+api_key_last4 text NOT NULL
+is_active boolean NOT NULL DEFAULT true
+created_at bigint NOT NULL
+updated_at bigint NOT NULL
+deactivated_at bigint
+default_rpm_limit integer
+default_tpm_limit integer
+shared_rpm_limit integer
+shared_tpm_limit integer
+shared_limit_key text
+cache_default_ttl_seconds integer
+cache_shared_across_tokens boolean NOT NULL DEFAULT true
+
+-- table schema_migrations
+name text NOT NULL
+applied_at bigint NOT NULL
+
+-- table tokens
+id text NOT NULL
+project_id text NOT NULL
+name text
+token_hash text NOT NULL
+token_last4 text NOT NULL
+expires_at bigint NOT NULL
+is_active boolean NOT NULL DEFAULT true
+max_requests bigint
+request_count bigint NOT NULL DEFAULT 0
+allowed_models text
+prompt_tokens bigint NOT NULL DEFAULT 0
+completion_tokens bigint NOT NULL DEFAULT 0
+cache_hit_count bigint NOT NULL DEFAULT 0
+created_at bigint NOT NULL
+updated_at bigint NOT NULL
+last_used_at bigint
+revoked_at bigint
+rpm_limit integer
+tpm_limit integer
+max_concurrent integer
+
+-- table usage_hourly
+hour bigint NOT NULL
+token_id text NOT NULL
+project_id text NOT NULL
+requests bigint NOT NULL DEFAULT 0
+prompt_tokens bigint NOT NULL DEFAULT 0
+completion_tokens bigint NOT NULL DEFAULT 0
+cache_hits bigint NOT NULL DEFAULT 0
+
+-- constraints
+audit_events.audit_events_pkey: PRIMARY KEY (id)
+event_cursors.event_cursors_pkey: PRIMARY KEY (dispatcher)
+events_dead_letters.events_dead_letters_pkey: PRIMARY KEY (id)
+events_outbox.events_outbox_pkey: PRIMARY KEY (seq)
+projects.projects_cache_default_ttl_seconds_check: CHECK (cache_default_ttl_seconds IS NULL OR cache_default_ttl_seconds >= 0)
+projects.projects_default_rpm_limit_check: CHECK (default_rpm_limit IS NULL OR default_rpm_limit >= 0)
+projects.projects_default_tpm_limit_check: CHECK (default_tpm_limit IS NULL OR default_tpm_limit >= 0)
+projects.projects_name_key: UNIQUE (name)
+projects.projects_pkey: PRIMARY KEY (id)
+projects.projects_provider_check: CHECK (provider = ANY (ARRAY['openai'::text, 'anthropic'::text]))
+projects.projects_shared_rpm_limit_check: CHECK (shared_rpm_limit IS NULL OR shared_rpm_limit >= 0)
+projects.projects_shared_tpm_limit_check: CHECK (shared_tpm_limit IS NULL OR shared_tpm_limit >= 0)
+schema_migrations.schema_migrations_pkey: PRIMARY KEY (name)
+tokens.tokens_max_concurrent_check: CHECK (max_concurrent IS NULL OR max_concurrent >= 0)
+tokens.tokens_pkey: PRIMARY KEY (id)
+tokens.tokens_project_id_fkey: FOREIGN KEY (project_id) REFERENCES projects(id)
+tokens.tokens_rpm_limit_check: CHECK (rpm_limit IS NULL OR rpm_limit >= 0)
+tokens.tokens_token_hash_key: UNIQUE (token_hash)
+tokens.tokens_tpm_limit_check: CHECK (tpm_limit IS NULL OR tpm_limit >= 0)
+usage_hourly.usage_hourly_pkey: PRIMARY KEY (hour, token_id)
+usage_hourly.usage_hourly_project_id_fkey: FOREIGN KEY (project_id) REFERENCES projects(id)
+usage_hourly.usage_hourly_token_id_fkey: FOREIGN KEY (token_id) REFERENCES tokens(id)
+
+-- indexes
+CREATE INDEX audit_events_action_idx ON audit_events USING btree (action);
+CREATE UNIQUE INDEX audit_events_pkey ON audit_events USING btree (id);
+CREATE INDEX audit_events_project_id_idx ON audit_events USING btree (project_id);
+CREATE INDEX audit_events_time_idx ON audit_events USING btree ("time");
+CREATE INDEX audit_events_token_id_idx ON audit_events USING btree (token_id);
+CREATE UNIQUE INDEX event_cursors_pkey ON event_cursors USING btree (dispatcher);
+CREATE INDEX events_dead_letters_dispatcher_idx ON events_dead_letters USING btree (dispatcher, id);
+CREATE INDEX events_dead_letters_failed_at_idx ON events_dead_letters USING btree (failed_at);
+CREATE UNIQUE INDEX events_dead_letters_pkey ON events_dead_letters USING btree (id);
+CREATE UNIQUE INDEX events_outbox_pkey ON events_outbox USING btree (seq);
+CREATE UNIQUE INDEX projects_name_key ON projects USING btree (name);
+CREATE UNIQUE INDEX projects_pkey ON projects USING btree (id);
+CREATE UNIQUE INDEX schema_migrations_pkey ON schema_migrations USING btree (name);
+CREATE UNIQUE INDEX tokens_pkey ON tokens USING btree (id);
+CREATE INDEX tokens_project_id_idx ON tokens USING btree (project_id);
+CREATE UNIQUE INDEX tokens_token_hash_key ON tokens USING btree (token_hash);
+CREATE UNIQUE INDEX usage_hourly_pkey ON usage_hourly USING btree (hour, token_id);
+CREATE INDEX usage_hourly_project_hour_idx ON usage_hourly USING btree (project_id, hour);
+
+-- triggers
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+
+-- functions
+CREATE OR REPLACE FUNCTION audit_events_append_only()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      BEGIN
+        RAISE EXCEPTION 'audit_events is append-only';
+      END
+      $function$

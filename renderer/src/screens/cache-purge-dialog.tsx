@@ -1,0 +1,115 @@
+// The Cache screen's purge dialog: everything, one project, a URL prefix, or one method + URL (the last
+// two optionally within one project). Every purge is audited by the server.
+import { useState, type FormEvent } from 'react';
+import type { ProjectView } from '../../../main/core/api/views.ts';
+import { Dialog } from '../components/dialog.tsx';
+import { Field, FormError } from '../components/field.tsx';
+import { Spinner } from '../components/states.tsx';
+import { checkPurge, describePurge, purgeFieldOf, type PurgeScope, type PurgeValues } from '../forms/cache-purge.ts';
+import { fieldErrorsFrom, type FieldErrors } from '../forms/validate.ts';
+import { focusFirstInvalid } from '../lib/focus.ts';
+import { useAction } from '../lib/use-action.ts';
+import { useCache } from '../stores/cache.ts';
+import { notify } from '../stores/notices.ts';
+
+const SCOPES: { value: PurgeScope; label: string; hint: string }[] = [
+  { value: 'all', label: 'Everything', hint: 'Every cached answer of every project.' },
+  { value: 'project', label: 'One project', hint: 'Every cached answer of one project.' },
+  { value: 'prefix', label: 'A URL prefix', hint: 'Answers whose path starts with it, e.g. /v1/embeddings.' },
+  { value: 'url', label: 'One request URL', hint: 'Answers to one method and path (every body and token).' },
+];
+
+export function PurgeCacheDialog({ projects, initial, onClose }: { projects: ProjectView[]; initial: PurgeValues; onClose: () => void }) {
+  const purge = useCache((s) => s.purge);
+  const [values, setValues] = useState<PurgeValues>(initial);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const action = useAction(purge);
+  const server = action.error ? (action.error.issues.length ? fieldErrorsFrom(action.error.issues, purgeFieldOf) : { _form: action.error.message }) : {};
+  const shown = { ...server, ...errors };
+  const set = <K extends keyof PurgeValues>(key: K, value: PurgeValues[K]) => setValues({ ...values, [key]: value });
+  const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? null;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const checked = checkPurge(values);
+    setErrors(checked.ok ? {} : checked.errors);
+    if (!checked.ok) return focusFirstInvalid(event.currentTarget as HTMLFormElement);
+    const result = await action.run(checked.value);
+    if (result) {
+      notify('success', `Purged ${result.deleted.toLocaleString('en')} cached answer${result.deleted === 1 ? '' : 's'} (${describePurge(checked.value, projectName)})`);
+      onClose();
+    }
+  };
+
+  const projectSelect = (label: string, optional: boolean) => (
+    <Field label={label} error={shown.projectId} optional={optional}>
+      <select className="input" value={values.projectId} onChange={(e) => set('projectId', e.target.value)}>
+        <option value="">{optional ? 'Every project' : 'Choose a project…'}</option>
+        {projects.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+
+  return (
+    <Dialog title="Purge cached answers" onClose={onClose} busy={action.pending} description="The next matching request goes to the upstream again. Purges are recorded in the audit trail.">
+      <form className="form" onSubmit={submit} noValidate>
+        <fieldset className="choice-group">
+          <legend className="field-label">What to purge</legend>
+          {SCOPES.map((scope) => (
+            <label key={scope.value} className="check choice">
+              <input type="radio" name="purge-scope" value={scope.value} checked={values.scope === scope.value} onChange={() => set('scope', scope.value)} />
+              <span>
+                {scope.label}
+                <span className="choice-hint">{scope.hint}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        {values.scope === 'project' ? projectSelect('Project', false) : null}
+        {values.scope === 'prefix' ? (
+          <>
+            <Field label="URL prefix" error={shown.prefix}>
+              <input className="input mono" value={values.prefix} onChange={(e) => set('prefix', e.target.value)} placeholder="/v1/embeddings" autoComplete="off" spellCheck={false} data-autofocus />
+            </Field>
+            {projectSelect('Only in project', true)}
+          </>
+        ) : null}
+        {values.scope === 'url' ? (
+          <>
+            <div className="form-row">
+              <Field label="Method" error={shown.method} className="field-narrow">
+                <select className="input" value={values.method} onChange={(e) => set('method', e.target.value as PurgeValues['method'])}>
+                  <option value="POST">POST</option>
+                  <option value="GET">GET</option>
+                </select>
+              </Field>
+              <Field label="URL" error={shown.url} hint="Path and query, e.g. /v1/chat/completions.">
+                <input className="input mono" value={values.url} onChange={(e) => set('url', e.target.value)} placeholder="/v1/chat/completions" autoComplete="off" spellCheck={false} />
+              </Field>
+            </div>
+            {projectSelect('Only in project', true)}
+          </>
+        ) : null}
+        <FormError message={shown._form} />
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={onClose} disabled={action.pending}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-danger" disabled={action.pending}>
+            {action.pending ? (
+              <>
+                <Spinner /> Purging…
+              </>
+            ) : (
+              'Purge'
+            )}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
