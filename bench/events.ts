@@ -1,15 +1,54 @@
 // The event pipeline's cost in `npm run bench`: the same proxy three ways, side by side and interleaved
 // (the machine's load drifts): events not stored (metrics and the live dashboard only: no dispatcher,
 // retention 0), stored in the outbox (the default), and stored + delivered to a JSONL file and a webhook.
+// Besides requests/s it reports the proxy process's CPU time per request (utime + stime from /proc,
+// all threads), which other load on a shared machine disturbs far less than throughput.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { latencyOneConnection, throughput, type Latency, type Target, type Throughput } from './measure.ts';
+import autocannon from 'autocannon';
+import { latencyOneConnection, type Latency, type Target } from './measure.ts';
 import { startTsProcess, type Participant } from './processes.ts';
 
 type StartProxy = (variant: { name: string; args?: string[] }) => Promise<Target>;
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+/** Linux reports process times in clock ticks of 1/100 s. */
+const TICKS_PER_SECOND = 100;
+
+function cpuSeconds(pid: number | undefined): number | null {
+  if (!pid || process.platform !== 'linux') return null;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
+  } catch {
+    return null;
+  }
+}
+
+interface Run {
+  rps: number;
+  cpuMicros: number | null;
+}
+
+async function run(target: Target, pid: number | undefined, requests: number): Promise<Run> {
+  const before = cpuSeconds(pid);
+  const result = await autocannon({
+    url: `${target.url}/v1/chat/completions`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...target.headers },
+    body: target.body,
+    connections: 64,
+    amount: requests,
+  });
+  const after = cpuSeconds(pid);
+  if (result.errors || result.non2xx) throw new Error(`${target.name}: ${result.errors} errors, ${result.non2xx} non-2xx`);
+  const done = result.requests.total;
+  return { rps: done / (result.duration || 1), cpuMicros: before === null || after === null ? null : ((after - before) * 1e6) / done };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function measureEventPipeline(startProxy: StartProxy, children: Participant[], opts: { seconds: number; latencyRequests: number; rounds?: number }): Promise<void> {
   const receiver = await startTsProcess('bench/webhook-receiver.ts');
@@ -20,24 +59,30 @@ export async function measureEventPipeline(startProxy: StartProxy, children: Par
     await startProxy({ name: 'outbox (default)' }),
     await startProxy({ name: 'outbox + JSONL + webhook', args: ['--event-log', path.join(logDir, 'events.jsonl'), '--event-webhook', receiver.url] }),
   ];
-  const rounds = opts.rounds ?? 2;
-  const best: (Throughput | null)[] = targets.map(() => null);
-  for (const target of targets) await throughput(target, 64, 2); // warm-up: JIT, pools
+  const pids = targets.map((t) => children.find((c) => c.url === t.url)?.child.pid);
+  const rounds = opts.rounds ?? Number(process.env.BENCH_EVENT_ROUNDS ?? 3);
+  // About `seconds` per run at the speed of the first warm-up.
+  const warm = await run(targets[0]!, pids[0], 2000);
+  for (const [i, target] of targets.entries()) if (i > 0) await run(target, pids[i], 2000);
+  const requests = Math.max(2000, Math.round(warm.rps * opts.seconds));
+  const runs: Run[][] = targets.map(() => []);
   for (let round = 0; round < rounds; round++) {
-    for (const [i, target] of targets.entries()) {
-      const result = await throughput(target, 64, opts.seconds);
-      if (result.errors || result.non2xx) throw new Error(`${target.name}: ${result.errors} errors, ${result.non2xx} non-2xx`);
-      if (!best[i] || result.rps > best[i]!.rps) best[i] = result;
-    }
+    for (const [i, target] of targets.entries()) runs[i]!.push(await run(target, pids[i], requests));
   }
   const narrow: Latency[] = [];
   for (const target of targets) narrow.push(await latencyOneConnection(target, opts.latencyRequests));
+
+  const rps = runs.map((r) => median(r.map((x) => x.rps)));
+  const cpu = runs.map((r) => (r.every((x) => x.cpuMicros !== null) ? median(r.map((x) => x.cpuMicros!)) : null));
   for (const [i, target] of targets.entries()) {
-    const wide = best[i]!;
-    console.log(`  ${target.name.padEnd(26)} ${fmt(wide.rps).padStart(8)} req/s   p50 at 1 connection ${fmt(narrow[i]!.p50, 3)} ms   p99 ${fmt(narrow[i]!.p99, 3)} ms`);
+    const cpuText = cpu[i] === null ? '' : `   CPU ${fmt(cpu[i]!, 1)} µs/request`;
+    console.log(`  ${target.name.padEnd(26)} ${fmt(rps[i]!).padStart(8)} req/s${cpuText}   p50 at 1 connection ${fmt(narrow[i]!.p50, 3)} ms`);
   }
-  const base = best[0]!.rps;
-  console.log(`  outbox / not stored: ${fmt((best[1]!.rps / base) * 100, 1)} %   with dispatchers / not stored: ${fmt((best[2]!.rps / base) * 100, 1)} %   (target ≥ 95 %; best of ${rounds} interleaved rounds)`);
+  console.log(`  throughput (median of ${rounds} interleaved rounds of ${fmt(requests)} requests): outbox ${fmt((rps[1]! / rps[0]!) * 100, 1)} %, with dispatchers ${fmt((rps[2]! / rps[0]!) * 100, 1)} % of "not stored"   (target ≥ 95 %)`);
+  if (cpu[0] && cpu[1] && cpu[2]) {
+    // Throughput of a CPU-bound process is inversely proportional to its CPU time per request.
+    console.log(`  from CPU time per request: outbox costs ${fmt((1 - cpu[0] / cpu[1]) * 100, 1)} %, outbox + dispatchers ${fmt((1 - cpu[0] / cpu[2]) * 100, 1)} % of throughput   (target < 5 %)`);
+  }
   console.log(`  added p50 at 1 connection (the answer's last byte waits for its event's commit): ${fmt(narrow[1]!.p50 - narrow[0]!.p50, 3)} ms`);
   fs.rmSync(logDir, { recursive: true, force: true });
 }

@@ -1,13 +1,14 @@
 // Durable request events: the outbox every event is written to (in batches, before its client sees the
 // end of the answer), one cursor per dispatcher (JSONL file, webhook, Redis stream) and the dead letters
-// a dispatcher gave up on. Seq numbers are never reused (AUTOINCREMENT), so a cursor survives pruning.
-// No index beyond the keys: every index is one more B-tree write per event on the hot write path.
+// a dispatcher gave up on. No AUTOINCREMENT and no index beyond the key: each is one more page written
+// per commit on the hot write path. Seq numbers still never go back, because pruning always keeps the
+// row with the highest seq (see main/core/store/sqlite-events.ts), so a cursor survives pruning.
 import type { Database } from 'better-sqlite3';
 
 export function up(db: Database): void {
   db.exec(`
     CREATE TABLE events_outbox (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, -- delivery order; cursors point at it
+      seq INTEGER PRIMARY KEY, -- delivery order; cursors point at it
       written_at INTEGER NOT NULL, -- epoch ms; grows with seq, so retention finds its cut by binary search
       payload TEXT NOT NULL -- the event as JSON, exactly what dispatchers deliver
     );

@@ -59,7 +59,7 @@ CREATE TABLE events_dead_letters (
 
 -- table events_outbox on events_outbox
 CREATE TABLE events_outbox (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, -- delivery order; cursors point at it
+      seq INTEGER PRIMARY KEY, -- delivery order; cursors point at it
       written_at INTEGER NOT NULL, -- epoch ms; grows with seq, so retention finds its cut by binary search
       payload TEXT NOT NULL -- the event as JSON, exactly what dispatchers deliver
     );

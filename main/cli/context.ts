@@ -21,6 +21,7 @@ export interface OpenedMigrator {
 
 export interface CliDeps {
   loadStartApp(): Promise<StartApp>;
+  /** `file` is a SQLite file path, or a postgres:// URL when --database-url is set. */
   openMigrator(file: string): Promise<OpenedMigrator>;
   /** Resolves with the first SIGINT/SIGTERM. */
   waitForShutdownSignal(): Promise<string>;
@@ -44,6 +45,10 @@ export const defaultDeps: CliDeps = {
   },
 
   async openMigrator(file) {
+    if (/^postgres(ql)?:\/\//i.test(file)) {
+      const { openPostgresMigrator } = await import('../core/store/postgres-migrator.ts');
+      return openPostgresMigrator(file);
+    }
     const [{ openSqliteStore }, { createMigrator }] = await Promise.all([
       import('../core/store/sqlite.ts'),
       import('../core/store/migrator.ts'),

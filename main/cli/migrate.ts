@@ -1,4 +1,5 @@
-// `llm-proxy migrate up|down|status`: move the SQLite schema explicitly (the server migrates up on start).
+// `llm-proxy migrate up|down|status`: move the schema explicitly (the server migrates up on start), in the
+// SQLite file or, with --database-url / LLM_PROXY_DATABASE_URL, in PostgreSQL (under an advisory lock).
 
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -10,6 +11,7 @@ import { wholeNumber } from './option-parsers.ts';
 interface DatabaseOptions {
   dataDir?: string;
   databaseFile?: string;
+  databaseUrl?: string;
   config?: string;
   json?: boolean;
 }
@@ -23,6 +25,7 @@ function addDatabaseOptions(cmd: Command): Command {
   return cmd
     .option('--data-dir <path>', 'data folder (env LLM_PROXY_DATA_DIR)')
     .option('--database-file <path>', 'database file (env LLM_PROXY_DATABASE_FILE; default <data-dir>/llm-proxy.db)')
+    .option('--database-url <url>', 'PostgreSQL instead of the SQLite file (env LLM_PROXY_DATABASE_URL)')
     .option('--config <path>', 'JSON config file (env LLM_PROXY_CONFIG)')
     .option('--json', 'print the result as JSON');
 }
@@ -69,10 +72,20 @@ async function withMigrator<T>(
   { mustExist }: { mustExist: boolean },
   run: (migrator: OpenedMigrator['migrator'], file: string) => Promise<T>,
 ): Promise<T> {
-  const { databaseFile } = loadSomeSettings(
-    { flags: { dataDir: opts.dataDir, databaseFile: opts.databaseFile, config: opts.config }, env: ctx.io.env, cwd: ctx.cwd },
-    ['databaseFile'],
+  const { databaseFile, databaseUrl } = loadSomeSettings(
+    { flags: { dataDir: opts.dataDir, databaseFile: opts.databaseFile, databaseUrl: opts.databaseUrl, config: opts.config }, env: ctx.io.env, cwd: ctx.cwd },
+    ['databaseFile', 'databaseUrl'],
   );
+  if (databaseUrl) {
+    // PostgreSQL: the database exists already (the server creates none); shown without credentials.
+    const { redactPostgresUrl } = await import('../core/store/postgres.ts');
+    const pgOpened = await ctx.deps.openMigrator(databaseUrl);
+    try {
+      return await run(pgOpened.migrator, redactPostgresUrl(databaseUrl));
+    } finally {
+      await pgOpened.close();
+    }
+  }
   // Opening creates the file; only `up` may do that.
   if (mustExist && !existsSync(databaseFile)) {
     throw new CliError('database_not_found', `no database at ${databaseFile}`, 'create it with `llm-proxy migrate up` (or start `llm-proxy serve`)');

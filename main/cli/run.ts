@@ -9,6 +9,7 @@ import { registerCacheCommands } from './cache.ts';
 import { ApiError } from './client.ts';
 import { defaultDeps, type CliContext, type CliDeps } from './context.ts';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, println, UsageError, type CliIo } from './io.ts';
+import { registerDbCommands } from './db.ts';
 import { registerMigrateCommands } from './migrate.ts';
 import { registerProjectCommands } from './project.ts';
 import { registerServeCommand } from './serve.ts';
@@ -33,6 +34,7 @@ export function buildProgram(ctx: CliContext): Command {
 
   registerServeCommand(program, ctx);
   registerMigrateCommands(program, ctx);
+  registerDbCommands(program, ctx);
   registerProjectCommands(program, ctx);
   registerTokenCommands(program, ctx);
   registerAuditCommands(program, ctx);

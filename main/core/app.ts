@@ -27,7 +27,7 @@ import { createProxyHandler } from './proxy/handler.ts';
 import { createUpstreamAgent } from './proxy/upstream-agent.ts';
 import { loadDataKey, readSecretFile, writeSecretFileOnce } from './secrets/data-key.ts';
 import { createSealer, deriveKey } from './secrets/sealer.ts';
-import { openSqliteStore } from './store/sqlite.ts';
+import { openStore } from './store/open-store.ts';
 import { createTokenHasher } from './tokens/format.ts';
 import { TokenGate } from './tokens/token-gate.ts';
 import { createUsageRecorder } from './tokens/usage-recorder.ts';
@@ -84,7 +84,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   }
   fs.mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
 
-  const store = await openSqliteStore({ file: settings.databaseFile });
+  const store = await openStore(settings);
   const dataKey = loadDataKey({ encryptionKey: settings.encryptionKey, dataDir: settings.dataDir });
   const sealer = createSealer(dataKey.key);
   const hash = createTokenHasher(deriveKey(dataKey.key, 'token-hash'));
@@ -168,11 +168,14 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
         // Redis is reported, and fails readiness only when limits fail closed without it.
         const redis = limits.readiness();
         const redisCheck: Record<string, string> = redis ? { redis: redis.check } : {};
+        // Which store answers (kind and a credential-free location) goes to details; checks stay ok/unavailable.
+        const { kind, location } = store.info();
+        const details = { store: { kind, location } };
         try {
           await store.ping();
-          return { ok: redis?.ok ?? true, checks: { store: 'ok', ...redisCheck } };
+          return { ok: redis?.ok ?? true, checks: { store: 'ok', ...redisCheck }, details };
         } catch {
-          return { ok: false, checks: { store: 'unavailable', ...redisCheck } };
+          return { ok: false, checks: { store: 'unavailable', ...redisCheck }, details };
         }
       }),
     },

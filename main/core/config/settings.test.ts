@@ -80,6 +80,16 @@ describe('defaults', () => {
     expect(both).toMatchObject({ dataDir: '/srv/proxy', databaseFile: '/db/x.db' });
   });
 
+  it('takes a postgres:// URL from LLM_PROXY_DATABASE_URL and never echoes a bad one', () => {
+    expect(loadSettings({ env: { LLM_PROXY_DATABASE_URL: 'postgres://app:s3cret@db:5432/llm' } }).databaseUrl).toBe('postgres://app:s3cret@db:5432/llm');
+    expect(() => loadSettings({ env: { LLM_PROXY_DATABASE_URL: 'mysql://app:s3cret@db/llm' } })).toThrow(/databaseUrl must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    try {
+      loadSettings({ env: { LLM_PROXY_DATABASE_URL: 'mysql://app:s3cret@db/llm' } });
+    } catch (err) {
+      expect(String((err as Error).message)).not.toContain('s3cret');
+    }
+  });
+
   it('treats an empty env var as unset', () => {
     expect(loadSettings({ env: { LLM_PROXY_PORT: '', LLM_PROXY_MANAGEMENT_TOKEN: '' } })).toMatchObject({ port: 8484, managementToken: undefined });
   });
@@ -211,7 +221,7 @@ describe('descriptors and help', () => {
       defaultLabel: '600000 (10 min)',
       secret: false,
     });
-    expect(settingDescriptors.filter((d) => d.secret).map((d) => d.key)).toEqual(['managementToken', 'encryptionKey', 'redisUrl', 'eventWebhook']);
+    expect(settingDescriptors.filter((d) => d.secret).map((d) => d.key)).toEqual(['databaseUrl', 'managementToken', 'encryptionKey', 'redisUrl', 'eventWebhook']);
     for (const d of settingDescriptors) expect(d.description.length).toBeGreaterThan(10);
   });
 

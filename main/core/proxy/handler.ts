@@ -104,7 +104,8 @@ async function handle(deps: ProxyHandlerDeps, req: IncomingMessage, res: ServerR
   if (!limited.ok) {
     return refuse(limited.code, token.id, upstream.projectId, { ...modelDetails, limit: limited.limit, ...(limited.fallback && { fallback: true }) }, limited);
   }
-  const admitted = deps.gate.takeRequest(auth.value);
+  // In memory, or with one atomic statement in a shared store (PostgreSQL), so quotas hold across instances.
+  const admitted = await deps.gate.claimRequest(auth.value);
   if (!admitted.ok) {
     limited.ticket.cancel();
     return refuse(admitted.refusal, token.id, upstream.projectId, modelDetails);

@@ -3,7 +3,7 @@
 // transaction, like the SQLite migrator. `up` and `down` hold a session advisory lock
 // (pg_advisory_lock) named after the database and schema, so instances that start at once run every
 // step exactly once: the second waits, then finds nothing pending.
-import type { ClientBase } from 'pg';
+import pg, { type ClientBase } from 'pg';
 import { Umzug, type UmzugStorage } from 'umzug';
 import { migrations as knownMigrations, type Migration } from '../../../migrations/index.ts';
 import { AppError } from '../errors.ts';
@@ -100,4 +100,24 @@ export async function refuseNewerPostgresSchema(client: Pick<ClientBase, 'query'
     `The database at ${location} was migrated by a newer LLM Proxy (schema ${newest}); this build knows up to ${known.at(-1)?.name ?? '(none)'}. ` +
       'Upgrade LLM Proxy or point it at another database.',
   );
+}
+
+/** One connection for `llm-proxy migrate`: refuses a newer schema, then hands out the migrator. */
+export async function openPostgresMigrator(url: string): Promise<{ migrator: Migrator; close(): Promise<void> }> {
+  const { redactPostgresUrl } = await import('./postgres.ts');
+  const location = redactPostgresUrl(url);
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, application_name: 'llm-proxy migrate' });
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => {});
+    throw new AppError('store_unavailable', `Cannot connect to PostgreSQL at ${location}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    await refuseNewerPostgresSchema(client, location);
+  } catch (err) {
+    await client.end().catch(() => {});
+    throw err;
+  }
+  return { migrator: createPostgresMigrator(client), close: () => client.end() };
 }

@@ -274,6 +274,14 @@ export function postgresTokenRepository(pool: pg.Pool): TokenRepository {
         return { revoked: n, alreadyRevoked: total.rows[0]!.n - n, total: total.rows[0]!.n };
       });
     },
+    async claimRequest(tokenId, now) {
+      const res = await pool.query<{ request_count: number }>(
+        `UPDATE tokens SET request_count = request_count + 1, last_used_at = GREATEST(coalesce(last_used_at, 0), $2::bigint)
+         WHERE id = $1 AND (max_requests IS NULL OR request_count < max_requests) RETURNING request_count`,
+        [tokenId, now],
+      );
+      return res.rows[0]?.request_count ?? null;
+    },
     async addUsage(deltas) {
       if (deltas.length === 0) return;
       // Rows are locked in id order so two instances flushing at once cannot deadlock.
@@ -281,11 +289,11 @@ export function postgresTokenRepository(pool: pg.Pool): TokenRepository {
       await withTransaction(pool, async (client) => {
         for (const d of sorted) {
           await client.query(
-            `UPDATE tokens SET request_count = request_count + $2, prompt_tokens = prompt_tokens + $3,
+            `UPDATE tokens SET request_count = request_count + $2 - $7, prompt_tokens = prompt_tokens + $3,
                completion_tokens = completion_tokens + $4, cache_hit_count = cache_hit_count + $5,
                last_used_at = GREATEST(coalesce(last_used_at, 0), $6::bigint)
              WHERE id = $1`,
-            [d.tokenId, d.requests, d.promptTokens, d.completionTokens, d.cacheHits, d.lastUsedAt],
+            [d.tokenId, d.requests, d.promptTokens, d.completionTokens, d.cacheHits, d.lastUsedAt, d.claimed ?? 0],
           );
           await client.query(
             `INSERT INTO usage_hourly (hour, token_id, project_id, requests, prompt_tokens, completion_tokens, cache_hits)

@@ -1,7 +1,8 @@
 // EventRepository over SQLite, on a connection of its own: `synchronous = NORMAL`, so a commit is one
 // write to the WAL without an fsync. That survives a crash or kill -9 of the process (the OS has the
 // bytes), not a power cut, and lets the outbox commit every event-loop turn without stalling the proxy
-// for a disk flush. Management writes keep `FULL` on the main connection.
+// for a disk flush. Management writes keep `FULL` on the main connection. This connection never
+// checkpoints after a commit (a checkpoint fsyncs): a timer does it at most once a second instead.
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { DeadLetterRow, EventRepository, NewDeadLetter, OutboxEvent } from './types.ts';
 
@@ -9,6 +10,8 @@ import type { DeadLetterRow, EventRepository, NewDeadLetter, OutboxEvent } from 
 const BUSY_TIMEOUT_MS = 200;
 /** Rows per INSERT statement: fewer statement runs per batch. */
 const ROWS_PER_INSERT = 32;
+/** How often the WAL is copied back into the database (when events were written since). */
+const CHECKPOINT_MS = 1000;
 
 interface DeadLetterRecord {
   id: number;
@@ -26,13 +29,32 @@ export function openSqliteEventRepository(file: string): EventRepository & { clo
   const db = new BetterSqlite3(file, { timeout: BUSY_TIMEOUT_MS });
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('synchronous = NORMAL');
-  return Object.assign(sqliteEventRepository(db), { close: () => db.open && db.close() });
+  db.pragma('wal_autocheckpoint = 0');
+  const repo = sqliteEventRepository(db);
+  let written = repo.writes();
+  const timer = setInterval(() => {
+    if (repo.writes() === written || !db.open) return;
+    written = repo.writes();
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Busy or closing: the next tick (or the main connection's own checkpoint) does it.
+    }
+  }, CHECKPOINT_MS);
+  timer.unref();
+  return Object.assign(repo, {
+    close: () => {
+      clearInterval(timer);
+      if (db.open) db.close();
+    },
+  });
 }
 
-export function sqliteEventRepository(db: Database): EventRepository {
+export function sqliteEventRepository(db: Database): EventRepository & { writes(): number } {
+  let writes = 0;
   const insertOne = db.prepare<[number, string]>('INSERT INTO events_outbox (written_at, payload) VALUES (?, ?)');
   const insertMany = db.prepare<(number | string)[]>(`INSERT INTO events_outbox (written_at, payload) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?)').join(', ')}`);
-  const lastSeq = db.prepare<[], number>("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events_outbox'), 0)").pluck();
+  const lastSeq = db.prepare<[], number>('SELECT coalesce(max(seq), 0) FROM events_outbox').pluck();
   const readAfter = db.prepare<[number, number], { seq: number; written_at: number; payload: string }>('SELECT seq, written_at, payload FROM events_outbox WHERE seq > ? ORDER BY seq LIMIT ?');
   const oldestAfter = db.prepare<[number], number>('SELECT written_at FROM events_outbox WHERE seq > ? ORDER BY seq LIMIT 1').pluck();
   const getCursor = db.prepare<[string], number>('SELECT position FROM event_cursors WHERE dispatcher = ?').pluck();
@@ -43,12 +65,16 @@ export function sqliteEventRepository(db: Database): EventRepository {
     INSERT INTO events_dead_letters (dispatcher, event_id, time, failed_at, attempts, error, payload)
     VALUES (@dispatcher, @event_id, @time, @failed_at, @attempts, @error, @payload)`);
   const deadLetterCounts = db.prepare<[], { dispatcher: string; n: number }>('SELECT dispatcher, count(*) AS n FROM events_dead_letters GROUP BY dispatcher');
+  // Never the row with the highest seq: new rows take max(seq) + 1, so keeping it keeps seqs growing.
   const pruneEvents = db.prepare<{ before: number; upTo: number; limit: number }>(`
-    DELETE FROM events_outbox WHERE seq IN (SELECT seq FROM events_outbox WHERE seq <= @upTo ORDER BY seq LIMIT @limit) AND written_at < @before`);
+    DELETE FROM events_outbox WHERE seq IN (
+      SELECT seq FROM events_outbox WHERE seq <= @upTo AND seq < (SELECT max(seq) FROM events_outbox) ORDER BY seq LIMIT @limit
+    ) AND written_at < @before`);
   const pruneDeadLetters = db.prepare<[number]>('DELETE FROM events_dead_letters WHERE failed_at < ?');
   const storedCount = db.prepare<[], number>('SELECT count(*) FROM events_outbox').pluck();
 
   const appendTx = db.transaction((events: { writtenAt: number; payload: string }[]): number => {
+    writes++;
     let i = 0;
     const params: (number | string)[] = [];
     for (; i + ROWS_PER_INSERT <= events.length; i += ROWS_PER_INSERT) {
@@ -74,6 +100,7 @@ export function sqliteEventRepository(db: Database): EventRepository {
   });
 
   return {
+    writes: () => writes,
     async append(events) {
       if (events.length === 0) return lastSeq.get() ?? 0;
       return appendTx(events);

@@ -119,6 +119,8 @@ export interface UsageDelta {
   completionTokens: number;
   cacheHits: number;
   lastUsedAt: number;
+  /** Of `requests`, how many `claimRequest` already added to the token's request count (the hour bucket still needs them). */
+  claimed?: number;
 }
 
 export interface ProjectRepository {
@@ -140,6 +142,12 @@ export interface TokenRepository {
   revokeAllForProject(projectId: string, now: number): Promise<{ revoked: number; alreadyRevoked: number; total: number }>;
   /** Adds usage deltas in one transaction. */
   addUsage(deltas: UsageDelta[]): Promise<void>;
+  /**
+   * Only where several processes share the store (PostgreSQL): counts one request against max_requests in
+   * one atomic statement, so a quota holds exactly across instances. Returns the new count, or null when the
+   * quota is spent or the token is gone.
+   */
+  claimRequest?(tokenId: string, now: number): Promise<number | null>;
 }
 
 export interface AuditRepository {
@@ -207,7 +215,7 @@ export interface EventRepository {
   append(events: { writtenAt: number; payload: string }[]): Promise<number>;
   /** Up to `limit` events after `position`, oldest first. */
   readAfter(position: number, limit: number): Promise<OutboxEvent[]>;
-  /** The highest seq ever written (0 for none), pruned rows included. */
+  /** The highest seq written (0 for none); pruning never removes it, so it never goes back. */
   lastSeq(): Promise<number>;
   /** When the first event after `position` was written; null when none is waiting. */
   oldestAfter(position: number): Promise<number | null>;

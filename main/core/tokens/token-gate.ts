@@ -2,7 +2,8 @@
 // Validated state is cached in memory for `ttlMs` (so other instances' changes on a shared store arrive
 // within that time) and dropped at once when this instance revokes or changes a token or project.
 // Request quotas are exact within this process: the count is checked and raised synchronously, after a
-// single-flight load, so 50 concurrent requests against a quota of 10 admit exactly 10.
+// single-flight load, so 50 concurrent requests against a quota of 10 admit exactly 10. On a shared store
+// that offers claimRequest (PostgreSQL), claimRequest counts in the database instead: exact across instances.
 // With Redis, this instance's invalidations are broadcast and other instances' arrive within a second.
 import type { Clock } from '../clock.ts';
 import type { ProjectCacheSettings } from '../cache/policy.ts';
@@ -114,6 +115,27 @@ export class TokenGate {
     if (token.maxRequests !== null && used >= token.maxRequests) return refuse('quota_exceeded', token.id, token.projectId);
     this.used.set(token.id, used + 1);
     this.deps.usage.recordRequest(token.id, this.deps.clock.now());
+    return { ok: true, value: auth };
+  }
+
+  /**
+   * Takes one request from the quota where it is kept: with one atomic statement in a shared store that
+   * can (PostgreSQL: exact across instances), else in memory (takeRequest). Tokens without a quota never
+   * wait for the store.
+   */
+  async claimRequest(auth: Authenticated): Promise<GateResult<Authenticated>> {
+    const { token } = auth;
+    const tokens = this.deps.tokens;
+    if (token.maxRequests === null || !tokens.claimRequest) return this.takeRequest(auth);
+    const now = this.deps.clock.now();
+    const count = await tokens.claimRequest(token.id, now);
+    const used = this.used.get(token.id) ?? 0;
+    if (count === null) {
+      this.used.set(token.id, Math.max(used, token.maxRequests));
+      return refuse('quota_exceeded', token.id, token.projectId);
+    }
+    this.used.set(token.id, Math.max(used, count));
+    this.deps.usage.recordRequest(token.id, now, true);
     return { ok: true, value: auth };
   }
 

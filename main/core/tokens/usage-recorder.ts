@@ -4,7 +4,8 @@ import { systemClock, type Clock } from '../clock.ts';
 import type { TokenRepository, UsageDelta } from '../store/types.ts';
 
 export interface UsageRecorder {
-  recordRequest(tokenId: string, now: number): void;
+  /** `claimed`: the store already added this request to the token's count (TokenRepository.claimRequest). */
+  recordRequest(tokenId: string, now: number, claimed?: boolean): void;
   recordTokens(tokenId: string, promptTokens: number, completionTokens: number): void;
   recordCacheHit(tokenId: string, now: number): void;
   flush(): Promise<void>;
@@ -57,9 +58,10 @@ export function createUsageRecorder(deps: {
   timer.unref();
 
   return {
-    recordRequest(tokenId, now) {
+    recordRequest(tokenId, now, claimed = false) {
       const delta = deltaFor(tokenId);
       delta.requests += 1;
+      if (claimed) delta.claimed = (delta.claimed ?? 0) + 1;
       if (now > delta.lastUsedAt) delta.lastUsedAt = now;
     },
     recordTokens(tokenId, promptTokens, completionTokens) {
@@ -87,6 +89,7 @@ export function createUsageRecorder(deps: {
 
 function mergeInto(target: UsageDelta, source: UsageDelta): void {
   target.requests += source.requests;
+  if (source.claimed) target.claimed = (target.claimed ?? 0) + source.claimed;
   target.promptTokens += source.promptTokens;
   target.completionTokens += source.completionTokens;
   target.cacheHits += source.cacheHits;
