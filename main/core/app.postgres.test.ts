@@ -32,7 +32,7 @@ describe.skipIf(pgUnavailable !== null)(`the app on PostgreSQL${pgUnavailable ? 
     onTestFinished(() => b.close());
 
     const ready = (await (await fetch(`${a.url}/ready`)).json()) as { status: string; checks: Record<string, string>; details: { store: unknown } };
-    expect(ready).toMatchObject({ status: 'ready', checks: { store: 'ok' }, details: { store: { kind: 'postgres', location: 'postgres://127.0.0.1:5432/test' } } });
+    expect(ready).toMatchObject({ status: 'ready', checks: { store: 'ok' }, details: { store: { kind: 'postgres' } } });
     const info = await a.manage('POST', '/manage/rpc/system.info', {});
     expect(info.json.value.database).toMatchObject({ kind: 'postgres', location: 'postgres://127.0.0.1:5432/test', schema_version: expect.stringMatching(/^\d{4}_/) });
     expect(JSON.stringify(info.json)).not.toContain('search_path');

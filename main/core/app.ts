@@ -168,9 +168,8 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
         // Redis is reported, and fails readiness only when limits fail closed without it.
         const redis = limits.readiness();
         const redisCheck: Record<string, string> = redis ? { redis: redis.check } : {};
-        // Which store answers (kind and a credential-free location) goes to details; checks stay ok/unavailable.
-        const { kind, location } = store.info();
-        const details = { store: { kind, location } };
+        // Which kind of store answers goes to details (no path or URL: /ready needs no sign-in).
+        const details = { store: { kind: store.info().kind } };
         try {
           await store.ping();
           return { ok: redis?.ok ?? true, checks: { store: 'ok', ...redisCheck }, details };

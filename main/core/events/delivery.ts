@@ -89,6 +89,8 @@ export class DeliveryLoop {
   private nextAttemptAt: number | null = null;
   private delivered = 0;
   private deadLettered = 0;
+  /** A wake-up arrived while a delivery ran: read once more before going idle. */
+  private wokenWhileBusy = false;
   private readonly listeners: ((notice: DeliveryNotice) => void)[] = [];
 
   constructor(
@@ -114,6 +116,7 @@ export class DeliveryLoop {
 
   /** New events may be waiting: read soon (unless a retry is already scheduled). */
   wake(delayMs = this.opts.batchDelayMs): void {
+    if (this.state === 'delivering') this.wokenWhileBusy = true;
     if (this.state !== 'idle' || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -155,6 +158,7 @@ export class DeliveryLoop {
 
   private run(): void {
     if (this.running || this.state === 'stopped') return;
+    this.state = 'delivering';
     this.running = this.deliverAll()
       .catch((err: unknown) => {
         // The source failed (the store refused a read or an acknowledgement): try again later.
@@ -171,11 +175,14 @@ export class DeliveryLoop {
     for (;;) {
       if (this.state === 'stopped') return;
       if (!this.current) {
+        this.wokenWhileBusy = false;
         this.current = await this.source.read(this.opts.batchSize);
         this.attempts = 0;
       }
       const batch = this.current;
       if (!batch) {
+        // An event stored while that read ran (an async store) may have missed it: look again.
+        if (this.wokenWhileBusy) continue;
         if ((this.state as DeliveryState) !== 'stopped') this.state = 'idle';
         return;
       }

@@ -1,5 +1,5 @@
-// The store's contract: plain rows and async repositories. SQLite implements it today; PostgreSQL later
-// implements the same interfaces, so nothing above this folder knows which database it talks to.
+// The store's contract: plain rows and async repositories. SQLite (embedded default) and PostgreSQL
+// implement the same interfaces, so nothing above this folder knows which database it talks to.
 // Times are epoch milliseconds; ids are UUIDv7 strings.
 
 export type Provider = 'openai' | 'anthropic';

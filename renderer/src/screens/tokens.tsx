@@ -218,7 +218,7 @@ function TokenRow({ token, projectName, projectActive, week, onRevoke }: { token
           </span>
         ) : null}
       </td>
-      <td>{week}</td>
+      <td className="col-week">{week}</td>
       <td>
         <div className="cell-stack">
           {token.status === 'revoked' ? (
