@@ -206,6 +206,14 @@ export class DeliveryLoop {
       this.lastDeliveredAt = this.clock.now();
       this.delivered += batch.events.length;
       this.notify({ type: 'delivered', count: batch.events.length });
+      // A short batch means the backlog is gone: wait for the next wake-up (and its batch delay)
+      // rather than chase each new commit with a batch of two or three events.
+      if (batch.events.length < this.opts.batchSize) {
+        if ((this.state as DeliveryState) === 'stopped') return;
+        this.state = 'idle';
+        if (this.wokenWhileBusy) this.wake();
+        return;
+      }
     }
   }
 

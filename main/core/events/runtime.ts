@@ -63,7 +63,7 @@ const DEFAULTS: Required<EventsOptions> = {
   backoffMs: 1000,
   maxBackoffMs: 300_000,
   batchSize: 500,
-  batchDelayMs: 100,
+  batchDelayMs: 200,
   webhookTimeoutMs: 10_000,
   streamPollMs: 1000,
 };

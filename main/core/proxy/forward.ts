@@ -163,7 +163,8 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
     // When the client reads slowly we stop reading upstream (undici pauses, and its idle timer
     // does not run while paused).
     // With a Content-Length the client is done at the last byte, not at res.end(): that byte waits
-    // for beforeAnswerEnds.
+    // for beforeAnswerEnds. The socket is corked meanwhile, so the last chunk and that byte still
+    // leave in one write (no extra packet or syscall per answer).
     const length = plan.beforeAnswerEnds ? Number(upstream.headers['content-length'] ?? Number.NaN) : Number.NaN;
     let lastByte: Buffer | undefined;
     for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
@@ -174,16 +175,20 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
       if (result.bytesOut >= length && chunk.length > 0) {
         lastByte = chunk.subarray(chunk.length - 1);
         out = chunk.subarray(0, chunk.length - 1);
+        res.socket?.cork();
       }
-      if (out.length > 0 && !res.write(out)) await drainedOrClosed(res);
+      // Corked, a full buffer drains only after uncork: the end follows at once, so do not wait.
+      if (out.length > 0 && !res.write(out) && !lastByte) await drainedOrClosed(res);
       if (result.aborted) throw new ProxyError('request_aborted');
     }
     result.usage = tap.end();
     await plan.beforeAnswerEnds?.(result);
     res.end(lastByte);
+    if (lastByte) res.socket?.uncork();
   } catch (err) {
     // Free the upstream socket now rather than when the body is garbage-collected.
     upstream.body.destroy();
+    if (res.socket?.writableCorked) res.socket.uncork();
     result.usage ??= tap.end();
     await fail(err);
   } finally {
