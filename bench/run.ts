@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   const hit = await startProxy(upstream.url, { name: 'proxy, cache hit', headers: CACHE_OPT_IN });
   await measureCacheHit(hit, { seconds, latencyRequests, passthrough: narrow[1]!, fullPath: narrow[2]! });
 
-  console.log('\nRequest events (full path; throughput at 64 connections, best of interleaved rounds)');
+  console.log('\nRequest events (full path, 64 connections, median of interleaved rounds; CPU from /proc)');
   await measureEventPipeline((variant) => startProxy(upstream.url, variant), children, { seconds, latencyRequests });
 }
 

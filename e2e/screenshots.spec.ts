@@ -58,6 +58,21 @@ for (const size of SIZES) {
       await page.getByRole('listitem', { name: 'research-notebooks' }).getByRole('button', { name: 'Deactivate' }).click();
       await shoot(page, '13-project-deactivate');
       await page.keyboard.press('Escape');
+      const agents = page.getByRole('listitem', { name: 'coding-agents' });
+      await expect(agents).toContainText('per token 120/min, 40k tok/min · shared 600/min (by upstream key)');
+      await agents.getByRole('button', { name: 'Edit limits of coding-agents' }).click();
+      const projectLimits = page.getByRole('dialog', { name: 'Limits of “coding-agents”' });
+      await expect(projectLimits.getByRole('group', { name: 'Shared budget' }).getByLabel('Requests per minute')).toHaveValue('600');
+      await shoot(page, '14-project-limits');
+      await projectLimits.getByLabel('Budget name').fill('team a');
+      await projectLimits.getByRole('button', { name: 'Save limits' }).click();
+      await expect(projectLimits.getByText('Use only letters, digits')).toBeVisible();
+      await expect(projectLimits.getByLabel('Budget name')).toBeFocused();
+      await shoot(page, '15-project-limits-invalid');
+      await projectLimits.getByLabel('Budget name').fill('team-a');
+      await projectLimits.getByRole('button', { name: 'Save limits' }).click();
+      await expect(projectLimits).toBeHidden();
+      await expect(agents).toContainText('shared 600/min (budget “team-a”)');
 
       await goTo(page, 'Tokens');
       await expect(page.getByRole('row').filter({ hasText: 'claude-code session' })).toContainText('17 / 20');
@@ -69,11 +84,28 @@ for (const size of SIZES) {
       await mint.getByLabel('Allowed models').fill('gpt-4o-mini, gpt-4.1-*');
       await mint.getByLabel('Max requests').fill('250');
       await mint.getByLabel('Requests per minute').fill('60');
+      await mint.getByLabel('Tokens per minute').fill('20000');
+      await mint.getByLabel('Max concurrent').fill('2');
       await mint.getByRole('button', { name: 'Mint token' }).click();
       await expect(page.getByRole('dialog', { name: 'Copy your token now' })).toBeVisible();
+      await expect(page.getByRole('dialog', { name: 'Copy your token now' })).toContainText('60 requests a minute · 20,000 tokens a minute · 2 at once');
       await shoot(page, '22-token-created');
       await page.keyboard.press('Escape');
       await expect(page.getByRole('dialog')).toHaveCount(0);
+
+      const laptop = page.getByRole('row').filter({ hasText: 'notebook on laptop' });
+      await expect(laptop).toContainText('60/min · 20k tok/min · 2 at once');
+      await expect(page.getByRole('row').filter({ hasText: 'CI review bot' })).toContainText('default 120/min · 40k tok/min');
+      await expect(page.getByRole('row').filter({ hasText: 'shared demo' }).getByRole('button', { name: /Edit limits/ })).toHaveCount(0);
+      await laptop.getByRole('button', { name: 'Edit limits of notebook on laptop' }).click();
+      const tokenLimits = page.getByRole('dialog', { name: 'Limits of “notebook on laptop”' });
+      await tokenLimits.getByLabel('Tokens per minute').fill('30000');
+      await tokenLimits.getByLabel('Requests per minute').fill('');
+      await shoot(page, '23-token-limits');
+      await tokenLimits.getByRole('button', { name: 'Save limits' }).click();
+      await expect(tokenLimits).toBeHidden();
+      await expect(page.getByText('Limits of “notebook on laptop” saved')).toBeVisible();
+      await expect(laptop).toContainText('30k tok/min · 2 at once');
 
       await goTo(page, 'Audit');
       await expect(page.getByRole('table')).toBeVisible();

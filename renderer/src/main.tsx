@@ -9,6 +9,7 @@ import './styles/controls.css';
 import './styles/tables.css';
 import './styles/screens.css';
 import './styles/live.css';
+import './styles/limits.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

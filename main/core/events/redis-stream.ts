@@ -2,8 +2,10 @@
 // publishes its outbox to the stream (RedisStreamSink, with its own outbox cursor: nothing is lost while
 // Redis is away); each dispatcher reads the stream in a consumer group named after it
 // (RedisStreamSource) and acknowledges with XACK only after delivery. Entries a crashed consumer left
-// pending are claimed by another after a minute. Uses the instance's one Redis connection (short
-// command timeout, no offline queue): a slow Redis fails a batch, which is retried.
+// pending are claimed by another after a minute. The instance's Redis (the limits' link) is reused
+// through a duplicate socket: one socket answers in order, so a batch of XADDs on the limiters' socket
+// would hold their 50 ms decisions back.
+import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.ts';
 import type { RedisLink } from '../redis/connection.ts';
 import type { EventRepository, NewDeadLetter } from '../store/types.ts';
@@ -14,10 +16,39 @@ const STREAM_MAX_LENGTH = 1_000_000;
 /** A consumer's entry unacknowledged this long is taken over by another consumer of the group. */
 const CLAIM_IDLE_MS = 60_000;
 /** Entries per XADD transaction. */
-const PUBLISH_CHUNK = 200;
+const PUBLISH_CHUNK = 100;
+/** Longest wait for one answer on the events socket (nothing on the request path waits for it). */
+const STREAM_COMMAND_TIMEOUT_MS = 5000;
 
 export function streamKey(prefix: string): string {
   return `${prefix}events`;
+}
+
+/** The events' own socket to the instance's Redis: same server and credentials, its own queue. */
+export interface StreamConnection {
+  readonly client: Redis;
+  /** host:port/db, never credentials. */
+  readonly location: string;
+  state(): 'ready' | 'connecting' | 'unreachable';
+  close(): void;
+}
+
+export function openStreamConnection(link: RedisLink): StreamConnection {
+  const client = link.client.duplicate({
+    commandTimeout: STREAM_COMMAND_TIMEOUT_MS,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    enableAutoPipelining: false,
+    connectionName: 'llm-proxy-events',
+  });
+  // Failed attempts are reported by the limits' link; here they only fail a batch, which is retried.
+  client.on('error', () => undefined);
+  return {
+    client,
+    location: link.location,
+    state: () => (client.status === 'ready' ? 'ready' : ['connecting', 'connect', 'wait', 'reconnecting'].includes(client.status) ? 'connecting' : 'unreachable'),
+    close: () => client.disconnect(),
+  };
 }
 
 /** Publishes outbox events to the stream, one MULTI per chunk (all or nothing). */
@@ -27,16 +58,16 @@ export class RedisStreamSink implements EventSink {
   readonly target: string;
 
   constructor(
-    private readonly link: RedisLink,
+    private readonly conn: StreamConnection,
     private readonly key: string,
   ) {
-    this.target = `${link.location} ${key}`;
+    this.target = `${conn.location} ${key}`;
   }
 
   async deliver(payloads: string[]): Promise<void> {
-    if (this.link.state() !== 'ready') throw new DeliveryError('redis unreachable');
+    if (this.conn.state() !== 'ready') throw new DeliveryError('redis unreachable');
     for (let i = 0; i < payloads.length; i += PUBLISH_CHUNK) {
-      const multi = this.link.client.multi();
+      const multi = this.conn.client.multi();
       for (const payload of payloads.slice(i, i + PUBLISH_CHUNK)) multi.xadd(this.key, 'MAXLEN', '~', STREAM_MAX_LENGTH, '*', 'e', payload);
       const results = await multi.exec().catch((err: unknown) => {
         throw new DeliveryError(redisError(err));
@@ -52,7 +83,7 @@ export class RedisStreamSink implements EventSink {
 type StreamEntry = [id: string, fields: string[] | null];
 
 export interface RedisStreamSourceOptions {
-  link: RedisLink;
+  conn: StreamConnection;
   key: string;
   /** The consumer group: the dispatcher's name. */
   group: string;
@@ -129,16 +160,16 @@ export class RedisStreamSource implements EventSource<SourceBatch<SourcedEvent &
 
   async close(): Promise<void> {}
 
-  private ready(): RedisLink {
-    if (this.opts.link.state() !== 'ready') throw new DeliveryError('redis unreachable');
-    return this.opts.link;
+  private ready(): StreamConnection {
+    if (this.opts.conn.state() !== 'ready') throw new DeliveryError('redis unreachable');
+    return this.opts.conn;
   }
 
   private async ensureGroup(): Promise<void> {
     if (this.groupReady) return;
     try {
       // `$`: a new dispatcher starts with the events published from now on, like an outbox cursor.
-      await this.opts.link.client.xgroup('CREATE', this.opts.key, this.opts.group, '$', 'MKSTREAM');
+      await this.opts.conn.client.xgroup('CREATE', this.opts.key, this.opts.group, '$', 'MKSTREAM');
     } catch (err) {
       if (!String((err as Error)?.message).startsWith('BUSYGROUP')) throw err;
     }

@@ -13,7 +13,7 @@ import { EventPipeline } from './event-pipeline.ts';
 import { JsonlFileSink } from './jsonl-sink.ts';
 import { LiveFeed } from './live-feed.ts';
 import { LiveStats } from './live-stats.ts';
-import { RedisStreamSink, RedisStreamSource, streamKey } from './redis-stream.ts';
+import { openStreamConnection, RedisStreamSink, RedisStreamSource, streamKey } from './redis-stream.ts';
 import { EventRetention } from './retention.ts';
 import { WebhookSink } from './webhook-sink.ts';
 
@@ -97,13 +97,14 @@ export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): 
     const source = new OutboxSource(store.events, sink.name, clock);
     return { loop: new DeliveryLoop(sink, source, opts, clock), source, sourceKind: 'outbox', cursor: () => source.cursor };
   };
-  if (redis) {
+  const stream = redis ? openStreamConnection(redis.link) : null;
+  if (redis && stream) {
     // Every instance publishes its outbox to one stream (never giving up: the outbox holds the events
     // meanwhile); each dispatcher reads the stream in a consumer group, so one delivery serves them all.
     const key = streamKey(redis.prefix);
-    dispatchers.push(outboxDispatcher(new RedisStreamSink(redis.link, key), { ...delivery, maxAttempts: Infinity, maxBackoffMs: Math.min(delivery.maxBackoffMs, 5000) }));
+    dispatchers.push(outboxDispatcher(new RedisStreamSink(stream, key), { ...delivery, maxAttempts: Infinity, maxBackoffMs: Math.min(delivery.maxBackoffMs, 5000) }));
     for (const sink of sinks) {
-      const source = new RedisStreamSource({ link: redis.link, key, group: sink.name, consumer: deps.instanceName ?? 'llm-proxy', repo: store.events, clock });
+      const source = new RedisStreamSource({ conn: stream, key, group: sink.name, consumer: deps.instanceName ?? 'llm-proxy', repo: store.events, clock });
       dispatchers.push({ loop: new DeliveryLoop(sink, source, { ...delivery, pollMs: options.streamPollMs }, clock), source, sourceKind: 'redis-stream', cursor: null });
     }
   } else {
@@ -202,7 +203,7 @@ export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): 
         recorded: s.recorded,
         dropped: s.dropped,
         dispatchers: await dispatcherViews(),
-        redis_stream: redis ? { key: streamKey(redis.prefix), state: redis.link.state() } : null,
+        redis_stream: redis && stream ? { key: streamKey(redis.prefix), state: stream.state() } : null,
       };
     },
     async deadLetters({ dispatcher, page, pageSize }) {
@@ -231,6 +232,7 @@ export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): 
       await retention?.stop();
       // What is not delivered yet stays in the outbox (or the stream) and goes out after the next start.
       await Promise.all(dispatchers.map((d) => d.loop.close()));
+      stream?.close();
     },
   };
 }

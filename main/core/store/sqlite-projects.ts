@@ -75,7 +75,8 @@ export function sqliteProjectRepository(db: Database): ProjectRepository {
       return all.all().map(toProjectRow);
     },
     async update(id, changes, now) {
-      return withDuplicateName(changes.name ?? '', () => updateTx(id, changes, now));
+      // IMMEDIATE: read then write; deferred, another connection's commit in between fails it at once.
+      return withDuplicateName(changes.name ?? '', () => updateTx.immediate(id, changes, now));
     },
   };
 }

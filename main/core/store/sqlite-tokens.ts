@@ -136,11 +136,14 @@ export function sqliteTokenRepository(db: Database): TokenRepository {
       const records = projectId === undefined ? listAll.all(params) : listOfProject.all({ ...params, projectId });
       return records.map(toTokenRow);
     },
+    // IMMEDIATE: these read, then write. Deferred, a commit by another connection in between (another
+    // instance on this file, its event outbox) fails the write at once with SQLITE_BUSY instead of
+    // waiting for the busy timeout.
     async update(id, changes, now) {
-      return updateTx(id, changes, now);
+      return updateTx.immediate(id, changes, now);
     },
     async revokeAllForProject(projectId, now) {
-      return revokeAllTx(projectId, now);
+      return revokeAllTx.immediate(projectId, now);
     },
     async addUsage(deltas) {
       if (deltas.length > 0) addUsageTx(deltas);

@@ -1,5 +1,6 @@
 // The mint-token form → a tokens.create input: lifetime in a unit, optional quota, models as a list.
 import type { InputOf } from '../../../main/core/api/contract.ts';
+import { readTokenLimits } from './limits-form.ts';
 import { checkInput, wholeNumberOrNull, type Checked } from './validate.ts';
 
 export type LifetimeUnit = 'minutes' | 'hours' | 'days';
@@ -12,6 +13,10 @@ export interface TokenFormValues {
   maxRequests: string;
   /** Requests per minute; empty = the project's default. */
   rpmLimit: string;
+  /** Tokens per minute; empty = the project's default, 0 = none. */
+  tpmLimit: string;
+  /** Requests in flight at once (per instance); empty = none. */
+  maxConcurrent: string;
   allowedModels: string;
 }
 
@@ -22,6 +27,8 @@ export const defaultTokenForm = (projectId = ''): TokenFormValues => ({
   lifetimeUnit: 'hours',
   maxRequests: '',
   rpmLimit: '',
+  tpmLimit: '',
+  maxConcurrent: '',
   allowedModels: '',
 });
 
@@ -34,6 +41,8 @@ const TOKEN_FIELDS: Record<string, string> = {
   max_requests: 'maxRequests',
   allowed_models: 'allowedModels',
   rpm_limit: 'rpmLimit',
+  tpm_limit: 'tpmLimit',
+  max_concurrent: 'maxConcurrent',
 };
 export const tokenFieldOf = (path: string) => TOKEN_FIELDS[path.split('.')[0] ?? ''] ?? '_form';
 
@@ -52,8 +61,8 @@ export function checkTokenForm(values: TokenFormValues): Checked<InputOf<'tokens
   if (Number.isNaN(lifetime)) return { ok: false, errors: { lifetime: 'Must be a whole number.' } };
   const maxRequests = wholeNumberOrNull(values.maxRequests);
   if (Number.isNaN(maxRequests)) return { ok: false, errors: { maxRequests: 'Must be a whole number, or empty for no limit.' } };
-  const rpmLimit = wholeNumberOrNull(values.rpmLimit);
-  if (Number.isNaN(rpmLimit)) return { ok: false, errors: { rpmLimit: 'Must be a whole number, or empty for the project’s default.' } };
+  const limits = readTokenLimits(values);
+  if (!limits.ok) return limits;
   if (!values.projectId) return { ok: false, errors: { projectId: 'Choose a project.' } };
   const input: InputOf<'tokens.create'> = {
     project_id: values.projectId,
@@ -62,7 +71,10 @@ export function checkTokenForm(values: TokenFormValues): Checked<InputOf<'tokens
     name: values.name.trim() || null,
     allowed_models: parseModels(values.allowedModels),
   };
-  if (rpmLimit !== null) input.rpm_limit = rpmLimit;
+  // Only the limits given are sent: an empty one is the project's default (or none).
+  if (limits.value.rpm_limit !== null) input.rpm_limit = limits.value.rpm_limit;
+  if (limits.value.tpm_limit !== null) input.tpm_limit = limits.value.tpm_limit;
+  if (limits.value.max_concurrent !== null) input.max_concurrent = limits.value.max_concurrent;
   return checkInput('tokens.create', input, tokenFieldOf);
 }
 

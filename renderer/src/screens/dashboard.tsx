@@ -61,7 +61,7 @@ export function DashboardScreen() {
       ) : (
         <>
           <section className="stats" aria-label="Summary">
-            <Stat label="Requests today" value={summary.requests_today} note="since midnight, all tokens" />
+            <Stat label="Requests today" value={summary.requests_today} note={summary.rate_limited_today ? `since midnight · ${summary.rate_limited_today.toLocaleString('en')} rate-limited` : 'since midnight, all tokens'} />
             <Stat label="Active tokens" value={summary.tokens.active} note={`of ${summary.tokens.total} minted`} href={hrefFor('tokens')} />
             <Stat label="Active projects" value={summary.projects.active} note={`of ${summary.projects.total}`} href={hrefFor('projects')} />
             <div className="stat">

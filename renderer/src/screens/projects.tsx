@@ -7,6 +7,7 @@ import { Empty, LoadFailed, Loading, Spinner } from '../components/states.tsx';
 import { ProjectStatusBadge } from '../components/status-badge.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { WeekUsage } from '../components/week-usage.tsx';
+import { projectLimitsLine } from '../lib/limits-text.ts';
 import { hrefFor } from '../lib/router.ts';
 import { useAction } from '../lib/use-action.ts';
 import { notify } from '../stores/notices.ts';
@@ -14,8 +15,9 @@ import { useProjects } from '../stores/projects.ts';
 import { useTokens } from '../stores/tokens.ts';
 import { usageRow, useUsage } from '../stores/usage.ts';
 import { DeactivateProjectDialog, NewProjectDialog, RenameProjectDialog, ReplaceKeyDialog, RevokeProjectTokensDialog } from './project-dialogs.tsx';
+import { ProjectLimitsDialog } from './project-limits-dialog.tsx';
 
-type Open = { kind: 'new' } | { kind: 'rename' | 'key' | 'deactivate' | 'revoke'; project: ProjectView } | null;
+type Open = { kind: 'new' } | { kind: 'rename' | 'key' | 'limits' | 'deactivate' | 'revoke'; project: ProjectView } | null;
 
 export function ProjectsScreen() {
   const { items, status, error, load } = useProjects();
@@ -75,13 +77,14 @@ export function ProjectsScreen() {
       {open?.kind === 'new' ? <NewProjectDialog onClose={close} /> : null}
       {open?.kind === 'rename' ? <RenameProjectDialog project={open.project} onClose={close} /> : null}
       {open?.kind === 'key' ? <ReplaceKeyDialog project={open.project} onClose={close} /> : null}
+      {open?.kind === 'limits' ? <ProjectLimitsDialog project={open.project} onClose={close} /> : null}
       {open?.kind === 'deactivate' ? <DeactivateProjectDialog project={open.project} activeTokens={activeTokens(open.project.id)} onClose={close} /> : null}
       {open?.kind === 'revoke' ? <RevokeProjectTokensDialog project={open.project} activeTokens={activeTokens(open.project.id)} onClose={close} /> : null}
     </div>
   );
 }
 
-function ProjectRow({ project, activeTokens, week, onOpen }: { project: ProjectView; activeTokens: number; week: ReactNode; onOpen: (kind: 'rename' | 'key' | 'deactivate' | 'revoke') => void }) {
+function ProjectRow({ project, activeTokens, week, onOpen }: { project: ProjectView; activeTokens: number; week: ReactNode; onOpen: (kind: 'rename' | 'key' | 'limits' | 'deactivate' | 'revoke') => void }) {
   const update = useProjects((s) => s.update);
   const reactivate = useAction(async () => {
     const done = await update({ id: project.id, is_active: true });
@@ -123,6 +126,7 @@ function ProjectRow({ project, activeTokens, week, onOpen }: { project: ProjectV
             <TimeAgo value={project.is_active ? project.created_at : project.deactivated_at} />
           </dd>
         </div>
+        <ProjectLimitsFact project={project} onEdit={() => onOpen('limits')} />
       </dl>
       <div className="project-actions">
         <button type="button" className="btn btn-small" onClick={() => onOpen('rename')}>
@@ -151,5 +155,26 @@ function ProjectRow({ project, activeTokens, week, onOpen }: { project: ProjectV
         )}
       </div>
     </li>
+  );
+}
+
+/**
+ * Rate limits in one line under the facts, with the button that edits them (here rather than in the
+ * title row, which has no room left at 1024 px): "per token 60/min, 20k tok/min · shared 500/min (by upstream key)".
+ */
+function ProjectLimitsFact({ project, onEdit }: { project: ProjectView; onEdit: () => void }) {
+  const limits = projectLimitsLine(project);
+  return (
+    <div className="fact-limits">
+      <dt>Limits</dt>
+      <dd>
+        <span className={limits.short === 'none' ? 'limits-value limits-none' : 'limits-value num'} title={limits.long}>
+          {limits.short}
+        </span>
+        <button type="button" className="link-button limits-edit" onClick={onEdit} aria-label={`Edit limits of ${project.name}`}>
+          Edit
+        </button>
+      </dd>
+    </div>
   );
 }

@@ -8,6 +8,7 @@ import { AlertIcon } from '../components/icons.tsx';
 import { Spinner } from '../components/states.tsx';
 import { checkTokenForm, defaultTokenForm, envSnippet, lifetimeMinutes, tokenFieldOf, type TokenFormValues } from '../forms/token-form.ts';
 import { fieldErrorsFrom, type FieldErrors } from '../forms/validate.ts';
+import { projectDefaultHint, tokenLimitsSentence } from '../lib/limits-text.ts';
 import { hrefFor } from '../lib/router.ts';
 import { exactTime, shortTime } from '../lib/time.ts';
 import { focusFirstInvalid } from '../lib/focus.ts';
@@ -25,6 +26,7 @@ export function MintTokenDialog({ projects, projectId, onClose }: { projects: Pr
   const set = (key: keyof TokenFormValues) => (e: { target: { value: string } }) => setValues({ ...values, [key]: e.target.value });
   const minutes = lifetimeMinutes(values);
   const until = minutes ? shortTime(Date.now() + minutes * 60_000) : null;
+  const project = active.find((p) => p.id === values.projectId);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -70,7 +72,7 @@ export function MintTokenDialog({ projects, projectId, onClose }: { projects: Pr
             <input className="input" value={values.name} onChange={set('name')} autoComplete="off" placeholder="e.g. notebook on laptop" data-autofocus={!!values.projectId || undefined} />
           </Field>
         </div>
-        <div className="form-row form-row-3">
+        <div className="form-row">
           <Field label="Lifetime" error={shown.lifetime} hint={until ? `Until ${until}` : undefined}>
             <div className="input-group">
               <input className="input num" inputMode="numeric" value={values.lifetime} onChange={set('lifetime')} aria-label="Lifetime" />
@@ -84,8 +86,16 @@ export function MintTokenDialog({ projects, projectId, onClose }: { projects: Pr
           <Field label="Max requests" optional error={shown.maxRequests} hint="In total; empty for no limit.">
             <input className="input num" inputMode="numeric" value={values.maxRequests} onChange={set('maxRequests')} autoComplete="off" />
           </Field>
-          <Field label="Requests per minute" optional error={shown.rpmLimit} hint="Empty for the project’s default, 0 for none.">
+        </div>
+        <div className="form-row form-row-3 form-row-even">
+          <Field label="Requests per minute" optional error={shown.rpmLimit} hint={projectDefaultHint(project?.default_rpm_limit, 'rpm')}>
             <input className="input num" inputMode="numeric" value={values.rpmLimit} onChange={set('rpmLimit')} autoComplete="off" placeholder="e.g. 60" />
+          </Field>
+          <Field label="Tokens per minute" optional error={shown.tpmLimit} hint={projectDefaultHint(project?.default_tpm_limit, 'tpm')}>
+            <input className="input num" inputMode="numeric" value={values.tpmLimit} onChange={set('tpmLimit')} autoComplete="off" placeholder="e.g. 20000" />
+          </Field>
+          <Field label="Max concurrent" optional error={shown.maxConcurrent} hint="At once, per instance; empty for none.">
+            <input className="input num" inputMode="numeric" value={values.maxConcurrent} onChange={set('maxConcurrent')} autoComplete="off" placeholder="e.g. 4" />
           </Field>
         </div>
         <Field label="Allowed models" optional error={shown.allowedModels} hint="Comma-separated, wildcards * and ? allowed. Empty for any model.">
@@ -152,7 +162,7 @@ export function CreatedTokenDialog({ created, projectName, proxyOrigin, onClose 
         </div>
         <div>
           <dt>Limits</dt>
-          <dd>{limitsOf(created)}</dd>
+          <dd>{tokenLimitsSentence(created)}</dd>
         </div>
         <div>
           <dt>Models</dt>
@@ -166,10 +176,4 @@ export function CreatedTokenDialog({ created, projectName, proxyOrigin, onClose 
       </div>
     </Dialog>
   );
-}
-
-function limitsOf(token: CreatedTokenView): string {
-  const total = token.max_requests ? `at most ${token.max_requests.toLocaleString('en')} requests` : 'no request limit';
-  const perMinute = token.rpm_limit === null ? 'project’s per-minute default' : token.rpm_limit === 0 ? 'no per-minute limit' : `${token.rpm_limit.toLocaleString('en')} a minute`;
-  return `${total} · ${perMinute}`;
 }

@@ -9,6 +9,7 @@ import { TokenStatusBadge } from '../components/status-badge.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { LifeMeter, UsageMeter } from '../components/usage-meter.tsx';
 import { WeekUsage } from '../components/week-usage.tsx';
+import { tokenLimitsLine } from '../lib/limits-text.ts';
 import { hrefFor, navigate, useRoute } from '../lib/router.ts';
 import { lifeLeft } from '../lib/time.ts';
 import { usePolling } from '../lib/use-polling.ts';
@@ -18,6 +19,7 @@ import { useTokens } from '../stores/tokens.ts';
 import { usageRow, useUsage } from '../stores/usage.ts';
 import { RevokeTokenDialog } from './revoke-token-dialog.tsx';
 import { CreatedTokenDialog, MintTokenDialog } from './token-dialogs.tsx';
+import { TokenLimitsDialog } from './token-limits-dialog.tsx';
 
 type StatusFilter = 'all' | TokenStatus;
 const STATUS_FILTERS: { value: StatusFilter; label: string }[] = [
@@ -37,7 +39,7 @@ export function TokensScreen() {
   const projects = useProjects((s) => s.items);
   const projectsStatus = useProjects((s) => s.status);
   const listenUrl = useSystem((s) => s.info?.listen_url);
-  const [open, setOpen] = useState<{ kind: 'mint' } | { kind: 'revoke'; token: TokenView } | null>(params.mint ? { kind: 'mint' } : null);
+  const [open, setOpen] = useState<{ kind: 'mint' } | { kind: 'revoke' | 'limits'; token: TokenView } | null>(params.mint ? { kind: 'mint' } : null);
   const [statusFilter, setStatusFilter] = useState<StatusFilter>('all');
   const projectFilter = params.project ?? '';
 
@@ -144,6 +146,8 @@ export function TokensScreen() {
                   projectActive={projectOf(token.project_id)?.is_active ?? true}
                   week={<WeekUsage row={usageRow(usage, token.id)} days={usage?.days ?? []} label={token.name ?? 'this token'} />}
                   onRevoke={() => setOpen({ kind: 'revoke', token })}
+                  project={projectOf(token.project_id)}
+                  onEditLimits={() => setOpen({ kind: 'limits', token })}
                 />
               ))}
             </tbody>
@@ -153,6 +157,7 @@ export function TokensScreen() {
 
       {open?.kind === 'mint' ? <MintTokenDialog projects={projects} projectId={projectFilter} onClose={closeMint} /> : null}
       {open?.kind === 'revoke' ? <RevokeTokenDialog token={open.token} onClose={() => setOpen(null)} /> : null}
+      {open?.kind === 'limits' ? <TokenLimitsDialog token={open.token} project={projectOf(open.token.project_id)} onClose={() => setOpen(null)} /> : null}
       {created && !open ? <CreatedTokenDialog created={created} projectName={projectName(created.project_id)} proxyOrigin={proxyOrigin} onClose={dismissCreated} /> : null}
     </div>
   );
@@ -184,11 +189,12 @@ function TokenFilters(props: { projects: ProjectView[]; projectFilter: string; s
   );
 }
 
-function TokenRow({ token, projectName, projectActive, week, onRevoke }: { token: TokenView; projectName: string; projectActive: boolean; week: ReactNode; onRevoke: () => void }) {
+function TokenRow({ token, projectName, projectActive, week, onRevoke, project, onEditLimits }: { token: TokenView; projectName: string; projectActive: boolean; week: ReactNode; onRevoke: () => void; project: ProjectView | undefined; onEditLimits: () => void }) {
   const label = token.name ?? 'Unnamed token';
   const left = lifeLeft(token.created_at, token.expires_at, Date.now());
-  // The limits beyond the quota, in one quiet line: "60/min · gpt-4o-mini".
-  const policy = [token.rpm_limit ? `${token.rpm_limit.toLocaleString('en')}/min` : null, token.allowed_models?.join(', ')].filter(Boolean).join(' · ');
+  // The limits beyond the quota, in quiet lines: "60/min · default 20k tok/min" (the project's), then the models.
+  const limits = tokenLimitsLine(token, project);
+  const policy = token.allowed_models?.join(', ') ?? '';
   return (
     <tr className={`token-row token-${token.status}`} data-token-id={token.id}>
       <td>
@@ -212,6 +218,17 @@ function TokenRow({ token, projectName, projectActive, week, onRevoke }: { token
       </td>
       <td>
         <UsageMeter used={token.request_count} max={token.max_requests} label={`Requests used by ${label}`} />
+        {token.is_active ? (
+          // The rate limits are edited where they show (the actions column has no room left at 1280 px).
+          <button type="button" className="link-button limits-line limits-line-edit num" onClick={onEditLimits} title={`${limits?.long ?? 'No rate limit'}. Click to edit.`}>
+            {limits?.short ?? 'no rate limit'}
+            <span className="visually-hidden">, edit limits of {label}</span>
+          </button>
+        ) : limits ? (
+          <span className="limits-line num" title={limits.long}>
+            {limits.short}
+          </span>
+        ) : null}
         {policy ? (
           <span className="small muted models" title={policy}>
             {policy}

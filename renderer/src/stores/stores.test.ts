@@ -159,6 +159,15 @@ describe('tokens', () => {
     expect(useTokens.getState().items[0]).toMatchObject({ id: token.id, status: 'revoked' });
   });
 
+  it('update (edit limits) sends the input and replaces the row with the server’s answer', async () => {
+    const token = tokenView();
+    const server = await signedIn({ 'tokens.list': () => [token], 'tokens.update': (input) => ({ ...token, ...(input as object) }) });
+    await useTokens.getState().load();
+    await useTokens.getState().update({ id: token.id, rpm_limit: 30, tpm_limit: null, max_concurrent: 2 });
+    expect(server.calls.at(-1)).toMatchObject({ url: expect.stringContaining('/manage/rpc/tokens.update'), body: { id: token.id, rpm_limit: 30, tpm_limit: null, max_concurrent: 2 } });
+    expect(useTokens.getState().items[0]).toMatchObject({ id: token.id, rpm_limit: 30, max_concurrent: 2 });
+  });
+
   it('lists newest first', async () => {
     const older = tokenView({ created_at: '2025-01-01T09:00:00Z', name: 'older' });
     const newer = tokenView({ created_at: '2025-01-02T09:00:00Z', name: 'newer' });

@@ -13,6 +13,8 @@ interface TokensState extends Loadable {
   mint(input: InputOf<'tokens.create'>): Promise<CreatedTokenView>;
   dismissCreated(): void;
   revoke(id: string): Promise<TokenView>;
+  /** Changes a token's policy (its limits, from the "Edit limits" dialog) and puts the answer in the list. */
+  update(input: InputOf<'tokens.update'>): Promise<TokenView>;
   reset(): void;
 }
 
@@ -48,6 +50,11 @@ export const useTokens = create<TokensState>((set, get) => ({
   },
   async revoke(id) {
     const token = await api['tokens.revoke']({ id });
+    set({ items: get().items.map((t) => (t.id === token.id ? token : t)) });
+    return token;
+  },
+  async update(input) {
+    const token = await api['tokens.update'](input);
     set({ items: get().items.map((t) => (t.id === token.id ? token : t)) });
     return token;
   },

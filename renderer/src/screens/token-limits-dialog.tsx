@@ -1,0 +1,78 @@
+// "Edit limits" of one token after minting: requests and tokens per minute, requests at once.
+import { useState, type FormEvent } from 'react';
+import type { ProjectView, TokenView } from '../../../main/core/api/views.ts';
+import { Dialog } from '../components/dialog.tsx';
+import { Field, FormError } from '../components/field.tsx';
+import { Spinner } from '../components/states.tsx';
+import { checkTokenLimits, tokenLimitFieldOf, tokenLimitValuesOf, type TokenLimitValues } from '../forms/limits-form.ts';
+import { fieldErrorsFrom, type FieldErrors } from '../forms/validate.ts';
+import { focusFirstInvalid } from '../lib/focus.ts';
+import { projectDefaultHint } from '../lib/limits-text.ts';
+import { useAction } from '../lib/use-action.ts';
+import { notify } from '../stores/notices.ts';
+import { useTokens } from '../stores/tokens.ts';
+
+export function TokenLimitsDialog({ token, project, onClose }: { token: TokenView; project: ProjectView | undefined; onClose: () => void }) {
+  const update = useTokens((s) => s.update);
+  const [values, setValues] = useState<TokenLimitValues>(() => tokenLimitValuesOf(token));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const action = useAction(update);
+  const server = action.error ? (action.error.issues.length ? fieldErrorsFrom(action.error.issues, tokenLimitFieldOf) : { _form: action.error.message }) : {};
+  const shown = { ...server, ...errors };
+  const set = (key: keyof TokenLimitValues) => (e: { target: { value: string } }) => setValues({ ...values, [key]: e.target.value });
+  const label = token.name ?? token.token;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const checked = checkTokenLimits(token.id, values);
+    setErrors(checked.ok ? {} : checked.errors);
+    if (!checked.ok) return focusFirstInvalid(event.currentTarget as HTMLFormElement);
+    const saved = await action.run(checked.value);
+    if (saved) {
+      notify('success', `Limits of “${label}” saved`);
+      onClose();
+    }
+  };
+
+  return (
+    <Dialog
+      title={`Limits of “${label}”`}
+      onClose={onClose}
+      busy={action.pending}
+      description={
+        <>
+          Counted per minute. New limits apply from the next request of <span className="mono">{token.token}</span>; its total quota and lifetime stay as they are.
+        </>
+      }
+    >
+      <form className="form" onSubmit={submit} noValidate>
+        <div className="form-row">
+          <Field label="Requests per minute" optional error={shown.rpmLimit} hint={projectDefaultHint(project?.default_rpm_limit, 'rpm')}>
+            <input className="input num" inputMode="numeric" value={values.rpmLimit} onChange={set('rpmLimit')} autoComplete="off" placeholder="e.g. 60" data-autofocus />
+          </Field>
+          <Field label="Tokens per minute" optional error={shown.tpmLimit} hint={projectDefaultHint(project?.default_tpm_limit, 'tpm')}>
+            <input className="input num" inputMode="numeric" value={values.tpmLimit} onChange={set('tpmLimit')} autoComplete="off" placeholder="e.g. 20000" />
+          </Field>
+        </div>
+        <Field label="Max concurrent" optional error={shown.maxConcurrent} hint="Requests in flight at once, on each instance. Empty or 0 for no limit." className="field-half">
+          <input className="input num" inputMode="numeric" value={values.maxConcurrent} onChange={set('maxConcurrent')} autoComplete="off" placeholder="e.g. 4" />
+        </Field>
+        <FormError message={shown._form} />
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={onClose} disabled={action.pending}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={action.pending}>
+            {action.pending ? (
+              <>
+                <Spinner /> Saving…
+              </>
+            ) : (
+              'Save limits'
+            )}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
