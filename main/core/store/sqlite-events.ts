@@ -6,8 +6,12 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { DeadLetterRow, EventRepository, NewDeadLetter, OutboxEvent } from './types.ts';
 
-/** How long a write waits for another process's lock (the CLI) before it fails and is retried later. */
-const BUSY_TIMEOUT_MS = 200;
+/**
+ * How long a write waits for another process's lock (the CLI, another instance on this file) before it
+ * fails and the pipeline retries later. SQLite waits by sleeping on the calling thread, the event loop,
+ * so this stays short: under contention answers stop waiting for their event rather than stall.
+ */
+const BUSY_TIMEOUT_MS = 20;
 /** Rows per INSERT statement: fewer statement runs per batch. */
 const ROWS_PER_INSERT = 32;
 /** How often the WAL is copied back into the database (when events were written since). */
