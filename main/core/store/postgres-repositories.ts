@@ -5,11 +5,10 @@
 import type pg from 'pg';
 import { AppError } from '../errors.ts';
 import { definedOnly } from './row-changes.ts';
+import { toAuditRecord, toAuditRow, type AuditRecord } from './audit-records.ts';
 import { escapeLike } from './sqlite-audit.ts';
 import type {
-  AuditOutcome,
   AuditRepository,
-  AuditRow,
   DailyUsageRow,
   DeadLetterRow,
   EventRepository,
@@ -363,20 +362,6 @@ function toTokenRecord(t: TokenRow): TokenRecord {
 
 // ------------------------------------------------------------------------------------------------- audit
 
-interface AuditRecord {
-  id: string;
-  time: number;
-  actor: string;
-  action: string;
-  outcome: AuditOutcome;
-  target_type: string | null;
-  target_id: string | null;
-  project_id: string | null;
-  token_id: string | null;
-  request_id: string | null;
-  client_ip: string | null;
-  details: string;
-}
 
 const AUDIT_COLUMNS = ['id', 'time', 'actor', 'action', 'outcome', 'target_type', 'target_id', 'project_id', 'token_id', 'request_id', 'client_ip', 'details'] as const;
 const SEARCHED_COLUMNS = ['action', 'actor', 'target_id', 'request_id', 'details'];
@@ -432,39 +417,7 @@ export function postgresAuditRepository(pool: pg.Pool): AuditRepository {
   };
 }
 
-function toAuditRow(r: AuditRecord): AuditRow {
-  return {
-    id: r.id,
-    time: r.time,
-    actor: r.actor,
-    action: r.action,
-    outcome: r.outcome,
-    targetType: r.target_type,
-    targetId: r.target_id,
-    projectId: r.project_id,
-    tokenId: r.token_id,
-    requestId: r.request_id,
-    clientIp: r.client_ip,
-    details: JSON.parse(r.details) as Record<string, unknown>,
-  };
-}
 
-function toAuditRecord(e: AuditRow): AuditRecord {
-  return {
-    id: e.id,
-    time: e.time,
-    actor: e.actor,
-    action: e.action,
-    outcome: e.outcome,
-    target_type: e.targetType,
-    target_id: e.targetId,
-    project_id: e.projectId,
-    token_id: e.tokenId,
-    request_id: e.requestId,
-    client_ip: e.clientIp,
-    details: JSON.stringify(e.details),
-  };
-}
 
 // ------------------------------------------------------------------------------------------------- usage
 

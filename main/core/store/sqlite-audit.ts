@@ -1,21 +1,8 @@
 // AuditRepository over SQLite: append-only (triggers refuse UPDATE and DELETE), queried newest first.
 import type { Database, Statement } from 'better-sqlite3';
-import type { AuditOutcome, AuditQuery, AuditRepository, AuditRow, Page } from './types.ts';
+import { toAuditRecord, toAuditRow, type AuditRecord } from './audit-records.ts';
+import type { AuditQuery, AuditRepository, AuditRow, Page } from './types.ts';
 
-interface AuditRecord {
-  id: string;
-  time: number;
-  actor: string;
-  action: string;
-  outcome: AuditOutcome;
-  target_type: string | null;
-  target_id: string | null;
-  project_id: string | null;
-  token_id: string | null;
-  request_id: string | null;
-  client_ip: string | null;
-  details: string;
-}
 
 type QueryParams = Record<string, string | number>;
 
@@ -29,7 +16,7 @@ export function sqliteAuditRepository(db: Database): AuditRepository {
       @request_id, @client_ip, @details)`);
   const byId = db.prepare<[string], AuditRecord>('SELECT * FROM audit_events WHERE id = ?');
   const appendTx = db.transaction((events: AuditRow[]) => {
-    for (const event of events) insert.run(toRecord(event));
+    for (const event of events) insert.run(toAuditRecord(event));
   });
 
   // Both reads in one transaction so the total matches the page it came with.
@@ -109,36 +96,4 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function toAuditRow(r: AuditRecord): AuditRow {
-  return {
-    id: r.id,
-    time: r.time,
-    actor: r.actor,
-    action: r.action,
-    outcome: r.outcome,
-    targetType: r.target_type,
-    targetId: r.target_id,
-    projectId: r.project_id,
-    tokenId: r.token_id,
-    requestId: r.request_id,
-    clientIp: r.client_ip,
-    details: JSON.parse(r.details) as Record<string, unknown>,
-  };
-}
 
-function toRecord(e: AuditRow): AuditRecord {
-  return {
-    id: e.id,
-    time: e.time,
-    actor: e.actor,
-    action: e.action,
-    outcome: e.outcome,
-    target_type: e.targetType,
-    target_id: e.targetId,
-    project_id: e.projectId,
-    token_id: e.tokenId,
-    request_id: e.requestId,
-    client_ip: e.clientIp,
-    details: JSON.stringify(e.details),
-  };
-}
