@@ -6,53 +6,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import { latencyOneConnection, type Latency, type Target } from './measure.ts';
 import { startTsProcess, type Participant } from './processes.ts';
+import { median, run, type Run } from './rounds.ts';
 
 type StartProxy = (variant: { name: string; args?: string[] }) => Promise<Target>;
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-/** Linux reports process times in clock ticks of 1/100 s. */
-const TICKS_PER_SECOND = 100;
-
-function cpuSeconds(pid: number | undefined): number | null {
-  if (!pid || process.platform !== 'linux') return null;
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
-  } catch {
-    return null;
-  }
-}
-
-interface Run {
-  rps: number;
-  cpuMicros: number | null;
-}
-
-async function run(target: Target, pid: number | undefined, requests: number): Promise<Run> {
-  const before = cpuSeconds(pid);
-  const started = performance.now();
-  const result = await autocannon({
-    url: `${target.url}/v1/chat/completions`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...target.headers },
-    body: target.body,
-    connections: 64,
-    amount: requests,
-  });
-  const seconds = (performance.now() - started) / 1000;
-  const after = cpuSeconds(pid);
-  if (result.errors || result.non2xx) throw new Error(`${target.name}: ${result.errors} errors, ${result.non2xx} non-2xx`);
-  const done = result.requests.total;
-  // autocannon's own duration is in whole seconds: too coarse for runs of a few seconds.
-  return { rps: done / seconds, cpuMicros: before === null || after === null ? null : ((after - before) * 1e6) / done };
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 export async function measureEventPipeline(startProxy: StartProxy, children: Participant[], opts: { seconds: number; latencyRequests: number; rounds?: number }): Promise<void> {
   const receiver = await startTsProcess('bench/webhook-receiver.ts');
   children.push(receiver);

@@ -9,6 +9,8 @@ export interface Target {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** The target's process, for its CPU time (when the bench started it). */
+  pid?: number | undefined;
 }
 
 export interface Throughput {

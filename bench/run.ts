@@ -1,12 +1,15 @@
 // `npm run bench`: the mock upstream directly, a bare undici pass-through, and the proxy's full path
 // (token check + model allow-list + quota + accounting), side by side in one run, each in its own
 // process; then the full path with rate limits (requests and tokens per minute) decided in memory and
-// in Redis. Prints requests/s, p50/p99 and the ratios against the pass-through, then the store layer.
+// in Redis. Prints requests/s, p50/p99 and the ratios against the pass-through, then the store layer
+// and the choice of upstream key (in process).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CACHE_OPT_IN, measureCacheHit } from './cache-hit.ts';
 import { measureEventPipeline } from './events.ts';
+import { measureKeySelection, printKeySelection } from './key-selection.ts';
+import { BASELINE_REF, measurePipeline } from './pipeline.ts';
 import { latencyOneConnection, throughput, type Target } from './measure.ts';
 import { startProcess, startTsProcess, type Participant } from './processes.ts';
 import { redisCommandsProcessed, redisForBench } from './redis.ts';
@@ -20,11 +23,23 @@ const children: Participant[] = [];
 /** Limits that never refuse, so every request pays for a full decision. */
 const NEVER_REACHED = { rpm_limit: 1_000_000_000, tpm_limit: 1_000_000_000_000 };
 
-async function startProxy(upstreamUrl: string, variant: { name: string; limits?: boolean; args?: string[]; headers?: Record<string, string> } = { name: 'proxy (full path)' }): Promise<Target> {
+interface ProxyVariant {
+  name: string;
+  limits?: boolean;
+  args?: string[];
+  headers?: Record<string, string>;
+  /** Another checkout's bin/llm-proxy.js (the pipeline's baseline). */
+  bin?: string;
+  /** Extra fields for the project, and keys added after the first. */
+  project?: Record<string, unknown>;
+  keys?: { label: string; api_key: string; weight: number }[];
+}
+
+async function startProxy(upstreamUrl: string, variant: ProxyVariant = { name: 'proxy (full path)' }): Promise<Target> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-bench-'));
   const managementToken = 'bench-management-token';
   const proxy = await startProcess(
-    ['bin/llm-proxy.js', 'serve', '--port', '0', '--data-dir', dataDir, '--management-token', managementToken, '--log-level', 'warn', ...(variant.args ?? [])],
+    [variant.bin ?? 'bin/llm-proxy.js', 'serve', '--port', '0', '--data-dir', dataDir, '--management-token', managementToken, '--log-level', 'warn', ...(variant.args ?? [])],
     /LLM Proxy listening on (http:\/\/\S+)/,
   );
   children.push(proxy);
@@ -33,7 +48,8 @@ async function startProxy(upstreamUrl: string, variant: { name: string; limits?:
     if (res.status !== 201) throw new Error(`${urlPath}: ${res.status} ${await res.text()}`);
     return (await res.json()) as { id: string; token: string };
   };
-  const project = await manage('/manage/projects', { name: 'bench', api_key: 'sk-bench-upstream', base_url: upstreamUrl });
+  const project = await manage('/manage/projects', { name: 'bench', api_key: 'sk-bench-upstream', base_url: upstreamUrl, ...variant.project });
+  for (const key of variant.keys ?? []) await manage(`/manage/projects/${project.id}/keys`, key);
   const token = await manage('/manage/tokens', {
     project_id: project.id,
     duration_minutes: 600,
@@ -41,7 +57,7 @@ async function startProxy(upstreamUrl: string, variant: { name: string; limits?:
     allowed_models: ['gpt-4o-mini'],
     ...(variant.limits && NEVER_REACHED),
   });
-  return { name: variant.name, url: proxy.url, headers: { authorization: `Bearer ${token.token}`, ...variant.headers }, body };
+  return { name: variant.name, url: proxy.url, pid: proxy.child.pid, headers: { authorization: `Bearer ${token.token}`, ...variant.headers }, body };
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -96,6 +112,9 @@ async function main(): Promise<void> {
   console.log(`  validation cache on          ${fmt(cached).padStart(10)} req/s`);
   console.log(`  every request reads SQLite   ${fmt(uncached).padStart(10)} req/s`);
 
+  console.log('\nKey selection (weighted round robin + key health, in process)');
+  printKeySelection(measureKeySelection(Number(process.env.BENCH_KEY_PICKS ?? 5_000_000)));
+
   const ratio = wide[2]!.rps / wide[1]!.rps;
   const addedP50 = narrow[2]!.p50 - narrow[1]!.p50;
   console.log('\nAgainst the targets');
@@ -119,6 +138,9 @@ async function main(): Promise<void> {
     // so anything else using this Redis during the run shows up here too.
     console.log(`  Redis calls per request: ${fmt(redisCommands / redisRequests, 2)}   (2 at admission in one round trip + 1 after the answer)`);
   }
+
+  console.log(`\nPipeline of passes against the hard-coded path it replaced (${BASELINE_REF}), 64 connections, CPU from /proc`);
+  await measurePipeline((variant) => startProxy(upstream.url, variant), { seconds });
 
   console.log('\nResponse cache (memory store; the same opted-in chat request, answered from the cache)');
   const hit = await startProxy(upstream.url, { name: 'proxy, cache hit', headers: CACHE_OPT_IN });

@@ -7,6 +7,7 @@ import * as m0002 from './0002_usage_hourly.ts';
 import * as m0003 from './0003_rate_limits.ts';
 import * as m0004 from './0004_request_events.ts';
 import * as m0005 from './0005_project_cache.ts';
+import * as m0006 from './0006_upstream_keys.ts';
 
 export type { Migration } from './migration.ts';
 
@@ -16,4 +17,5 @@ export const migrations: Migration[] = [
   { name: '0003_rate_limits', up: m0003.up, down: m0003.down, postgres: m0003.postgres },
   { name: '0004_request_events', up: m0004.up, down: m0004.down, postgres: m0004.postgres },
   { name: '0005_project_cache', up: m0005.up, down: m0005.down, postgres: m0005.postgres },
+  { name: '0006_upstream_keys', up: m0006.up, down: m0006.down, postgres: m0006.postgres },
 ];

@@ -37,8 +37,6 @@ id text NOT NULL
 name text NOT NULL
 provider text NOT NULL DEFAULT 'openai'::text
 base_url text NOT NULL
-api_key_sealed text NOT NULL
-api_key_last4 text NOT NULL
 is_active boolean NOT NULL DEFAULT true
 created_at bigint NOT NULL
 updated_at bigint NOT NULL
@@ -50,6 +48,7 @@ shared_tpm_limit integer
 shared_limit_key text
 cache_default_ttl_seconds integer
 cache_shared_across_tokens boolean NOT NULL DEFAULT true
+transformations text NOT NULL DEFAULT '{}'::text
 
 -- table schema_migrations
 name text NOT NULL
@@ -77,6 +76,24 @@ rpm_limit integer
 tpm_limit integer
 max_concurrent integer
 
+-- table upstream_keys
+id text NOT NULL
+project_id text NOT NULL
+label text NOT NULL
+key_sealed text NOT NULL
+key_last4 text NOT NULL
+weight integer NOT NULL DEFAULT 1
+is_enabled boolean NOT NULL DEFAULT true
+created_at bigint NOT NULL
+updated_at bigint NOT NULL
+last_used_at bigint
+request_count bigint NOT NULL DEFAULT 0
+failure_count bigint NOT NULL DEFAULT 0
+prompt_tokens bigint NOT NULL DEFAULT 0
+completion_tokens bigint NOT NULL DEFAULT 0
+last_error_at bigint
+last_error text
+
 -- table usage_hourly
 hour bigint NOT NULL
 token_id text NOT NULL
@@ -96,7 +113,6 @@ projects.projects_default_rpm_limit_check: CHECK (default_rpm_limit IS NULL OR d
 projects.projects_default_tpm_limit_check: CHECK (default_tpm_limit IS NULL OR default_tpm_limit >= 0)
 projects.projects_name_key: UNIQUE (name)
 projects.projects_pkey: PRIMARY KEY (id)
-projects.projects_provider_check: CHECK (provider = ANY (ARRAY['openai'::text, 'anthropic'::text]))
 projects.projects_shared_rpm_limit_check: CHECK (shared_rpm_limit IS NULL OR shared_rpm_limit >= 0)
 projects.projects_shared_tpm_limit_check: CHECK (shared_tpm_limit IS NULL OR shared_tpm_limit >= 0)
 schema_migrations.schema_migrations_pkey: PRIMARY KEY (name)
@@ -106,6 +122,10 @@ tokens.tokens_project_id_fkey: FOREIGN KEY (project_id) REFERENCES projects(id)
 tokens.tokens_rpm_limit_check: CHECK (rpm_limit IS NULL OR rpm_limit >= 0)
 tokens.tokens_token_hash_key: UNIQUE (token_hash)
 tokens.tokens_tpm_limit_check: CHECK (tpm_limit IS NULL OR tpm_limit >= 0)
+upstream_keys.upstream_keys_pkey: PRIMARY KEY (id)
+upstream_keys.upstream_keys_project_id_fkey: FOREIGN KEY (project_id) REFERENCES projects(id)
+upstream_keys.upstream_keys_project_label_key: UNIQUE (project_id, label)
+upstream_keys.upstream_keys_weight_check: CHECK (weight >= 1 AND weight <= 1000)
 usage_hourly.usage_hourly_pkey: PRIMARY KEY (hour, token_id)
 usage_hourly.usage_hourly_project_id_fkey: FOREIGN KEY (project_id) REFERENCES projects(id)
 usage_hourly.usage_hourly_token_id_fkey: FOREIGN KEY (token_id) REFERENCES tokens(id)
@@ -127,6 +147,8 @@ CREATE UNIQUE INDEX schema_migrations_pkey ON schema_migrations USING btree (nam
 CREATE UNIQUE INDEX tokens_pkey ON tokens USING btree (id);
 CREATE INDEX tokens_project_id_idx ON tokens USING btree (project_id);
 CREATE UNIQUE INDEX tokens_token_hash_key ON tokens USING btree (token_hash);
+CREATE UNIQUE INDEX upstream_keys_pkey ON upstream_keys USING btree (id);
+CREATE UNIQUE INDEX upstream_keys_project_label_key ON upstream_keys USING btree (project_id, label);
 CREATE UNIQUE INDEX usage_hourly_pkey ON usage_hourly USING btree (hour, token_id);
 CREATE INDEX usage_hourly_project_hour_idx ON usage_hourly USING btree (project_id, hour);
 

@@ -68,15 +68,21 @@ CREATE TABLE events_outbox (
 CREATE TABLE projects (
       id TEXT PRIMARY KEY,
       name TEXT NOT NULL UNIQUE,
-      provider TEXT NOT NULL DEFAULT 'openai' CHECK (provider IN ('openai', 'anthropic')),
+      provider TEXT NOT NULL DEFAULT 'openai', -- one of main/core/proxy/providers.ts, checked by the API
       base_url TEXT NOT NULL,
-      api_key_sealed TEXT NOT NULL,
-      api_key_last4 TEXT NOT NULL,
       is_active INTEGER NOT NULL DEFAULT 1,
       created_at INTEGER NOT NULL,
       updated_at INTEGER NOT NULL,
-      deactivated_at INTEGER NULL
-    , default_rpm_limit INTEGER NULL CHECK (default_rpm_limit IS NULL OR default_rpm_limit >= 0), default_tpm_limit INTEGER NULL CHECK (default_tpm_limit IS NULL OR default_tpm_limit >= 0), shared_rpm_limit INTEGER NULL CHECK (shared_rpm_limit IS NULL OR shared_rpm_limit >= 0), shared_tpm_limit INTEGER NULL CHECK (shared_tpm_limit IS NULL OR shared_tpm_limit >= 0), shared_limit_key TEXT NULL, cache_default_ttl_seconds INTEGER NULL CHECK (cache_default_ttl_seconds IS NULL OR cache_default_ttl_seconds >= 0), cache_shared_across_tokens INTEGER NOT NULL DEFAULT 1 CHECK (cache_shared_across_tokens IN (0, 1)));
+      deactivated_at INTEGER NULL,
+      default_rpm_limit INTEGER NULL CHECK (default_rpm_limit IS NULL OR default_rpm_limit >= 0),
+      default_tpm_limit INTEGER NULL CHECK (default_tpm_limit IS NULL OR default_tpm_limit >= 0),
+      shared_rpm_limit INTEGER NULL CHECK (shared_rpm_limit IS NULL OR shared_rpm_limit >= 0),
+      shared_tpm_limit INTEGER NULL CHECK (shared_tpm_limit IS NULL OR shared_tpm_limit >= 0),
+      shared_limit_key TEXT NULL, -- NULL = a fingerprint of the project's first upstream key
+      cache_default_ttl_seconds INTEGER NULL CHECK (cache_default_ttl_seconds IS NULL OR cache_default_ttl_seconds >= 0),
+      cache_shared_across_tokens INTEGER NOT NULL DEFAULT 1 CHECK (cache_shared_across_tokens IN (0, 1)),
+      transformations TEXT NOT NULL DEFAULT '{}' -- JSON object (ProjectTransformations); '{}' = none
+    );
 
 -- table schema_migrations on schema_migrations
 CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL);
@@ -101,6 +107,27 @@ CREATE TABLE tokens (
       last_used_at INTEGER NULL,
       revoked_at INTEGER NULL
     , rpm_limit INTEGER NULL CHECK (rpm_limit IS NULL OR rpm_limit >= 0), tpm_limit INTEGER NULL CHECK (tpm_limit IS NULL OR tpm_limit >= 0), max_concurrent INTEGER NULL CHECK (max_concurrent IS NULL OR max_concurrent >= 0));
+
+-- table upstream_keys on upstream_keys
+CREATE TABLE upstream_keys (
+      id TEXT PRIMARY KEY,
+      project_id TEXT NOT NULL REFERENCES projects(id),
+      label TEXT NOT NULL, -- unique within the project
+      key_sealed TEXT NOT NULL, -- AES-256-GCM, associated data = the project id
+      key_last4 TEXT NOT NULL,
+      weight INTEGER NOT NULL DEFAULT 1 CHECK (weight BETWEEN 1 AND 1000),
+      is_enabled INTEGER NOT NULL DEFAULT 1 CHECK (is_enabled IN (0, 1)),
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      last_used_at INTEGER NULL,
+      request_count INTEGER NOT NULL DEFAULT 0,
+      failure_count INTEGER NOT NULL DEFAULT 0,
+      prompt_tokens INTEGER NOT NULL DEFAULT 0,
+      completion_tokens INTEGER NOT NULL DEFAULT 0,
+      last_error_at INTEGER NULL,
+      last_error TEXT NULL, -- a stable code or status_<n>, never an upstream message
+      CONSTRAINT upstream_keys_project_label_key UNIQUE (project_id, label)
+    );
 
 -- table usage_hourly on usage_hourly
 CREATE TABLE usage_hourly (

@@ -45,6 +45,8 @@ export class ServerUnreachableError extends CliError {
 
 export type ProjectChanges = Omit<InputOf<'projects.update'>, 'id'>;
 export type TokenChanges = Omit<InputOf<'tokens.update'>, 'id'>;
+export type NewUpstreamKey = Omit<InputOf<'keys.add'>, 'project_id'>;
+export type UpstreamKeyChanges = Omit<InputOf<'keys.update'>, 'project_id' | 'id'>;
 export interface TokenFilter {
   projectId?: string | undefined;
   activeOnly?: boolean | undefined;
@@ -92,6 +94,23 @@ export class ApiClient {
 
   revokeProjectTokens(id: string): Promise<OutputOf<'projects.revokeTokens'>> {
     return this.call('POST', `/manage/projects/${enc(id)}/tokens/revoke`);
+  }
+
+  listKeys(projectId: string): Promise<OutputOf<'keys.list'>> {
+    return this.call('GET', `/manage/projects/${enc(projectId)}/keys`);
+  }
+
+  addKey(projectId: string, input: NewUpstreamKey): Promise<OutputOf<'keys.add'>> {
+    return this.call('POST', `/manage/projects/${enc(projectId)}/keys`, { body: input });
+  }
+
+  updateKey(projectId: string, keyId: string, changes: UpstreamKeyChanges): Promise<OutputOf<'keys.update'>> {
+    return this.call('PATCH', `/manage/projects/${enc(projectId)}/keys/${enc(keyId)}`, { body: changes });
+  }
+
+  /** DELETE answers 204 with no body. */
+  async removeKey(projectId: string, keyId: string): Promise<void> {
+    await this.call<unknown>('DELETE', `/manage/projects/${enc(projectId)}/keys/${enc(keyId)}`);
   }
 
   listTokens(filter: TokenFilter = {}): Promise<OutputOf<'tokens.list'>> {

@@ -70,8 +70,8 @@ describe('project list and get', () => {
 
     const table = await run(['project', 'list', ...at(server)]);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/│ ID\s+│ Name\s+│ Provider\s+│ API key\s+│ Active\s+│ Created/);
-    expect(table.stdout).toMatch(new RegExp(`│ ${PROJECT_ID} │ demo\\s+│ openai\\s+│ sk-…wxyz │ yes\\s+│ 2 hours ago \\(2024-12-31T22:00:00.000Z\\)`));
+    expect(table.stdout).toMatch(/│ ID\s+│ Name\s+│ Provider\s+│ API key\s+│ Keys\s+│ Active\s+│ Created/);
+    expect(table.stdout).toMatch(new RegExp(`│ ${PROJECT_ID} │ demo\\s+│ openai\\s+│ sk-…wxyz │ 1\\s+│ yes\\s+│ 2 hours ago \\(2024-12-31T22:00:00.000Z\\)`));
     expect(table.stdout).toMatch(/│ p2\s+│ other\s+│.*│ no /);
 
     const json = await run(['project', 'list', '--json', ...at(server)]);
@@ -90,7 +90,7 @@ describe('project list and get', () => {
     expect(result.code).toBe(0);
     expect(server.only().body).toBeUndefined();
     expect(result.stdout).toMatch(/│ Base URL\s+│ https:\/\/api.openai.com/);
-    expect(result.stdout).toMatch(/│ Deactivated │ -/);
+    expect(result.stdout).toMatch(/│ Deactivated\s+│ -/);
   });
 
   it('escapes ids in the path', async () => {

@@ -1,9 +1,13 @@
-// `llm-proxy project ...`: projects hold an upstream API key; tokens are minted for a project.
+// `llm-proxy project ...`: projects hold upstream API keys (`project key ...`) and request rewrites
+// (`project transform`); tokens are minted for a project.
 
 import { Option, type Command } from 'commander';
 import { limitOr, sharedLimitKey, type Nullable } from './option-parsers.ts';
+import { providerIds } from '../core/api/contract.ts';
 import type { ProjectView } from '../core/api/views.ts';
-import type { ProjectChanges } from './client.ts';
+import { ApiError, type ProjectChanges } from './client.ts';
+import { registerProjectKeyCommands } from './project-keys.ts';
+import { registerProjectTransformCommand, transformationsSummary } from './project-transform.ts';
 import { addConnectionOptions, connect, type ConnectionOptions } from './connection.ts';
 import type { CliContext } from './context.ts';
 import { detailTable, formatTime, listTable, yesNo } from './format.ts';
@@ -23,8 +27,9 @@ interface LimitOptions {
 interface CreateOptions extends ConnectionOptions, LimitOptions {
   name: string;
   apiKey: string;
+  keyLabel?: string;
   baseUrl?: string;
-  provider?: 'openai' | 'anthropic';
+  provider?: (typeof providerIds)[number];
 }
 
 interface UpdateOptions extends ConnectionOptions, LimitOptions {
@@ -51,7 +56,9 @@ function addLimitOptions(command: Command): Command {
     .addOption(new Option('--cache-shared', "the project's tokens share cached answers (the default)"));
 }
 
-function limitChanges(opts: LimitOptions): ProjectChanges {
+type LimitChanges = Pick<ProjectChanges, 'default_rpm_limit' | 'default_tpm_limit' | 'shared_rpm_limit' | 'shared_tpm_limit' | 'shared_limit_key' | 'cache_default_ttl_seconds' | 'cache_shared_across_tokens'>;
+
+function limitChanges(opts: LimitOptions): LimitChanges {
   return {
     ...(opts.defaultRpmLimit !== undefined && { default_rpm_limit: opts.defaultRpmLimit.value }),
     ...(opts.defaultTpmLimit !== undefined && { default_tpm_limit: opts.defaultTpmLimit.value }),
@@ -65,20 +72,25 @@ function limitChanges(opts: LimitOptions): ProjectChanges {
 }
 
 export function registerProjectCommands(program: Command, ctx: CliContext): void {
-  const project = program.command('project').description('manage projects (each holds one upstream API key)');
+  const project = program.command('project').description('manage projects (each holds one or more upstream API keys)');
 
   addLimitOptions(
     addConnectionOptions(project.command('create'))
       .description('create a project')
       .requiredOption('--name <name>', 'project name (unique)')
-      .requiredOption('--api-key <key>', API_KEY_HELP)
-      .option('--base-url <url>', 'where its requests go (default https://api.openai.com)')
-      .addOption(new Option('--provider <provider>', 'API flavour of the upstream').choices(['openai', 'anthropic'])),
+      .requiredOption('--api-key <key>', `its first ${API_KEY_HELP}`)
+      .option('--key-label <label>', 'label of that first key (default "default"); add more with `project key add`')
+      .addOption(new Option('--provider <provider>', 'API flavour of the upstream (default openai)').choices(providerIds))
+      .option(
+        '--base-url <url>',
+        'where its requests go; default: the provider\'s own (https://api.openai.com, https://api.anthropic.com); required for openai-compatible (e.g. http://127.0.0.1:11434 for Ollama) and azure (https://<resource>.openai.azure.com/openai)',
+      ),
   ).action(async (opts: CreateOptions) => {
       const apiKey = opts.apiKey === '-' ? await readSecretFromStdin(ctx.io, '--api-key') : opts.apiKey;
       const created = await connect(opts, ctx).createProject({
         name: opts.name,
         api_key: apiKey,
+        ...(opts.keyLabel !== undefined && { key_label: opts.keyLabel }),
         ...(opts.baseUrl !== undefined && { base_url: opts.baseUrl }),
         ...(opts.provider !== undefined && { provider: opts.provider }),
         ...limitChanges(opts),
@@ -93,8 +105,8 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       if (opts.json) return printJson(ctx.io, projects);
       if (projects.length === 0) return println(ctx.io.stdout, 'No projects yet. Create one with `llm-proxy project create`.');
       const now = ctx.now();
-      const rows = projects.map((p) => [p.id, p.name, p.provider, p.api_key, yesNo(p.is_active), formatTime(p.created_at, now)]);
-      println(ctx.io.stdout, listTable(['ID', 'Name', 'Provider', 'API key', 'Active', 'Created'], rows));
+      const rows = projects.map((p) => [p.id, p.name, p.provider, p.api_key, String(p.key_count), yesNo(p.is_active), formatTime(p.created_at, now)]);
+      println(ctx.io.stdout, listTable(['ID', 'Name', 'Provider', 'API key', 'Keys', 'Active', 'Created'], rows));
     });
 
   addConnectionOptions(project.command('get'))
@@ -109,7 +121,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       .description('change a project')
       .argument('<id>', 'project id')
       .option('--name <name>', 'new name')
-      .option('--api-key <key>', API_KEY_HELP)
+      .option('--api-key <key>', `new ${API_KEY_HELP}; only while the project has one key (else use \`project key rotate\`)`)
       .option('--base-url <url>', 'new upstream base URL')
       .addOption(new Option('--activate', 'let its tokens work again').conflicts('deactivate'))
       .addOption(new Option('--deactivate', 'block all its tokens at once'))
@@ -128,7 +140,15 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       if (Object.keys(changes).length === 0) {
         throw new UsageError('nothing to update: give --name, --api-key, --base-url, --activate, --deactivate, a limit or a cache option');
       }
-      printProject(ctx, opts, await connect(opts, ctx).updateProject(id, changes), 'Project updated.');
+      const updated = await connect(opts, ctx)
+        .updateProject(id, changes)
+        .catch((err: unknown) => {
+          if (err instanceof ApiError && err.code === 'ambiguous_upstream_key') {
+            throw new ApiError(err.status, err.code, err.message, err.issues, `pick the key: llm-proxy project key list ${id}, then llm-proxy project key rotate ${id} <key> --api-key -`);
+          }
+          throw err;
+        });
+      printProject(ctx, opts, updated, 'Project updated.');
     });
 
   addConnectionOptions(project.command('deactivate'))
@@ -141,6 +161,9 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       const what = opts.revokeTokens ? 'deactivated; its tokens are revoked' : 'deactivated; its tokens are blocked';
       printProject(ctx, opts, updated, `Project "${updated.name}" ${what}.`);
     });
+
+  registerProjectKeyCommands(project, ctx);
+  registerProjectTransformCommand(project, ctx);
 
   addConnectionOptions(project.command('revoke-tokens'))
     .description('revoke every token of a project (the project stays active)')
@@ -155,7 +178,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
     });
 }
 
-function printProject(ctx: CliContext, opts: ConnectionOptions, p: ProjectView, headline?: string): void {
+export function printProject(ctx: CliContext, opts: ConnectionOptions, p: ProjectView, headline?: string): void {
   if (opts.json) return printJson(ctx.io, p);
   const now = ctx.now();
   if (headline) println(ctx.io.stdout, headline);
@@ -167,6 +190,8 @@ function printProject(ctx: CliContext, opts: ConnectionOptions, p: ProjectView, 
       ['Provider', p.provider],
       ['Base URL', p.base_url],
       ['API key', p.api_key],
+      ['Keys', p.key_count === 1 ? '1' : `${p.key_count} (see llm-proxy project key list ${p.id})`],
+      ['Transformations', transformationsSummary(p.transformations)],
       ['Active', yesNo(p.is_active)],
       ['Defaults', perMinute(p.default_rpm_limit, p.default_tpm_limit, 'per token')],
       ['Shared', perMinute(p.shared_rpm_limit, p.shared_tpm_limit, `key: ${p.shared_limit_key ?? 'from the upstream key'}`)],

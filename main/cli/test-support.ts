@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { onTestFinished } from 'vitest';
-import type { AuditEventView, ProjectView, TokenView } from '../core/api/views.ts';
+import type { AuditEventView, ProjectView, TokenView, UpstreamKeyView } from '../core/api/views.ts';
 import type { CliDeps } from './context.ts';
 import type { CliIo, OutputStream } from './io.ts';
 import { runCli } from './run.ts';
@@ -182,6 +182,8 @@ export function sampleProject(overrides: Partial<ProjectView> = {}): ProjectView
     provider: 'openai',
     base_url: 'https://api.openai.com',
     api_key: 'sk-…wxyz',
+    key_count: 1,
+    transformations: {},
     is_active: true,
     created_at: '2024-12-31T22:00:00.000Z',
     updated_at: '2024-12-31T23:00:00.000Z',
@@ -193,6 +195,32 @@ export function sampleProject(overrides: Partial<ProjectView> = {}): ProjectView
     shared_limit_key: null,
     cache_default_ttl_seconds: null,
     cache_shared_across_tokens: true,
+    ...overrides,
+  };
+}
+
+export const KEY_ID = '01943f5a-0000-7000-8000-0000000000b1';
+export const KEY_ID_2 = '01943f5a-0000-7000-8000-0000000000b2';
+
+export function sampleKey(overrides: Partial<UpstreamKeyView> = {}): UpstreamKeyView {
+  return {
+    id: KEY_ID,
+    project_id: PROJECT_ID,
+    label: 'default',
+    key: 'sk-…wxyz',
+    weight: 1,
+    is_enabled: true,
+    health: 'healthy',
+    cooling_down_until: null,
+    last_error: null,
+    last_error_at: null,
+    last_used_at: '2024-12-31T23:59:00.000Z',
+    request_count: 12,
+    failure_count: 1,
+    prompt_tokens: 300,
+    completion_tokens: 120,
+    created_at: '2024-12-31T22:00:00.000Z',
+    updated_at: '2024-12-31T22:00:00.000Z',
     ...overrides,
   };
 }

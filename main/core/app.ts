@@ -24,6 +24,9 @@ import { startLimits } from './limits/runtime.ts';
 import { createLogger } from './log.ts';
 import { registerMetricsRoute } from './metrics/metrics-route.ts';
 import { createProxyHandler } from './proxy/handler.ts';
+import { KeyHealth } from './proxy/key-selector.ts';
+import { createKeyUsageRecorder } from './proxy/key-usage-recorder.ts';
+import { builtInPipeline } from './proxy/passes/index.ts';
 import { createUpstreamAgent } from './proxy/upstream-agent.ts';
 import { loadDataKey, readSecretFile, writeSecretFileOnce } from './secrets/data-key.ts';
 import { createSealer, deriveKey } from './secrets/sealer.ts';
@@ -94,7 +97,10 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   const usage = createUsageRecorder({ tokens: store.tokens, flushMs: settings.usageFlushMs, clock, onError: onBackgroundError('usage flush failed') });
   const audit = new AuditLog({ repo: store.audit, clock, flushMs: settings.usageFlushMs, onError: onBackgroundError('audit flush failed') });
   const limits = startLimits(settings, { clock, log, audit, windowSeconds: opts.limitWindowSeconds });
-  const gate = new TokenGate({ tokens: store.tokens, projects: store.projects, sealer, hash, usage, clock, ttlMs: settings.tokenCacheTtlMs, broadcast: limits.broadcast });
+  const cooldownMs = settings.keyCooldownSeconds * 1000;
+  const keyHealth = new KeyHealth({ cooldownMs, authCooldownMs: 10 * cooldownMs, maxCooldownMs: 20 * cooldownMs });
+  const keyUsage = createKeyUsageRecorder({ keys: store.upstreamKeys, flushMs: settings.usageFlushMs, clock, onError: onBackgroundError('key usage flush failed') });
+  const gate = new TokenGate({ tokens: store.tokens, projects: store.projects, upstreamKeys: store.upstreamKeys, keyHealth, sealer, hash, usage, clock, ttlMs: settings.tokenCacheTtlMs, broadcast: limits.broadcast });
   limits.listen(gate);
   // The response cache: in memory, or in the limits' Redis when one is configured.
   const cache = startCache(settings, { clock, log, redis: limits.redis });
@@ -119,6 +125,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     sealer,
     hash,
     gate,
+    keyHealth,
     audit,
     clock,
     systemInfo: () => ({ version, data_dir: settings.dataDir, listen_url: listenUrl, admin_url: `${listenUrl}/admin/`, started_at: startedAt, tls: tlsInfoOf(tls, insecureLan), redis: limits.status() }),
@@ -128,16 +135,14 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   const callAsManagement = <M extends AdminMethod>(method: M, raw: unknown, ctx: CallContext) => callAdmin(handlers, audit, method, raw, ctx);
 
   const proxy = createProxyHandler({
-    cache,
-    gate,
-    usage,
-    limits: limits.limits,
+    pipeline: builtInPipeline({ gate, limits: limits.limits, cache, usage, keyUsage, events: events.pipeline, clock, maxBodyBytes: settings.maxBodyBytes }),
     audit,
     events: events.pipeline,
+    keyHealth,
+    keyUsage,
     dispatcher,
     clock,
     log,
-    maxBodyBytes: settings.maxBodyBytes,
     headersTimeoutMs: settings.upstreamHeadersTimeoutMs,
     idleTimeoutMs: settings.upstreamIdleTimeoutMs,
   });
@@ -145,7 +150,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   try {
     tls = await startTls(tlsPlan, { bindHost: settings.host, log, say });
   } catch (err) {
-    await Promise.allSettled([events.close(), usage.close(), audit.close(), dispatcher.close(), store.close(), limits.close()]);
+    await Promise.allSettled([events.close(), usage.close(), keyUsage.close(), audit.close(), dispatcher.close(), store.close(), limits.close()]);
     throw err;
   }
 
@@ -186,7 +191,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     await events.start();
     await http.app.listen({ host: settings.host, port: settings.port });
   } catch (err) {
-    await Promise.allSettled([events.close(), usage.close(), audit.close(), dispatcher.close(), store.close(), tls?.close(), limits.close()]);
+    await Promise.allSettled([events.close(), usage.close(), keyUsage.close(), audit.close(), dispatcher.close(), store.close(), tls?.close(), limits.close()]);
     throw err;
   }
   const address = http.app.server.address();
@@ -207,6 +212,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     flush: async () => {
       await events.flush();
       await usage.flush();
+      await keyUsage.flush();
       await audit.flush();
     },
     tls,
@@ -223,6 +229,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
         await cache.close();
         await limits.close();
         await usage.close();
+        await keyUsage.close();
         await audit.close();
         await dispatcher.close();
         await store.close();

@@ -9,7 +9,10 @@ export type ErrorCode =
   | 'project_not_found'
   | 'token_not_found'
   | 'audit_event_not_found'
+  | 'upstream_key_not_found'
   | 'duplicate_name'
+  | 'last_upstream_key'
+  | 'ambiguous_upstream_key'
   | 'project_inactive'
   | 'unauthorized'
   | 'forbidden_host'
@@ -39,7 +42,12 @@ const statusByCode: Record<ErrorCode, number> = {
   project_not_found: 404,
   token_not_found: 404,
   audit_event_not_found: 404,
+  upstream_key_not_found: 404,
   duplicate_name: 409,
+  /** Removing or disabling it would leave the project without an enabled upstream key. */
+  last_upstream_key: 409,
+  /** projects.update's api_key on a project with several keys: which one is meant? */
+  ambiguous_upstream_key: 409,
   project_inactive: 403,
   unauthorized: 401,
   forbidden_host: 421,

@@ -2,13 +2,33 @@
 // The service implements it; REST routes, IPC handlers, the preload bridge, the renderer's transports
 // and the CLI are thin adapters typed against it. Browser-safe: imports nothing from Node.
 import { z } from 'zod';
-import type { AuditEventView, AuditPageView, CachePurgeResultView, CacheStatsView, CreatedTokenView, DashboardView, ProjectView, RevokeResultView, SystemInfoView, TokenView } from './views.ts';
+import type { Provider } from '../store/types.ts';
+import type { AuditEventView, AuditPageView, CachePurgeResultView, CacheStatsView, CreatedTokenView, DashboardView, ProjectView, RevokeResultView, SystemInfoView, TokenView, UpstreamKeyView } from './views.ts';
 import type { DeadLetterPageView, EventsStatusView, LiveSnapshotView, UsageDailyView } from './event-views.ts';
+import { projectTransformations } from './transformations-schema.ts';
 
 const id = z.string().uuid({ message: 'must be an id (UUID)' });
 const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 const apiKey = z.string().trim().min(1, 'must not be empty').max(1000, 'is too long').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
-const provider = z.enum(['openai', 'anthropic']);
+
+/**
+ * The provider ids. Their definitions (endpoints, auth, default base URL) live in
+ * main/core/proxy/providers.ts; this copy keeps the contract free of the request path's code.
+ */
+export const providerIds = ['openai', 'anthropic', 'openai-compatible', 'azure'] as const satisfies readonly Provider[];
+/** Fails to compile when the store's Provider union has an id the list above lacks. */
+export type EveryProviderListed = AssertNever<Exclude<Provider, (typeof providerIds)[number]>>;
+type AssertNever<T extends never> = T;
+/** Names one of a project's upstream keys; unique within the project. */
+const upstreamKeyLabel = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(50, 'must be at most 50 characters')
+  .refine((value) => !hasControlCharacters(value), 'must not contain control characters');
+/** Share of the project's requests relative to its other enabled keys. */
+const upstreamKeyWeight = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000');
+const provider = z.enum(providerIds, { error: `must be one of ${providerIds.join(', ')}` });
 
 /** http(s) origins only; no credentials, query or fragment; never cloud metadata / link-local addresses. */
 export const baseUrl = z
@@ -20,6 +40,14 @@ export const baseUrl = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
   .transform((value) => value.replace(/\/+$/, '').replace(/\/v1$/, ''));
+
+function hasControlCharacters(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
 
 export function upstreamUrlProblem(value: string): string | null {
   let url: URL;
@@ -88,8 +116,18 @@ const isoTime = z.union([z.string().datetime({ offset: true }), z.string().date(
 export const schemas = {
   empty: z.object({}).strict(),
   byId: z.object({ id }).strict(),
+  /** api_key becomes the project's first upstream key (label key_label, "default" when left out). */
   projectCreate: z
-    .object({ name, api_key: apiKey, base_url: baseUrl.optional(), provider: provider.optional(), ...projectLimits, ...projectCache })
+    .object({
+      name,
+      api_key: apiKey,
+      key_label: upstreamKeyLabel.optional(),
+      base_url: baseUrl.optional(),
+      provider: provider.optional(),
+      transformations: projectTransformations.optional(),
+      ...projectLimits,
+      ...projectCache,
+    })
     .strict(),
   projectUpdate: z
     .object({
@@ -99,6 +137,8 @@ export const schemas = {
       base_url: baseUrl.optional(),
       is_active: z.boolean().optional(),
       revoke_tokens: z.boolean().optional(),
+      /** Replaces the whole object; null clears it. */
+      transformations: projectTransformations.nullable().optional(),
       ...projectLimits,
       ...projectCache,
     })
@@ -124,6 +164,13 @@ export const schemas = {
       ...tokenLimits,
     })
     .strict(),
+  keyList: z.object({ project_id: id }).strict(),
+  keyAdd: z.object({ project_id: id, label: upstreamKeyLabel, api_key: apiKey, weight: upstreamKeyWeight.optional() }).strict(),
+  /** api_key rotates the key (same id, label and counters). */
+  keyUpdate: z
+    .object({ project_id: id, id, label: upstreamKeyLabel.optional(), weight: upstreamKeyWeight.optional(), is_enabled: z.boolean().optional(), api_key: apiKey.optional() })
+    .strict(),
+  keyRemove: z.object({ project_id: id, id }).strict(),
   tokenList: z.object({ project_id: id.optional(), active_only: flag.optional() }).strict(),
   /** `{all: true}`, `{project_id}`, `{prefix}` or `{method, url}`; a project narrows a prefix or URL to it. */
   cachePurge: z
@@ -191,6 +238,11 @@ export const adminContract = {
   'projects.create': command<typeof schemas.projectCreate, ProjectView>(schemas.projectCreate),
   'projects.update': command<typeof schemas.projectUpdate, ProjectView>(schemas.projectUpdate),
   'projects.revokeTokens': command<typeof schemas.byId, RevokeResultView>(schemas.byId),
+  'keys.list': query<typeof schemas.keyList, UpstreamKeyView[]>(schemas.keyList),
+  'keys.add': command<typeof schemas.keyAdd, UpstreamKeyView>(schemas.keyAdd),
+  'keys.update': command<typeof schemas.keyUpdate, UpstreamKeyView>(schemas.keyUpdate),
+  /** Answers the key as it was just before removal. */
+  'keys.remove': command<typeof schemas.keyRemove, UpstreamKeyView>(schemas.keyRemove),
   'tokens.list': query<typeof schemas.tokenList, TokenView[]>(schemas.tokenList),
   'tokens.get': query<typeof schemas.byId, TokenView>(schemas.byId),
   'tokens.create': command<typeof schemas.tokenCreate, CreatedTokenView>(schemas.tokenCreate),

@@ -1,20 +1,25 @@
 // Rows → views. The only place masking happens, so no door can forget it.
 import { toIso } from '../clock.ts';
 import { maskToken } from '../tokens/format.ts';
-import type { AuditRow, ProjectRow, TokenRow } from '../store/types.ts';
-import type { AuditEventView, ProjectView, TokenStatus, TokenView } from './views.ts';
+import type { KeyHealthStatus } from '../proxy/key-selector.ts';
+import type { AuditRow, ProjectRow, TokenRow, UpstreamKeyRow } from '../store/types.ts';
+import { presentTransformations } from './transformations.ts';
+import type { AuditEventView, ProjectView, TokenStatus, TokenView, UpstreamKeyView } from './views.ts';
 
 export function maskKey(last4: string): string {
   return `sk-…${last4}`;
 }
 
-export function presentProject(row: ProjectRow): ProjectView {
+/** `keys` oldest first (as the store lists them): the first one is the project's `api_key`. */
+export function presentProject(row: ProjectRow, keys: readonly UpstreamKeyRow[]): ProjectView {
   return {
     id: row.id,
     name: row.name,
     provider: row.provider,
     base_url: row.baseUrl,
-    api_key: maskKey(row.apiKeyLast4),
+    api_key: keys[0] ? maskKey(keys[0].keyLast4) : '',
+    key_count: keys.length,
+    transformations: presentTransformations(row.transformations),
     is_active: row.isActive,
     created_at: toIso(row.createdAt)!,
     updated_at: toIso(row.updatedAt)!,
@@ -26,6 +31,34 @@ export function presentProject(row: ProjectRow): ProjectView {
     shared_limit_key: row.sharedLimitKey,
     cache_default_ttl_seconds: row.cacheDefaultTtlSeconds,
     cache_shared_across_tokens: row.cacheSharedAcrossTokens,
+  };
+}
+
+/**
+ * A key row merged with this instance's health of it (`KeyHealth.status`): the store's last error is
+ * flushed in batches, so the newer of the two is shown.
+ */
+export function presentUpstreamKey(row: UpstreamKeyRow, health: KeyHealthStatus): UpstreamKeyView {
+  const liveErrorIsNewer = health.lastErrorAt !== null && (row.lastErrorAt === null || health.lastErrorAt >= row.lastErrorAt);
+  const coolingDown = row.isEnabled && health.state === 'cooling_down';
+  return {
+    id: row.id,
+    project_id: row.projectId,
+    label: row.label,
+    key: maskKey(row.keyLast4),
+    weight: row.weight,
+    is_enabled: row.isEnabled,
+    health: !row.isEnabled ? 'disabled' : coolingDown ? 'cooling_down' : 'healthy',
+    cooling_down_until: coolingDown ? toIso(health.coolingDownUntil) : null,
+    last_error: liveErrorIsNewer ? health.lastError : row.lastError,
+    last_error_at: toIso(liveErrorIsNewer ? health.lastErrorAt : row.lastErrorAt),
+    last_used_at: toIso(row.lastUsedAt),
+    request_count: row.requestCount,
+    failure_count: row.failureCount,
+    prompt_tokens: row.promptTokens,
+    completion_tokens: row.completionTokens,
+    created_at: toIso(row.createdAt)!,
+    updated_at: toIso(row.updatedAt)!,
   };
 }
 

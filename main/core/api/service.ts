@@ -7,13 +7,17 @@ import type { ResponseCache } from '../cache/response-cache.ts';
 import type { Clock } from '../clock.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { isUuid, newId } from '../ids.ts';
+import type { KeyHealth } from '../proxy/key-selector.ts';
+import { providers } from '../proxy/providers.ts';
 import type { Sealer } from '../secrets/sealer.ts';
 import { definedOnly } from '../store/row-changes.ts';
-import type { ProjectChanges, ProjectRow, Store, TokenChanges } from '../store/types.ts';
+import type { Provider, ProjectChanges, ProjectRow, Store, TokenChanges } from '../store/types.ts';
 import { mintToken, type TokenHasher } from '../tokens/format.ts';
 import type { TokenGate } from '../tokens/token-gate.ts';
 import { adminContract, type AdminMethod, type OutputOf, type ParsedInputOf } from './contract.ts';
 import { presentAudit, presentProject, presentToken } from './present.ts';
+import { transformationFields, transformationsFromInput } from './transformations.ts';
+import { createUpstreamKeyHandlers, DEFAULT_KEY_LABEL, lastFour } from './upstream-key-handlers.ts';
 import { parseInput } from './validate.ts';
 import type { SystemInfoView } from './views.ts';
 
@@ -39,12 +43,29 @@ export interface AdminServiceDeps {
   requestsSince: (since: number) => Promise<number>;
   /** Live dashboard, event delivery and daily usage (main/core/events/admin-handlers.ts). */
   eventHandlers: EventHandlers;
+  /**
+   * This instance's health of each upstream key (main/core/proxy/key-selector.ts), shown in key views;
+   * forgotten when a key is rotated or removed.
+   */
+  keyHealth: Pick<KeyHealth, 'status' | 'forget'>;
 }
 
-const DEFAULT_BASE_URL = 'https://api.openai.com';
+/** Where a provider without a default base URL is usually found, for the error that asks for one. */
+const BASE_URL_EXAMPLES: Partial<Record<Provider, string>> = {
+  'openai-compatible': 'http://127.0.0.1:11434 for Ollama, http://127.0.0.1:8000 for vLLM, http://127.0.0.1:1234 for LM Studio',
+  azure: 'https://<resource>.openai.azure.com/openai',
+};
+
+function baseUrlFor(provider: Provider, given: string | undefined): string {
+  const baseUrl = given ?? providers[provider].defaultBaseUrl;
+  if (baseUrl) return baseUrl;
+  const example = BASE_URL_EXAMPLES[provider];
+  const message = `is required for ${providers[provider].label} projects${example ? ` (for example ${example})` : ''}`;
+  throw new AppError('validation_failed', `Invalid input: base_url: ${message}`, [{ path: 'base_url', message }]);
+}
 
 export function createAdminService(deps: AdminServiceDeps): AdminHandlers {
-  const { store, sealer, gate, audit, clock } = deps;
+  const { store, sealer, gate, audit, clock, keyHealth } = deps;
 
   const projectOrThrow = async (id: string) => {
     const row = await store.projects.get(id);
@@ -56,53 +77,88 @@ export function createAdminService(deps: AdminServiceDeps): AdminHandlers {
     if (!row) throw new AppError('token_not_found', `No token with id ${id}`);
     return row;
   };
-  const last4 = (key: string) => key.slice(-4);
+  const present = async (row: ProjectRow) => presentProject(row, await store.upstreamKeys.listForProject(row.id));
 
   return {
     ...deps.eventHandlers,
+    ...createUpstreamKeyHandlers({ store, sealer, gate, audit, clock, keyHealth, projectOrThrow }),
     async 'projects.list'() {
-      return (await store.projects.list()).map(presentProject);
+      return Promise.all((await store.projects.list()).map(present));
     },
     async 'projects.get'({ id }) {
-      return presentProject(await projectOrThrow(id));
+      return present(await projectOrThrow(id));
     },
     async 'projects.create'(input, ctx) {
       const now = clock.now();
       const id = newId(now);
-      const row = await store.projects.create({
-        id,
-        name: input.name,
-        provider: input.provider ?? 'openai',
-        baseUrl: input.base_url ?? DEFAULT_BASE_URL,
-        apiKeySealed: sealer.seal(input.api_key, id),
-        apiKeyLast4: last4(input.api_key),
-        isActive: true,
+      const provider = input.provider ?? 'openai';
+      const baseUrl = baseUrlFor(provider, input.base_url);
+      const transformations = transformationsFromInput(input.transformations);
+      const firstKey = {
+        id: newId(now),
+        projectId: id,
+        label: input.key_label ?? DEFAULT_KEY_LABEL,
+        keySealed: sealer.seal(input.api_key, id),
+        keyLast4: lastFour(input.api_key),
+        weight: 1,
+        isEnabled: true,
         createdAt: now,
-        ...projectLimitChanges(input),
-        ...projectCacheChanges(input),
+      };
+      const row = await store.projects.create(
+        { id, name: input.name, provider, baseUrl, isActive: true, createdAt: now, transformations, ...projectLimitChanges(input), ...projectCacheChanges(input) },
+        [firstKey],
+      );
+      await audit.record({
+        ...auditBase(ctx),
+        action: 'project.create',
+        outcome: 'success',
+        targetType: 'project',
+        targetId: id,
+        projectId: id,
+        details: {
+          name: row.name,
+          provider: row.provider,
+          base_url: row.baseUrl,
+          key_label: firstKey.label,
+          ...projectLimitDetails(row),
+          ...(Object.keys(transformations).length > 0 && { transformations: transformationFields(transformations) }),
+        },
       });
-      await audit.record({ ...auditBase(ctx), action: 'project.create', outcome: 'success', targetType: 'project', targetId: id, projectId: id, details: { name: row.name, provider: row.provider, base_url: row.baseUrl, ...projectLimitDetails(row) } });
-      return presentProject(row);
+      return present(row);
     },
     async 'projects.update'(input, ctx) {
       const before = await projectOrThrow(input.id);
       const now = clock.now();
-      const changes: Parameters<Store['projects']['update']>[1] = { ...projectLimitChanges(input), ...projectCacheChanges(input) };
+      // The reference API's single key: only unambiguous when the project has exactly one.
+      let rotated: { id: string; label: string } | null = null;
+      if (input.api_key !== undefined) {
+        const keys = await store.upstreamKeys.listForProject(before.id);
+        if (keys.length !== 1 || !keys[0]) {
+          throw new AppError(
+            'ambiguous_upstream_key',
+            `Project "${before.name}" has ${keys.length} upstream keys; rotate one at /manage/projects/${before.id}/keys/{keyId} (keys.update with api_key)`,
+          );
+        }
+        rotated = keys[0];
+      }
+      const changes: ProjectChanges = { ...projectLimitChanges(input), ...projectCacheChanges(input) };
       if (input.name !== undefined) changes.name = input.name;
       if (input.base_url !== undefined) changes.baseUrl = input.base_url;
-      if (input.api_key !== undefined) {
-        changes.apiKeySealed = sealer.seal(input.api_key, before.id);
-        changes.apiKeyLast4 = last4(input.api_key);
-      }
+      if (input.transformations !== undefined) changes.transformations = transformationsFromInput(input.transformations);
       if (input.is_active !== undefined && input.is_active !== before.isActive) {
         changes.isActive = input.is_active;
         changes.deactivatedAt = input.is_active ? null : now;
       }
-      const row = (await store.projects.update(before.id, changes, now)) ?? before;
+      const row = Object.keys(changes).length > 0 ? ((await store.projects.update(before.id, changes, now)) ?? before) : before;
+      if (rotated && input.api_key !== undefined) {
+        await store.upstreamKeys.update(rotated.id, { keySealed: sealer.seal(input.api_key, before.id), keyLast4: lastFour(input.api_key) }, now);
+        keyHealth.forget(rotated.id);
+      }
       let revoked: Awaited<ReturnType<Store['tokens']['revokeAllForProject']>> | null = null;
       if (input.revoke_tokens) revoked = await store.tokens.revokeAllForProject(before.id, now);
       gate.invalidateProject(before.id);
       const action = changes.isActive === false ? 'project.deactivate' : changes.isActive === true ? 'project.activate' : 'project.update';
+      const changed = [...Object.keys(changes).map(fieldName), ...(rotated ? ['api_key'] : [])];
       await audit.record({
         ...auditBase(ctx),
         action,
@@ -110,9 +166,14 @@ export function createAdminService(deps: AdminServiceDeps): AdminHandlers {
         targetType: 'project',
         targetId: row.id,
         projectId: row.id,
-        details: { changed: Object.keys(changes).map(fieldName), ...(revoked ? { revoked_tokens: revoked.revoked } : {}) },
+        details: {
+          changed,
+          ...(rotated && { key_label: rotated.label }),
+          ...(changes.transformations && { transformations: transformationFields(changes.transformations) }),
+          ...(revoked ? { revoked_tokens: revoked.revoked } : {}),
+        },
       });
-      return presentProject(row);
+      return present(row);
     },
     async 'projects.revokeTokens'({ id }, ctx) {
       await projectOrThrow(id);
@@ -290,7 +351,6 @@ function auditBase(ctx: CallContext) {
 
 const FIELD_NAMES: Record<string, string> = {
   baseUrl: 'base_url',
-  apiKeySealed: 'api_key',
   isActive: 'is_active',
   maxRequests: 'max_requests',
   allowedModels: 'allowed_models',

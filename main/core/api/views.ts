@@ -1,13 +1,21 @@
 // What the outside world sees of projects, tokens and audit events: snake_case JSON, RFC 3339 times,
 // upstream keys and tokens always masked. Shared by REST, IPC, the CLI and the screens.
+import type { Provider } from '../store/types.ts';
 
 export interface ProjectView {
   id: string;
   name: string;
-  provider: 'openai' | 'anthropic';
+  provider: Provider;
   base_url: string;
-  /** Always masked, for example `sk-…wxyz`. */
+  /**
+   * The oldest upstream key, always masked (for example `sk-…wxyz`): what the reference API calls the
+   * project's key. keys.list / GET /manage/projects/{id}/keys show them all.
+   */
   api_key: string;
+  /** How many upstream keys the project holds (enabled or not). */
+  key_count: number;
+  /** Request rewrites; `{}` when none. */
+  transformations: TransformationsView;
   is_active: boolean;
   created_at: string;
   updated_at: string;
@@ -24,6 +32,57 @@ export interface ProjectView {
   cache_default_ttl_seconds: number | null;
   /** The project's tokens share cached answers; false = each token has its own. */
   cache_shared_across_tokens: boolean;
+}
+
+/** A project's transformations as sent and shown; a field left out changes nothing. */
+export interface TransformationsView {
+  /** Model used when a request names none. */
+  default_model?: string;
+  /** `{ "fast": "gpt-4o-mini" }`: names clients may use for a model. */
+  model_aliases?: Record<string, string>;
+  /** max_tokens (max_completion_tokens, max_output_tokens) lowered to this, and set when missing. */
+  max_tokens_ceiling?: number;
+  /** Headers added to every upstream request (lower-case names). */
+  set_headers?: Record<string, string>;
+  /** Header names removed from every upstream request. */
+  remove_headers?: string[];
+  /** Text put before the system prompt. */
+  system_prompt_prefix?: string;
+}
+
+/**
+ * `disabled`: switched off by an admin. `cooling_down`: recently failed (401/403/429/5xx/unreachable),
+ * skipped until `cooling_down_until`. Otherwise `healthy`.
+ */
+export type UpstreamKeyHealth = 'healthy' | 'cooling_down' | 'disabled';
+
+/**
+ * One of a project's upstream keys. Counters come from the store (all instances, flushed every few
+ * hundred ms); `health` and `cooling_down_until` are this instance's own view — another instance
+ * sharing the database keeps its own cool-downs.
+ */
+export interface UpstreamKeyView {
+  id: string;
+  project_id: string;
+  label: string;
+  /** Always masked, for example `sk-…wxyz`. */
+  key: string;
+  /** Share of requests relative to the project's other enabled keys (1–1000). */
+  weight: number;
+  is_enabled: boolean;
+  health: UpstreamKeyHealth;
+  cooling_down_until: string | null;
+  /** A stable code (`status_429`, `upstream_unreachable`, …), never a provider's message. */
+  last_error: string | null;
+  last_error_at: string | null;
+  last_used_at: string | null;
+  request_count: number;
+  /** Failures that took the key out of rotation. */
+  failure_count: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  created_at: string;
+  updated_at: string;
 }
 
 export type TokenStatus = 'active' | 'expired' | 'revoked' | 'exhausted';

@@ -26,6 +26,7 @@ export interface Settings {
   allowedHosts: string[];
   tokenCacheTtlMs: number;
   usageFlushMs: number;
+  keyCooldownSeconds: number;
   tlsCert: string | undefined;
   tlsKey: string | undefined;
   tlsSelfSigned: boolean;
@@ -207,6 +208,12 @@ export const settingsSchema = z.object({
   usageFlushMs: integer(1, MAX_TIMER_MS)
     .default(250)
     .register(settingMeta, { valueName: 'ms', description: 'How often usage counters are written to the store.' }),
+  keyCooldownSeconds: integer(1, 3600)
+    .default(30)
+    .register(settingMeta, {
+      valueName: 'seconds',
+      description: 'How long an upstream key that failed (5xx, unreachable, 429 without Retry-After) is out of rotation; doubles per repeated failure. A 401 benches it 10× as long; no cool-down exceeds 20×.',
+    }),
   tlsCert: nonEmpty('a file path')
     .optional()
     .register(settingMeta, { valueName: 'path', isPath: true, description: 'HTTPS with your own certificate: PEM file (with its chain). Needs --tls-key; reloaded when the file changes.' }),

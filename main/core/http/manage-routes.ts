@@ -20,13 +20,17 @@ interface Route {
 
 const params = (req: FastifyRequest) => req.params as Record<string, string>;
 const query = (req: FastifyRequest) => ({ ...(req.query as Record<string, unknown>) });
-const bodyWithId = (req: FastifyRequest) => {
+/** The JSON object body with fields from the path laid over it (the path wins). */
+const bodyWith = (req: FastifyRequest, fromPath: Record<string, string | undefined>) => {
   const body = req.body;
   if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
     throw new AppError('validation_failed', 'Invalid input: the body must be a JSON object');
   }
-  return { ...(body as object | undefined), id: params(req).id };
+  return { ...(body as object | undefined), ...fromPath };
 };
+const bodyWithId = (req: FastifyRequest) => bodyWith(req, { id: params(req).id });
+/** `/manage/projects/:id/keys/:keyId`: the project is `project_id`, the key is `id`. */
+const keyPath = (req: FastifyRequest) => ({ project_id: params(req).id, id: params(req).keyId });
 const renameQuery = (raw: Record<string, unknown>, from: string, to: string) => {
   if (raw[from] !== undefined && raw[to] === undefined) raw[to] = raw[from];
   delete raw[from];
@@ -38,6 +42,10 @@ const routes: Route[] = [
   { method: 'POST', url: '/manage/projects', call: 'projects.create', input: (req) => req.body, status: 201 },
   { method: 'GET', url: '/manage/projects/:id', call: 'projects.get', input: (req) => ({ id: params(req).id }) },
   { method: 'PATCH', url: '/manage/projects/:id', call: 'projects.update', input: bodyWithId },
+  { method: 'GET', url: '/manage/projects/:id/keys', call: 'keys.list', input: (req) => ({ project_id: params(req).id }) },
+  { method: 'POST', url: '/manage/projects/:id/keys', call: 'keys.add', input: (req) => bodyWith(req, { project_id: params(req).id }), status: 201 },
+  { method: 'PATCH', url: '/manage/projects/:id/keys/:keyId', call: 'keys.update', input: (req) => bodyWith(req, keyPath(req)) },
+  { method: 'DELETE', url: '/manage/projects/:id/keys/:keyId', call: 'keys.remove', input: keyPath, status: 204, empty: true },
   { method: 'POST', url: '/manage/projects/:id/tokens/revoke', call: 'projects.revokeTokens', input: (req) => ({ id: params(req).id }) },
   { method: 'GET', url: '/manage/tokens', call: 'tokens.list', input: (req) => renameQuery(renameQuery(query(req), 'projectId', 'project_id'), 'activeOnly', 'active_only') },
   { method: 'POST', url: '/manage/tokens', call: 'tokens.create', input: (req) => req.body, status: 201 },

@@ -20,6 +20,8 @@ export type ProxyErrorCode =
   | 'upstream_timeout'
   | 'upstream_bad_response'
   | 'upstream_unavailable'
+  | 'no_upstream_key'
+  | 'pass_failed'
   | 'internal_error';
 
 /** The `error.type` values OpenAI clients know; the SDKs pick their exception class from the status. */
@@ -59,6 +61,10 @@ const codes: Record<ProxyErrorCode, CodeInfo> = {
   upstream_timeout: { status: 504, type: 'server_error', message: 'The upstream API did not answer in time.' },
   upstream_bad_response: { status: 502, type: 'server_error', message: 'The upstream API closed the connection or sent an invalid response.' },
   upstream_unavailable: { status: 503, type: 'server_error', message: 'The upstream API is unavailable.' },
+  // Every key of the project is disabled: an operator's choice, so not retryable by the client.
+  no_upstream_key: { status: 503, type: 'server_error', message: 'The project has no enabled upstream key.' },
+  // A pipeline pass threw (./pipeline.ts): the log names the pass.
+  pass_failed: { status: 500, type: 'server_error', message: 'The proxy failed to process this request.' },
   internal_error: { status: 500, type: 'server_error', message: 'Internal proxy error.' },
 };
 

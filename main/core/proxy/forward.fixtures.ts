@@ -11,6 +11,10 @@ import { forward } from './forward.ts';
 import type { ForwardPlan, ForwardResult } from './forward.ts';
 import { requestHeadersForUpstream } from './hop-by-hop.ts';
 import { createUpstreamAgent } from './upstream-agent.ts';
+import { createUsageTap, type Usage } from './usage.ts';
+
+/** What forward reports, plus the usage its usage tap read (the proxy's usage-extraction pass). */
+export type FixtureResult = ForwardResult & { usage: Usage | null };
 
 export const UPSTREAM_KEY = 'sk-upstream-secret-0000';
 export const REQUEST_ID = 'req_proxy_test_1';
@@ -59,7 +63,7 @@ export interface Harness {
   /** What the mock upstream answers; reads the request body first. */
   upstream: { handle: UpstreamHandler };
   seen: SeenRequest[];
-  results: Queue<ForwardResult>;
+  results: Queue<FixtureResult>;
   /** Changes to the plan the proxy builds for every request. */
   plan: Partial<ForwardPlan>;
   close(): Promise<void>;
@@ -84,7 +88,7 @@ export async function startHarness(): Promise<Harness> {
   const upstreamPort = await listen(upstreamServer);
 
   const agent = createUpstreamAgent();
-  const results = new Queue<ForwardResult>();
+  const results = new Queue<FixtureResult>();
   const harness: Harness = {
     upstreamPort, proxyPort: 0, agent, upstream, seen, results, plan: {},
     close: async () => {
@@ -106,19 +110,24 @@ export async function startHarness(): Promise<Harness> {
           return;
         }
       }
+      let usage: Usage | null = null;
       const result = await forward(req, res, {
         dispatcher: agent,
         origin: `http://127.0.0.1:${upstreamPort}`,
         path: req.url ?? '/',
         method: req.method ?? 'GET',
-        headers: { ...requestHeadersForUpstream(req.headers), authorization: `Bearer ${UPSTREAM_KEY}` },
+        prepareAttempt: (n) => (n === 0 ? { ...requestHeadersForUpstream(req.headers), authorization: `Bearer ${UPSTREAM_KEY}` } : null),
+        onResponseStart(head) {
+          const tap = createUsageTap(head.contentType);
+          return [{ write: (chunk) => tap.write(chunk), end: () => void (usage = tap.end()) }];
+        },
         body,
         requestId: REQUEST_ID,
         headersTimeoutMs: 5_000,
         idleTimeoutMs: 5_000,
         ...harness.plan,
       });
-      results.push(result);
+      results.push({ ...result, usage });
     })();
   });
   harness.proxyPort = await listen(proxyServer);

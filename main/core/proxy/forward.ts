@@ -1,13 +1,14 @@
-// Sends one planned request upstream and streams the answer back to the client as it arrives,
-// with backpressure, reading token usage on the way and aborting upstream when the client leaves.
-// Authentication, limits, caching and header cleaning happen before; accounting happens after.
+// Sends one planned request upstream (once more with another key when the first key fails before
+// anything reached the client) and streams the answer back as it arrives, with backpressure, through
+// the stream passes' taps, aborting upstream when the client leaves. The request passes run before;
+// accounting (response passes' onEnd) after.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { ProxyError, mapUpstreamError, sendProxyError } from './errors.ts';
 import { responseHeadersForClient } from './hop-by-hop.ts';
-import { createUsageTap } from './usage.ts';
-import type { Usage } from './usage.ts';
+import type { KeyFailure } from './key-selector.ts';
+import type { ResponseHead, StreamTap } from './pipeline.ts';
 
 export { createUpstreamAgent } from './upstream-agent.ts';
 export type { UpstreamAgentOptions } from './upstream-agent.ts';
@@ -20,8 +21,6 @@ export interface ForwardPlan {
   /** Path and query to request under `origin`, e.g. `/v1/chat/completions?x=1`. */
   path: string;
   method: string;
-  /** Already cleaned (requestHeadersForUpstream) and carrying the upstream credential. */
-  headers: Record<string, string>;
   /** A Buffer (Content-Length is computed from it) or a stream such as limitStream(req, …). */
   body: Buffer | Readable | null;
   requestId: string;
@@ -29,10 +28,18 @@ export interface ForwardPlan {
   headersTimeoutMs: number;
   /** Longest silence between body chunks. There is no total cut-off: an SSE stream may run for minutes. */
   idleTimeoutMs: number;
-  /** The proxy's own headers (rate limits), sent instead of the upstream's of the same name. */
-  responseHeaders?: Record<string, string>;
-  /** Receives a copy of each body chunk sent to the client (the response cache keeps the answer). */
-  capture?: { write(chunk: Buffer): void } | undefined;
+  /**
+   * The headers of upstream attempt `n` (0, then 1 after a failover), already cleaned and carrying
+   * that attempt's credential; null when there is no (other) key to try.
+   */
+  prepareAttempt(n: number): Record<string, string> | null;
+  /** Each attempt's end as far as its key is concerned: a failure that cools the key down, or null. */
+  attemptEnded?(n: number, failure: KeyFailure | null): void;
+  /**
+   * The upstream's answer is about to reach the client: response passes edit `head.headers`, stream
+   * passes return their taps. The proxy's own headers (rate limits, cache status) are set here too.
+   */
+  onResponseStart?(head: ResponseHead): StreamTap[];
   /**
    * Called once the outcome is known, before the client can see the end of the answer (the last byte
    * of a Content-Length body, the end of a chunked one, or the error body); the end waits for the
@@ -44,17 +51,18 @@ export interface ForwardPlan {
 export interface ForwardResult {
   /** Status sent to the client (upstream's, or the proxy error's); 499 when the client left first. */
   status: number;
-  usage: Usage | null;
   /** The client went away before the response was complete. */
   aborted: boolean;
   /** The ProxyError code when the exchange failed, else null. */
   errorCode: string | null;
-  /** Milliseconds until the upstream's response headers (or until the failure). */
+  /** Milliseconds until the upstream's response headers (or until the failure), last attempt. */
   upstreamMs: number;
   /** Body bytes written to the client. */
   bytesOut: number;
   /** The response was an SSE stream. */
   streamed: boolean;
+  /** Upstream attempts made: 2 when the first key failed and another one answered. */
+  attempts: number;
 }
 
 /** Splits the base URL into undici's origin and the full request path. */
@@ -82,11 +90,38 @@ function drainedOrClosed(res: ServerResponse): Promise<void> {
   });
 }
 
-/** Never rejects: every failure is answered to the client (if still there) and reported in the result. */
+/** The statuses that say the key (not the request) is the problem, or that another key may fare better. */
+export function keyFailureOfStatus(status: number, headers: Dispatcher.ResponseData['headers']): KeyFailure | null {
+  if (status === 401) return { code: 'status_401', status };
+  if (status === 429) return { code: 'status_429', status, ...retryAfterOf(headers) };
+  if (status >= 500) return { code: `status_${status}`, status };
+  return null;
+}
+
+/** Connection failures before any answer: the request never reached the provider, so trying again is safe. */
+function keyFailureOfError(error: ProxyError): KeyFailure | null {
+  return error.code === 'upstream_unreachable' ? { code: error.code } : null;
+}
+
+function retryAfterOf(headers: Dispatcher.ResponseData['headers']): { retryAfterMs?: number } {
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+  const ms = Number(first(headers['retry-after-ms']));
+  if (Number.isFinite(ms) && ms > 0) return { retryAfterMs: ms };
+  const seconds = Number(first(headers['retry-after']));
+  if (Number.isFinite(seconds) && seconds > 0) return { retryAfterMs: seconds * 1000 };
+  return {};
+}
+
+/**
+ * Never rejects: every failure is answered to the client (if still there) and reported in the result.
+ * A first attempt that fails because of its key (401, 429, 5xx, unreachable) is tried once more with
+ * another key — only while nothing has reached the client and the body can be sent again (a Buffer,
+ * not a streamed upload), so a retried request reaches the client once and the upstream saw the
+ * failed attempt end before the second began.
+ */
 export async function forward(req: IncomingMessage, res: ServerResponse, plan: ForwardPlan): Promise<ForwardResult> {
-  const startedAt = performance.now();
   const result: ForwardResult = {
-    status: 0, usage: null, aborted: false, errorCode: null, upstreamMs: 0, bytesOut: 0, streamed: false,
+    status: 0, aborted: false, errorCode: null, upstreamMs: 0, bytesOut: 0, streamed: false, attempts: 0,
   };
   const upstreamAbort = new AbortController();
   const clientGone = (): void => {
@@ -100,61 +135,85 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
   // Gone already (e.g. while the caller read the body): 'close' will not fire again.
   if (res.destroyed) clientGone();
 
+  let taps: StreamTap[] = [];
+  const endTaps = (): void => {
+    const open = taps;
+    taps = [];
+    for (const tap of open) tap.end();
+  };
   const fail = async (err: unknown): Promise<void> => {
     const error = result.aborted ? new ProxyError('request_aborted') : mapUpstreamError(err);
     result.errorCode = error.code;
     if (!res.headersSent) result.status = error.status;
+    try {
+      endTaps();
+    } catch {
+      // The request already failed; a tap failing on top of it changes nothing for the client.
+    }
     await plan.beforeAnswerEnds?.(result);
     if (!result.aborted) sendProxyError(res, error, plan.requestId);
   };
 
-  let upstream: Dispatcher.ResponseData;
-  try {
-    const target = upstreamTarget(plan.origin, plan.path);
-    const headers = { ...plan.headers };
-    // undici computes Content-Length for a Buffer; a stale one (after the JSON was rewritten) would
-    // make it refuse the request. For a stream the caller may pass the client's length on.
-    if (!(plan.body instanceof Readable)) delete headers['content-length'];
-    upstream = await plan.dispatcher.request({
-      origin: target.origin,
-      path: target.path,
-      method: plan.method as Dispatcher.HttpMethod,
-      headers,
-      body: plan.body,
-      signal: upstreamAbort.signal,
-      headersTimeout: plan.headersTimeoutMs,
-      // undici runs both on its coarse timer wheel (about 1 s resolution): fine for real timeouts of
-      // tens of seconds, and far cheaper than a precise timer per request.
-      bodyTimeout: plan.idleTimeoutMs,
-    });
-  } catch (err) {
+  const replayable = !(plan.body instanceof Readable);
+  let upstream: Dispatcher.ResponseData | null = null;
+  let headers = plan.prepareAttempt(0);
+  for (let n = 0; headers; n++) {
+    const startedAt = performance.now();
+    result.attempts = n + 1;
+    let failure: KeyFailure | null;
+    try {
+      upstream = await send(plan, headers, upstreamAbort.signal);
+      failure = keyFailureOfStatus(upstream.statusCode, upstream.headers);
+    } catch (err) {
+      result.upstreamMs = performance.now() - startedAt;
+      const error = result.aborted ? new ProxyError('request_aborted') : mapUpstreamError(err);
+      failure = keyFailureOfError(error);
+      plan.attemptEnded?.(n, failure);
+      const next = failure && n === 0 && replayable && !result.aborted ? plan.prepareAttempt(n + 1) : null;
+      if (next) {
+        headers = next;
+        continue;
+      }
+      await fail(error);
+      res.off('close', clientGone);
+      return result;
+    }
     result.upstreamMs = performance.now() - startedAt;
-    await fail(err);
+    plan.attemptEnded?.(n, failure);
+    const next = failure && n === 0 && replayable && !result.aborted ? plan.prepareAttempt(n + 1) : null;
+    if (!next) break;
+    // The failed answer is read away (a small error body: the connection stays reusable) and never
+    // reaches the client.
+    upstream.body.dump().catch(() => {});
+    upstream = null;
+    headers = next;
+  }
+  if (!upstream) {
+    // prepareAttempt(0) gave nothing: the caller checks for a key first, so this is a bug, not a state.
+    await fail(new ProxyError('no_upstream_key'));
     res.off('close', clientGone);
     return result;
   }
 
-  result.upstreamMs = performance.now() - startedAt;
   result.status = upstream.statusCode;
   const contentType = upstream.headers['content-type'];
   const contentTypeText = Array.isArray(contentType) ? contentType[0] : contentType;
   result.streamed = isEventStream(contentTypeText);
-  const tap = createUsageTap(contentTypeText);
   try {
     if (result.aborted) throw new ProxyError('request_aborted');
     // Bytes pass through unchanged (we asked for identity encoding), so the upstream's
     // Content-Length stays true. Redirects are not followed: a 3xx goes to the client as it is.
-    const headers = responseHeadersForClient(upstream.headers, { bodyUnchanged: true });
-    headers['x-request-id'] = plan.requestId;
-    if (plan.responseHeaders) Object.assign(headers, plan.responseHeaders);
+    const head: ResponseHead = { status: upstream.statusCode, headers: responseHeadersForClient(upstream.headers, { bodyUnchanged: true }), contentType: contentTypeText };
+    head.headers['x-request-id'] = plan.requestId;
     if (result.streamed) {
       // Tells a buffering reverse proxy in front of us (nginx) to pass each event on at once.
-      headers['x-accel-buffering'] = 'no';
-      headers['cache-control'] ??= 'no-cache';
+      head.headers['x-accel-buffering'] = 'no';
+      head.headers['cache-control'] ??= 'no-cache';
     }
+    if (plan.onResponseStart) taps = plan.onResponseStart(head);
     // setHeader, not writeHead(status, headers): headers given to writeHead cannot be read back, and
     // sendProxyError reads content-type to know a failure must end the stream with an SSE event.
-    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    for (const [name, value] of Object.entries(head.headers)) res.setHeader(name, value);
     res.writeHead(upstream.statusCode);
     // The client sees the stream open (and its status) before the first token.
     if (result.streamed) res.flushHeaders();
@@ -168,8 +227,7 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
     const length = plan.beforeAnswerEnds ? Number(upstream.headers['content-length'] ?? Number.NaN) : Number.NaN;
     let lastByte: Buffer | undefined;
     for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
-      tap.write(chunk);
-      plan.capture?.write(chunk);
+      for (const tap of taps) tap.write(chunk);
       result.bytesOut += chunk.length;
       let out = chunk;
       if (result.bytesOut >= length && chunk.length > 0) {
@@ -181,7 +239,7 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
       if (out.length > 0 && !res.write(out) && !lastByte) await drainedOrClosed(res);
       if (result.aborted) throw new ProxyError('request_aborted');
     }
-    result.usage = tap.end();
+    endTaps();
     await plan.beforeAnswerEnds?.(result);
     res.end(lastByte);
     if (lastByte) res.socket?.uncork();
@@ -189,10 +247,29 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
     // Free the upstream socket now rather than when the body is garbage-collected.
     upstream.body.destroy();
     if (res.socket?.writableCorked) res.socket.uncork();
-    result.usage ??= tap.end();
     await fail(err);
   } finally {
     res.off('close', clientGone);
   }
   return result;
+}
+
+function send(plan: ForwardPlan, attemptHeaders: Record<string, string>, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  const target = upstreamTarget(plan.origin, plan.path);
+  const headers = { ...attemptHeaders };
+  // undici computes Content-Length for a Buffer; a stale one (after the JSON was rewritten) would
+  // make it refuse the request. For a stream the caller may pass the client's length on.
+  if (!(plan.body instanceof Readable)) delete headers['content-length'];
+  return plan.dispatcher.request({
+    origin: target.origin,
+    path: target.path,
+    method: plan.method as Dispatcher.HttpMethod,
+    headers,
+    body: plan.body,
+    signal,
+    headersTimeout: plan.headersTimeoutMs,
+    // undici runs both on its coarse timer wheel (about 1 s resolution): fine for real timeouts of
+    // tens of seconds, and far cheaper than a precise timer per request.
+    bodyTimeout: plan.idleTimeoutMs,
+  });
 }

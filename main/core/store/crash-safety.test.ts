@@ -44,6 +44,8 @@ async function trial(file: string): Promise<void> {
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
     const stored = new Set(store.db.prepare('SELECT id FROM projects').pluck().all() as string[]);
     expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+    // A project and its first key commit together: never one without the other.
+    expect(store.db.prepare('SELECT count(*) FROM projects p WHERE NOT EXISTS (SELECT 1 FROM upstream_keys k WHERE k.project_id = p.id)').pluck().get()).toBe(0);
   } finally {
     await store.close();
   }

@@ -7,18 +7,33 @@ import { AppError } from '../errors.ts';
 import { definedOnly } from './row-changes.ts';
 import { toAuditRecord, toAuditRow, type AuditRecord } from './audit-records.ts';
 import { escapeLike } from './sqlite-audit.ts';
+import {
+  duplicateLabel,
+  newUpstreamKeyRow,
+  postgresFlag,
+  refuseKeysOfOtherProjects,
+  toUpstreamKeyRecord,
+  toUpstreamKeyRow,
+  UPSTREAM_KEY_COLUMNS,
+  UPSTREAM_KEY_UPDATABLE,
+  type UpstreamKeyRecord,
+} from './upstream-key-records.ts';
 import type {
   AuditRepository,
   DailyUsageRow,
   DeadLetterRow,
   EventRepository,
   NewProject,
+  NewUpstreamKey,
   OutboxEvent,
   ProjectRepository,
   ProjectRow,
+  ProjectTransformations,
   Provider,
   TokenRepository,
   TokenRow,
+  UpstreamKeyRepository,
+  UpstreamKeyRow,
   UsageRepository,
 } from './types.ts';
 
@@ -56,8 +71,6 @@ interface ProjectRecord {
   name: string;
   provider: Provider;
   base_url: string;
-  api_key_sealed: string;
-  api_key_last4: string;
   is_active: boolean;
   created_at: number;
   updated_at: number;
@@ -69,11 +82,12 @@ interface ProjectRecord {
   shared_limit_key: string | null;
   cache_default_ttl_seconds: number | null;
   cache_shared_across_tokens: boolean;
+  transformations: string;
 }
 
 const PROJECT_COLUMNS = [
-  'id', 'name', 'provider', 'base_url', 'api_key_sealed', 'api_key_last4', 'is_active', 'created_at', 'updated_at', 'deactivated_at',
-  'default_rpm_limit', 'default_tpm_limit', 'shared_rpm_limit', 'shared_tpm_limit', 'shared_limit_key', 'cache_default_ttl_seconds', 'cache_shared_across_tokens',
+  'id', 'name', 'provider', 'base_url', 'is_active', 'created_at', 'updated_at', 'deactivated_at', 'default_rpm_limit', 'default_tpm_limit',
+  'shared_rpm_limit', 'shared_tpm_limit', 'shared_limit_key', 'cache_default_ttl_seconds', 'cache_shared_across_tokens', 'transformations',
 ] as const;
 const PROJECT_UPDATABLE = PROJECT_COLUMNS.filter((c) => c !== 'id' && c !== 'provider' && c !== 'created_at');
 
@@ -91,7 +105,7 @@ export function postgresProjectRepository(pool: pg.Pool): ProjectRepository {
   };
 
   return {
-    async create(project: NewProject) {
+    async create(project: NewProject, keys: NewUpstreamKey[]) {
       const row: ProjectRow = {
         defaultRpmLimit: null,
         defaultTpmLimit: null,
@@ -101,14 +115,20 @@ export function postgresProjectRepository(pool: pg.Pool): ProjectRepository {
         cacheDefaultTtlSeconds: null,
         cacheSharedAcrossTokens: true,
         ...project,
+        transformations: project.transformations ?? {},
         updatedAt: project.createdAt,
         deactivatedAt: null,
       };
+      refuseKeysOfOtherProjects(row.id, keys);
       const record = toProjectRecord(row);
-      return withDuplicateName(row.name, async () => {
-        const res = await pool.query<ProjectRecord>(insertSql, PROJECT_COLUMNS.map((c) => record[c]));
-        return toProjectRow(res.rows[0]!);
-      });
+      // The project and its first keys commit together: a refused key (taken label) leaves no project behind.
+      return withDuplicateName(row.name, () =>
+        withTransaction(pool, async (client) => {
+          const res = await client.query<ProjectRecord>(insertSql, PROJECT_COLUMNS.map((c) => record[c]));
+          for (const key of keys) await insertUpstreamKey(client, key);
+          return toProjectRow(res.rows[0]!);
+        }),
+      );
     },
     async get(id) {
       const res = await pool.query<ProjectRecord>('SELECT * FROM projects WHERE id = $1', [id]);
@@ -139,8 +159,6 @@ function toProjectRow(r: ProjectRecord): ProjectRow {
     name: r.name,
     provider: r.provider,
     baseUrl: r.base_url,
-    apiKeySealed: r.api_key_sealed,
-    apiKeyLast4: r.api_key_last4,
     isActive: r.is_active,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -152,6 +170,7 @@ function toProjectRow(r: ProjectRecord): ProjectRow {
     sharedLimitKey: r.shared_limit_key,
     cacheDefaultTtlSeconds: r.cache_default_ttl_seconds,
     cacheSharedAcrossTokens: r.cache_shared_across_tokens,
+    transformations: JSON.parse(r.transformations) as ProjectTransformations,
   };
 }
 
@@ -161,8 +180,6 @@ function toProjectRecord(p: ProjectRow): ProjectRecord {
     name: p.name,
     provider: p.provider,
     base_url: p.baseUrl,
-    api_key_sealed: p.apiKeySealed,
-    api_key_last4: p.apiKeyLast4,
     is_active: p.isActive,
     created_at: p.createdAt,
     updated_at: p.updatedAt,
@@ -174,6 +191,82 @@ function toProjectRecord(p: ProjectRow): ProjectRecord {
     shared_limit_key: p.sharedLimitKey,
     cache_default_ttl_seconds: p.cacheDefaultTtlSeconds,
     cache_shared_across_tokens: p.cacheSharedAcrossTokens,
+    transformations: JSON.stringify(p.transformations),
+  };
+}
+
+// ----------------------------------------------------------------------------------------- upstream keys
+
+type KeyRecord = UpstreamKeyRecord<boolean>;
+
+const KEY_INSERT_SQL = `INSERT INTO upstream_keys (${UPSTREAM_KEY_COLUMNS.join(', ')}) VALUES (${UPSTREAM_KEY_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`;
+const KEY_UPDATE_SQL = `UPDATE upstream_keys SET ${UPSTREAM_KEY_UPDATABLE.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE id = $1 RETURNING *`;
+
+function upstreamKeyError(err: unknown, label: string, projectId: string): unknown {
+  if (isUniqueViolation(err, 'upstream_keys_project_label_key')) return new AppError('duplicate_name', duplicateLabel(label));
+  if (isForeignKeyViolation(err)) return new AppError('project_not_found', `Project ${projectId} does not exist`);
+  return err;
+}
+
+/** Inserts one key on `q` (the project repository's create transaction, or the pool). */
+async function insertUpstreamKey(q: Queryable, key: NewUpstreamKey): Promise<UpstreamKeyRow> {
+  const record = toUpstreamKeyRecord(newUpstreamKeyRow(key), postgresFlag);
+  try {
+    const res = await q.query<KeyRecord>(KEY_INSERT_SQL, UPSTREAM_KEY_COLUMNS.map((c) => record[c]));
+    return toUpstreamKeyRow(res.rows[0]!);
+  } catch (err) {
+    throw upstreamKeyError(err, key.label, key.projectId);
+  }
+}
+
+export function postgresUpstreamKeyRepository(pool: pg.Pool): UpstreamKeyRepository {
+  return {
+    create: (key) => insertUpstreamKey(pool, key),
+    async get(id) {
+      const res = await pool.query<KeyRecord>('SELECT * FROM upstream_keys WHERE id = $1', [id]);
+      return res.rows[0] ? toUpstreamKeyRow(res.rows[0]) : null;
+    },
+    async listForProject(projectId) {
+      const res = await pool.query<KeyRecord>('SELECT * FROM upstream_keys WHERE project_id = $1 ORDER BY created_at, id COLLATE "C"', [projectId]);
+      return res.rows.map(toUpstreamKeyRow);
+    },
+    async update(id, changes, now) {
+      return withTransaction(pool, async (client) => {
+        const current = await client.query<KeyRecord>('SELECT * FROM upstream_keys WHERE id = $1 FOR UPDATE', [id]);
+        if (!current.rows[0]) return null;
+        const merged = toUpstreamKeyRecord({ ...toUpstreamKeyRow(current.rows[0]), ...definedOnly(changes), updatedAt: now }, postgresFlag);
+        try {
+          const res = await client.query<KeyRecord>(KEY_UPDATE_SQL, [id, ...UPSTREAM_KEY_UPDATABLE.map((c) => merged[c])]);
+          return toUpstreamKeyRow(res.rows[0]!);
+        } catch (err) {
+          throw upstreamKeyError(err, merged.label, merged.project_id);
+        }
+      });
+    },
+    async remove(id) {
+      const res = await pool.query('DELETE FROM upstream_keys WHERE id = $1', [id]);
+      return (res.rowCount ?? 0) > 0;
+    },
+    async addUsage(deltas) {
+      if (deltas.length === 0) return;
+      // Added with col = col + $n, rows locked in id order (as tokens.addUsage): exact and deadlock-free
+      // when instances flush at once. Both error columns test the row's old last_error_at; a failure at the
+      // same millisecond as the stored one replaces it.
+      const sorted = [...deltas].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0));
+      await withTransaction(pool, async (client) => {
+        for (const d of sorted) {
+          await client.query(
+            `UPDATE upstream_keys SET request_count = request_count + $2, failure_count = failure_count + $3,
+               prompt_tokens = prompt_tokens + $4, completion_tokens = completion_tokens + $5,
+               last_used_at = GREATEST(last_used_at, $6::bigint),
+               last_error = CASE WHEN $8::bigint IS NOT NULL AND (last_error_at IS NULL OR $8::bigint >= last_error_at) THEN $7::text ELSE last_error END,
+               last_error_at = CASE WHEN $8::bigint IS NOT NULL AND (last_error_at IS NULL OR $8::bigint >= last_error_at) THEN $8::bigint ELSE last_error_at END
+             WHERE id = $1`,
+            [d.keyId, d.requests, d.failures, d.promptTokens, d.completionTokens, d.lastUsedAt, d.lastError?.code ?? null, d.lastError?.at ?? null],
+          );
+        }
+      });
+    },
   };
 }
 

@@ -5,7 +5,14 @@ import pg from 'pg';
 import { migrations } from '../../../migrations/index.ts';
 import { AppError } from '../errors.ts';
 import { appliedPostgresMigrationNames, createPostgresMigrator, refuseNewerPostgresSchema } from './postgres-migrator.ts';
-import { postgresAuditRepository, postgresEventRepository, postgresProjectRepository, postgresTokenRepository, postgresUsageRepository } from './postgres-repositories.ts';
+import {
+  postgresAuditRepository,
+  postgresEventRepository,
+  postgresProjectRepository,
+  postgresTokenRepository,
+  postgresUpstreamKeyRepository,
+  postgresUsageRepository,
+} from './postgres-repositories.ts';
 import type { Store, StoreInfo } from './types.ts';
 
 export interface PostgresStoreOptions {
@@ -95,6 +102,7 @@ function assemblePostgresStore(pool: pg.Pool, location: string, initialVersion: 
       .catch(() => {});
   };
   const projects = postgresProjectRepository(pool);
+  const upstreamKeys = postgresUpstreamKeyRepository(pool);
   const tokens = postgresTokenRepository(pool);
   const audit = postgresAuditRepository(pool);
   const usage = postgresUsageRepository(pool);
@@ -102,6 +110,7 @@ function assemblePostgresStore(pool: pg.Pool, location: string, initialVersion: 
   return {
     pool,
     projects,
+    upstreamKeys,
     tokens,
     audit,
     usage,

@@ -1,17 +1,18 @@
-// ProjectRepository over SQLite: one row per upstream account, deactivated but never deleted.
+// ProjectRepository over SQLite: one row per upstream account, deactivated but never deleted. Its keys
+// live in upstream_keys (sqlite-upstream-keys.ts); a project and its first keys are created together.
 import type { Database } from 'better-sqlite3';
 import { AppError } from '../errors.ts';
 import { definedOnly } from './row-changes.ts';
 import { isUniqueViolation } from './sqlite-errors.ts';
-import type { NewProject, ProjectChanges, ProjectRepository, ProjectRow, Provider } from './types.ts';
+import { prepareUpstreamKeyInsert } from './sqlite-upstream-keys.ts';
+import { refuseKeysOfOtherProjects } from './upstream-key-records.ts';
+import type { NewProject, NewUpstreamKey, ProjectChanges, ProjectRepository, ProjectRow, ProjectTransformations, Provider } from './types.ts';
 
 interface ProjectRecord {
   id: string;
   name: string;
   provider: Provider;
   base_url: string;
-  api_key_sealed: string;
-  api_key_last4: string;
   is_active: number;
   created_at: number;
   updated_at: number;
@@ -23,23 +24,25 @@ interface ProjectRecord {
   shared_limit_key: string | null;
   cache_default_ttl_seconds: number | null;
   cache_shared_across_tokens: number;
+  transformations: string;
 }
 
 export function sqliteProjectRepository(db: Database): ProjectRepository {
   const insert = db.prepare<ProjectRecord, ProjectRecord>(`
-    INSERT INTO projects (id, name, provider, base_url, api_key_sealed, api_key_last4, is_active, created_at, updated_at, deactivated_at,
-      default_rpm_limit, default_tpm_limit, shared_rpm_limit, shared_tpm_limit, shared_limit_key, cache_default_ttl_seconds, cache_shared_across_tokens)
-    VALUES (@id, @name, @provider, @base_url, @api_key_sealed, @api_key_last4, @is_active, @created_at, @updated_at, @deactivated_at,
-      @default_rpm_limit, @default_tpm_limit, @shared_rpm_limit, @shared_tpm_limit, @shared_limit_key, @cache_default_ttl_seconds, @cache_shared_across_tokens)
+    INSERT INTO projects (id, name, provider, base_url, is_active, created_at, updated_at, deactivated_at, default_rpm_limit, default_tpm_limit,
+      shared_rpm_limit, shared_tpm_limit, shared_limit_key, cache_default_ttl_seconds, cache_shared_across_tokens, transformations)
+    VALUES (@id, @name, @provider, @base_url, @is_active, @created_at, @updated_at, @deactivated_at, @default_rpm_limit, @default_tpm_limit,
+      @shared_rpm_limit, @shared_tpm_limit, @shared_limit_key, @cache_default_ttl_seconds, @cache_shared_across_tokens, @transformations)
     RETURNING *`);
+  const insertKey = prepareUpstreamKeyInsert(db);
   const byId = db.prepare<[string], ProjectRecord>('SELECT * FROM projects WHERE id = ?');
   const all = db.prepare<[], ProjectRecord>('SELECT * FROM projects ORDER BY name, id');
   const write = db.prepare<ProjectRecord, ProjectRecord>(`
-    UPDATE projects SET name = @name, base_url = @base_url, api_key_sealed = @api_key_sealed,
-      api_key_last4 = @api_key_last4, is_active = @is_active, updated_at = @updated_at, deactivated_at = @deactivated_at,
+    UPDATE projects SET name = @name, base_url = @base_url, is_active = @is_active, updated_at = @updated_at, deactivated_at = @deactivated_at,
       default_rpm_limit = @default_rpm_limit, default_tpm_limit = @default_tpm_limit, shared_rpm_limit = @shared_rpm_limit,
       shared_tpm_limit = @shared_tpm_limit, shared_limit_key = @shared_limit_key,
-      cache_default_ttl_seconds = @cache_default_ttl_seconds, cache_shared_across_tokens = @cache_shared_across_tokens
+      cache_default_ttl_seconds = @cache_default_ttl_seconds, cache_shared_across_tokens = @cache_shared_across_tokens,
+      transformations = @transformations
     WHERE id = @id
     RETURNING *`);
 
@@ -50,9 +53,15 @@ export function sqliteProjectRepository(db: Database): ProjectRepository {
     const merged = { ...toProjectRow(current), ...definedOnly(changes), updatedAt: now };
     return toProjectRow(write.get(toRecord(merged)) as ProjectRecord);
   });
+  // The project and its first keys commit together: a refused key (taken label) leaves no project behind.
+  const createTx = db.transaction((row: ProjectRow, keys: NewUpstreamKey[]): ProjectRow => {
+    const created = toProjectRow(insert.get(toRecord(row)) as ProjectRecord);
+    for (const key of keys) insertKey(key);
+    return created;
+  });
 
   return {
-    async create(project: NewProject) {
+    async create(project: NewProject, keys: NewUpstreamKey[]) {
       const row: ProjectRow = {
         defaultRpmLimit: null,
         defaultTpmLimit: null,
@@ -62,10 +71,12 @@ export function sqliteProjectRepository(db: Database): ProjectRepository {
         cacheDefaultTtlSeconds: null,
         cacheSharedAcrossTokens: true,
         ...project,
+        transformations: project.transformations ?? {},
         updatedAt: project.createdAt,
         deactivatedAt: null,
       };
-      return withDuplicateName(row.name, () => toProjectRow(insert.get(toRecord(row)) as ProjectRecord));
+      refuseKeysOfOtherProjects(row.id, keys);
+      return withDuplicateName(row.name, () => createTx.immediate(row, keys));
     },
     async get(id) {
       const record = byId.get(id);
@@ -98,8 +109,6 @@ function toProjectRow(r: ProjectRecord): ProjectRow {
     name: r.name,
     provider: r.provider,
     baseUrl: r.base_url,
-    apiKeySealed: r.api_key_sealed,
-    apiKeyLast4: r.api_key_last4,
     isActive: r.is_active === 1,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -111,6 +120,7 @@ function toProjectRow(r: ProjectRecord): ProjectRow {
     sharedLimitKey: r.shared_limit_key,
     cacheDefaultTtlSeconds: r.cache_default_ttl_seconds,
     cacheSharedAcrossTokens: r.cache_shared_across_tokens === 1,
+    transformations: JSON.parse(r.transformations) as ProjectTransformations,
   };
 }
 
@@ -120,8 +130,6 @@ function toRecord(p: ProjectRow): ProjectRecord {
     name: p.name,
     provider: p.provider,
     base_url: p.baseUrl,
-    api_key_sealed: p.apiKeySealed,
-    api_key_last4: p.apiKeyLast4,
     is_active: p.isActive ? 1 : 0,
     created_at: p.createdAt,
     updated_at: p.updatedAt,
@@ -133,5 +141,6 @@ function toRecord(p: ProjectRow): ProjectRecord {
     shared_limit_key: p.sharedLimitKey,
     cache_default_ttl_seconds: p.cacheDefaultTtlSeconds,
     cache_shared_across_tokens: p.cacheSharedAcrossTokens ? 1 : 0,
+    transformations: JSON.stringify(p.transformations),
   };
 }

@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
-import { sampleProject, sampleToken, T0 } from './test-support.ts';
+import { sampleProject, withOneKey, sampleToken, T0 } from './test-support.ts';
 import { describeEachStore, type OpenTestStore } from './store-matrix.ts';
 
 async function storeWithProject(tempStore: OpenTestStore) {
   const store = await tempStore();
-  const project = await store.projects.create(sampleProject());
+  const project = await store.projects.create(...withOneKey(sampleProject()));
   return { store, project };
 }
 
@@ -50,7 +50,7 @@ describeEachStore('token repository', (tempStore, kind) => {
 
   it('lists by project, newest first, and activeOnly drops inactive and expired tokens', async () => {
     const { store, project } = await storeWithProject(tempStore);
-    const other = await store.projects.create(sampleProject());
+    const other = await store.projects.create(...withOneKey(sampleProject()));
     const live = await store.tokens.create(sampleToken(project.id, { createdAt: T0 + 2, expiresAt: T0 + 100 }));
     const expired = await store.tokens.create(sampleToken(project.id, { createdAt: T0 + 1, expiresAt: T0 + 50 }));
     const off = await store.tokens.create(sampleToken(project.id, { createdAt: T0 + 3, isActive: false }));
@@ -75,7 +75,7 @@ describeEachStore('token repository', (tempStore, kind) => {
 
   it('revokes every active token of one project and reports the counts', async () => {
     const { store, project } = await storeWithProject(tempStore);
-    const other = await store.projects.create(sampleProject());
+    const other = await store.projects.create(...withOneKey(sampleProject()));
     const a = await store.tokens.create(sampleToken(project.id));
     await store.tokens.create(sampleToken(project.id));
     await store.tokens.create(sampleToken(project.id, { isActive: false }));

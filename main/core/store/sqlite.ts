@@ -1,5 +1,5 @@
 // Opens the embedded SQLite store: refuses a newer schema untouched, sets the pragmas, migrates,
-// and hands out the three repositories behind the database-neutral Store interface.
+// and hands out the repositories behind the database-neutral Store interface.
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
@@ -11,8 +11,9 @@ import { sqliteAuditRepository } from './sqlite-audit.ts';
 import { openSqliteEventRepository } from './sqlite-events.ts';
 import { sqliteProjectRepository } from './sqlite-projects.ts';
 import { sqliteTokenRepository } from './sqlite-tokens.ts';
+import { sqliteUpstreamKeyRepository } from './sqlite-upstream-keys.ts';
 import { sqliteUsageRepository } from './sqlite-usage.ts';
-import type { AuditRepository, EventRepository, ProjectRepository, Store, StoreInfo, TokenRepository, UsageRepository } from './types.ts';
+import type { AuditRepository, EventRepository, ProjectRepository, Store, StoreInfo, TokenRepository, UpstreamKeyRepository, UsageRepository } from './types.ts';
 
 export interface SqliteStoreOptions {
   file: string;
@@ -55,6 +56,7 @@ function assembleStore(db: Database, file: string): SqliteStore {
   // Repositories prepare their statements on first use, not here: opened with migrate: false, the
   // tables may only exist once `llm-proxy migrate` has run on this connection.
   let projects: ProjectRepository | undefined;
+  let upstreamKeys: UpstreamKeyRepository | undefined;
   let tokens: TokenRepository | undefined;
   let audit: AuditRepository | undefined;
   let usage: UsageRepository | undefined;
@@ -64,6 +66,9 @@ function assembleStore(db: Database, file: string): SqliteStore {
     db,
     get projects() {
       return (projects ??= sqliteProjectRepository(db));
+    },
+    get upstreamKeys() {
+      return (upstreamKeys ??= sqliteUpstreamKeyRepository(db));
     },
     get tokens() {
       return (tokens ??= sqliteTokenRepository(db));

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEachStore } from './store-matrix.ts';
-import { sampleProject, sampleToken, T0 } from './test-support.ts';
+import { sampleProject, withOneKey, sampleToken, T0 } from './test-support.ts';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -8,7 +8,7 @@ const DAY = 86_400_000;
 describeEachStore('usage repository', (tempStore) => {
   it('counts requests since an hour and sums usage per token and day', async () => {
     const store = await tempStore();
-    const project = await store.projects.create(sampleProject());
+    const project = await store.projects.create(...withOneKey(sampleProject()));
     const a = await store.tokens.create(sampleToken(project.id));
     const b = await store.tokens.create(sampleToken(project.id));
     const delta = { requests: 2, promptTokens: 10, completionTokens: 20, cacheHits: 1 };

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import { newId } from '../ids.ts';
 import { openSqliteStore, type SqliteStore } from './sqlite.ts';
-import type { AuditRow, NewProject, NewToken } from './types.ts';
+import type { AuditRow, NewProject, NewToken, NewUpstreamKey } from './types.ts';
 
 /** A temp dir removed when the current test finishes. */
 export async function tempDir(): Promise<string> {
@@ -30,12 +30,29 @@ export function sampleProject(overrides: Partial<NewProject> = {}): NewProject {
     name: `project-${newId()}`,
     provider: 'openai',
     baseUrl: 'https://api.openai.com/v1',
-    apiKeySealed: 'v1.sealed-key',
-    apiKeyLast4: 'abcd',
     isActive: true,
     createdAt: T0,
     ...overrides,
   };
+}
+
+export function sampleKey(projectId: string, overrides: Partial<NewUpstreamKey> = {}): NewUpstreamKey {
+  return {
+    id: newId(),
+    projectId,
+    label: 'default',
+    keySealed: 'v1.sealed-key',
+    keyLast4: 'abcd',
+    weight: 1,
+    isEnabled: true,
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+/** `projects.create`'s arguments for a project with one key: `store.projects.create(...withOneKey(sampleProject()))`. */
+export function withOneKey(project: NewProject, key: Partial<NewUpstreamKey> = {}): [NewProject, NewUpstreamKey[]] {
+  return [project, [sampleKey(project.id, key)]];
 }
 
 export function sampleToken(projectId: string, overrides: Partial<NewToken> = {}): NewToken {

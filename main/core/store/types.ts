@@ -2,17 +2,33 @@
 // implement the same interfaces, so nothing above this folder knows which database it talks to.
 // Times are epoch milliseconds; ids are UUIDv7 strings.
 
-export type Provider = 'openai' | 'anthropic';
+/** Provider definitions (endpoints, auth header, usage) live in main/core/proxy/providers.ts. */
+export type Provider = 'openai' | 'anthropic' | 'openai-compatible' | 'azure';
+
+/**
+ * Per-project rewrites of the request, set without code (main/core/proxy/passes/transformations.ts).
+ * Every field is optional; `{}` changes nothing.
+ */
+export interface ProjectTransformations {
+  /** Model used when the request names none. */
+  defaultModel?: string;
+  /** Names clients may use for a model, e.g. `{ "fast": "gpt-4o-mini" }` (exact, case-sensitive). */
+  modelAliases?: Record<string, string>;
+  /** Ceiling for max_tokens / max_completion_tokens / max_output_tokens: lowered to it, set when missing (Anthropic requires it). */
+  maxTokensCeiling?: number;
+  /** Headers added to (or replacing) the upstream request's; never auth headers. */
+  setHeaders?: Record<string, string>;
+  /** Header names removed from the upstream request (lower-case). */
+  removeHeaders?: string[];
+  /** Text put before the system prompt (added as one when there is none). */
+  systemPromptPrefix?: string;
+}
 
 export interface ProjectRow {
   id: string;
   name: string;
   provider: Provider;
   baseUrl: string;
-  /** AES-256-GCM sealed upstream key (see main/core/secrets). */
-  apiKeySealed: string;
-  /** Last 4 characters of the upstream key, for masked display. */
-  apiKeyLast4: string;
   isActive: boolean;
   createdAt: number;
   updatedAt: number;
@@ -29,6 +45,67 @@ export interface ProjectRow {
   cacheDefaultTtlSeconds: number | null;
   /** The project's tokens share cached answers (else each token has its own). */
   cacheSharedAcrossTokens: boolean;
+  /** Stored as JSON text; `{}` when none. */
+  transformations: ProjectTransformations;
+}
+
+/**
+ * One of a project's real provider keys (table upstream_keys). A project has one or more; the proxy
+ * spreads requests over the enabled ones by weight (main/core/proxy/key-selector.ts).
+ */
+export interface UpstreamKeyRow {
+  id: string;
+  projectId: string;
+  /** Unique within the project, e.g. "default", "team-b". */
+  label: string;
+  /** AES-256-GCM sealed key, with the project id as associated data (as projects' keys always were). */
+  keySealed: string;
+  /** Last 4 characters of the key, for masked display. */
+  keyLast4: string;
+  /** Share of requests relative to the project's other enabled keys, 1–1000. */
+  weight: number;
+  isEnabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+  lastUsedAt: number | null;
+  /** Requests sent upstream with this key (retries included). */
+  requestCount: number;
+  /** Of those, how many failed in a way that took the key out of rotation (401/403/429/5xx/unreachable). */
+  failureCount: number;
+  promptTokens: number;
+  completionTokens: number;
+  lastErrorAt: number | null;
+  /** A stable error code or `status_<n>`, never an upstream message or a secret. */
+  lastError: string | null;
+}
+
+export type NewUpstreamKey = Pick<UpstreamKeyRow, 'id' | 'projectId' | 'label' | 'keySealed' | 'keyLast4' | 'weight' | 'isEnabled' | 'createdAt'>;
+export type UpstreamKeyChanges = Partial<Pick<UpstreamKeyRow, 'label' | 'keySealed' | 'keyLast4' | 'weight' | 'isEnabled'>>;
+
+/** One key's traffic since the last flush, added (never assigned) to its row. */
+export interface UpstreamKeyUsageDelta {
+  keyId: string;
+  requests: number;
+  failures: number;
+  promptTokens: number;
+  completionTokens: number;
+  lastUsedAt: number | null;
+  /** The newest failure in the batch, if any. */
+  lastError: { code: string; at: number } | null;
+}
+
+export interface UpstreamKeyRepository {
+  /** Throws AppError('duplicate_name') when the project already has a key with that label. */
+  create(key: NewUpstreamKey): Promise<UpstreamKeyRow>;
+  get(id: string): Promise<UpstreamKeyRow | null>;
+  /** Oldest first (the first one names the shared rate-limit budget when the project sets no name). */
+  listForProject(projectId: string): Promise<UpstreamKeyRow[]>;
+  /** Returns null when the id is unknown. Throws AppError('duplicate_name') on a taken label. */
+  update(id: string, changes: UpstreamKeyChanges, now: number): Promise<UpstreamKeyRow | null>;
+  /** Deletes the key; false when it did not exist. */
+  remove(id: string): Promise<boolean>;
+  /** Adds usage deltas in one transaction; deltas of keys removed meanwhile are ignored. */
+  addUsage(deltas: UpstreamKeyUsageDelta[]): Promise<void>;
 }
 
 export interface TokenRow {
@@ -102,8 +179,10 @@ export type ProjectLimitFields = 'defaultRpmLimit' | 'defaultTpmLimit' | 'shared
 /** Response cache settings; left out on create = the defaults (server TTL, shared across tokens). */
 export type ProjectCacheFields = 'cacheDefaultTtlSeconds' | 'cacheSharedAcrossTokens';
 /** Limits left out are stored as null. */
-export type NewProject = Omit<ProjectRow, 'updatedAt' | 'deactivatedAt' | ProjectLimitFields | ProjectCacheFields> & Partial<Pick<ProjectRow, ProjectLimitFields | ProjectCacheFields>>;
-export type ProjectChanges = Partial<Pick<ProjectRow, 'name' | 'baseUrl' | 'apiKeySealed' | 'apiKeyLast4' | 'isActive' | 'deactivatedAt' | ProjectLimitFields | ProjectCacheFields>>;
+/** Left out on create: no transformations. */
+export type NewProject = Omit<ProjectRow, 'updatedAt' | 'deactivatedAt' | 'transformations' | ProjectLimitFields | ProjectCacheFields> &
+  Partial<Pick<ProjectRow, 'transformations' | ProjectLimitFields | ProjectCacheFields>>;
+export type ProjectChanges = Partial<Pick<ProjectRow, 'name' | 'baseUrl' | 'isActive' | 'deactivatedAt' | 'transformations' | ProjectLimitFields | ProjectCacheFields>>;
 
 export type TokenLimitFields = 'rpmLimit' | 'tpmLimit' | 'maxConcurrent';
 /** Limits left out are stored as null. */
@@ -124,8 +203,11 @@ export interface UsageDelta {
 }
 
 export interface ProjectRepository {
-  /** Throws AppError('duplicate_name') when the name is taken. */
-  create(project: NewProject): Promise<ProjectRow>;
+  /**
+   * Creates the project and its first upstream keys in one transaction (nothing is written when any
+   * part fails). Throws AppError('duplicate_name') when the name is taken.
+   */
+  create(project: NewProject, keys: NewUpstreamKey[]): Promise<ProjectRow>;
   get(id: string): Promise<ProjectRow | null>;
   list(): Promise<ProjectRow[]>;
   /** Returns null when the id is unknown. Throws AppError('duplicate_name') on a taken name. */
@@ -244,6 +326,7 @@ export interface StoreInfo {
 
 export interface Store {
   projects: ProjectRepository;
+  upstreamKeys: UpstreamKeyRepository;
   tokens: TokenRepository;
   audit: AuditRepository;
   usage: UsageRepository;

@@ -50,6 +50,7 @@ export async function startTestApp(overrides: Partial<Settings> & { clock?: Cloc
     allowedHosts: [],
     tokenCacheTtlMs: 1_000,
     usageFlushMs: 50,
+    keyCooldownSeconds: 30,
     tlsCert: undefined,
     tlsKey: undefined,
     tlsSelfSigned: false,

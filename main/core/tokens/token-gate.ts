@@ -6,27 +6,19 @@
 // that offers claimRequest (PostgreSQL), claimRequest counts in the database instead: exact across instances.
 // With Redis, this instance's invalidations are broadcast and other instances' arrive within a second.
 import type { Clock } from '../clock.ts';
-import type { ProjectCacheSettings } from '../cache/policy.ts';
-import { projectLimitsOf, type ProjectLimits } from '../limits/policy.ts';
+import { projectLimitsOf } from '../limits/policy.ts';
+import { KeySelector, type KeyHealth } from '../proxy/key-selector.ts';
+import { providers } from '../proxy/providers.ts';
 import type { Sealer } from '../secrets/sealer.ts';
-import type { ProjectRepository, Provider, TokenRepository, TokenRow } from '../store/types.ts';
+import type { ProjectRepository, TokenRepository, TokenRow, UpstreamKeyRepository } from '../store/types.ts';
 import { tokenIdOf, type TokenHasher } from './format.ts';
 import { modelAllowed } from './models.ts';
+import type { Upstream, UpstreamKey } from './upstream.ts';
 import type { UsageRecorder } from './usage-recorder.ts';
 
-export type Refusal = 'invalid_api_key' | 'token_expired' | 'token_revoked' | 'project_inactive' | 'model_not_allowed' | 'quota_exceeded';
+export type { Upstream, UpstreamKey } from './upstream.ts';
 
-export interface Upstream {
-  projectId: string;
-  projectName: string;
-  provider: Provider;
-  baseUrl: string;
-  apiKey: string;
-  /** Token defaults and the shared budget (its key resolved from the upstream key). */
-  limits: ProjectLimits;
-  /** Response cache settings (default TTL, shared across tokens). */
-  cache: ProjectCacheSettings;
-}
+export type Refusal = 'invalid_api_key' | 'token_expired' | 'token_revoked' | 'project_inactive' | 'model_not_allowed' | 'quota_exceeded';
 
 /** Tells other instances (Redis pub/sub) that this one changed a token or project. */
 export interface InvalidationBroadcast {
@@ -67,6 +59,9 @@ export class TokenGate {
     private readonly deps: {
       tokens: TokenRepository;
       projects: ProjectRepository;
+      upstreamKeys: UpstreamKeyRepository;
+      /** Shared by every project's key selector: a key's cool-down outlives project reloads. */
+      keyHealth: KeyHealth;
       sealer: Sealer;
       hash: TokenHasher;
       usage: UsageRecorder;
@@ -180,22 +175,25 @@ export class TokenGate {
     const cached = this.projects.get(projectId);
     if (cached && this.deps.clock.now() - cached.loadedAt < this.deps.ttlMs) return cached;
     const epoch = this.epoch;
-    const row = await this.deps.projects.get(projectId);
+    const [row, keyRows] = await Promise.all([this.deps.projects.get(projectId), this.deps.upstreamKeys.listForProject(projectId)]);
     if (!row) return null;
-    const apiKey = this.deps.sealer.open(row.apiKeySealed, row.id);
-    const entry: ProjectEntry = {
-      isActive: row.isActive,
-      loadedAt: this.deps.clock.now(),
-      upstream: {
-        projectId: row.id,
-        projectName: row.name,
-        provider: row.provider,
-        baseUrl: row.baseUrl,
-        apiKey,
-        limits: projectLimitsOf(row, apiKey),
-        cache: { defaultTtlSeconds: row.cacheDefaultTtlSeconds, sharedAcrossTokens: row.cacheSharedAcrossTokens },
-      },
+    const keys: UpstreamKey[] = keyRows
+      .filter((key) => key.isEnabled)
+      .map((key) => ({ id: key.id, label: key.label, weight: key.weight, apiKey: this.deps.sealer.open(key.keySealed, row.id) }));
+    // The oldest key names the shared budget (as the project's single key did before keys were many).
+    const oldest = keyRows[0];
+    const budgetKey = oldest ? (keys.find((key) => key.id === oldest.id)?.apiKey ?? this.deps.sealer.open(oldest.keySealed, row.id)) : row.id;
+    const upstream: Upstream = {
+      projectId: row.id,
+      projectName: row.name,
+      provider: providers[row.provider],
+      baseUrl: row.baseUrl,
+      keys: new KeySelector(keys, this.deps.keyHealth),
+      limits: projectLimitsOf(row, budgetKey),
+      cache: { defaultTtlSeconds: row.cacheDefaultTtlSeconds, sharedAcrossTokens: row.cacheSharedAcrossTokens },
+      transformations: row.transformations,
     };
+    const entry: ProjectEntry = { isActive: row.isActive, loadedAt: this.deps.clock.now(), upstream };
     if (epoch === this.epoch) {
       if (this.projects.size >= MAX_CACHED) this.projects.delete(this.projects.keys().next().value as string);
       this.projects.set(projectId, entry);
