@@ -142,10 +142,10 @@ export function registerProjectKeyCommands(project: Command, ctx: CliContext): v
     });
 }
 
-/** `enabled, healthy` / `enabled, cooling down until 14:03:10 (in 2 minutes)` / `disabled`. */
+/** `enabled, healthy` / `enabled, cooling down, back in 2 minutes (<ISO time>)` / `disabled`. */
 function stateOf(k: UpstreamKeyView, now: number): string {
   if (k.health === 'disabled') return 'disabled';
-  if (k.health === 'cooling_down') return `enabled, cooling down until ${formatTime(k.cooling_down_until, now)}`;
+  if (k.health === 'cooling_down') return `enabled, cooling down, back ${formatTime(k.cooling_down_until, now)}`;
   return 'enabled, healthy';
 }
 

@@ -10,6 +10,7 @@ import './styles/tables.css';
 import './styles/screens.css';
 import './styles/live.css';
 import './styles/limits.css';
+import './styles/keys.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -51,6 +51,7 @@ describe('defaults', () => {
       allowedHosts: [],
       tokenCacheTtlMs: 1000,
       usageFlushMs: 250,
+      keyCooldownSeconds: 30,
       tlsCert: undefined,
       tlsKey: undefined,
       tlsSelfSigned: false,

@@ -40,6 +40,8 @@ export interface ForwardPlan {
    * passes return their taps. The proxy's own headers (rate limits, cache status) are set here too.
    */
   onResponseStart?(head: ResponseHead): StreamTap[];
+  /** Sees every failure as it happened (before it is mapped to a proxy error), for the log. */
+  onFailure?(err: unknown): void;
   /**
    * Called once the outcome is known, before the client can see the end of the answer (the last byte
    * of a Content-Length body, the end of a chunked one, or the error body); the end waits for the
@@ -142,6 +144,7 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
     for (const tap of open) tap.end();
   };
   const fail = async (err: unknown): Promise<void> => {
+    plan.onFailure?.(err);
     const error = result.aborted ? new ProxyError('request_aborted') : mapUpstreamError(err);
     result.errorCode = error.code;
     if (!res.headersSent) result.status = error.status;
@@ -163,6 +166,8 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
     let failure: KeyFailure | null;
     try {
       upstream = await send(plan, headers, upstreamAbort.signal);
+      // Destroying an unread body (a failed attempt, a pass that threw) emits an abort error: expected.
+      upstream.body.on('error', () => {});
       failure = keyFailureOfStatus(upstream.statusCode, upstream.headers);
     } catch (err) {
       result.upstreamMs = performance.now() - startedAt;

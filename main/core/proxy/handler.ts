@@ -38,11 +38,12 @@ export function createProxyHandler(deps: ProxyHandlerDeps): (req: IncomingMessag
     const [path = '', search] = splitUrl(req.url ?? '');
     const x = newExchange(req, res, requestId, trace, path, search);
     handle(deps, x).catch(async (err: unknown) => {
-      if (err instanceof ProxyRefusal) return refuse(deps, x, err);
-      if (err instanceof PassFailure) deps.log.error({ err: errorSummary(err.cause), pass: err.pass, requestId }, 'proxy pass failed');
-      else deps.log.error({ err: errorSummary(err), requestId }, 'proxy request failed');
-      // A pass may have taken a rate-limit slot before another one failed.
+      // A pass may have taken a rate-limit slot before another one refused or failed.
       x.ticket?.cancel();
+      x.ticket = null;
+      if (err instanceof ProxyRefusal) return refuse(deps, x, err);
+      if (err instanceof PassFailure) logPassFailure(deps, x, err);
+      else deps.log.error({ err: errorSummary(err), requestId }, 'proxy request failed');
       const error = err instanceof ProxyError ? err : new ProxyError('internal_error');
       await deps.events.record(trace.event({ status: error.status, errorCode: error.code }));
       sendProxyError(res, error, requestId);
@@ -53,7 +54,12 @@ export function createProxyHandler(deps: ProxyHandlerDeps): (req: IncomingMessag
 async function handle(deps: ProxyHandlerDeps, x: ProxyExchange): Promise<void> {
   const started = deps.clock.now();
   const { pipeline } = deps;
-  if (await runRequestPasses(pipeline.request, x)) return;
+  if (await runRequestPasses(pipeline.request, x)) {
+    // Answered by a pass (a cache hit): a slot an earlier pass took is not used.
+    x.ticket?.cancel();
+    x.ticket = null;
+    return;
+  }
   const upstream = x.auth!.upstream;
 
   let tried: string | undefined;
@@ -89,6 +95,9 @@ async function handle(deps: ProxyHandlerDeps, x: ProxyExchange): Promise<void> {
       runHeaderPasses(pipeline.response, x, head);
       return openTaps(pipeline.stream, x, head);
     },
+    onFailure(err) {
+      if (err instanceof PassFailure) logPassFailure(deps, x, err);
+    },
     beforeAnswerEnds: (outcome) => deps.events.record(x.trace.event({ ...outcome, usage: x.usage })),
   });
   runEndPasses(pipeline.response, x, result, (pass, err) => deps.log.error({ err: errorSummary(err), pass, requestId: x.requestId }, 'proxy pass failed after the answer'));
@@ -114,6 +123,10 @@ async function refuse(deps: ProxyHandlerDeps, x: ProxyExchange, refusal: ProxyRe
   const error = new ProxyError(refusal.code, refusal.answerMessage);
   await deps.events.record(trace.event({ status: error.status, errorCode: refusal.code }));
   sendProxyError(x.res, error, x.requestId, refusal.headers);
+}
+
+function logPassFailure(deps: ProxyHandlerDeps, x: ProxyExchange, err: PassFailure): void {
+  deps.log.error({ err: errorSummary(err.cause), pass: err.pass, requestId: x.requestId }, 'proxy pass failed');
 }
 
 function debugLine(x: ProxyExchange, result: ForwardResult, ms: number): Record<string, unknown> {

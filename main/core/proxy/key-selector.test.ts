@@ -177,15 +177,15 @@ describe('KeyHealth.status', () => {
     health.reportFailure('k', { code: 'upstream_unreachable' }, T0);
     health.reportFailure('k', { code: 'rate_limited', status: 429, retryAfterMs: 4_000 }, T0 + 100);
     expect(health.status('k', T0 + 200)).toEqual({
-      state: 'cooling_down', coolingDownUntil: T0 + 4_100, consecutiveFailures: 2, lastError: 'rate_limited (HTTP 429)', lastErrorAt: T0 + 100,
+      state: 'cooling_down', coolingDownUntil: T0 + 4_100, consecutiveFailures: 2, lastError: 'rate_limited', lastErrorAt: T0 + 100,
     });
     // Cool-down over, no success yet: healthy again, failures still counted.
     expect(health.status('k', T0 + 4_100)).toEqual({
-      state: 'healthy', coolingDownUntil: null, consecutiveFailures: 2, lastError: 'rate_limited (HTTP 429)', lastErrorAt: T0 + 100,
+      state: 'healthy', coolingDownUntil: null, consecutiveFailures: 2, lastError: 'rate_limited', lastErrorAt: T0 + 100,
     });
     health.reportSuccess('k');
     expect(health.status('k', T0 + 5_000)).toEqual({
-      state: 'healthy', coolingDownUntil: null, consecutiveFailures: 0, lastError: 'rate_limited (HTTP 429)', lastErrorAt: T0 + 100,
+      state: 'healthy', coolingDownUntil: null, consecutiveFailures: 0, lastError: 'rate_limited', lastErrorAt: T0 + 100,
     });
     health.forget('k');
     expect(health.status('k', T0 + 5_000).lastError).toBeNull();

@@ -40,6 +40,8 @@ async function token(projectId: string, extra: Record<string, unknown> = {}): Pr
 }
 
 async function addKey(projectId: string, label: string, apiKey: string, weight = 1): Promise<{ id: string }> {
+  // Keys are ordered by creation time: a later key comes after the project's first one.
+  clock.advance(1);
   const res = await t.manage('POST', `/manage/projects/${projectId}/keys`, { label, api_key: apiKey, weight });
   expect(res.status, JSON.stringify(res.json)).toBe(201);
   return res.json as { id: string };
@@ -56,15 +58,15 @@ const chat = (client: OpenAI, extra: Record<string, unknown> = {}) =>
   client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], ...extra } as OpenAI.ChatCompletionCreateParamsNonStreaming);
 
 describe('providers through their official SDKs', () => {
-  it('Anthropic: the @anthropic-ai/sdk sends the token as x-api-key; the project key and anthropic-version go upstream; usage counts', async () => {
+  it('Anthropic: the @anthropic-ai/sdk (token as Bearer) and raw clients (token as x-api-key) both work; the project key goes upstream as x-api-key; usage counts', async () => {
     const p = await project({ provider: 'anthropic' });
     const tokenValue = await token(p.id);
     const client = new Anthropic({ baseURL: t.url, apiKey: tokenValue, maxRetries: 0 });
 
-    const message = await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
+    const message = await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
     expect(message.content[0]).toMatchObject({ type: 'text', text: 'Hello from the mock.' });
 
-    const stream = client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
+    const stream = client.messages.stream({ model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
     let text = '';
     stream.on('text', (delta) => (text += delta));
     const final = await stream.finalMessage();
@@ -81,7 +83,7 @@ describe('providers through their official SDKs', () => {
       expect(JSON.stringify(seen.headers)).not.toContain(tokenValue);
     }
     // A client that sends no anthropic-version gets the one the API requires.
-    const bare = await fetch(`${t.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': tokenValue, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }) });
+    const bare = await fetch(`${t.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': tokenValue, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }) });
     expect(bare.status).toBe(200);
     expect(upstream.received.at(-1)!.headers['anthropic-version']).toBe('2023-06-01');
     // An OpenAI path is not on Anthropic's list.

@@ -1,7 +1,7 @@
 // Form logic: what each form sends, and the messages it shows, from the contract's own schemas.
 import { describe, expect, it } from 'vitest';
 import { auditFilterFromParams, auditQueryOf, checkAuditFilter, emptyAuditFilter } from './audit-filter.ts';
-import { checkNewProject, checkRename, checkReplaceKey, emptyProject } from './project-form.ts';
+import { checkNewProject, checkRename, emptyProject } from './project-form.ts';
 import { checkTokenForm, defaultTokenForm, envSnippet, lifetimeMinutes, parseModels } from './token-form.ts';
 import { fieldErrorsFrom, wholeNumberOrNull } from './validate.ts';
 
@@ -25,18 +25,28 @@ describe('new project', () => {
     expect(checkNewProject({ name: 'r', apiKey: 'sk', baseUrl: 'http://127.0.0.1:9000', provider: 'openai' })).toMatchObject({ ok: true, value: { base_url: 'http://127.0.0.1:9000' } });
   });
 
+  it('asks for a base URL where the provider has no default', () => {
+    expect(checkNewProject({ name: 'local', apiKey: 'ollama', baseUrl: '', provider: 'openai-compatible' })).toEqual({
+      ok: false,
+      errors: { baseUrl: 'Required for OpenAI-compatible, e.g. http://127.0.0.1:11434.' },
+    });
+    expect(checkNewProject({ name: 'az', apiKey: 'k', baseUrl: 'https://r.openai.azure.com/openai', provider: 'azure' })).toEqual({
+      ok: true,
+      value: { name: 'az', api_key: 'k', provider: 'azure', base_url: 'https://r.openai.azure.com/openai' },
+    });
+    expect(checkNewProject({ name: 'claude', apiKey: 'k', baseUrl: '', provider: 'anthropic' })).toMatchObject({ ok: true });
+  });
+
   it('refuses keys with spaces', () => {
     expect(checkNewProject({ ...emptyProject, name: 'r', apiKey: 'sk abc' })).toEqual({ ok: false, errors: { apiKey: 'Must be printable ASCII without spaces.' } });
   });
 });
 
-describe('rename and replace key', () => {
-  it('checks the one field each changes', () => {
+describe('rename', () => {
+  it('checks the one field it changes', () => {
     expect(checkRename(PROJECT_ID, ' new name ')).toEqual({ ok: true, value: { id: PROJECT_ID, name: 'new name' } });
     expect(checkRename(PROJECT_ID, ' ')).toEqual({ ok: false, errors: { name: 'Must not be empty.' } });
     expect(checkRename(PROJECT_ID, 'x'.repeat(101))).toEqual({ ok: false, errors: { name: 'Must be at most 100 characters.' } });
-    expect(checkReplaceKey(PROJECT_ID, 'sk-new')).toEqual({ ok: true, value: { id: PROJECT_ID, api_key: 'sk-new' } });
-    expect(checkReplaceKey(PROJECT_ID, '')).toEqual({ ok: false, errors: { apiKey: 'Must not be empty.' } });
   });
 });
 

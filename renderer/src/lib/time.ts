@@ -50,3 +50,11 @@ const short = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric
 export function shortTime(at: number): string {
   return short.format(new Date(at));
 }
+
+const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+
+/** "14:03:10": when a short wait (a key's cool-down) ends, in the viewer's time zone. */
+export function clockTime(iso: string | number): string {
+  const at = typeof iso === 'number' ? iso : Date.parse(iso);
+  return Number.isNaN(at) ? '' : clock.format(new Date(at));
+}

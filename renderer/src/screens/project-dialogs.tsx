@@ -1,12 +1,14 @@
-// The Projects screen's dialogs: new project, rename, replace key, deactivate, revoke all tokens.
+// The Projects screen's dialogs: new project, rename, deactivate, revoke all tokens (keys and
+// transformations have their own files).
 import { useState, type FormEvent } from 'react';
 import type { ProjectView } from '../../../main/core/api/views.ts';
 import { Dialog } from '../components/dialog.tsx';
 import { Field, FormError } from '../components/field.tsx';
-import { Spinner } from '../components/states.tsx';
-import { checkNewProject, checkRename, checkReplaceKey, emptyProject, projectFieldOf, type NewProjectValues } from '../forms/project-form.ts';
+import { Cancel, Submit } from '../components/form-buttons.tsx';
+import { checkNewProject, checkRename, emptyProject, projectFieldOf, type NewProjectValues } from '../forms/project-form.ts';
 import { fieldErrorsFrom, type FieldErrors } from '../forms/validate.ts';
 import { focusFirstInvalid } from '../lib/focus.ts';
+import { providerOptions, providerTexts } from '../lib/providers.ts';
 import { useAction } from '../lib/use-action.ts';
 import { notify } from '../stores/notices.ts';
 import { useProjects } from '../stores/projects.ts';
@@ -18,28 +20,6 @@ function serverErrors(error: ReturnType<typeof useAction>['error']): FieldErrors
   if (error.issues.length) return fieldErrorsFrom(error.issues, projectFieldOf);
   if (error.code === 'duplicate_name') return { name: error.message };
   return { _form: error.message };
-}
-
-function Submit({ pending, children, busyLabel, danger }: { pending: boolean; children: string; busyLabel: string; danger?: boolean }) {
-  return (
-    <button type="submit" className={danger ? 'btn btn-danger' : 'btn btn-primary'} disabled={pending}>
-      {pending ? (
-        <>
-          <Spinner /> {busyLabel}
-        </>
-      ) : (
-        children
-      )}
-    </button>
-  );
-}
-
-function Cancel({ onClose, pending }: { onClose: () => void; pending: boolean }) {
-  return (
-    <button type="button" className="btn" onClick={onClose} disabled={pending}>
-      Cancel
-    </button>
-  );
 }
 
 export function NewProjectDialog({ onClose }: { onClose: () => void }) {
@@ -62,8 +42,10 @@ export function NewProjectDialog({ onClose }: { onClose: () => void }) {
     }
   };
 
+  const provider = providerTexts[values.provider];
+
   return (
-    <Dialog title="New project" onClose={onClose} busy={action.pending} description="A project holds the upstream API key. Tokens minted for it use that key; the key itself never leaves this server.">
+    <Dialog title="New project" onClose={onClose} busy={action.pending} description="A project holds the upstream API key (add more keys later). Tokens minted for it use those keys; the keys themselves never leave this server.">
       <form className="form" onSubmit={submit} noValidate>
         <Field label="Name" error={shown.name}>
           <input className="input" value={values.name} onChange={set('name')} data-autofocus autoComplete="off" placeholder="e.g. research-scripts" />
@@ -71,12 +53,15 @@ export function NewProjectDialog({ onClose }: { onClose: () => void }) {
         <div className="form-row">
           <Field label="Provider" error={shown.provider} className="field-narrow">
             <select className="input" value={values.provider} onChange={set('provider')}>
-              <option value="openai">OpenAI-compatible</option>
-              <option value="anthropic">Anthropic</option>
+              {providerOptions.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.label}
+                </option>
+              ))}
             </select>
           </Field>
-          <Field label="Upstream base URL" optional error={shown.baseUrl} hint="Empty for https://api.openai.com.">
-            <input className="input mono" value={values.baseUrl} onChange={set('baseUrl')} placeholder="https://api.openai.com" autoComplete="off" spellCheck={false} inputMode="url" />
+          <Field label="Upstream base URL" optional={provider.defaultBaseUrl !== null} error={shown.baseUrl} hint={provider.hint}>
+            <input className="input mono" value={values.baseUrl} onChange={set('baseUrl')} placeholder={provider.placeholder} autoComplete="off" spellCheck={false} inputMode="url" />
           </Field>
         </div>
         <Field label="Upstream API key" error={shown.apiKey} hint="Stored encrypted. Only its last 4 characters are shown again.">
@@ -124,53 +109,6 @@ export function RenameProjectDialog({ project, onClose }: { project: ProjectView
           <Cancel onClose={onClose} pending={action.pending} />
           <Submit pending={action.pending} busyLabel="Saving…">
             Rename
-          </Submit>
-        </div>
-      </form>
-    </Dialog>
-  );
-}
-
-export function ReplaceKeyDialog({ project, onClose }: { project: ProjectView; onClose: () => void }) {
-  const update = useProjects((s) => s.update);
-  const [key, setKey] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const action = useAction(update);
-  const shown = { ...serverErrors(action.error), ...errors };
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const checked = checkReplaceKey(project.id, key);
-    setErrors(checked.ok ? {} : checked.errors);
-    if (!checked.ok) return focusFirstInvalid(event.currentTarget as HTMLFormElement);
-    const updated = await action.run(checked.value);
-    if (updated) {
-      setKey('');
-      notify('success', `Key of “${updated.name}” replaced (now ${updated.api_key})`);
-      onClose();
-    }
-  };
-
-  return (
-    <Dialog
-      title="Replace upstream key"
-      onClose={onClose}
-      busy={action.pending}
-      description={
-        <>
-          The current key of <strong>{project.name}</strong> is <span className="mono">{project.api_key}</span>. Existing tokens keep working and use the new key from their next request.
-        </>
-      }
-    >
-      <form className="form" onSubmit={submit} noValidate>
-        <Field label="New API key" error={shown.apiKey}>
-          <input className="input mono" type="password" value={key} onChange={(e) => setKey(e.target.value)} data-autofocus autoComplete="off" spellCheck={false} />
-        </Field>
-        <FormError message={shown._form} />
-        <div className="dialog-actions">
-          <Cancel onClose={onClose} pending={action.pending} />
-          <Submit pending={action.pending} busyLabel="Replacing…">
-            Replace key
           </Submit>
         </div>
       </form>

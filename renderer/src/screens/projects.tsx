@@ -1,4 +1,5 @@
-// Projects: each holds one upstream key; rename, replace the key, deactivate or reactivate, revoke all tokens.
+// Projects: each holds one or more upstream keys and optional transformations; rename, manage keys,
+// edit limits and transformations, deactivate or reactivate, revoke all tokens.
 import { useEffect, useState, type ReactNode } from 'react';
 import type { ProjectView } from '../../../main/core/api/views.ts';
 import { PlusIcon } from '../components/icons.tsx';
@@ -8,16 +9,21 @@ import { ProjectStatusBadge } from '../components/status-badge.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { WeekUsage } from '../components/week-usage.tsx';
 import { projectLimitsLine } from '../lib/limits-text.ts';
+import { providerLabel } from '../lib/providers.ts';
+import { transformationsLine } from '../lib/transformations-text.ts';
 import { hrefFor } from '../lib/router.ts';
 import { useAction } from '../lib/use-action.ts';
 import { notify } from '../stores/notices.ts';
 import { useProjects } from '../stores/projects.ts';
 import { useTokens } from '../stores/tokens.ts';
 import { usageRow, useUsage } from '../stores/usage.ts';
-import { DeactivateProjectDialog, NewProjectDialog, RenameProjectDialog, ReplaceKeyDialog, RevokeProjectTokensDialog } from './project-dialogs.tsx';
+import { DeactivateProjectDialog, NewProjectDialog, RenameProjectDialog, RevokeProjectTokensDialog } from './project-dialogs.tsx';
+import { ProjectKeysDialog } from './project-keys-dialog.tsx';
 import { ProjectLimitsDialog } from './project-limits-dialog.tsx';
+import { ProjectTransformationsDialog } from './project-transformations-dialog.tsx';
 
-type Open = { kind: 'new' } | { kind: 'rename' | 'key' | 'limits' | 'deactivate' | 'revoke'; project: ProjectView } | null;
+type ProjectDialog = 'rename' | 'keys' | 'limits' | 'transformations' | 'deactivate' | 'revoke';
+type Open = { kind: 'new' } | { kind: ProjectDialog; project: ProjectView } | null;
 
 export function ProjectsScreen() {
   const { items, status, error, load } = useProjects();
@@ -33,12 +39,14 @@ export function ProjectsScreen() {
   useEffect(() => void useUsage.getState().load('project'), []);
   const activeTokens = (projectId: string) => tokens.filter((t) => t.project_id === projectId && t.status === 'active').length;
   const close = () => setOpen(null);
+  // Dialogs that show live data read the project from the list (it refreshes after key changes).
+  const currentOf = (project: ProjectView) => items.find((p) => p.id === project.id) ?? project;
 
   return (
     <div className="screen">
       <PageHeader
         title="Projects"
-        subtitle="Each project keeps one upstream API key. Tokens are minted per project and never see the key."
+        subtitle="Each project keeps its upstream API keys. Tokens are minted per project and never see a key."
         actions={
           <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: 'new' })}>
             <PlusIcon /> New project
@@ -76,15 +84,16 @@ export function ProjectsScreen() {
 
       {open?.kind === 'new' ? <NewProjectDialog onClose={close} /> : null}
       {open?.kind === 'rename' ? <RenameProjectDialog project={open.project} onClose={close} /> : null}
-      {open?.kind === 'key' ? <ReplaceKeyDialog project={open.project} onClose={close} /> : null}
+      {open?.kind === 'keys' ? <ProjectKeysDialog project={open.project} onClose={close} /> : null}
       {open?.kind === 'limits' ? <ProjectLimitsDialog project={open.project} onClose={close} /> : null}
+      {open?.kind === 'transformations' ? <ProjectTransformationsDialog project={currentOf(open.project)} onClose={close} /> : null}
       {open?.kind === 'deactivate' ? <DeactivateProjectDialog project={open.project} activeTokens={activeTokens(open.project.id)} onClose={close} /> : null}
       {open?.kind === 'revoke' ? <RevokeProjectTokensDialog project={open.project} activeTokens={activeTokens(open.project.id)} onClose={close} /> : null}
     </div>
   );
 }
 
-function ProjectRow({ project, activeTokens, week, onOpen }: { project: ProjectView; activeTokens: number; week: ReactNode; onOpen: (kind: 'rename' | 'key' | 'limits' | 'deactivate' | 'revoke') => void }) {
+function ProjectRow({ project, activeTokens, week, onOpen }: { project: ProjectView; activeTokens: number; week: ReactNode; onOpen: (kind: ProjectDialog) => void }) {
   const update = useProjects((s) => s.update);
   const reactivate = useAction(async () => {
     const done = await update({ id: project.id, is_active: true });
@@ -106,13 +115,16 @@ function ProjectRow({ project, activeTokens, week, onOpen }: { project: ProjectV
       <dl className="project-facts">
         <div className="fact-upstream">
           <dt>Upstream</dt>
-          <dd className="mono" title={`${project.provider === 'anthropic' ? 'Anthropic' : 'OpenAI-compatible'}: ${project.base_url}`}>
+          <dd className="mono" title={`${providerLabel(project.provider)}: ${project.base_url}`}>
             {project.base_url}
           </dd>
         </div>
         <div>
-          <dt>Key</dt>
-          <dd className="mono">{project.api_key}</dd>
+          <dt>{project.key_count === 1 ? 'Key' : 'Keys'}</dt>
+          <dd title={project.key_count === 1 ? undefined : `${project.key_count} keys; the oldest is ${project.api_key}`}>
+            <span className="mono">{project.api_key}</span>
+            {project.key_count > 1 ? <span className="muted"> +{project.key_count - 1}</span> : null}
+          </dd>
         </div>
         <div>
           <dt>Tokens</dt>
@@ -127,13 +139,14 @@ function ProjectRow({ project, activeTokens, week, onOpen }: { project: ProjectV
           </dd>
         </div>
         <ProjectLimitsFact project={project} onEdit={() => onOpen('limits')} />
+        <ProjectTransformationsFact project={project} onEdit={() => onOpen('transformations')} />
       </dl>
       <div className="project-actions">
         <button type="button" className="btn btn-small" onClick={() => onOpen('rename')}>
           Rename
         </button>
-        <button type="button" className="btn btn-small" onClick={() => onOpen('key')}>
-          Replace key
+        <button type="button" className="btn btn-small" onClick={() => onOpen('keys')} aria-label={`Keys of ${project.name}`}>
+          Keys
         </button>
         <button type="button" className="btn btn-small" onClick={() => onOpen('revoke')}>
           Revoke tokens
@@ -172,6 +185,24 @@ function ProjectLimitsFact({ project, onEdit }: { project: ProjectView; onEdit: 
           {limits.short}
         </span>
         <button type="button" className="link-button limits-edit" onClick={onEdit} aria-label={`Edit limits of ${project.name}`}>
+          Edit
+        </button>
+      </dd>
+    </div>
+  );
+}
+
+/** The transformations in one line under the limits, edited the same way. */
+function ProjectTransformationsFact({ project, onEdit }: { project: ProjectView; onEdit: () => void }) {
+  const line = transformationsLine(project.transformations);
+  return (
+    <div className="fact-limits fact-transformations">
+      <dt>Transformations</dt>
+      <dd>
+        <span className={line === 'none' ? 'limits-value limits-none' : 'limits-value'} title={line}>
+          {line}
+        </span>
+        <button type="button" className="link-button limits-edit" onClick={onEdit} aria-label={`Edit transformations of ${project.name}`}>
           Edit
         </button>
       </dd>

@@ -5,6 +5,7 @@ import { api, currentTransport, onUnauthorized, setManagementToken, toApiError }
 import { useAudit } from './audit.ts';
 import { useCache } from './cache.ts';
 import { useDashboard } from './dashboard.ts';
+import { useKeys } from './keys.ts';
 import { useLive } from './live.ts';
 import { useNotices } from './notices.ts';
 import { useProjects } from './projects.ts';
@@ -31,7 +32,7 @@ export function initialSession(): Pick<SessionState, 'status' | 'error'> {
 
 function forgetEverything(): void {
   setManagementToken(null);
-  for (const store of [useProjects, useTokens, useCache, useAudit, useDashboard, useSystem, useNotices, useLive, useUsage]) store.getState().reset();
+  for (const store of [useProjects, useKeys, useTokens, useCache, useAudit, useDashboard, useSystem, useNotices, useLive, useUsage]) store.getState().reset();
 }
 
 export const useSession = create<SessionState>((set) => ({

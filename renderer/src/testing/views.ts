@@ -1,5 +1,5 @@
 // Test helper: views as the server would send them.
-import type { AuditEventView, ProjectView, TokenView } from '../../../main/core/api/views.ts';
+import type { AuditEventView, ProjectView, TokenView, UpstreamKeyView } from '../../../main/core/api/views.ts';
 
 let n = 0;
 const uuid = () => `0190a000-0000-7000-8000-${String(++n).padStart(12, '0')}`;
@@ -11,6 +11,8 @@ export function projectView(over: Partial<ProjectView> = {}): ProjectView {
     provider: 'openai',
     base_url: 'https://api.openai.com',
     api_key: 'sk-…wxyz',
+    key_count: 1,
+    transformations: {},
     is_active: true,
     created_at: '2025-01-01T10:00:00.000Z',
     updated_at: '2025-01-01T10:00:00.000Z',
@@ -22,6 +24,29 @@ export function projectView(over: Partial<ProjectView> = {}): ProjectView {
     shared_limit_key: null,
     cache_default_ttl_seconds: null,
     cache_shared_across_tokens: true,
+    ...over,
+  };
+}
+
+export function keyView(over: Partial<UpstreamKeyView> = {}): UpstreamKeyView {
+  return {
+    id: uuid(),
+    project_id: uuid(),
+    label: 'default',
+    key: 'sk-…wxyz',
+    weight: 1,
+    is_enabled: true,
+    health: 'healthy',
+    cooling_down_until: null,
+    last_error: null,
+    last_error_at: null,
+    last_used_at: null,
+    request_count: 0,
+    failure_count: 0,
+    prompt_tokens: 0,
+    completion_tokens: 0,
+    created_at: '2025-01-01T10:00:00.000Z',
+    updated_at: '2025-01-01T10:00:00.000Z',
     ...over,
   };
 }

@@ -31,7 +31,10 @@ function isEmpty(rules: ProjectTransformations): boolean {
 
 function applyModel(x: ProxyExchange, body: Record<string, unknown>, rules: ProjectTransformations): void {
   const asked = typeof body.model === 'string' ? body.model : null;
-  const model = asked === null ? (rules.defaultModel ?? null) : (rules.modelAliases?.[asked] ?? asked);
+  // Own keys only: a client's "toString" or "__proto__" must not find Object.prototype's members.
+  const aliases = rules.modelAliases;
+  const alias = asked !== null && aliases && Object.hasOwn(aliases, asked) ? aliases[asked] : undefined;
+  const model = asked === null ? (rules.defaultModel ?? null) : typeof alias === 'string' ? alias : asked;
   if (model === null || model === asked) return;
   body.model = model;
   x.model = model;
