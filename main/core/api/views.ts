@@ -51,7 +51,7 @@ export interface TransformationsView {
 }
 
 /**
- * `disabled`: switched off by an admin. `cooling_down`: recently failed (401/403/429/5xx/unreachable),
+ * `disabled`: switched off by an admin. `cooling_down`: recently failed (401, 429, 5xx, unreachable),
  * skipped until `cooling_down_until`. Otherwise `healthy`.
  */
 export type UpstreamKeyHealth = 'healthy' | 'cooling_down' | 'disabled';
