@@ -27,7 +27,8 @@ export interface Run {
 export async function run(target: Target, pid: number | undefined, requests: number): Promise<Run> {
   const before = cpuSeconds(pid);
   const started = performance.now();
-  const result = await autocannon({
+  let lastResponse = started;
+  const instance = autocannon({
     url: `${target.url}/v1/chat/completions`,
     method: 'POST',
     headers: { 'content-type': 'application/json', ...target.headers },
@@ -35,12 +36,16 @@ export async function run(target: Target, pid: number | undefined, requests: num
     connections: 64,
     amount: requests,
   });
-  const seconds = (performance.now() - started) / 1000;
+  // autocannon notices that a fixed-size run is over only on its next whole-second tick (and reports
+  // whole seconds): timing to the last answer keeps requests/s from being quantised to amount / n s.
+  instance.on('response', () => {
+    lastResponse = performance.now();
+  });
+  const result = await instance;
   const after = cpuSeconds(pid);
   if (result.errors || result.non2xx) throw new Error(`${target.name}: ${result.errors} errors, ${result.non2xx} non-2xx`);
   const done = result.requests.total;
-  // autocannon's own duration is in whole seconds: too coarse for runs of a few seconds.
-  return { rps: done / seconds, cpuMicros: before === null || after === null ? null : ((after - before) * 1e6) / done };
+  return { rps: done / ((lastResponse - started) / 1000), cpuMicros: before === null || after === null ? null : ((after - before) * 1e6) / done };
 }
 
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
