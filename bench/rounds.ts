@@ -28,20 +28,24 @@ export async function run(target: Target, pid: number | undefined, requests: num
   const before = cpuSeconds(pid);
   const started = performance.now();
   let lastResponse = started;
-  const instance = autocannon({
-    url: `${target.url}/v1/chat/completions`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...target.headers },
-    body: target.body,
-    connections: 64,
-    amount: requests,
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${target.url}/v1/chat/completions`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...target.headers },
+        body: target.body,
+        connections: 64,
+        amount: requests,
+      },
+      (err, done) => (err ? reject(err) : resolve(done)),
+    );
+    // autocannon notices that a fixed-size run is over only on its next whole-second tick (and reports
+    // whole seconds): timing to the last answer keeps requests/s from being quantised to amount / n s.
+    instance.on('response', () => {
+      lastResponse = performance.now();
+    });
   });
-  // autocannon notices that a fixed-size run is over only on its next whole-second tick (and reports
-  // whole seconds): timing to the last answer keeps requests/s from being quantised to amount / n s.
-  instance.on('response', () => {
-    lastResponse = performance.now();
-  });
-  const result = await instance;
   const after = cpuSeconds(pid);
   if (result.errors || result.non2xx) throw new Error(`${target.name}: ${result.errors} errors, ${result.non2xx} non-2xx`);
   const done = result.requests.total;

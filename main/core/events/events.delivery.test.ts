@@ -68,7 +68,7 @@ describe('webhook dispatcher', () => {
 
     await receiver.waitForRefusals(3);
     // Sampled between attempts (during one, the state reads `delivering`).
-    const webhookStatus = async () => (await rpc(t, 'events.status')).dispatchers.find((d: { name: string }) => d.name === 'webhook');
+    const webhookStatus = async () => (await rpc(t!, 'events.status')).dispatchers.find((d: { name: string }) => d.name === 'webhook');
     await expect.poll(async () => (await webhookStatus()).state).toBe('retrying');
     const webhook = await webhookStatus();
     expect(webhook).toMatchObject({ kind: 'webhook', source: 'outbox', last_error: 'HTTP 503', dead_letters: 0 });
