@@ -20,6 +20,8 @@ const event = (n: number): RequestEvent => ({
   errorCode: null,
   aborted: false,
   streamed: false,
+  upstreamKeyId: null,
+  attempts: 1,
 });
 
 /** An outbox in memory that can be told to refuse writes. */

@@ -26,6 +26,10 @@ export interface RequestEvent {
   errorCode: string | null;
   aborted: boolean;
   streamed: boolean;
+  /** The upstream key that gave the answer (its id, never the key); null when none was asked. */
+  upstreamKeyId: string | null;
+  /** Upstream attempts: 0 (refused, cached), 1, or 2 after a failover to another key. */
+  attempts: number;
 }
 
 /** What the JSONL file, the webhook and the Redis stream carry, one JSON object per event. */
@@ -48,6 +52,8 @@ export interface RequestEventPayload {
   error: string | null;
   aborted: boolean;
   streamed: boolean;
+  upstream_key_id: string | null;
+  attempts: number;
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
@@ -71,6 +77,8 @@ export function toPayload(event: RequestEvent, id: string): RequestEventPayload 
     error: event.errorCode,
     aborted: event.aborted,
     streamed: event.streamed,
+    upstream_key_id: event.upstreamKeyId,
+    attempts: event.attempts,
   };
 }
 

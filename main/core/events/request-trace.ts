@@ -12,6 +12,7 @@ export interface RequestOutcome {
   upstreamMs?: number | null;
   aborted?: boolean;
   streamed?: boolean;
+  attempts?: number;
 }
 
 /** What the request path hands events to: `EventPipeline.record`. */
@@ -24,6 +25,8 @@ export class RequestTrace {
   projectId: string | null = null;
   model: string | null = null;
   cache: CacheStatus | null = null;
+  /** The key of the current (at the end: the last) upstream attempt. */
+  upstreamKeyId: string | null = null;
   private readonly startedAt = performance.now();
   readonly method: string;
   readonly path: string;
@@ -65,6 +68,8 @@ export class RequestTrace {
       errorCode: outcome.errorCode,
       aborted: outcome.aborted ?? false,
       streamed: outcome.streamed ?? false,
+      upstreamKeyId: this.upstreamKeyId,
+      attempts: outcome.attempts ?? 0,
     };
   }
 }

@@ -80,6 +80,7 @@ async function handle(deps: ProxyHandlerDeps, x: ProxyExchange): Promise<void> {
       if (n > 0 && deps.keyHealth.coolingDownUntil(key.id, now) !== null) return null;
       tried = key.id;
       x.key = key;
+      x.trace.upstreamKeyId = key.id;
       x.attempts = n + 1;
       runAttemptPasses(pipeline.attempt, x, key);
       return x.upstreamHeaders;

@@ -1,6 +1,8 @@
 // Issue 10 end to end: each provider through its official SDK, several keys per project with weights,
 // failover and cool-down, keys changed without a restart, and the project's transformations — the real
 // server, real SDKs, and the mock provider as the only fake.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import Database from 'better-sqlite3';
@@ -15,16 +17,24 @@ const KEY_B = 'sk-upstream-key-b-bbbb2222';
 let upstream: MockUpstream;
 let t: TestApp;
 let clock: ManualClock;
+let eventLog: string;
 
 beforeEach(async () => {
   upstream = await startMockUpstream();
   clock = new ManualClock();
-  t = await startTestApp({ clock, keyCooldownSeconds: 30 });
+  eventLog = path.join(os.tmpdir(), `llmp-keys-events-${process.pid}-${Date.now()}.jsonl`);
+  t = await startTestApp({ clock, keyCooldownSeconds: 30, eventLog });
 });
+
+/** The request events the JSONL dispatcher wrote so far. */
+function eventsLogged(): Record<string, unknown>[] {
+  return fs.existsSync(eventLog) ? fs.readFileSync(eventLog, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>) : [];
+}
 
 afterEach(async () => {
   await t.close();
   await upstream.close();
+  fs.rmSync(eventLog, { force: true });
 });
 
 async function project(body: Record<string, unknown>): Promise<{ id: string }> {
@@ -151,7 +161,7 @@ describe('several keys per project', () => {
 
   it('a streamed request whose first key answers 429 reaches the client once, from the second key', async () => {
     const p = await project({});
-    await addKey(p.id, 'b', KEY_B);
+    const b = await addKey(p.id, 'b', KEY_B);
     upstream.keyBehaviour[KEY_A] = 429;
     const client = openai(await token(p.id));
     const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream: true });
@@ -160,6 +170,11 @@ describe('several keys per project', () => {
     expect(text).toBe('Hello from the mock.');
     expect(upstream.countByKey(KEY_A)).toBe(1);
     expect(upstream.countByKey(KEY_B)).toBe(1);
+    // Its one event names the key that answered and the failover.
+    await t.app.flush();
+    await expect.poll(() => eventsLogged().filter((e) => e.path === '/v1/chat/completions')).toEqual([
+      expect.objectContaining({ status: 200, streamed: true, attempts: 2, upstream_key_id: b.id, prompt_tokens: 9, completion_tokens: 3 }),
+    ]);
   });
 
   it('a failure after the stream began is not retried: the client sees it, the upstream is asked once', async () => {
