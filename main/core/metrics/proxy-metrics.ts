@@ -40,6 +40,7 @@ export function createProxyMetrics(opts: { version: string; backlog?: () => Prom
   const llmTokens = new Counter({ name: 'llm_proxy_llm_tokens_total', help: 'Prompt and completion tokens reported by the upstream.', labelNames: ['project', 'kind'], registers: [registry] });
   const limited = new Counter({ name: 'llm_proxy_limit_refusals_total', help: 'Requests refused by a rate limit or quota (code: rate_limited, quota_exceeded, limits_unavailable).', labelNames: ['project', 'code'], registers: [registry] });
   const upstreamErrors = new Counter({ name: 'llm_proxy_upstream_errors_total', help: 'Requests the upstream failed (unreachable, timeout, bad response, unavailable).', labelNames: ['project', 'code'], registers: [registry] });
+  const failovers = new Counter({ name: 'llm_proxy_upstream_failovers_total', help: "Requests tried again on another of the project's upstream keys after the first key failed.", labelNames: ['project'], registers: [registry] });
   new Gauge({ name: 'llm_proxy_info', help: 'Always 1; the version in a label.', labelNames: ['version'], registers: [registry] }).set({ version: opts.version }, 1);
 
   if (opts.backlog) {
@@ -109,6 +110,7 @@ export function createProxyMetrics(opts: { version: string; backlog?: () => Prom
       if (event.completionTokens) llmTokens.inc({ project: labels.project.project, kind: 'completion' }, event.completionTokens);
       if (isLimitRefusal(event)) limited.inc({ project: labels.project.project, code: event.errorCode! });
       else if (isUpstreamError(event)) upstreamErrors.inc({ project: labels.project.project, code: event.errorCode! });
+      if (event.attempts > 1) failovers.inc(labels.project);
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

@@ -170,6 +170,8 @@ describe('several keys per project', () => {
     expect(text).toBe('Hello from the mock.');
     expect(upstream.countByKey(KEY_A)).toBe(1);
     expect(upstream.countByKey(KEY_B)).toBe(1);
+    const metrics = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${t.managementToken}` } });
+    expect(await metrics.text()).toContain(`llm_proxy_upstream_failovers_total{project="${p.id}"} 1`);
     // Its one event names the key that answered and the failover.
     await t.app.flush();
     await expect.poll(() => eventsLogged().filter((e) => e.path === '/v1/chat/completions')).toEqual([
