@@ -98,10 +98,11 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   const audit = new AuditLog({ repo: store.audit, clock, flushMs: settings.usageFlushMs, onError: onBackgroundError('audit flush failed') });
   const limits = startLimits(settings, { clock, log, audit, windowSeconds: opts.limitWindowSeconds });
   const cooldownMs = settings.keyCooldownSeconds * 1000;
-  const keyHealth = new KeyHealth({ cooldownMs, authCooldownMs: 10 * cooldownMs, maxCooldownMs: 20 * cooldownMs });
+  // A key resting on one instance rests on every instance that shares the Redis.
+  const keyHealth = new KeyHealth({ cooldownMs, authCooldownMs: 10 * cooldownMs, maxCooldownMs: 20 * cooldownMs, onCooldown: limits.broadcast?.keyCooldown });
   const keyUsage = createKeyUsageRecorder({ keys: store.upstreamKeys, flushMs: settings.usageFlushMs, clock, onError: onBackgroundError('key usage flush failed') });
   const gate = new TokenGate({ tokens: store.tokens, projects: store.projects, upstreamKeys: store.upstreamKeys, keyHealth, sealer, hash, usage, clock, ttlMs: settings.tokenCacheTtlMs, broadcast: limits.broadcast });
-  limits.listen(gate);
+  limits.listen(gate, keyHealth);
   // The response cache: in memory, or in the limits' Redis when one is configured.
   const cache = startCache(settings, { clock, log, redis: limits.redis });
   // Request events: metrics, the live dashboard, the durable outbox and its dispatchers.

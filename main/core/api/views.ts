@@ -58,8 +58,8 @@ export type UpstreamKeyHealth = 'healthy' | 'cooling_down' | 'disabled';
 
 /**
  * One of a project's upstream keys. Counters come from the store (all instances, flushed every few
- * hundred ms); `health` and `cooling_down_until` are this instance's own view — another instance
- * sharing the database keeps its own cool-downs.
+ * hundred ms); `health` and `cooling_down_until` are this instance's view: its own failures, plus the
+ * cool-downs other instances announced through Redis (when one is configured).
  */
 export interface UpstreamKeyView {
   id: string;

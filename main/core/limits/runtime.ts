@@ -8,6 +8,7 @@ import type { Clock } from '../clock.ts';
 import type { Settings } from '../config/settings.ts';
 import { connectRedis, type RedisLink, type RedisLinkState } from '../redis/connection.ts';
 import { createInvalidationBus, type InvalidationBus } from '../redis/invalidation.ts';
+import type { KeyHealth } from '../proxy/key-selector.ts';
 import type { InvalidationBroadcast, TokenGate } from '../tokens/token-gate.ts';
 import { RequestLimits } from './request-limits.ts';
 
@@ -18,8 +19,8 @@ export interface LimitsRuntime {
   limits: RequestLimits;
   /** For the gate: tells other instances about this one's revocations (undefined without Redis). */
   broadcast: InvalidationBroadcast | undefined;
-  /** Lets other instances' revocations reach this gate. */
-  listen(gate: Pick<TokenGate, 'invalidateToken' | 'invalidateProject'>): void;
+  /** Lets other instances' revocations reach this gate, and their keys' cool-downs this key health. */
+  listen(gate: Pick<TokenGate, 'invalidateToken' | 'invalidateProject'>, keyHealth?: Pick<KeyHealth, 'adoptCooldown'>): void;
   /** Resolves once Redis answered or refused (at most a couple of seconds), so the first requests share limits. */
   started(): Promise<void>;
   status(): RedisStatusView;
@@ -46,6 +47,7 @@ export function startLimits(settings: LimitsSettings, deps: { clock: Clock; log:
 
   let bus: InvalidationBus | null = null;
   let gate: Pick<TokenGate, 'invalidateToken' | 'invalidateProject'> | null = null;
+  let keyHealth: Pick<KeyHealth, 'adoptCooldown'> | null = null;
   if (link) {
     link.onChange((state, previous) => reportChange(state, previous));
     bus = createInvalidationBus({
@@ -53,7 +55,8 @@ export function startLimits(settings: LimitsSettings, deps: { clock: Clock; log:
       prefix: settings.redisPrefix,
       onMessage: (message) => {
         if (message.kind === 'token') gate?.invalidateToken(message.id, 'peer');
-        else gate?.invalidateProject(message.id, 'peer');
+        else if (message.kind === 'project') gate?.invalidateProject(message.id, 'peer');
+        else if (message.kind === 'key_cooldown') keyHealth?.adoptCooldown(message.id, message.ms, message.code, clock.now());
       },
       onError: (err) => log.warn({ err: errorCode(err) }, 'redis revocation channel failed'),
     });
@@ -86,10 +89,15 @@ export function startLimits(settings: LimitsSettings, deps: { clock: Clock; log:
     limits,
     redis: link,
     broadcast: bus
-      ? { token: (id) => bus.publish({ kind: 'token', id }), project: (id) => bus.publish({ kind: 'project', id }) }
+      ? {
+          token: (id) => bus.publish({ kind: 'token', id }),
+          project: (id) => bus.publish({ kind: 'project', id }),
+          keyCooldown: (id, ms, code) => bus.publish({ kind: 'key_cooldown', id, ms, code }),
+        }
       : undefined,
-    listen(target) {
+    listen(target, health) {
       gate = target;
+      keyHealth = health ?? null;
     },
     async started() {
       if (!link) return;

@@ -200,3 +200,33 @@ describe('KeyHealth.status', () => {
     expect(health.status('b', T0).consecutiveFailures).toBe(0);
   });
 });
+
+describe('KeyHealth across instances', () => {
+  it('announces a cool-down when it starts or grows, not when a failure leaves it as it is', () => {
+    const announced: [string, number, string][] = [];
+    const health = new KeyHealth({ ...options, onCooldown: (id, ms, code) => void announced.push([id, ms, code]) });
+    health.reportFailure('k', { code: 'status_500', status: 500 }, T0);
+    // In flight when k started failing: the same cool-down, nothing new to say.
+    health.reportFailure('k', { code: 'status_500', status: 500 }, T0 + 10);
+    health.reportFailure('k', { code: 'status_401', status: 401 }, T0 + 20);
+    expect(announced).toEqual([
+      ['k', 1_000, 'status_500'],
+      ['k', 10_000, 'status_401'], // the auth cool-down, capped by maxCooldownMs
+    ]);
+  });
+
+  it("adopts another instance's cool-down relative to its own clock, capped, without announcing it again", () => {
+    const announced: unknown[] = [];
+    const health = new KeyHealth({ ...options, onCooldown: (...args) => void announced.push(args) });
+    health.adoptCooldown('k', 5_000, 'status_429', T0);
+    expect(health.status('k', T0 + 1)).toMatchObject({ state: 'cooling_down', coolingDownUntil: T0 + 5_000, lastError: 'status_429', consecutiveFailures: 0 });
+    const selector = new KeySelector([key('k'), key('other')], health);
+    expect(counts(selector, 10, T0 + 1)).toEqual({ other: 10 });
+    // Never shortened; capped at maxCooldownMs.
+    health.adoptCooldown('k', 1_000, 'status_500', T0 + 1);
+    expect(health.coolingDownUntil('k', T0 + 1)).toBe(T0 + 5_000);
+    health.adoptCooldown('k', 3_600_000, 'status_401', T0 + 1);
+    expect(health.coolingDownUntil('k', T0 + 1)).toBe(T0 + 1 + 10_000);
+    expect(announced).toEqual([]);
+  });
+});

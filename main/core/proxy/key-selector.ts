@@ -46,6 +46,8 @@ export interface KeyHealthOptions {
   authCooldownMs: number;
   /** No cool-down is longer than this. */
   maxCooldownMs: number;
+  /** A local failure started or extended a key's cool-down (the app tells the other instances, through Redis). */
+  onCooldown?: (keyId: string, ms: number, code: string) => void;
 }
 
 interface HealthEntry {
@@ -57,6 +59,9 @@ interface HealthEntry {
   lastError: string | null;
   lastErrorAt: number | null;
 }
+
+/** How much a running cool-down must grow before other instances are told again. */
+const ANNOUNCE_GROWTH_MS = 1000;
 
 /** 2^30 × any sensible cooldownMs is far beyond maxCooldownMs; stops the doubling from reaching Infinity. */
 const MAX_LEVEL = 30;
@@ -88,6 +93,32 @@ export class KeyHealth {
    * concurrent failures from one blip does not send the key straight to `maxCooldownMs`.
    */
   reportFailure(keyId: string, failure: KeyFailure, now: number): void {
+    const before = this.entries.get(keyId)?.until ?? 0;
+    this.record(keyId, failure, now);
+    const until = this.entries.get(keyId)!.until;
+    // Told when a cool-down starts or grows by a second or more: a burst of requests that were in
+    // flight when the key began failing nudges it by milliseconds each, and is not worth a message each.
+    if (until > now && (before <= now || until - before >= ANNOUNCE_GROWTH_MS)) this.options.onCooldown?.(keyId, until - now, failure.code);
+  }
+
+  /**
+   * Another instance put the key into a cool-down of `ms` from now (relative, so clocks need not
+   * agree). Extends this instance's cool-down like a local failure would, without doubling anything,
+   * and is not announced again.
+   */
+  adoptCooldown(keyId: string, ms: number, code: string, now: number): void {
+    let entry = this.entries.get(keyId);
+    if (!entry) {
+      entry = { until: 0, consecutiveFailures: 0, level: 0, lastError: null, lastErrorAt: null };
+      this.entries.set(keyId, entry);
+    }
+    const until = now + Math.min(ms, this.options.maxCooldownMs);
+    if (until > entry.until) entry.until = until;
+    entry.lastError = code;
+    entry.lastErrorAt = now;
+  }
+
+  private record(keyId: string, failure: KeyFailure, now: number): void {
     let entry = this.entries.get(keyId);
     if (!entry) {
       entry = { until: 0, consecutiveFailures: 0, level: 0, lastError: null, lastErrorAt: null };

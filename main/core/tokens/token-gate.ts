@@ -24,6 +24,8 @@ export type Refusal = 'invalid_api_key' | 'token_expired' | 'token_revoked' | 'p
 export interface InvalidationBroadcast {
   token(tokenId: string): void;
   project(projectId: string): void;
+  /** An upstream key started (or extended) a cool-down of `ms` (see ../proxy/key-selector.ts). */
+  keyCooldown(keyId: string, ms: number, code: string): void;
 }
 
 export interface Authenticated {

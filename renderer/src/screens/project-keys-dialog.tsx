@@ -36,7 +36,7 @@ export function ProjectKeysDialog({ project, onClose }: { project: ProjectView; 
         title={`Keys of “${project.name}”`}
         onClose={onClose}
         className="dialog-keys"
-        description="Requests are spread over the enabled keys by weight. A key that fails (401, 429, 5xx, unreachable) cools down and the others take over. Health is this server’s own view."
+        description="Requests are spread over the enabled keys by weight. A key that fails (401, 429, 5xx, unreachable) cools down and the others take over. Health is this server’s view, including cool-downs other servers sharing its Redis announced."
       >
         <div className="keys-toolbar">
           <button type="button" className="btn btn-primary btn-small" onClick={() => setOpen({ kind: 'add' })}>
