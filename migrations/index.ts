@@ -8,6 +8,7 @@ import * as m0003 from './0003_rate_limits.ts';
 import * as m0004 from './0004_request_events.ts';
 import * as m0005 from './0005_project_cache.ts';
 import * as m0006 from './0006_upstream_keys.ts';
+import * as m0007 from './0007_event_cursor_leases.ts';
 
 export type { Migration } from './migration.ts';
 
@@ -18,4 +19,5 @@ export const migrations: Migration[] = [
   { name: '0004_request_events', up: m0004.up, down: m0004.down, postgres: m0004.postgres },
   { name: '0005_project_cache', up: m0005.up, down: m0005.down, postgres: m0005.postgres },
   { name: '0006_upstream_keys', up: m0006.up, down: m0006.down, postgres: m0006.postgres },
+  { name: '0007_event_cursor_leases', up: m0007.up, down: m0007.down, postgres: m0007.postgres },
 ];

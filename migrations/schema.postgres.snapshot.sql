@@ -16,6 +16,8 @@ details text NOT NULL
 dispatcher text NOT NULL
 position bigint NOT NULL
 updated_at bigint NOT NULL
+lease_owner text
+lease_until bigint
 
 -- table events_dead_letters
 id bigint NOT NULL GENERATED ALWAYS AS IDENTITY

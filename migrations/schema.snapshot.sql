@@ -43,7 +43,7 @@ CREATE TABLE event_cursors (
       dispatcher TEXT PRIMARY KEY,
       position INTEGER NOT NULL, -- the last seq delivered and acknowledged
       updated_at INTEGER NOT NULL
-    );
+    , lease_owner TEXT NULL, lease_until INTEGER NULL);
 
 -- table events_dead_letters on events_dead_letters
 CREATE TABLE events_dead_letters (

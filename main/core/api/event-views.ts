@@ -62,7 +62,8 @@ export interface LiveRequestView {
   error: string | null;
 }
 
-export type DispatcherState = 'starting' | 'idle' | 'delivering' | 'retrying' | 'stopped';
+/** `standby`: several instances share the store and another one holds this dispatcher's lease (it delivers). */
+export type DispatcherState = 'starting' | 'idle' | 'delivering' | 'retrying' | 'standby' | 'stopped';
 
 export interface EventDispatcherView {
   /** `jsonl`, `webhook`, `redis-stream`: the key of its cursor and dead letters. */

@@ -2,8 +2,12 @@
 // with its own cursor, hand it to the sink, acknowledge only once the sink has it. A failed batch is
 // retried with exponential backoff; after `maxAttempts` it goes to the dead letters and the cursor
 // moves on. At least once: a crash between delivery and acknowledgement delivers that batch again.
+// Several instances sharing one store share its outbox: a lease per dispatcher (in `event_cursors`)
+// lets exactly one of them read it at a time; the others wait in `standby` and take over when the
+// holder lets go (on close) or stops renewing (a crash, a pause longer than the lease).
 import type { Clock } from '../clock.ts';
 import type { EventRepository, NewDeadLetter } from '../store/types.ts';
+import { ownerIsGone } from './lease-owner.ts';
 
 /** Where events go. A third kind is one more class with these members. */
 export interface EventSink {
@@ -41,6 +45,10 @@ export interface EventSource<B extends SourceBatch = SourceBatch> {
   /** Events waiting for this dispatcher, and when the oldest of them was stored. */
   lag(): Promise<{ events: number; oldestAt: number | null }>;
   close(): Promise<void>;
+  /** True while another instance delivers from this source (it holds the outbox lease): reads return nothing. */
+  standby?(): boolean;
+  /** Called when `standby()` changes: the loop reads at once on taking over and drops a pending retry on losing it. */
+  onStandbyChange?(listener: () => void): void;
 }
 
 export interface DeliveryOptions {
@@ -56,7 +64,8 @@ export interface DeliveryOptions {
   pollMs?: number;
 }
 
-export type DeliveryState = 'starting' | 'idle' | 'delivering' | 'retrying' | 'stopped';
+/** `standby`: another instance holds this dispatcher's lease on a shared outbox and delivers for it. */
+export type DeliveryState = 'starting' | 'idle' | 'delivering' | 'retrying' | 'standby' | 'stopped';
 
 export interface DeliveryStatus {
   name: string;
@@ -83,6 +92,8 @@ export class DeliveryLoop {
   private poller: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private current: SourceBatch | null = null;
+  /** The sink has `current`; only its acknowledgement failed (it is retried without delivering again). */
+  private currentDelivered = false;
   private attempts = 0;
   private lastError: string | null = null;
   private lastDeliveredAt: number | null = null;
@@ -106,6 +117,7 @@ export class DeliveryLoop {
 
   async start(): Promise<void> {
     await this.source.start();
+    this.source.onStandbyChange?.(() => this.standbyChanged());
     this.state = 'idle';
     if (this.opts.pollMs) {
       this.poller = setInterval(() => this.wake(), this.opts.pollMs);
@@ -134,7 +146,7 @@ export class DeliveryLoop {
       name: this.sink.name,
       kind: this.sink.kind,
       target: this.sink.target,
-      state: this.state,
+      state: this.isStandby() ? 'standby' : this.state,
       attempts: this.attempts,
       lastError: this.lastError,
       lastDeliveredAt: this.lastDeliveredAt,
@@ -156,6 +168,35 @@ export class DeliveryLoop {
     await this.source.close();
   }
 
+  /** Waiting for another instance's lease to lapse: not reading, nothing in hand. */
+  private isStandby(): boolean {
+    return (this.state === 'idle' || this.state === 'delivering') && !this.current && this.source.standby?.() === true;
+  }
+
+  private standbyChanged(): void {
+    if (this.state === 'stopped') return;
+    if (!this.source.standby?.()) {
+      // Took over: the stored cursor may have events the previous holder did not deliver.
+      this.wake(0);
+      return;
+    }
+    // Lost the lease: the new holder delivers from the stored cursor, this batch included.
+    if (this.state === 'retrying' && !this.running) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.dropCurrent();
+      this.state = 'idle';
+    }
+  }
+
+  private dropCurrent(): void {
+    this.current = null;
+    this.currentDelivered = false;
+    this.attempts = 0;
+    this.lastError = null;
+    this.nextAttemptAt = null;
+  }
+
   private run(): void {
     if (this.running || this.state === 'stopped') return;
     this.state = 'delivering';
@@ -174,9 +215,12 @@ export class DeliveryLoop {
   private async deliverAll(): Promise<void> {
     for (;;) {
       if (this.state === 'stopped') return;
+      // Another instance took this dispatcher over meanwhile: it delivers this batch from the stored cursor.
+      if (this.current && this.source.standby?.()) this.dropCurrent();
       if (!this.current) {
         this.wokenWhileBusy = false;
         this.current = await this.source.read(this.opts.batchSize);
+        this.currentDelivered = false;
         this.attempts = 0;
       }
       const batch = this.current;
@@ -187,19 +231,24 @@ export class DeliveryLoop {
         return;
       }
       this.state = 'delivering';
-      try {
-        await this.sink.deliver(batch.events.map((e) => e.payload), batch.key);
-      } catch (err) {
-        const error = errorText(err);
-        this.attempts++;
-        this.lastError = error;
-        if (this.attempts >= this.opts.maxAttempts && (await this.giveUp(batch, error))) continue;
-        this.notify({ type: 'failed', attempts: this.attempts, error });
-        this.scheduleRetry();
-        return;
+      if (!this.currentDelivered) {
+        try {
+          await this.sink.deliver(batch.events.map((e) => e.payload), batch.key);
+        } catch (err) {
+          const error = errorText(err);
+          this.attempts++;
+          this.lastError = error;
+          if (this.attempts >= this.opts.maxAttempts && (await this.giveUp(batch, error))) continue;
+          this.notify({ type: 'failed', attempts: this.attempts, error });
+          this.scheduleRetry();
+          return;
+        }
+        this.currentDelivered = true;
       }
+      // A failed acknowledgement (the store refused it) is retried alone: the sink has the batch.
       await this.source.ack(batch);
       this.current = null;
+      this.currentDelivered = false;
       this.attempts = 0;
       this.lastError = null;
       this.nextAttemptAt = null;
@@ -219,6 +268,12 @@ export class DeliveryLoop {
 
   private scheduleRetry(): void {
     if (this.state === 'stopped') return;
+    if (this.source.standby?.()) {
+      // The lease went elsewhere (e.g. an acknowledgement was refused): nothing to retry here.
+      this.dropCurrent();
+      this.state = 'idle';
+      return;
+    }
     this.state = 'retrying';
     const base = Math.min(this.opts.backoffMs * 2 ** Math.max(0, this.attempts - 1), this.opts.maxBackoffMs);
     const delay = Math.round(base * (0.8 + Math.random() * 0.4));
@@ -244,6 +299,7 @@ export class DeliveryLoop {
       return false;
     }
     this.current = null;
+    this.currentDelivered = false;
     this.attempts = 0;
     this.nextAttemptAt = null;
     this.deadLettered += rows.length;
@@ -256,33 +312,57 @@ export class DeliveryLoop {
   }
 }
 
-/** The outbox as a source: a cursor per dispatcher in `event_cursors`, created at the current end. */
+export interface OutboxLease {
+  /** Names this running app in `event_cursors.lease_owner`; unique per process start. */
+  owner: string;
+  /** How long a claim holds unless renewed; it is renewed (or, in standby, tried) every `leaseMs / 3`. */
+  leaseMs: number;
+  /** This host and data folder: a lease of a dead process of the same instance is taken at once. */
+  instance?: string;
+}
+
+/**
+ * The outbox as a source: a cursor per dispatcher in `event_cursors`, created at the current end. Only
+ * the holder of the cursor's lease reads and moves it; with several instances on one store the others
+ * stay in standby, try the lease every `leaseMs / 3`, and take the stored position when they get it.
+ */
 export class OutboxSource implements EventSource<SourceBatch<SourcedEvent & { seq: number }>> {
+  /** The last seq acknowledged: ours while we hold the lease, the stored one (as last seen) in standby. */
   private position = 0;
+  /** The last claim said we hold the lease (cleared by a refused claim or acknowledgement). */
+  private owned = false;
+  /** Our clock's end of the lease we last got; we stop reading after it unless renewed. */
+  private validUntil = 0;
+  private claiming: Promise<void> | null = null;
+  private renewer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly listeners: (() => void)[] = [];
 
   constructor(
     private readonly repo: EventRepository,
     private readonly dispatcher: string,
     private readonly clock: Clock,
+    private readonly lease: OutboxLease,
   ) {}
 
-  /** Where this dispatcher stands (the last seq it acknowledged). */
-  get cursor(): number {
-    return this.position;
+  async start(): Promise<void> {
+    await this.claim();
+    this.renewer = setInterval(() => void this.claim().catch(() => undefined), Math.max(1, Math.floor(this.lease.leaseMs / 3)));
+    this.renewer.unref();
   }
 
-  async start(): Promise<void> {
-    const stored = await this.repo.cursor(this.dispatcher);
-    if (stored !== null) {
-      this.position = stored;
-      return;
-    }
-    // A dispatcher configured for the first time starts with the events written from now on.
-    this.position = await this.repo.lastSeq();
-    await this.repo.setCursor(this.dispatcher, this.position, this.clock.now());
+  standby(): boolean {
+    return !this.owned;
+  }
+
+  onStandbyChange(listener: () => void): void {
+    this.listeners.push(listener);
   }
 
   async read(limit: number) {
+    // Renewals failed for most of the lease (the store refused them): try once more, letting the error show.
+    if (this.owned && !this.holds()) await this.claim();
+    if (!this.holds()) return null;
     const rows = await this.repo.readAfter(this.position, limit);
     if (rows.length === 0) return null;
     return { events: rows, key: `${this.dispatcher}:${rows[0]!.seq}-${rows.at(-1)!.seq}` };
@@ -290,14 +370,17 @@ export class OutboxSource implements EventSource<SourceBatch<SourcedEvent & { se
 
   async ack(batch: SourceBatch<SourcedEvent & { seq: number }>): Promise<void> {
     const last = batch.events.at(-1)!.seq;
-    await this.repo.setCursor(this.dispatcher, last, this.clock.now());
-    this.position = last;
+    if (await this.repo.setCursor(this.dispatcher, this.lease.owner, last, this.clock.now())) this.position = Math.max(this.position, last);
+    else this.lost();
   }
 
   async deadLetter(batch: SourceBatch<SourcedEvent & { seq: number }>, rows: NewDeadLetter[]): Promise<void> {
     const last = batch.events.at(-1)!.seq;
-    await this.repo.addDeadLetters(rows, { dispatcher: this.dispatcher, position: last, now: this.clock.now() });
-    this.position = last;
+    if (!(await this.repo.addDeadLetters(rows, { dispatcher: this.dispatcher, owner: this.lease.owner, position: last, now: this.clock.now() }))) {
+      this.lost();
+      throw new DeliveryError('lease_lost'); // nothing was stored: the new holder delivers this batch
+    }
+    this.position = Math.max(this.position, last);
   }
 
   async lag() {
@@ -305,7 +388,59 @@ export class OutboxSource implements EventSource<SourceBatch<SourcedEvent & { se
     return { events: Math.max(0, last - this.position), oldestAt };
   }
 
-  async close(): Promise<void> {}
+  /** Lets the lease go (after the loop's last acknowledgement), so another instance takes over at once. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.renewer) clearInterval(this.renewer);
+    this.renewer = null;
+    await this.claiming?.catch(() => undefined);
+    this.owned = false;
+    await this.repo.releaseCursor(this.dispatcher, this.lease.owner).catch(() => undefined);
+  }
+
+  private holds(): boolean {
+    return this.owned && this.clock.now() < this.validUntil;
+  }
+
+  /** Takes, renews or tries the lease; one claim at a time. */
+  private claim(): Promise<void> {
+    this.claiming ??= this.claimOnce().finally(() => {
+      this.claiming = null;
+    });
+    return this.claiming;
+  }
+
+  private async claimOnce(): Promise<void> {
+    if (this.closed) return;
+    const now = this.clock.now();
+    let result = await this.repo.claimCursor(this.dispatcher, this.lease.owner, now, this.lease.leaseMs);
+    if (!result.owned && this.lease.instance !== undefined && (await this.releaseGoneHolder(this.lease.instance))) {
+      result = await this.repo.claimCursor(this.dispatcher, this.lease.owner, now, this.lease.leaseMs);
+    }
+    if (this.closed) return;
+    // The stored position only moves forward and holds every acknowledgement of ours, so the larger of
+    // the two is right: the holder's progress after a standby, ours when a claim overtook our last ack.
+    if (result.position !== null) this.position = Math.max(this.position, result.position);
+    if (result.owned) this.validUntil = now + this.lease.leaseMs;
+    if (result.owned !== this.owned) {
+      this.owned = result.owned;
+      for (const listener of this.listeners) listener();
+    }
+  }
+
+  /** Frees a lease left by a crashed process of this host and data folder (see ./lease-owner.ts). */
+  private async releaseGoneHolder(instance: string): Promise<boolean> {
+    const holder = (await this.repo.cursors()).find((c) => c.dispatcher === this.dispatcher)?.leaseOwner;
+    if (!holder || !ownerIsGone(holder, instance)) return false;
+    await this.repo.releaseCursor(this.dispatcher, holder);
+    return true;
+  }
+
+  private lost(): void {
+    if (!this.owned) return;
+    this.owned = false;
+    for (const listener of this.listeners) listener();
+  }
 }
 
 /** A message for status and dead letters: an error code or an HTTP status, never a URL or a secret. */

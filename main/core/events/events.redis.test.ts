@@ -28,13 +28,17 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function ask(app: TestApp, count: number): Promise<string[]> {
-  const project = (await app.manage('POST', '/manage/projects', { name: 'stream', api_key: 'sk-stream-key', base_url: upstream.url })).json;
-  const token = (await app.manage('POST', '/manage/tokens', { project_id: project.id, duration_minutes: 60 })).json.token;
+async function ask(app: TestApp, count: number, token?: string): Promise<string[]> {
+  token ??= await mint(app);
   const client = new OpenAI({ baseURL: `${app.url}/v1`, apiKey: token, maxRetries: 0 });
   const ids: string[] = [];
   for (let i = 0; i < count; i++) ids.push((await client.models.list().withResponse()).response.headers.get('x-request-id')!);
   return ids;
+}
+
+async function mint(app: TestApp, name = 'stream'): Promise<string> {
+  const project = (await app.manage('POST', '/manage/projects', { name, api_key: 'sk-stream-key', base_url: upstream.url })).json;
+  return (await app.manage('POST', '/manage/tokens', { project_id: project.id, duration_minutes: 60 })).json.token as string;
 }
 
 describe.skipIf(!redis.url)(`events through a Redis stream${redis.reason ? ` (skipped: ${redis.reason})` : ''}`, () => {
@@ -64,6 +68,37 @@ describe.skipIf(!redis.url)(`events through a Redis stream${redis.reason ? ` (sk
       // Acknowledged after the file was written: nothing stays pending in the group.
       await eventually(async () => Number((await client.xpending(`${prefix}events`, 'jsonl'))[0]) === 0, 'no pending entries');
       expect(await client.xlen(`${prefix}events`)).toBe(8);
+    } finally {
+      await client.del(`${prefix}events`);
+      client.disconnect();
+    }
+  });
+
+  it('publishes each event once when instances share one store (one publisher holds the outbox lease)', async () => {
+    const prefix = uniquePrefix('events-shared');
+    const options = { batchDelayMs: 5, streamPollMs: 20, outboxPollMs: 20, leaseMs: 3000 };
+    const a = await startTestApp({ redisUrl: redis.url!, redisPrefix: prefix, events: options });
+    apps.push(a);
+    const b = await startTestApp({ redisUrl: redis.url!, redisPrefix: prefix, dataDir: a.dataDir, databaseFile: path.join(a.dataDir, 'llm-proxy.db'), managementToken: a.managementToken, events: options });
+    apps.push(b);
+    const token = await mint(a);
+    const ids = [...(await ask(a, 4, token)), ...(await ask(b, 4, token))];
+
+    const client = new Redis(redis.url!);
+    try {
+      const published = async () =>
+        ((await client.xrange(`${prefix}events`, '-', '+')) as [string, string[]][]).map(([, fields]) => (JSON.parse(fields[fields.indexOf('e') + 1]!) as { request_id: string }).request_id);
+      await eventually(async () => {
+        const seen = await published();
+        return ids.every((id) => seen.includes(id));
+      }, 'all events published');
+      await new Promise((r) => setTimeout(r, 300)); // a second publisher would have added its copies by now
+      expect((await published()).sort()).toEqual([...ids].sort());
+      const states = await Promise.all([a, b].map(async (app) => (await app.manage('POST', '/manage/rpc/events.status', {})).json.value.dispatchers[0]));
+      expect(states.map((d: { name: string }) => d.name)).toEqual(['redis-stream', 'redis-stream']);
+      const publishing = states.map((d: { state: string }) => d.state).filter((state) => state !== 'standby');
+      expect(publishing).toHaveLength(1);
+      expect(['idle', 'delivering']).toContain(publishing[0]);
     } finally {
       await client.del(`${prefix}events`);
       client.disconnect();

@@ -13,10 +13,24 @@ export interface RetentionDeps {
   repo: EventRepository;
   clock: Clock;
   days: number;
-  /** The lowest cursor among the configured outbox dispatchers (everything up to it is delivered). */
+  /** The lowest stored cursor among the dispatchers reading the outbox (everything up to it is delivered). */
   deliveredUpTo: () => Promise<number>;
   intervalMs?: number;
   onError?: (err: unknown) => void;
+}
+
+/**
+ * The highest seq every dispatcher that still needs the outbox has passed, from the cursors stored in the
+ * database (not an instance's own view: in standby that lags the lease holder's): the outbox dispatchers
+ * configured here, and any other one whose lease is current (another instance sharing the store delivers
+ * it). A configured dispatcher without a cursor yet keeps everything; with none at all, everything written
+ * counts as delivered.
+ */
+export async function storedDeliveredUpTo(repo: Pick<EventRepository, 'cursors' | 'lastSeq'>, configured: string[], now: number): Promise<number> {
+  const rows = await repo.cursors();
+  if (configured.some((name) => !rows.some((r) => r.dispatcher === name))) return 0;
+  const positions = rows.filter((r) => configured.includes(r.dispatcher) || (r.leaseUntil !== null && r.leaseUntil >= now)).map((r) => r.position);
+  return positions.length > 0 ? Math.min(...positions) : repo.lastSeq();
 }
 
 export class EventRetention {

@@ -1,6 +1,7 @@
 // Composes the request events of one running app: the pipeline the request path records into, the
 // metrics and live figures fed by it, the outbox dispatchers (JSONL file, webhook, and with Redis the
 // stream every instance publishes to), retention, and the status the contract reports.
+import { leaseOwner } from './lease-owner.ts';
 import type { Logger } from 'pino';
 import type { DeadLetterPageView, EventDispatcherView, EventsStatusView, LiveSnapshotView } from '../api/event-views.ts';
 import type { Clock } from '../clock.ts';
@@ -14,7 +15,7 @@ import { JsonlFileSink } from './jsonl-sink.ts';
 import { LiveFeed } from './live-feed.ts';
 import { LiveStats } from './live-stats.ts';
 import { openStreamConnection, RedisStreamSink, RedisStreamSource, streamKey } from './redis-stream.ts';
-import { EventRetention } from './retention.ts';
+import { EventRetention, storedDeliveredUpTo } from './retention.ts';
 import { WebhookSink } from './webhook-sink.ts';
 
 export type EventsSettings = Pick<Settings, 'eventLog' | 'eventLogMaxBytes' | 'eventWebhook' | 'eventRetentionDays'>;
@@ -29,6 +30,13 @@ export interface EventsOptions {
   webhookTimeoutMs?: number;
   /** How often a Redis stream consumer looks for other instances' events. */
   streamPollMs?: number;
+  /** How often an outbox dispatcher looks for events other instances wrote to a shared store. */
+  outboxPollMs?: number;
+  /**
+   * How long an outbox dispatcher's lease holds unless renewed (renewed every third of it; an instance in
+   * standby tries to take it as often). Internal: tests shorten it.
+   */
+  leaseMs?: number;
 }
 
 export interface EventsRuntimeDeps {
@@ -66,14 +74,14 @@ const DEFAULTS: Required<EventsOptions> = {
   batchDelayMs: 200,
   webhookTimeoutMs: 10_000,
   streamPollMs: 1000,
+  outboxPollMs: 1000,
+  leaseMs: 15_000,
 };
 
 interface Dispatcher {
   loop: DeliveryLoop;
   source: EventSource;
   sourceKind: EventDispatcherView['source'];
-  /** Its cursor in the outbox, for retention (outbox sources only). */
-  cursor: (() => number) | null;
 }
 
 export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): EventsRuntime {
@@ -93,9 +101,14 @@ export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): 
   const pipeline = new EventPipeline({ repo: store.events, clock, store: stored, onError: onError('event outbox write failed') });
   const stats = new LiveStats();
   const dispatchers: Dispatcher[] = [];
+  // Instances sharing the store share its outbox: each dispatcher's lease lets one of them deliver it.
+  // The owner names this running app (host and data folder, plus a suffix: two apps may share a folder).
+  const instance = deps.instanceName ?? 'llm-proxy';
+  const lease = { owner: leaseOwner(instance), instance, leaseMs: options.leaseMs };
   const outboxDispatcher = (sink: EventSink, opts: DeliveryOptions): Dispatcher => {
-    const source = new OutboxSource(store.events, sink.name, clock);
-    return { loop: new DeliveryLoop(sink, source, opts, clock), source, sourceKind: 'outbox', cursor: () => source.cursor };
+    const source = new OutboxSource(store.events, sink.name, clock, lease);
+    // Polled too: other instances' events wake nothing here.
+    return { loop: new DeliveryLoop(sink, source, { ...opts, pollMs: options.outboxPollMs }, clock), source, sourceKind: 'outbox' };
   };
   const stream = redis ? openStreamConnection(redis.link) : null;
   if (redis && stream) {
@@ -105,7 +118,7 @@ export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): 
     dispatchers.push(outboxDispatcher(new RedisStreamSink(stream, key), { ...delivery, maxAttempts: Infinity, maxBackoffMs: Math.min(delivery.maxBackoffMs, 5000) }));
     for (const sink of sinks) {
       const source = new RedisStreamSource({ conn: stream, key, group: sink.name, consumer: deps.instanceName ?? 'llm-proxy', repo: store.events, clock });
-      dispatchers.push({ loop: new DeliveryLoop(sink, source, { ...delivery, pollMs: options.streamPollMs }, clock), source, sourceKind: 'redis-stream', cursor: null });
+      dispatchers.push({ loop: new DeliveryLoop(sink, source, { ...delivery, pollMs: options.streamPollMs }, clock), source, sourceKind: 'redis-stream' });
     }
   } else {
     for (const sink of sinks) dispatchers.push(outboxDispatcher(sink, delivery));
@@ -172,15 +185,14 @@ export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): 
   };
   const live = new LiveFeed({ stats, clock, store, backlog: liveBacklog, onError: onError('live dashboard snapshot failed') });
 
+  const outboxNames = dispatchers.filter((d) => d.sourceKind === 'outbox').map((d) => d.loop.name);
   const retention = stored
     ? new EventRetention({
         repo: store.events,
         clock,
         days: settings.eventRetentionDays,
-        deliveredUpTo: async () => {
-          const cursors = dispatchers.flatMap((d) => (d.cursor ? [d.cursor()] : []));
-          return cursors.length > 0 ? Math.min(...cursors) : store.events.lastSeq();
-        },
+        // The stored cursors (also in standby, where this instance's view lags the lease holder's).
+        deliveredUpTo: () => storedDeliveredUpTo(store.events, outboxNames, clock.now()),
         onError: onError('event retention failed'),
       })
     : null;

@@ -20,6 +20,7 @@ import {
 } from './upstream-key-records.ts';
 import type {
   AuditRepository,
+  CursorRow,
   DailyUsageRow,
   DeadLetterRow,
   EventRepository,
@@ -564,24 +565,51 @@ interface DeadLetterRecord {
 }
 
 const LAST_SEQ_SQL = `SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS seq FROM events_outbox_seq_seq`;
-const PUT_CURSOR_SQL = `
-  INSERT INTO event_cursors (dispatcher, position, updated_at) VALUES ($1, $2, $3)
-  ON CONFLICT (dispatcher) DO UPDATE SET position = GREATEST(event_cursors.position, excluded.position), updated_at = excluded.updated_at`;
+// Appends take a transaction-level advisory lock (one per schema) before the sequence hands out their
+// seqs, and keep it until they commit: with several instances writing one outbox, seqs then become
+// visible in order, so the one instance delivering (the lease holder) never moves its cursor past a
+// lower seq still being committed by another instance — which it would then never read.
+const APPEND_SQL = `
+  WITH outbox_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext('llm-proxy events_outbox'), hashtext(current_schema())))
+  INSERT INTO events_outbox (written_at, payload)
+  SELECT e.written_at, e.payload FROM outbox_lock, unnest($1::bigint[], $2::text[]) AS e(written_at, payload)
+  RETURNING seq`;
+// Takes or renews the lease in one statement (the row is created at the current end of the outbox:
+// with appends in seq order, max(seq) is exactly what has been committed); when another instance
+// holds it, reads the stored position in the same statement.
+const CLAIM_CURSOR_SQL = `
+  WITH claimed AS (
+    INSERT INTO event_cursors AS c (dispatcher, position, updated_at, lease_owner, lease_until)
+    VALUES ($1, (SELECT coalesce(max(seq), 0) FROM events_outbox), $3, $2, $4)
+    ON CONFLICT (dispatcher) DO UPDATE SET lease_owner = excluded.lease_owner, lease_until = excluded.lease_until
+    WHERE c.lease_owner IS NULL OR c.lease_owner = excluded.lease_owner OR c.lease_until IS NULL OR c.lease_until < $3
+    RETURNING c.position
+  )
+  SELECT true AS owned, position FROM claimed
+  UNION ALL
+  SELECT false AS owned, position FROM event_cursors WHERE dispatcher = $1 AND NOT EXISTS (SELECT 1 FROM claimed)`;
+// Only the lease holder moves the cursor, and only forward.
+const ADVANCE_CURSOR_SQL = `
+  UPDATE event_cursors SET position = GREATEST(position, $3), updated_at = $4 WHERE dispatcher = $1 AND lease_owner = $2`;
+
+interface CursorRecord {
+  dispatcher: string;
+  position: number;
+  updated_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+}
 
 /**
- * The outbox over PostgreSQL. Seq numbers come from a sequence: never reused, but with several writers
- * a lower seq can commit after a higher one, so a reader of the shared outbox may see it late; each
- * instance dispatches its own outbox reads in order (see README, known limits).
+ * The outbox over PostgreSQL. Seq numbers come from a sequence, never reused; appends are serialised by
+ * an advisory lock so that seqs commit in order even with several instances writing (see APPEND_SQL).
  */
 export function postgresEventRepository(pool: pg.Pool): EventRepository {
   const lastSeq = async (q: Queryable = pool) => (await q.query<{ seq: number }>(LAST_SEQ_SQL)).rows[0]?.seq ?? 0;
   return {
     async append(events) {
       if (events.length === 0) return lastSeq();
-      const res = await pool.query<{ seq: number }>(
-        `INSERT INTO events_outbox (written_at, payload) SELECT * FROM unnest($1::bigint[], $2::text[]) RETURNING seq`,
-        [events.map((e) => e.writtenAt), events.map((e) => e.payload)],
-      );
+      const res = await pool.query<{ seq: number }>(APPEND_SQL, [events.map((e) => e.writtenAt), events.map((e) => e.payload)]);
       return Math.max(...res.rows.map((r) => r.seq));
     },
     async readAfter(position, limit) {
@@ -600,11 +628,24 @@ export function postgresEventRepository(pool: pg.Pool): EventRepository {
       const res = await pool.query<{ position: number }>('SELECT position FROM event_cursors WHERE dispatcher = $1', [dispatcher]);
       return res.rows[0]?.position ?? null;
     },
-    async setCursor(dispatcher, position, now) {
-      await pool.query(PUT_CURSOR_SQL, [dispatcher, position, now]);
+    async cursors() {
+      const res = await pool.query<CursorRecord>('SELECT dispatcher, position, updated_at, lease_owner, lease_until FROM event_cursors ORDER BY dispatcher COLLATE "C"');
+      return res.rows.map((r): CursorRow => ({ dispatcher: r.dispatcher, position: r.position, updatedAt: r.updated_at, leaseOwner: r.lease_owner, leaseUntil: r.lease_until }));
+    },
+    async claimCursor(dispatcher, owner, now, leaseMs) {
+      const res = await pool.query<{ owned: boolean; position: number }>(CLAIM_CURSOR_SQL, [dispatcher, owner, now, now + leaseMs]);
+      const row = res.rows[0];
+      return { owned: row?.owned ?? false, position: row?.position ?? null };
+    },
+    async releaseCursor(dispatcher, owner) {
+      await pool.query('UPDATE event_cursors SET lease_owner = NULL, lease_until = NULL WHERE dispatcher = $1 AND lease_owner = $2', [dispatcher, owner]);
+    },
+    async setCursor(dispatcher, owner, position, now) {
+      return ((await pool.query(ADVANCE_CURSOR_SQL, [dispatcher, owner, position, now])).rowCount ?? 0) > 0;
     },
     async addDeadLetters(rows, advance) {
-      await withTransaction(pool, async (client) => {
+      return withTransaction(pool, async (client) => {
+        if (advance && ((await client.query(ADVANCE_CURSOR_SQL, [advance.dispatcher, advance.owner, advance.position, advance.now])).rowCount ?? 0) === 0) return false;
         if (rows.length > 0) {
           await client.query(
             `INSERT INTO events_dead_letters (dispatcher, event_id, time, failed_at, attempts, error, payload)
@@ -620,7 +661,7 @@ export function postgresEventRepository(pool: pg.Pool): EventRepository {
             ],
           );
         }
-        if (advance) await client.query(PUT_CURSOR_SQL, [advance.dispatcher, advance.position, advance.now]);
+        return true;
       });
     },
     async deadLetters({ dispatcher, page, pageSize }) {

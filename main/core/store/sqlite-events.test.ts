@@ -19,11 +19,14 @@ describe('SQLite event outbox', () => {
     const store = await tempStore();
     await store.events.append(rows(5));
     expect(await store.events.cursor('webhook')).toBeNull();
-    await store.events.setCursor('webhook', 3, 1);
-    await store.events.setCursor('webhook', 2, 2); // an older acknowledgement never moves it back
-    expect(await store.events.cursor('webhook')).toBe(3);
-    await store.events.addDeadLetters([{ dispatcher: 'webhook', eventId: 'e3', time: 5, failedAt: 6, attempts: 10, error: 'HTTP 503', payload: '{}' }], { dispatcher: 'webhook', position: 5, now: 7 });
+    expect(await store.events.claimCursor('webhook', 'me', 1, 1000)).toEqual({ owned: true, position: 5 }); // created at the end
+    expect(await store.events.setCursor('webhook', 'me', 0, 1)).toBe(true); // an older acknowledgement never moves it back
     expect(await store.events.cursor('webhook')).toBe(5);
+    await store.events.append(rows(3));
+    expect(await store.events.setCursor('webhook', 'me', 6, 2)).toBe(true);
+    expect(await store.events.cursor('webhook')).toBe(6);
+    await store.events.addDeadLetters([{ dispatcher: 'webhook', eventId: 'e3', time: 5, failedAt: 6, attempts: 10, error: 'HTTP 503', payload: '{}' }], { dispatcher: 'webhook', owner: 'me', position: 8, now: 7 });
+    expect(await store.events.cursor('webhook')).toBe(8);
     expect(await store.events.deadLetterCounts()).toEqual({ webhook: 1 });
     const page = await store.events.deadLetters({ dispatcher: 'webhook', page: 1, pageSize: 10 });
     expect(page).toMatchObject({ totalCount: 1, items: [{ dispatcher: 'webhook', eventId: 'e3', attempts: 10, error: 'HTTP 503' }] });

@@ -4,7 +4,7 @@
 // for a disk flush. Management writes keep `FULL` on the main connection. This connection never
 // checkpoints after a commit (a checkpoint fsyncs): a timer does it at most once a second instead.
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import type { DeadLetterRow, EventRepository, NewDeadLetter, OutboxEvent } from './types.ts';
+import type { CursorAdvance, CursorRow, DeadLetterRow, EventRepository, NewDeadLetter, OutboxEvent } from './types.ts';
 
 /**
  * How long a write waits for another process's lock (the CLI, another instance on this file) before it
@@ -62,9 +62,21 @@ export function sqliteEventRepository(db: Database): EventRepository & { writes(
   const readAfter = db.prepare<[number, number], { seq: number; written_at: number; payload: string }>('SELECT seq, written_at, payload FROM events_outbox WHERE seq > ? ORDER BY seq LIMIT ?');
   const oldestAfter = db.prepare<[number], number>('SELECT written_at FROM events_outbox WHERE seq > ? ORDER BY seq LIMIT 1').pluck();
   const getCursor = db.prepare<[string], number>('SELECT position FROM event_cursors WHERE dispatcher = ?').pluck();
-  const putCursor = db.prepare<[string, number, number]>(`
-    INSERT INTO event_cursors (dispatcher, position, updated_at) VALUES (?, ?, ?)
-    ON CONFLICT (dispatcher) DO UPDATE SET position = max(position, excluded.position), updated_at = excluded.updated_at`);
+  const allCursors = db.prepare<[], { dispatcher: string; position: number; updated_at: number; lease_owner: string | null; lease_until: number | null }>(
+    'SELECT dispatcher, position, updated_at, lease_owner, lease_until FROM event_cursors ORDER BY dispatcher',
+  );
+  // One statement takes the lease (or creates the row at the current end of the outbox), so two
+  // processes claiming at once cannot both win: SQLite runs writers one at a time.
+  const claim = db.prepare<{ dispatcher: string; owner: string; now: number; until: number }, { position: number }>(`
+    INSERT INTO event_cursors (dispatcher, position, updated_at, lease_owner, lease_until)
+    VALUES (@dispatcher, (SELECT coalesce(max(seq), 0) FROM events_outbox), @now, @owner, @until)
+    ON CONFLICT (dispatcher) DO UPDATE SET lease_owner = excluded.lease_owner, lease_until = excluded.lease_until
+    WHERE lease_owner IS NULL OR lease_owner = excluded.lease_owner OR lease_until IS NULL OR lease_until < @now
+    RETURNING position`);
+  const release = db.prepare<[string, string]>('UPDATE event_cursors SET lease_owner = NULL, lease_until = NULL WHERE dispatcher = ? AND lease_owner = ?');
+  // Only the lease holder moves the cursor, and only forward.
+  const advanceCursor = db.prepare<{ dispatcher: string; owner: string; position: number; now: number }>(`
+    UPDATE event_cursors SET position = max(position, @position), updated_at = @now WHERE dispatcher = @dispatcher AND lease_owner = @owner`);
   const insertDeadLetter = db.prepare<Omit<DeadLetterRecord, 'id'>>(`
     INSERT INTO events_dead_letters (dispatcher, event_id, time, failed_at, attempts, error, payload)
     VALUES (@dispatcher, @event_id, @time, @failed_at, @attempts, @error, @payload)`);
@@ -89,11 +101,17 @@ export function sqliteEventRepository(db: Database): EventRepository & { writes(
     for (; i < events.length; i++) insertOne.run(events[i]!.writtenAt, events[i]!.payload);
     return lastSeq.get() ?? 0;
   });
-  const deadLetterTx = db.transaction((rows: NewDeadLetter[], advance?: { dispatcher: string; position: number; now: number }) => {
+  const claimTx = db.transaction((dispatcher: string, owner: string, now: number, until: number) => {
+    const claimed = claim.get({ dispatcher, owner, now, until });
+    if (claimed) return { owned: true, position: claimed.position };
+    return { owned: false, position: getCursor.get(dispatcher) ?? null };
+  });
+  const deadLetterTx = db.transaction((rows: NewDeadLetter[], advance?: CursorAdvance): boolean => {
+    if (advance && advanceCursor.run(advance).changes === 0) return false;
     for (const row of rows) {
       insertDeadLetter.run({ dispatcher: row.dispatcher, event_id: row.eventId, time: row.time, failed_at: row.failedAt, attempts: row.attempts, error: row.error, payload: row.payload });
     }
-    if (advance) putCursor.run(advance.dispatcher, advance.position, advance.now);
+    return true;
   });
   const pageTx = db.transaction((dispatcher: string | undefined, limit: number, offset: number) => {
     const where = dispatcher === undefined ? '' : 'WHERE dispatcher = @dispatcher';
@@ -121,11 +139,20 @@ export function sqliteEventRepository(db: Database): EventRepository & { writes(
     async cursor(dispatcher) {
       return getCursor.get(dispatcher) ?? null;
     },
-    async setCursor(dispatcher, position, now) {
-      putCursor.run(dispatcher, position, now);
+    async cursors() {
+      return allCursors.all().map((r): CursorRow => ({ dispatcher: r.dispatcher, position: r.position, updatedAt: r.updated_at, leaseOwner: r.lease_owner, leaseUntil: r.lease_until }));
+    },
+    async claimCursor(dispatcher, owner, now, leaseMs) {
+      return claimTx(dispatcher, owner, now, now + leaseMs);
+    },
+    async releaseCursor(dispatcher, owner) {
+      release.run(dispatcher, owner);
+    },
+    async setCursor(dispatcher, owner, position, now) {
+      return advanceCursor.run({ dispatcher, owner, position, now }).changes > 0;
     },
     async addDeadLetters(rows, advance) {
-      deadLetterTx(rows, advance);
+      return deadLetterTx(rows, advance);
     },
     async deadLetters({ dispatcher, page, pageSize }) {
       const size = Math.max(1, Math.trunc(pageSize));

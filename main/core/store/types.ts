@@ -288,6 +288,30 @@ export interface DeadLetterRow {
 
 export type NewDeadLetter = Omit<DeadLetterRow, 'id'>;
 
+/** A dispatcher's cursor in the outbox and who holds its lease (the one instance that delivers for it). */
+export interface CursorRow {
+  dispatcher: string;
+  /** The last seq delivered and acknowledged. */
+  position: number;
+  updatedAt: number;
+  leaseOwner: string | null;
+  /** Epoch ms; the lease is free once passed. */
+  leaseUntil: number | null;
+}
+
+export interface CursorClaim {
+  owned: boolean;
+  position: number | null;
+}
+
+export interface CursorAdvance {
+  dispatcher: string;
+  /** The lease holder moving it. */
+  owner: string;
+  position: number;
+  now: number;
+}
+
 /**
  * The durable event queue (outbox), the dispatchers' cursors and their dead letters. SQLite writes it
  * through a connection of its own whose commits survive a crash of the process (not a power cut).
@@ -301,10 +325,30 @@ export interface EventRepository {
   lastSeq(): Promise<number>;
   /** When the first event after `position` was written; null when none is waiting. */
   oldestAfter(position: number): Promise<number | null>;
+  /** The position stored for a dispatcher; null before its first claim. */
   cursor(dispatcher: string): Promise<number | null>;
-  setCursor(dispatcher: string, position: number, now: number): Promise<void>;
-  /** Stores dead letters and moves the cursor past them in one transaction (cursor optional). */
-  addDeadLetters(rows: NewDeadLetter[], advance?: { dispatcher: string; position: number; now: number }): Promise<void>;
+  /** Every cursor row with its lease (retention reads them; tests check the lease). */
+  cursors(): Promise<CursorRow[]>;
+  /**
+   * Takes or renews the dispatcher's lease for `owner` until `now + leaseMs`, in one atomic step: when no
+   * row exists (created at the current end of the outbox: a dispatcher configured for the first time
+   * starts with the events written from then on), when nobody holds it, when it lapsed (`lease_until <
+   * now`) or when `owner` holds it already. Otherwise leaves it alone. Returns whether `owner` holds it
+   * now, and the stored position (null when it cannot be read in the same step).
+   */
+  claimCursor(dispatcher: string, owner: string, now: number, leaseMs: number): Promise<CursorClaim>;
+  /** Gives the lease up if `owner` holds it, so another instance takes over at once. */
+  releaseCursor(dispatcher: string, owner: string): Promise<void>;
+  /**
+   * Moves the cursor forward (never back) while `owner` holds its lease; false, changing nothing, when
+   * another instance holds it or nobody does (a leader that lost its lease must not move the cursor).
+   */
+  setCursor(dispatcher: string, owner: string, position: number, now: number): Promise<boolean>;
+  /**
+   * Stores dead letters and, with `advance`, moves the cursor past them in one transaction — only while
+   * `advance.owner` holds the lease: otherwise nothing is stored and it resolves false.
+   */
+  addDeadLetters(rows: NewDeadLetter[], advance?: CursorAdvance): Promise<boolean>;
   deadLetters(query: { dispatcher?: string; page: number; pageSize: number }): Promise<Page<DeadLetterRow>>;
   /** Dead letters per dispatcher. */
   deadLetterCounts(): Promise<Record<string, number>>;
