@@ -1,7 +1,8 @@
 // Per-upstream-key accounting off the hot path, like ../tokens/usage-recorder.ts: attempts, failures and
-// token counts are summed in memory and added to upstream_keys in one transaction every `flushMs`. A failed
-// flush keeps its deltas for the next one; one flush runs at a time; close() flushes the rest.
+// token counts are summed in memory and added to upstream_keys in one transaction every `flushMs`
+// (../delta-batcher.ts: a failed flush keeps its deltas; close() flushes the rest).
 import { systemClock, type Clock } from '../clock.ts';
+import { createDeltaBatcher } from '../delta-batcher.ts';
 import type { UpstreamKeyRepository, UpstreamKeyUsageDelta } from '../store/types.ts';
 
 export interface KeyUsageRecorder {
@@ -20,43 +21,14 @@ export function createKeyUsageRecorder(deps: {
   clock?: Clock;
 }): KeyUsageRecorder {
   const clock = deps.clock ?? systemClock;
-  let pending = new Map<string, UpstreamKeyUsageDelta>();
-  let flushing: Promise<void> | null = null;
-  let closed = false;
-
-  const deltaFor = (keyId: string): UpstreamKeyUsageDelta => {
-    let delta = pending.get(keyId);
-    if (!delta) {
-      delta = { keyId, requests: 0, failures: 0, promptTokens: 0, completionTokens: 0, lastUsedAt: null, lastError: null };
-      pending.set(keyId, delta);
-    }
-    return delta;
-  };
-
-  const writeBatch = async (): Promise<void> => {
-    if (pending.size === 0) return;
-    const batch = pending;
-    pending = new Map();
-    try {
-      await deps.keys.addUsage([...batch.values()]);
-    } catch (err) {
-      // What was recorded meanwhile is newer than the failed batch: merge the batch back under it.
-      for (const delta of batch.values()) mergeOlderInto(deltaFor(delta.keyId), delta);
-      deps.onError?.(err);
-    }
-  };
-
-  const flush = async (): Promise<void> => {
-    // One flush at a time, so two batches never race; a caller arriving mid-flush waits, then writes what is left.
-    while (flushing) await flushing;
-    flushing = writeBatch().finally(() => {
-      flushing = null;
-    });
-    await flushing;
-  };
-
-  const timer = setInterval(() => void flush(), deps.flushMs);
-  timer.unref();
+  const batcher = createDeltaBatcher<UpstreamKeyUsageDelta>({
+    empty: (keyId) => ({ keyId, requests: 0, failures: 0, promptTokens: 0, completionTokens: 0, lastUsedAt: null, lastError: null }),
+    mergeOlder: mergeOlderInto,
+    write: (deltas) => deps.keys.addUsage(deltas),
+    flushMs: deps.flushMs,
+    onError: deps.onError,
+  });
+  const { deltaFor } = batcher;
 
   return {
     recordAttempt(keyId, now, failure) {
@@ -74,13 +46,8 @@ export function createKeyUsageRecorder(deps: {
       delta.completionTokens += completionTokens;
       delta.lastUsedAt = latest(delta.lastUsedAt, clock.now());
     },
-    flush,
-    async close() {
-      if (closed) return;
-      closed = true;
-      clearInterval(timer);
-      await flush();
-    },
+    flush: batcher.flush,
+    close: batcher.close,
   };
 }
 

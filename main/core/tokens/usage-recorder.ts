@@ -1,6 +1,7 @@
 // Usage accounting off the hot path: requests are counted in memory and added to the store in one
-// transaction every `flushMs`. A failed flush keeps its deltas for the next one; close() flushes the rest.
+// transaction every `flushMs` (../delta-batcher.ts: a failed flush keeps its deltas; close() flushes the rest).
 import { systemClock, type Clock } from '../clock.ts';
+import { createDeltaBatcher } from '../delta-batcher.ts';
 import type { TokenRepository, UsageDelta } from '../store/types.ts';
 
 export interface UsageRecorder {
@@ -20,42 +21,14 @@ export function createUsageRecorder(deps: {
   clock?: Clock;
 }): UsageRecorder {
   const clock = deps.clock ?? systemClock;
-  let pending = new Map<string, UsageDelta>();
-  let flushing: Promise<void> | null = null;
-  let closed = false;
-
-  const deltaFor = (tokenId: string): UsageDelta => {
-    let delta = pending.get(tokenId);
-    if (!delta) {
-      delta = { tokenId, requests: 0, promptTokens: 0, completionTokens: 0, cacheHits: 0, lastUsedAt: 0 };
-      pending.set(tokenId, delta);
-    }
-    return delta;
-  };
-
-  const writeBatch = async (): Promise<void> => {
-    if (pending.size === 0) return;
-    const batch = pending;
-    pending = new Map();
-    try {
-      await deps.tokens.addUsage([...batch.values()]);
-    } catch (err) {
-      for (const delta of batch.values()) mergeInto(deltaFor(delta.tokenId), delta);
-      deps.onError?.(err);
-    }
-  };
-
-  const flush = async (): Promise<void> => {
-    // One flush at a time, so two batches never race; a caller arriving mid-flush waits, then writes what is left.
-    while (flushing) await flushing;
-    flushing = writeBatch().finally(() => {
-      flushing = null;
-    });
-    await flushing;
-  };
-
-  const timer = setInterval(() => void flush(), deps.flushMs);
-  timer.unref();
+  const batcher = createDeltaBatcher<UsageDelta>({
+    empty: (tokenId) => ({ tokenId, requests: 0, promptTokens: 0, completionTokens: 0, cacheHits: 0, lastUsedAt: 0 }),
+    mergeOlder: mergeInto,
+    write: (deltas) => deps.tokens.addUsage(deltas),
+    flushMs: deps.flushMs,
+    onError: deps.onError,
+  });
+  const { deltaFor } = batcher;
 
   return {
     recordRequest(tokenId, now, claimed = false) {
@@ -77,13 +50,8 @@ export function createUsageRecorder(deps: {
       delta.cacheHits += 1;
       if (now > delta.lastUsedAt) delta.lastUsedAt = now;
     },
-    flush,
-    async close() {
-      if (closed) return;
-      closed = true;
-      clearInterval(timer);
-      await flush();
-    },
+    flush: batcher.flush,
+    close: batcher.close,
   };
 }
 
