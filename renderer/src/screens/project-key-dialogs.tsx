@@ -23,6 +23,20 @@ function serverErrors(error: ReturnType<typeof useAction>['error']): FieldErrors
 const KEY_HINT = 'Stored encrypted. Only its last 4 characters are shown again.';
 const WEIGHT_HINT = 'Share of requests relative to the other enabled keys (1–1000).';
 
+/** The label and weight fields of the Add and Edit dialogs. */
+function LabelAndWeight({ values, errors, set, labelHint }: { values: KeyValues; errors: FieldErrors; set: (field: keyof KeyValues) => (e: { target: { value: string } }) => void; labelHint?: string }) {
+  return (
+    <div className="form-row">
+      <Field label="Label" error={errors.label} hint={labelHint}>
+        <input className="input" value={values.label} onChange={set('label')} data-autofocus autoComplete="off" />
+      </Field>
+      <Field label="Weight" error={errors.weight} hint={WEIGHT_HINT}>
+        <input className="input num" inputMode="numeric" value={values.weight} onChange={set('weight')} autoComplete="off" />
+      </Field>
+    </div>
+  );
+}
+
 export function AddKeyDialog({ project, onClose }: { project: ProjectView; onClose: () => void }) {
   const add = useKeys((s) => s.add);
   const [values, setValues] = useState<KeyValues>(emptyKey);
@@ -46,14 +60,7 @@ export function AddKeyDialog({ project, onClose }: { project: ProjectView; onClo
   return (
     <Dialog title="Add an upstream key" onClose={onClose} busy={action.pending} description={<>It joins the rotation of <strong>{project.name}</strong> from the next request.</>}>
       <form className="form" onSubmit={submit} noValidate>
-        <div className="form-row">
-          <Field label="Label" error={shown.label} hint="Unique within the project, e.g. team-b.">
-            <input className="input" value={values.label} onChange={set('label')} data-autofocus autoComplete="off" />
-          </Field>
-          <Field label="Weight" error={shown.weight} hint={WEIGHT_HINT}>
-            <input className="input num" inputMode="numeric" value={values.weight} onChange={set('weight')} autoComplete="off" />
-          </Field>
-        </div>
+        <LabelAndWeight values={values} errors={shown} set={set} labelHint="Unique within the project, e.g. team-b." />
         <Field label="API key" error={shown.apiKey} hint={KEY_HINT}>
           <input className="input mono" type="password" value={values.apiKey} onChange={set('apiKey')} autoComplete="off" spellCheck={false} />
         </Field>
@@ -92,14 +99,7 @@ export function EditKeyDialog({ upstreamKey: key, onClose }: { upstreamKey: Upst
   return (
     <Dialog title={`Edit “${key.label}”`} onClose={onClose} busy={action.pending}>
       <form className="form" onSubmit={submit} noValidate>
-        <div className="form-row">
-          <Field label="Label" error={shown.label}>
-            <input className="input" value={values.label} onChange={set('label')} data-autofocus autoComplete="off" />
-          </Field>
-          <Field label="Weight" error={shown.weight} hint={WEIGHT_HINT}>
-            <input className="input num" inputMode="numeric" value={values.weight} onChange={set('weight')} autoComplete="off" />
-          </Field>
-        </div>
+        <LabelAndWeight values={values} errors={shown} set={set} />
         <FormError message={shown._form} />
         <div className="dialog-actions">
           <Cancel onClose={onClose} pending={action.pending} />
