@@ -158,6 +158,11 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
   };
 
   const replayable = !(plan.body instanceof Readable);
+  /** The next attempt's headers after attempt `n` ended (its key's failure reported), or null: no retry. */
+  const endAttempt = (n: number, failure: KeyFailure | null): Record<string, string> | null => {
+    plan.attemptEnded?.(n, failure);
+    return failure && n === 0 && replayable && !result.aborted ? plan.prepareAttempt(n + 1) : null;
+  };
   let upstream: Dispatcher.ResponseData | null = null;
   let headers = plan.prepareAttempt(0);
   for (let n = 0; headers; n++) {
@@ -172,9 +177,7 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
     } catch (err) {
       result.upstreamMs = performance.now() - startedAt;
       const error = result.aborted ? new ProxyError('request_aborted') : mapUpstreamError(err);
-      failure = keyFailureOfError(error);
-      plan.attemptEnded?.(n, failure);
-      const next = failure && n === 0 && replayable && !result.aborted ? plan.prepareAttempt(n + 1) : null;
+      const next = endAttempt(n, keyFailureOfError(error));
       if (next) {
         headers = next;
         continue;
@@ -184,8 +187,7 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
       return result;
     }
     result.upstreamMs = performance.now() - startedAt;
-    plan.attemptEnded?.(n, failure);
-    const next = failure && n === 0 && replayable && !result.aborted ? plan.prepareAttempt(n + 1) : null;
+    const next = endAttempt(n, failure);
     if (!next) break;
     // The failed answer is read away (a small error body: the connection stays reusable) and never
     // reaches the client.
