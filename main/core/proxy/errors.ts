@@ -9,6 +9,7 @@ export type ProxyErrorCode =
   | 'token_revoked'
   | 'project_inactive'
   | 'model_not_allowed'
+  | 'model_not_found'
   | 'endpoint_not_allowed'
   | 'quota_exceeded'
   | 'rate_limited'
@@ -44,6 +45,8 @@ const codes: Record<ProxyErrorCode, CodeInfo> = {
   token_revoked: { status: 401, type: 'authentication_error', message: 'This token has been revoked.' },
   project_inactive: { status: 403, type: 'permission_error', message: 'The project of this token is inactive.' },
   model_not_allowed: { status: 403, type: 'permission_error', message: 'This token may not use the requested model.' },
+  // What OpenAI answers for a model you cannot see: a token's catalogue holds only its allowed models.
+  model_not_found: { status: 404, type: 'invalid_request_error', message: 'The model does not exist or you do not have access to it.' },
   // 403, not 404: the client is authenticated and the endpoint exists upstream, so telling it that its
   // token's policy refuses the endpoint helps it most. 404 would hide the policy, but the endpoint
   // list is the public OpenAI API anyway, so nothing is gained by hiding it; either would be correct.

@@ -9,6 +9,7 @@ import type { LimitTicket } from '../limits/request-limits.ts';
 import type { Authenticated } from '../tokens/token-gate.ts';
 import type { UpstreamKey } from '../tokens/upstream.ts';
 import type { ProxyError, ProxyErrorCode } from './errors.ts';
+import type { AnswerRewrite } from './forward.ts';
 import type { Endpoint, ProviderDefinition } from './providers.ts';
 import type { Usage } from './usage.ts';
 
@@ -18,7 +19,8 @@ export interface ProxyExchange {
   readonly requestId: string;
   readonly method: string;
   readonly path: string;
-  readonly search: string | undefined;
+  /** The query string; model-listing may widen it (a whole catalogue in one page). */
+  search: string | undefined;
   readonly trace: RequestTrace;
   /** The token and its project (authenticate). */
   auth: Authenticated | null;
@@ -46,6 +48,8 @@ export interface ProxyExchange {
   /** Upstream attempts made (1, or 2 after a failover). */
   attempts: number;
   usage: Usage | null;
+  /** Replaces the upstream's answer before the client sees it (model-listing: the token's catalogue). */
+  rewriteAnswer: AnswerRewrite | null;
 }
 
 export function newExchange(req: IncomingMessage, res: ServerResponse, requestId: string, trace: RequestTrace, path: string, search: string | undefined): ProxyExchange {
@@ -72,6 +76,7 @@ export function newExchange(req: IncomingMessage, res: ServerResponse, requestId
     key: null,
     attempts: 0,
     usage: null,
+    rewriteAnswer: null,
   };
 }
 

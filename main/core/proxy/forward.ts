@@ -48,7 +48,18 @@ export interface ForwardPlan {
    * returned promise. The proxy stores the request's event there, so an answered request has its event.
    */
   beforeAnswerEnds?: (result: ForwardResult) => Promise<void>;
+  /** Reads the (small) answer whole and may replace it before the client sees it; see AnswerRewrite. */
+  rewriteAnswer?: AnswerRewrite | null;
 }
+
+/**
+ * Replaces a small JSON answer (a token's view of the model catalogue) before the client sees any of
+ * it: a new status and JSON body, or null to send the upstream's answer as it came.
+ */
+export type AnswerRewrite = (answer: { status: number; body: Buffer }) => { status: number; body: Buffer } | null;
+
+/** A model catalogue is tens of kilobytes; anything far bigger is not one. */
+const MAX_REWRITTEN_ANSWER_BYTES = 8 * 1024 * 1024;
 
 export interface ForwardResult {
   /** Status sent to the client (upstream's, or the proxy error's); 499 when the client left first. */
@@ -204,13 +215,30 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
 
   result.status = upstream.statusCode;
   const contentType = upstream.headers['content-type'];
-  const contentTypeText = Array.isArray(contentType) ? contentType[0] : contentType;
+  let contentTypeText = Array.isArray(contentType) ? contentType[0] : contentType;
   result.streamed = isEventStream(contentTypeText);
   try {
     if (result.aborted) throw new ProxyError('request_aborted');
+    let body: AsyncIterable<Buffer> | Iterable<Buffer> = upstream.body as AsyncIterable<Buffer>;
+    let rewritten: Buffer | null = null;
+    if (plan.rewriteAnswer && !result.streamed) {
+      const whole = await readWhole(upstream.body as AsyncIterable<Buffer>, MAX_REWRITTEN_ANSWER_BYTES);
+      const answer = plan.rewriteAnswer({ status: upstream.statusCode, body: whole });
+      if (answer) {
+        rewritten = answer.body;
+        result.status = answer.status;
+        contentTypeText = 'application/json';
+      }
+      body = [rewritten ?? whole];
+    }
     // Bytes pass through unchanged (we asked for identity encoding), so the upstream's
     // Content-Length stays true. Redirects are not followed: a 3xx goes to the client as it is.
-    const head: ResponseHead = { status: upstream.statusCode, headers: responseHeadersForClient(upstream.headers, { bodyUnchanged: true }), contentType: contentTypeText };
+    const head: ResponseHead = { status: result.status, headers: responseHeadersForClient(upstream.headers, { bodyUnchanged: !rewritten }), contentType: contentTypeText };
+    if (rewritten) {
+      delete head.headers.etag;
+      head.headers['content-type'] = 'application/json';
+      head.headers['content-length'] = String(rewritten.length);
+    }
     head.headers['x-request-id'] = plan.requestId;
     if (result.streamed) {
       // Tells a buffering reverse proxy in front of us (nginx) to pass each event on at once.
@@ -221,7 +249,7 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
     // setHeader, not writeHead(status, headers): headers given to writeHead cannot be read back, and
     // sendProxyError reads content-type to know a failure must end the stream with an SSE event.
     for (const [name, value] of Object.entries(head.headers)) res.setHeader(name, value);
-    res.writeHead(upstream.statusCode);
+    res.writeHead(result.status);
     // The client sees the stream open (and its status) before the first token.
     if (result.streamed) res.flushHeaders();
 
@@ -231,9 +259,9 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
     // With a Content-Length the client is done at the last byte, not at res.end(): that byte waits
     // for beforeAnswerEnds. The socket is corked meanwhile, so the last chunk and that byte still
     // leave in one write (no extra packet or syscall per answer).
-    const length = plan.beforeAnswerEnds ? Number(upstream.headers['content-length'] ?? Number.NaN) : Number.NaN;
+    const length = plan.beforeAnswerEnds ? Number(rewritten ? rewritten.length : (upstream.headers['content-length'] ?? Number.NaN)) : Number.NaN;
     let lastByte: Buffer | undefined;
-    for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
+    for await (const chunk of body) {
       for (const tap of taps) tap.write(chunk);
       result.bytesOut += chunk.length;
       let out = chunk;
@@ -259,6 +287,17 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
     res.off('close', clientGone);
   }
   return result;
+}
+
+async function readWhole(body: AsyncIterable<Buffer>, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit) throw new ProxyError('upstream_bad_response');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 function send(plan: ForwardPlan, attemptHeaders: Record<string, string>, signal: AbortSignal): Promise<Dispatcher.ResponseData> {

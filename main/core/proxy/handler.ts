@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import type { AuditLog } from '../audit/audit-log.ts';
+import type { AuditEntry, AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import { RequestTrace, type RequestEventRecorder } from '../events/request-trace.ts';
 import { newId, validRequestId } from '../ids.ts';
@@ -69,6 +69,7 @@ async function handle(deps: ProxyHandlerDeps, x: ProxyExchange): Promise<void> {
     path: x.search ? `${x.path}?${x.search}` : x.path,
     method: x.method,
     body: x.body,
+    rewriteAnswer: x.rewriteAnswer,
     requestId: x.requestId,
     headersTimeoutMs: deps.headersTimeoutMs,
     idleTimeoutMs: deps.idleTimeoutMs,
@@ -109,7 +110,10 @@ async function handle(deps: ProxyHandlerDeps, x: ProxyExchange): Promise<void> {
 
 async function refuse(deps: ProxyHandlerDeps, x: ProxyExchange, refusal: ProxyRefusal): Promise<void> {
   const { trace } = x;
-  deps.audit.recordLater({
+  const error = new ProxyError(refusal.code, refusal.answerMessage);
+  // A refused token (unknown, expired, revoked) is what a flood repeats: tallied per source and minute.
+  const write = error.status === 401 ? (e: AuditEntry) => deps.audit.tally(e) : (e: AuditEntry) => deps.audit.recordLater(e);
+  write({
     actor: trace.tokenId ? `token:${trace.tokenId}` : 'anonymous',
     action: 'proxy.refused',
     outcome: 'denied',
@@ -121,7 +125,6 @@ async function refuse(deps: ProxyHandlerDeps, x: ProxyExchange, refusal: ProxyRe
     clientIp: x.req.socket.remoteAddress ?? null,
     details: { reason: refusal.code, ...refusal.details },
   });
-  const error = new ProxyError(refusal.code, refusal.answerMessage);
   await deps.events.record(trace.event({ status: error.status, errorCode: refusal.code }));
   sendProxyError(x.res, error, x.requestId, refusal.headers);
 }

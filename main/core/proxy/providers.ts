@@ -16,6 +16,8 @@ export interface Endpoint {
   streamsUsage?: boolean;
   /** Chat-style body whose system prompt and token ceiling the transformations may rewrite. */
   chat?: 'openai-chat' | 'openai-responses' | 'anthropic-messages';
+  /** The model catalogue: the list, or one model named in the path (filtered by the token's globs). */
+  models?: 'list' | 'one';
 }
 
 /** How the key reaches the provider. */
@@ -38,8 +40,8 @@ export interface ProviderDefinition {
 }
 
 const openaiEndpoints: readonly Endpoint[] = [
-  { method: 'GET', pattern: /^\/v1\/models$/, body: 'none', hasModel: false },
-  { method: 'GET', pattern: /^\/v1\/models\/[\w.:@/-]+$/, body: 'none', hasModel: false },
+  { method: 'GET', pattern: /^\/v1\/models$/, body: 'none', hasModel: false, models: 'list' },
+  { method: 'GET', pattern: /^\/v1\/models\/[\w.:@/-]+$/, body: 'none', hasModel: false, models: 'one' },
   { method: 'POST', pattern: /^\/v1\/chat\/completions$/, body: 'json', hasModel: true, streamsUsage: true, chat: 'openai-chat' },
   { method: 'POST', pattern: /^\/v1\/completions$/, body: 'json', hasModel: true, streamsUsage: true },
   { method: 'POST', pattern: /^\/v1\/embeddings$/, body: 'json', hasModel: true },
@@ -55,8 +57,8 @@ const openaiEndpoints: readonly Endpoint[] = [
 const anthropicEndpoints: readonly Endpoint[] = [
   { method: 'POST', pattern: /^\/v1\/messages$/, body: 'json', hasModel: true, chat: 'anthropic-messages' },
   { method: 'POST', pattern: /^\/v1\/messages\/count_tokens$/, body: 'json', hasModel: true },
-  { method: 'GET', pattern: /^\/v1\/models$/, body: 'none', hasModel: false },
-  { method: 'GET', pattern: /^\/v1\/models\/[\w.:@-]+$/, body: 'none', hasModel: false },
+  { method: 'GET', pattern: /^\/v1\/models$/, body: 'none', hasModel: false, models: 'list' },
+  { method: 'GET', pattern: /^\/v1\/models\/[\w.:@-]+$/, body: 'none', hasModel: false, models: 'one' },
 ];
 
 export const providers: Readonly<Record<Provider, ProviderDefinition>> = {

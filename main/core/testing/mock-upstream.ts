@@ -33,6 +33,8 @@ export interface MockUpstream {
    * without an answer. Still recorded in `received` and counted. Other credentials are served as usual.
    */
   keyBehaviour: Record<string, KeyBehaviour>;
+  /** False: answer 404 to `/v1/models*`, like OpenAI-compatible servers that cannot list models. */
+  listsModels: boolean;
   /** How many requests arrived with this credential (whatever they were answered). */
   countByKey(key: string): number;
   close(): Promise<void>;
@@ -115,6 +117,10 @@ function errorBody(status: number, anthropic: boolean): unknown {
   return { error: { message: known.message, type: known.type, param: null, code: known.code } };
 }
 
+/** The catalogues `/v1/models` lists (and `/v1/models/{id}` answers for). */
+export const MOCK_OPENAI_MODELS = ['gpt-4o-mini', 'gpt-4o', 'o3-mini', 'text-embedding-3-small'];
+export const MOCK_ANTHROPIC_MODELS = ['claude-haiku-4-5', 'claude-sonnet-4-5', 'claude-opus-4-1'];
+
 const isAnthropicRequest = (path: string, headers: IncomingHttpHeaders) => path.startsWith('/v1/messages') || headers['anthropic-version'] !== undefined;
 
 export async function startMockUpstream(): Promise<MockUpstream> {
@@ -127,6 +133,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
     holdStream: null,
     extraHeaders: {},
     keyBehaviour: {},
+    listsModels: true,
     countByKey: (key) => perKey.get(key) ?? 0,
     nextClientAbort: () => new Promise((resolve) => abortWaiters.push(resolve)),
     close: async () => {
@@ -194,12 +201,17 @@ async function answer(url: string, headers: IncomingHttpHeaders, body: string, r
     });
     res.end(text);
   };
-  if (path === '/v1/models') {
+  if (path === '/v1/models' && state.listsModels) {
     if (anthropic) {
-      const models = [{ type: 'model', id: 'claude-haiku-4-5', display_name: 'Claude Haiku 4.5', created_at: '2025-10-01T00:00:00Z' }];
-      return json(200, { data: models, has_more: false, first_id: models[0]!.id, last_id: models[0]!.id });
+      const models = MOCK_ANTHROPIC_MODELS.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-10-01T00:00:00Z' }));
+      return json(200, { data: models, has_more: false, first_id: models[0]!.id, last_id: models.at(-1)!.id });
     }
-    return json(200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 1, owned_by: 'mock' }] });
+    return json(200, { object: 'list', data: MOCK_OPENAI_MODELS.map((id) => ({ id, object: 'model', created: 1, owned_by: 'mock' })) });
+  }
+  const modelId = path.startsWith('/v1/models/') && state.listsModels ? path.slice('/v1/models/'.length) : null;
+  if (modelId !== null && !anthropic && MOCK_OPENAI_MODELS.includes(modelId)) return json(200, { id: modelId, object: 'model', created: 1, owned_by: 'mock' });
+  if (modelId !== null && anthropic && MOCK_ANTHROPIC_MODELS.includes(modelId)) {
+    return json(200, { type: 'model', id: modelId, display_name: modelId, created_at: '2025-10-01T00:00:00Z' });
   }
   let request: Record<string, unknown> = {};
   try {

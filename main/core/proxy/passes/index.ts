@@ -15,6 +15,7 @@ import { endpointAllowList } from './endpoint-allow-list.ts';
 import { headerHygiene } from './header-hygiene.ts';
 import { headerRules } from './header-rules.ts';
 import { modelAllowList } from './model-allow-list.ts';
+import { modelListing } from './model-listing.ts';
 import { quotaCheck, quotaClaim } from './quota.ts';
 import { rateLimits } from './rate-limits.ts';
 import { readRequestBody } from './read-body.ts';
@@ -46,6 +47,7 @@ export function builtInPipeline(deps: BuiltInPassDeps): Pipeline {
       upstreamKeys,
       readRequestBody(deps.maxBodyBytes),
       transformations,
+      modelListing,
       modelAllowList(deps.gate),
       streamUsage,
       encodeBody,

@@ -9,6 +9,8 @@ export function modelAllowList(gate: Pick<TokenGate, 'checkModel'>): RequestPass
   return {
     name: 'model-allow-list',
     onRequest(x) {
+      // The model catalogue is the token's own view of it (model-listing), not a use of a model.
+      if (x.endpoint!.models) return;
       x.trace.model = x.model;
       const allowed = gate.checkModel(x.auth!, x.endpoint!.hasModel ? x.model : null);
       if (!allowed.ok) throw new ProxyRefusal(allowed.refusal, { details: modelDetails(x) });

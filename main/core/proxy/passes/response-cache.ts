@@ -11,6 +11,12 @@ export function responseCache(deps: { cache: ResponseCache; usage: UsageRecorder
   return {
     name: 'response-cache',
     async onRequest(x) {
+      // A token's filtered view of the model list is its own: never stored, never served from a shared copy.
+      if (x.rewriteAnswer) {
+        x.trace.cache = 'bypass';
+        x.responseHeaders['x-proxy-cache'] = 'BYPASS';
+        return;
+      }
       const { token, upstream } = x.auth!;
       const lookup = await deps.cache.lookup({
         method: x.method,
