@@ -1,11 +1,11 @@
 // The rate-limit step of the request path. `admit` takes one request from every limit that applies
 // (in parallel: with Redis that is one pipelined round trip) and refuses when any is spent; tokens
 // per minute are settled by the ticket once the answer's usage is known. Concurrency is per instance.
-import type { Redis } from 'ioredis';
 import { RateLimiterRes } from 'rate-limiter-flexible';
+import type { Clock } from '../clock.ts';
 import type { TokenRow } from '../store/types.ts';
 import { describeWait, rateLimitHeaders, retryHeaders, type UnitState } from './headers.ts';
-import { LimiterPool } from './limiter-pool.ts';
+import { LimiterPool, type DecisionConnection } from './limiter-pool.ts';
 import { rulesFor, type LimitName, type LimitRule, type ProjectLimits } from './policy.ts';
 
 export type LimitRefusalCode = 'rate_limited' | 'limits_unavailable';
@@ -44,10 +44,13 @@ export interface LimitCounters {
 }
 
 export interface RequestLimitsOptions {
-  /** The shared connection's client, or null for per-instance limits. */
-  redis: Redis | null;
-  /** Is Redis answering right now (for the `fallback` flag of refusals)? */
-  redisReady?: () => boolean;
+  /** The connection decisions are made on, or null for per-instance limits. */
+  redis: DecisionConnection | null;
+  /** Longest wait for Redis per decision (`--redis-command-timeout-ms`); then the local budget decides. */
+  decisionTimeoutMs?: number;
+  /** Instances on this Redis, announced there: the local budget is the limit divided by them. */
+  liveInstances?: () => number;
+  clock?: Clock;
   prefix: string;
   failClosed: boolean;
   /** 60 in production (per minute); tests shorten it. */
@@ -67,6 +70,9 @@ export class RequestLimits {
     this.windowSeconds = opts.windowSeconds ?? 60;
     this.pool = new LimiterPool({
       redis: opts.redis,
+      decisionTimeoutMs: opts.decisionTimeoutMs ?? 50,
+      liveInstances: opts.liveInstances,
+      clock: opts.clock,
       prefix: opts.prefix,
       windowSeconds: this.windowSeconds,
       failClosed: opts.failClosed,
@@ -102,7 +108,7 @@ export class RequestLimits {
     const refused = outcomes.filter((o) => o.res && !o.granted);
     if (failed || refused.length > 0) {
       releaseSlot();
-      for (const o of outcomes) if (o.granted) void this.giveBack(o.rule, 1);
+      for (const o of outcomes) if (o.granted) this.giveBack(o.rule, 1);
       this.counters.refused++;
       if (!refused.length) {
         return refusal('limits_unavailable', 'redis_unreachable', 1000, rateLimitHeaders(states), 'Rate limits cannot be checked: Redis is unreachable and this proxy refuses rather than limit per instance. Try again shortly.', true);
@@ -126,15 +132,15 @@ export class RequestLimits {
           // Admission reserved one token per tokens-limit; now count what the answer really used.
           const used = usage?.totalTokens ?? 0;
           for (const rule of tokenRules) {
-            if (used > 1) void this.charge(rule, used - 1);
-            else if (used === 0) void this.giveBack(rule, 1);
+            if (used > 1) this.charge(rule, used - 1);
+            else if (used === 0) this.giveBack(rule, 1);
           }
         },
         cancel: () => {
           if (settled) return;
           settled = true;
           releaseSlot();
-          for (const rule of rules) void this.giveBack(rule, 1);
+          for (const rule of rules) this.giveBack(rule, 1);
         },
       },
     };
@@ -146,19 +152,19 @@ export class RequestLimits {
    */
   private async take(rule: LimitRule): Promise<{ rule: LimitRule; res?: RateLimiterRes; granted: boolean; error?: unknown }> {
     try {
-      return { rule, res: await this.pool.limiter(rule.name, rule.points).consume(rule.key, 1), granted: true };
+      return { rule, res: await this.pool.consume(rule.name, rule.points, rule.key, 1), granted: true };
     } catch (err) {
       if (err instanceof RateLimiterRes) return { rule, res: err, granted: false };
       return { rule, granted: false, error: err };
     }
   }
 
-  private async charge(rule: LimitRule, points: number): Promise<void> {
-    await this.pool.limiter(rule.name, rule.points).penalty(rule.key, Math.round(points)).catch(() => undefined);
+  private charge(rule: LimitRule, points: number): void {
+    this.pool.penalty(rule.name, rule.points, rule.key, Math.round(points));
   }
 
-  private async giveBack(rule: LimitRule, points: number): Promise<void> {
-    await this.pool.limiter(rule.name, rule.points).reward(rule.key, points).catch(() => undefined);
+  private giveBack(rule: LimitRule, points: number): void {
+    this.pool.reward(rule.name, rule.points, rule.key, points);
   }
 
   private release(tokenId: string): void {
@@ -168,7 +174,7 @@ export class RequestLimits {
   }
 
   private usingFallback(): boolean {
-    return this.opts.redis !== null && !(this.opts.redisReady?.() ?? true);
+    return this.opts.redis !== null && (!this.opts.redis.ready() || this.pool.breaker?.current() === 'open');
   }
 
   private describe(rule: LimitRule, waitMs: number): string {

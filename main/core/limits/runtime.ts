@@ -1,6 +1,7 @@
 // Composes the rate limits for one running app: per-instance (memory) limits, or, with a Redis URL,
 // shared limits insured by local ones, the revocation channel, the Redis state for /ready and the
 // screens, and one audit row per outage (limits.redis_unreachable / limits.redis_restored).
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { RedisStatusView } from '../api/views.ts';
@@ -10,6 +11,8 @@ import { connectRedis, type RedisLink, type RedisLinkState } from '../redis/conn
 import { createInvalidationBus, type InvalidationBus } from '../redis/invalidation.ts';
 import type { KeyHealth } from '../proxy/key-selector.ts';
 import type { InvalidationBroadcast, TokenGate } from '../tokens/token-gate.ts';
+import { announceInstance, type LiveInstances } from '../redis/live-instances.ts';
+import { warmDecisions } from './limiter-pool.ts';
 import { RequestLimits } from './request-limits.ts';
 
 /** How long startup waits for a first answer from Redis before it serves with local limits. */
@@ -36,9 +39,13 @@ export type LimitsSettings = Pick<Settings, 'redisUrl' | 'redisPrefix' | 'redisC
 export function startLimits(settings: LimitsSettings, deps: { clock: Clock; log: Logger; audit: AuditLog; windowSeconds?: number }): LimitsRuntime {
   const { clock, log, audit } = deps;
   const link: RedisLink | null = settings.redisUrl ? connectRedis({ url: settings.redisUrl, commandTimeoutMs: settings.redisCommandTimeoutMs, clock }) : null;
+  const decisionsReady = () => link?.decisions.status === 'ready';
+  const instances: LiveInstances | null = link ? announceInstance({ client: link.client, prefix: settings.redisPrefix, clock, ready: () => link.state() === 'ready' }) : null;
   const limits = new RequestLimits({
-    redis: link?.client ?? null,
-    redisReady: () => link?.state() === 'ready',
+    redis: link ? { client: link.decisions, ready: decisionsReady } : null,
+    decisionTimeoutMs: settings.redisCommandTimeoutMs,
+    liveInstances: () => instances?.count() ?? 1,
+    clock,
     prefix: settings.redisPrefix,
     failClosed: settings.limitsFailClosed,
     windowSeconds: deps.windowSeconds,
@@ -50,6 +57,8 @@ export function startLimits(settings: LimitsSettings, deps: { clock: Clock; log:
   let keyHealth: Pick<KeyHealth, 'adoptCooldown'> | null = null;
   if (link) {
     link.onChange((state, previous) => reportChange(state, previous));
+    // A Redis that restarted has forgotten the script: load it again before decisions need it.
+    link.decisions.on('ready', () => void warmDecisions(link.decisions, settings.redisPrefix));
     bus = createInvalidationBus({
       link,
       prefix: settings.redisPrefix,
@@ -102,8 +111,12 @@ export function startLimits(settings: LimitsSettings, deps: { clock: Clock; log:
     async started() {
       if (!link) return;
       await link.settled(FIRST_CONNECT_WAIT_MS);
-      // Subscribed before serving, so a revocation elsewhere right after startup is not missed.
-      if (link.state() === 'ready' && bus) await withTimeout(bus.subscribed(), FIRST_CONNECT_WAIT_MS);
+      if (link.state() !== 'ready') return;
+      // Before serving: the decisions' socket connected and its script loaded (a first decision on a
+      // cold connection misses the deadline), the other instances counted, the revocations subscribed.
+      await withTimeout(readyThenWarm(link.decisions, settings.redisPrefix), FIRST_CONNECT_WAIT_MS);
+      await withTimeout(instances!.refresh(), FIRST_CONNECT_WAIT_MS);
+      if (bus) await withTimeout(bus.subscribed(), FIRST_CONNECT_WAIT_MS);
     },
     status() {
       return {
@@ -123,10 +136,16 @@ export function startLimits(settings: LimitsSettings, deps: { clock: Clock; log:
       return { ok: state === 'ready' || !settings.limitsFailClosed, check: state === 'ready' ? 'ok' : state };
     },
     async close() {
+      await instances?.close();
       await bus?.close();
       await link?.close();
     },
   };
+}
+
+async function readyThenWarm(client: Redis, prefix: string): Promise<void> {
+  if (client.status !== 'ready') await new Promise<void>((resolve) => client.once('ready', () => resolve()));
+  await warmDecisions(client, prefix);
 }
 
 function withTimeout(promise: Promise<void>, ms: number): Promise<void> {

@@ -152,6 +152,25 @@ describe('KeySelector', () => {
     expect(counts(second, 100, T0 + 1_000)).toEqual({ a: 10, b: 40, c: 50 });
   });
 
+  it('keeps its rotation through refresh while the keys and weights are the same, and refuses other keys', () => {
+    const selector = new KeySelector([key('a', 1), key('b', 3)], new KeyHealth(options));
+    const picks: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      // A reload between every pick, as when requests come slower than the project cache's TTL.
+      expect(selector.refresh([key('a', 1), key('b', 3)])).toBe(true);
+      picks.push(selector.pick(T0)!.id);
+    }
+    expect(picks.filter((id) => id === 'a')).toHaveLength(2);
+    const rotated = { ...key('b', 3), secret: 'sk-b-rotated' };
+    expect(selector.refresh([key('a', 1), rotated])).toBe(true);
+    expect(counts(selector, 4)).toEqual({ a: 1, b: 3 });
+    expect([selector.pick(T0), selector.pick(T0), selector.pick(T0), selector.pick(T0)]).toContain(rotated);
+    expect(selector.refresh([key('a', 1), key('b', 2)])).toBe(false);
+    expect(selector.refresh([key('b', 3), key('a', 1)])).toBe(false);
+    expect(selector.refresh([key('a', 1)])).toBe(false);
+    expect(selector.refresh([key('a', 1), key('b', 3), key('c', 1)])).toBe(false);
+  });
+
   it('treats a non-positive or non-finite weight as 1', () => {
     const selector = new KeySelector([key('a', 0), key('b', Number.NaN), key('c', 2)], new KeyHealth(options));
     expect(counts(selector, 400)).toEqual({ a: 100, b: 100, c: 200 });

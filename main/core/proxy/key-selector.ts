@@ -179,13 +179,13 @@ export class KeyHealth {
 }
 
 /**
- * Smooth weighted round robin over one project's keys. Build a new selector when the keys or their
- * weights change (the round-robin position starts over, which is harmless). Not shared between
- * projects; the KeyHealth is.
+ * Smooth weighted round robin over one project's keys. Kept across project reloads (`refresh`) while
+ * the keys and weights stay the same, so a project used less often than it is reloaded still gets
+ * every key its share; a new selector when they change. Not shared between projects; the KeyHealth is.
  */
 export class KeySelector<K extends SelectableKey> {
   readonly size: number;
-  private readonly keys: readonly K[];
+  private keys: readonly K[];
   private readonly ids: string[];
   private readonly weights: Float64Array;
   /** nginx's `current_weight` per key. */
@@ -201,6 +201,21 @@ export class KeySelector<K extends SelectableKey> {
     this.weights = Float64Array.from(this.keys, (k) => (Number.isFinite(k.weight) && k.weight > 0 ? k.weight : 1));
     this.current = new Float64Array(this.size);
     this.health = health;
+  }
+
+  /**
+   * Takes freshly loaded key objects (a rotated secret keeps its key's id) and keeps the rotation's
+   * position, when they are the same keys, in the same order, with the same weights; false (nothing
+   * changed) otherwise, and the caller builds a new selector.
+   */
+  refresh(keys: readonly K[]): boolean {
+    if (keys.length !== this.size) return false;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (key.id !== this.ids[i] || key.weight !== this.keys[i]!.weight) return false;
+    }
+    this.keys = keys.slice();
+    return true;
   }
 
   /**

@@ -16,11 +16,18 @@ export interface RedisLinkOptions {
   connectTimeoutMs?: number;
   /** Largest pause between reconnection attempts. */
   maxReconnectDelayMs?: number;
+  /** How long a decision's answer is awaited after its deadline (default: 40 × commandTimeoutMs, at least 2 s). */
+  lateAnswerMs?: number;
 }
 
 export interface RedisLink {
-  /** For limiters: offline queue off, short command timeout, no retries. */
+  /** For the cache and small writes: offline queue off, short command timeout, no retries. */
   readonly client: Redis;
+  /**
+   * For rate-limit decisions: like `client`, but a late answer still arrives (its command timeout is
+   * `lateAnswerMs`); the limiter applies its own, short deadline and counts what comes after it.
+   */
+  readonly decisions: Redis;
   /** host:port/db, never the credentials. */
   readonly location: string;
   state(): RedisLinkState;
@@ -53,6 +60,8 @@ export function connectRedis(opts: RedisLinkOptions): RedisLink {
     connectionName: 'llm-proxy',
   };
   const client = new Redis(opts.url, options);
+  const decisions = new Redis(opts.url, { ...options, commandTimeout: opts.lateAnswerMs ?? Math.max(2000, 40 * opts.commandTimeoutMs), connectionName: 'llm-proxy-limits' });
+  decisions.on('error', () => undefined);
   const subscribers: Redis[] = [];
   const listeners: ((state: RedisLinkState, previous: RedisLinkState) => void)[] = [];
   let state: RedisLinkState = 'connecting';
@@ -80,6 +89,7 @@ export function connectRedis(opts: RedisLinkOptions): RedisLink {
 
   return {
     client,
+    decisions,
     location: locationOf(opts.url),
     state: () => state,
     since: () => since,
@@ -108,6 +118,7 @@ export function connectRedis(opts: RedisLinkOptions): RedisLink {
       closed = true;
       // disconnect, not quit: quit would wait for an answer that an unreachable Redis never sends.
       for (const sub of subscribers) sub.disconnect();
+      decisions.disconnect();
       client.disconnect();
     },
   };

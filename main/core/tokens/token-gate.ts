@@ -54,6 +54,11 @@ export class TokenGate {
   private readonly loading = new Map<string, Promise<TokenEntry | null>>();
   /** Requests admitted per token id: survives policy reloads so unflushed usage is never forgotten. */
   private readonly used = new Map<string, number>();
+  /**
+   * Each project's key selector, kept across reloads of the project so its round-robin position is not
+   * reset every `ttlMs` (which would send every rarely used project's requests to its heaviest key).
+   */
+  private readonly selectors = new Map<string, KeySelector<UpstreamKey>>();
   /** Bumped on every invalidation, so a load that began before a revoke is not cached after it. */
   private epoch = 0;
 
@@ -190,7 +195,7 @@ export class TokenGate {
       projectName: row.name,
       provider: providers[row.provider],
       baseUrl: row.baseUrl,
-      keys: new KeySelector(keys, this.deps.keyHealth),
+      keys: this.selectorFor(row.id, keys),
       limits: projectLimitsOf(row, budgetKey),
       cache: { defaultTtlSeconds: row.cacheDefaultTtlSeconds, sharedAcrossTokens: row.cacheSharedAcrossTokens },
       transformations: row.transformations,
@@ -201,6 +206,15 @@ export class TokenGate {
       this.projects.set(projectId, entry);
     }
     return entry;
+  }
+
+  private selectorFor(projectId: string, keys: UpstreamKey[]): KeySelector<UpstreamKey> {
+    const kept = this.selectors.get(projectId);
+    if (kept?.refresh(keys)) return kept;
+    const selector = new KeySelector(keys, this.deps.keyHealth);
+    if (!kept && this.selectors.size >= MAX_CACHED) this.selectors.delete(this.selectors.keys().next().value as string);
+    this.selectors.set(projectId, selector);
+    return selector;
   }
 }
 
