@@ -143,7 +143,7 @@ describe('answers from the cache', () => {
     clock.advance(61_000);
     expect((await send(token, { path: '/v1/models' })).cache).toBe('MISS');
 
-    for (const directive of ['no-store', 'private, max-age=60', 'no-cache']) {
+    for (const directive of ['no-store', 'private, max-age=60']) {
       upstream.extraHeaders = { 'cache-control': directive };
       const body = JSON.stringify({ model: 'm', input: directive });
       expect((await send(token, { headers: OPT_IN, body })).cache).toBe('MISS');
@@ -153,6 +153,31 @@ describe('answers from the cache', () => {
     upstream.extraHeaders = { 'cache-control': 's-maxage=5' };
     expect((await send(token, { headers: OPT_IN, body: CHAT, path: '/v1/chat/completions' })).cache).toBe('MISS');
     expect((await send(token, { headers: OPT_IN, body: CHAT, path: '/v1/chat/completions' })).headers.get('cache-status')).toBe('llm-proxy; hit; ttl=5');
+  });
+
+  it("lets an opted-in POST (or a project's default TTL) set the TTL over the upstream's no-cache and max-age=0; GET stays strict", async () => {
+    const p = await project('alpha');
+    const { token } = await mint(p.id);
+    for (const directive of ['no-cache', 'max-age=0', 'no-cache, must-revalidate']) {
+      upstream.extraHeaders = { 'cache-control': directive };
+      const body = JSON.stringify({ model: 'm', input: directive });
+      expect((await send(token, { headers: { 'cache-control': 'public, max-age=60' }, body })).cache).toBe('MISS');
+      const again = await send(token, { headers: { 'cache-control': 'public, max-age=60' }, body });
+      expect(again.cache, directive).toBe('HIT');
+      expect(again.headers.get('cache-status')).toBe('llm-proxy; hit; ttl=60');
+    }
+    expect(calls('/v1/embeddings')).toBe(3);
+
+    const withDefault = await project('beta', { cache_default_ttl_seconds: 120 });
+    const other = await mint(withDefault.id);
+    upstream.extraHeaders = { 'cache-control': 'no-cache' };
+    expect((await send(other.token)).cache).toBe('MISS');
+    expect((await send(other.token)).headers.get('cache-status')).toBe('llm-proxy; hit; ttl=120');
+
+    // GET follows RFC 9111: the upstream's no-cache means ask again every time, default TTL or not.
+    expect((await send(other.token, { path: '/v1/models' })).cache).toBe('MISS');
+    expect((await send(other.token, { path: '/v1/models' })).cache).toBe('MISS');
+    expect(calls('/v1/models')).toBe(2);
   });
 
   it('does not serve an answer that varies on a header to a request with another value of it', async () => {

@@ -37,15 +37,35 @@ describe('judgeResponse', () => {
     expect(verdict).toMatchObject({ store: true, ttlMs: 600_000, vary: [] });
   });
 
-  it("lets the upstream's own freshness win and refuses no-store, private, no-cache, must-revalidate, Vary: * and non-200", () => {
+  it("lets the upstream's own freshness win and refuses no-store, private, Vary: * and non-200", () => {
     expect(judgeResponse(factory, post(), { status: 200, headers: { 'cache-control': 'max-age=5' } })).toMatchObject({ store: true, ttlMs: 5000 });
     expect(judgeResponse(factory, post(), { status: 200, headers: { 'cache-control': 's-maxage=7, max-age=100' } })).toMatchObject({ store: true, ttlMs: 7000 });
-    for (const cc of ['no-store', 'private', 'no-cache', 'max-age=60, must-revalidate']) {
-      expect(judgeResponse(factory, post(), { status: 200, headers: { 'cache-control': cc } })).toMatchObject({ store: false });
+    for (const cc of ['no-store', 'private', 'no-cache, no-store', 'private, max-age=60']) {
+      expect(judgeResponse(factory, post(), { status: 200, headers: { 'cache-control': cc } })).toMatchObject({ store: false, reason: 'response-cache-control' });
     }
     expect(judgeResponse(factory, post(), { status: 200, headers: { vary: '*' } })).toEqual({ store: false, reason: 'vary-star' });
     expect(judgeResponse(factory, post(), { status: 500, headers: {} })).toEqual({ store: false, reason: 'status' });
     expect(judgeResponse(factory, post({}, 0), { status: 200, headers: {} })).toEqual({ store: false, reason: 'no-freshness' });
+  });
+
+  it("lets an opted-in POST's TTL override the upstream's no-cache, max-age=0, must-revalidate and past Expires (the Go proxy's rule)", () => {
+    const past = new Date(1_600_000_000_000).toUTCString();
+    for (const headers of [{ 'cache-control': 'no-cache' }, { 'cache-control': 'max-age=0' }, { 'cache-control': 'max-age=60, must-revalidate' }, { 'cache-control': 'no-cache, max-age=0, proxy-revalidate' }, { expires: past }, { pragma: 'no-cache' }]) {
+      const verdict = judgeResponse(factory, post(), { status: 200, headers });
+      expect(verdict, JSON.stringify(headers)).toMatchObject({ store: true, ttlMs: 600_000 });
+      // The stored policy serves the answer to the next identical opted-in request without going upstream.
+      const next = verdict.store && verdict.policy.evaluateRequest({ method: 'POST', url: '/v1/embeddings', headers: { 'cache-control': 'public, max-age=600' } });
+      expect(next && next.revalidation, JSON.stringify(headers)).toBeUndefined();
+    }
+  });
+
+  it('keeps GET strict (RFC 9111): no-cache, must-revalidate and max-age=0 are not overridden by a TTL', () => {
+    const get = { method: 'GET', target: '/v1/models', headers: {}, ttlSeconds: 600 };
+    for (const cc of ['no-cache', 'max-age=60, must-revalidate', 'no-store', 'private']) {
+      expect(judgeResponse(factory, get, { status: 200, headers: { 'cache-control': cc } })).toMatchObject({ store: false, reason: 'response-cache-control' });
+    }
+    expect(judgeResponse(factory, get, { status: 200, headers: { 'cache-control': 'max-age=0' } })).toMatchObject({ store: false, reason: 'expired' });
+    expect(judgeResponse(factory, get, { status: 200, headers: {} })).toMatchObject({ store: true, ttlMs: 600_000 });
   });
 
   it("stores an opted-in event stream despite the stream's conventional no-cache", () => {

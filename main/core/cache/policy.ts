@@ -3,7 +3,8 @@
 // and Vary; the client's request directives (no-cache, no-store, max-age, min-fresh, max-stale).
 // LLM providers rarely send freshness themselves, so a POST is cached only when it opts in the way the
 // Go proxy did (`Cache-Control: public, max-age=N`) or its project sets a default TTL; the policy then
-// gets that freshness as if the upstream had sent it.
+// gets that freshness as if the upstream had sent it, also over the upstream's `no-cache`/`max-age=0`
+// (as the Go proxy did), never over its `no-store`/`private`.
 import type { IncomingHttpHeaders } from 'node:http';
 import CachePolicy from 'http-cache-semantics';
 import type { Clock } from '../clock.ts';
@@ -111,15 +112,21 @@ export function policyFactory(clock: Clock): PolicyFactory {
 
 export type StoreVerdict = { store: true; policy: CachePolicy; ttlMs: number; vary: string[] } | { store: false; reason: string };
 
+type ResponseFacts = { status: number; headers: Record<string, string | string[] | number | undefined>; streamed?: boolean };
+type RequestFacts = { method: string; target: string; headers: IncomingHttpHeaders; ttlSeconds: number };
+
+/** Upstream directives that say "do not reuse without asking me"; an opted-in POST overrides them. */
+const REVALIDATE_DIRECTIVES = new Set(['no-cache', 'must-revalidate', 'proxy-revalidate']);
+
 /**
- * Decides whether a complete 200 answer is stored, and for how long. The upstream's own directives win;
- * without explicit freshness the request's opt-in (or the default TTL) is applied as `public, max-age`.
+ * Decides whether a complete 200 answer is stored, and for how long. The upstream's `no-store` and
+ * `private` always refuse. A POST that opted in (or whose project has a default TTL) follows the Go
+ * proxy: the upstream's own positive freshness wins, and otherwise — no freshness, `no-cache`,
+ * `max-age=0`, `must-revalidate`, a past `Expires`, which many API servers send on every answer — the
+ * opt-in sets the TTL. GET (and a stream's own rules) stay strict RFC 9111: only explicit upstream
+ * freshness, or the TTL when the upstream gives none.
  */
-export function judgeResponse(
-  factory: PolicyFactory,
-  request: { method: string; target: string; headers: IncomingHttpHeaders; ttlSeconds: number },
-  response: { status: number; headers: Record<string, string | string[] | number | undefined>; streamed?: boolean },
-): StoreVerdict {
+export function judgeResponse(factory: PolicyFactory, request: RequestFacts, response: ResponseFacts): StoreVerdict {
   if (response.status !== 200) return { store: false, reason: 'status' };
   const resHeaders: CachePolicy.Headers = {};
   for (const name of POLICY_RESPONSE_HEADERS) {
@@ -127,24 +134,44 @@ export function judgeResponse(
     if (value !== undefined) resHeaders[name] = typeof value === 'number' ? String(value) : value;
   }
   const cc = parseCacheControl(resHeaders['cache-control']);
-  // Event streams conventionally say `no-cache` (so intermediaries pass events on at once; forward adds
-  // it when the upstream does not). For a stream the client opted in to caching, it is not a refusal.
-  if (response.streamed && request.ttlSeconds > 0) delete cc['no-cache'];
-  // must-revalidate: http-cache-semantics never serves such an answer without asking upstream again.
-  if (cc['no-store'] || cc.private || cc['no-cache'] || cc['must-revalidate']) return { store: false, reason: 'response-cache-control' };
-  const explicit = cc['s-maxage'] !== undefined || cc['max-age'] !== undefined || resHeaders.expires !== undefined;
-  if (!explicit || response.streamed) {
-    if (request.ttlSeconds <= 0) return { store: false, reason: 'no-freshness' };
-    const kept = Object.entries(cc).filter(([name]) => name !== 'public' && name !== 'max-age' && name !== 's-maxage');
-    resHeaders['cache-control'] = [...kept.map(([k, v]) => (v === true ? k : `${k}=${v}`)), 'public', `max-age=${request.ttlSeconds}`].join(', ');
-  }
+  if (cc['no-store'] || cc.private) return { store: false, reason: 'response-cache-control' };
   const vary = varyFields(resHeaders.vary);
   if (vary.includes('*')) return { store: false, reason: 'vary-star' };
-  const policy = factory.create(policyRequest(request.method, request.target, request.headers, [...vary, 'cache-control', 'pragma']), { status: response.status, headers: resHeaders });
+  const policyOf = (headers: CachePolicy.Headers) =>
+    factory.create(policyRequest(request.method, request.target, request.headers, [...vary, 'cache-control', 'pragma']), { status: response.status, headers });
+
+  let policy: CachePolicy;
+  if (request.method === 'POST' && request.ttlSeconds > 0 && !response.streamed) {
+    const upstreamPolicy = [...REVALIDATE_DIRECTIVES].some((name) => cc[name]) ? null : policyOf(resHeaders);
+    policy = upstreamPolicy && upstreamPolicy.timeToLive() > 0 ? upstreamPolicy : policyOf(withTtl(resHeaders, cc, request.ttlSeconds));
+  } else {
+    // Event streams conventionally say `no-cache` (so intermediaries pass events on at once; forward adds
+    // it when the upstream does not). For a stream the client opted in to caching, it is not a refusal.
+    if (response.streamed && request.ttlSeconds > 0) delete cc['no-cache'];
+    // must-revalidate: http-cache-semantics never serves such an answer without asking upstream again.
+    if (cc['no-cache'] || cc['must-revalidate']) return { store: false, reason: 'response-cache-control' };
+    const explicit = cc['s-maxage'] !== undefined || cc['max-age'] !== undefined || resHeaders.expires !== undefined;
+    if (!explicit || response.streamed) {
+      if (request.ttlSeconds <= 0) return { store: false, reason: 'no-freshness' };
+      resHeaders['cache-control'] = directives(cc, ['public', 'max-age', 's-maxage'], request.ttlSeconds);
+    }
+    policy = policyOf(resHeaders);
+  }
   if (!policy.storable()) return { store: false, reason: 'not-storable' };
   const ttlMs = policy.timeToLive();
   if (ttlMs <= 0) return { store: false, reason: 'expired' };
   return { store: true, policy, ttlMs, vary };
+}
+
+/** The upstream's freshness headers replaced by `public, max-age=<ttl>` (its other directives kept). */
+function withTtl(headers: CachePolicy.Headers, cc: Record<string, string | true>, ttlSeconds: number): CachePolicy.Headers {
+  const { expires: _expires, pragma: _pragma, ...rest } = headers;
+  return { ...rest, 'cache-control': directives(cc, ['public', 'max-age', 's-maxage', ...REVALIDATE_DIRECTIVES], ttlSeconds) };
+}
+
+function directives(cc: Record<string, string | true>, drop: readonly string[], ttlSeconds: number): string {
+  const kept = Object.entries(cc).filter(([name]) => !drop.includes(name));
+  return [...kept.map(([k, v]) => (v === true ? k : `${k}=${v}`)), 'public', `max-age=${ttlSeconds}`].join(', ');
 }
 
 export function varyFields(value: string | string[] | undefined): string[] {
