@@ -10,6 +10,8 @@ import type { Clock } from '../clock.ts';
 import type { RedisLink } from '../redis/connection.ts';
 import type { EventRepository, NewDeadLetter } from '../store/types.ts';
 import { DeliveryError, type EventSink, type EventSource, type SourceBatch, type SourcedEvent } from './delivery.ts';
+import { groupMemoryInProcess, type GroupMemory } from './redis-stream-groups.ts';
+import { StreamReplay } from './redis-stream-replay.ts';
 
 /** Roughly this many entries stay in the stream (XADD MAXLEN ~): a bound, not a retention promise. */
 const STREAM_MAX_LENGTH = 1_000_000;
@@ -56,25 +58,40 @@ export class RedisStreamSink implements EventSink {
   readonly name = 'redis-stream';
   readonly kind = 'redis-stream' as const;
   readonly target: string;
+  private readonly replay: StreamReplay;
 
   constructor(
     private readonly conn: StreamConnection,
     private readonly key: string,
   ) {
     this.target = `${conn.location} ${key}`;
+    this.replay = new StreamReplay(conn.client, key);
   }
 
   async deliver(payloads: string[]): Promise<void> {
     if (this.conn.state() !== 'ready') throw new DeliveryError('redis unreachable');
-    for (let i = 0; i < payloads.length; i += PUBLISH_CHUNK) {
+    const queue = [...payloads];
+    while (queue.length > 0) {
+      const chunk = queue.splice(0, PUBLISH_CHUNK);
       const multi = this.conn.client.multi();
-      for (const payload of payloads.slice(i, i + PUBLISH_CHUNK)) multi.xadd(this.key, 'MAXLEN', '~', STREAM_MAX_LENGTH, '*', 'e', payload);
+      this.replay.checkEpoch(multi);
+      for (const payload of chunk) multi.xadd(this.key, 'MAXLEN', '~', STREAM_MAX_LENGTH, '*', 'e', payload);
       const results = await multi.exec().catch((err: unknown) => {
         throw new DeliveryError(redisError(err));
       });
       const failed = results?.find(([err]) => err);
       if (!results || failed) throw new DeliveryError(failed ? redisError(failed[0]) : 'redis transaction aborted');
+      const epoch = results[1]![1] as string | null;
+      const published = chunk.map((payload, i) => ({ id: String(results[i + 2]![1]), payload }));
+      // The stream is new since the last chunk: what was not acknowledged yet goes out again.
+      queue.push(...this.replay.afterPublish(epoch, published));
     }
+    await this.replay.forgetConfirmed().catch(() => undefined);
+  }
+
+  /** Entries published and not yet acknowledged by every consumer group (kept for a replay). */
+  unconfirmed(): number {
+    return this.replay.size();
   }
 
   async close(): Promise<void> {}
@@ -91,20 +108,29 @@ export interface RedisStreamSourceOptions {
   consumer: string;
   repo: Pick<EventRepository, 'addDeadLetters'>;
   clock: Clock;
+  /** Which groups this instance read before (a missing one was lost with Redis's data). */
+  groups?: GroupMemory;
 }
 
 /** A dispatcher's consumer group: own pending entries first, then stale ones of others, then new. */
 export class RedisStreamSource implements EventSource<SourceBatch<SourcedEvent & { id: string }>> {
   private groupReady = false;
   private ownPendingDone = false;
+  private readonly groups: GroupMemory;
 
-  constructor(private readonly opts: RedisStreamSourceOptions) {}
+  constructor(private readonly opts: RedisStreamSourceOptions) {
+    this.groups = opts.groups ?? groupMemoryInProcess();
+  }
 
   async start(): Promise<void> {
     // The group is created on the first read: Redis may be away at startup.
   }
 
-  async read(limit: number) {
+  read(limit: number) {
+    return this.noticingLostGroup(() => this.readGroup(limit));
+  }
+
+  private async readGroup(limit: number) {
     const { client } = this.ready();
     await this.ensureGroup();
     const { key, group, consumer } = this.opts;
@@ -131,7 +157,7 @@ export class RedisStreamSource implements EventSource<SourceBatch<SourcedEvent &
   }
 
   async ack(batch: SourceBatch<SourcedEvent & { id: string }>): Promise<void> {
-    await this.ready().client.xack(this.opts.key, this.opts.group, ...batch.events.map((e) => e.id));
+    await this.noticingLostGroup(() => this.ready().client.xack(this.opts.key, this.opts.group, ...batch.events.map((e) => e.id)));
   }
 
   async deadLetter(batch: SourceBatch<SourcedEvent & { id: string }>, rows: NewDeadLetter[]): Promise<void> {
@@ -139,7 +165,11 @@ export class RedisStreamSource implements EventSource<SourceBatch<SourcedEvent &
     await this.ack(batch);
   }
 
-  async lag(): Promise<{ events: number; oldestAt: number | null }> {
+  lag(): Promise<{ events: number; oldestAt: number | null }> {
+    return this.noticingLostGroup(() => this.groupLag());
+  }
+
+  private async groupLag(): Promise<{ events: number; oldestAt: number | null }> {
     const { client } = this.ready();
     await this.ensureGroup();
     const groups = (await client.xinfo('GROUPS', this.opts.key)) as unknown[][];
@@ -167,13 +197,30 @@ export class RedisStreamSource implements EventSource<SourceBatch<SourcedEvent &
 
   private async ensureGroup(): Promise<void> {
     if (this.groupReady) return;
+    const { key, group } = this.opts;
+    // A group this instance read before and Redis no longer has was lost with Redis's data: everything
+    // in the stream now came after the loss (or is published again), so start at its beginning. A new
+    // dispatcher starts with the events published from now on (`$`), like a new outbox cursor.
+    const start = this.groups.had(key, group) ? '0' : '$';
     try {
-      // `$`: a new dispatcher starts with the events published from now on, like an outbox cursor.
-      await this.opts.conn.client.xgroup('CREATE', this.opts.key, this.opts.group, '$', 'MKSTREAM');
+      await this.opts.conn.client.xgroup('CREATE', key, group, start, 'MKSTREAM');
     } catch (err) {
       if (!String((err as Error)?.message).startsWith('BUSYGROUP')) throw err;
     }
+    this.groups.remember(key, group);
     this.groupReady = true;
+  }
+
+  /** NOGROUP: the group vanished (Redis restarted empty, FLUSHALL, failover): create it again next time. */
+  private async noticingLostGroup<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (err) {
+      if (!String((err as Error)?.message).startsWith('NOGROUP')) throw err;
+      this.groupReady = false;
+      this.ownPendingDone = false;
+      throw new DeliveryError('redis consumer group missing');
+    }
   }
 }
 

@@ -15,10 +15,11 @@ import { JsonlFileSink } from './jsonl-sink.ts';
 import { LiveFeed } from './live-feed.ts';
 import { LiveStats } from './live-stats.ts';
 import { openStreamConnection, RedisStreamSink, RedisStreamSource, streamKey } from './redis-stream.ts';
+import { groupMemoryIn } from './redis-stream-groups.ts';
 import { EventRetention, storedDeliveredUpTo } from './retention.ts';
 import { WebhookSink } from './webhook-sink.ts';
 
-export type EventsSettings = Pick<Settings, 'eventLog' | 'eventLogMaxBytes' | 'eventWebhook' | 'eventRetentionDays'>;
+export type EventsSettings = Pick<Settings, 'eventLog' | 'eventLogMaxBytes' | 'eventWebhook' | 'eventRetentionDays' | 'dataDir'>;
 
 /** Delivery tuning; the defaults suit production, tests shorten them. */
 export interface EventsOptions {
@@ -116,8 +117,9 @@ export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): 
     // meanwhile); each dispatcher reads the stream in a consumer group, so one delivery serves them all.
     const key = streamKey(redis.prefix);
     dispatchers.push(outboxDispatcher(new RedisStreamSink(stream, key), { ...delivery, maxAttempts: Infinity, maxBackoffMs: Math.min(delivery.maxBackoffMs, 5000) }));
+    const groups = groupMemoryIn(settings.dataDir);
     for (const sink of sinks) {
-      const source = new RedisStreamSource({ conn: stream, key, group: sink.name, consumer: deps.instanceName ?? 'llm-proxy', repo: store.events, clock });
+      const source = new RedisStreamSource({ conn: stream, key, group: sink.name, consumer: deps.instanceName ?? 'llm-proxy', repo: store.events, clock, groups });
       dispatchers.push({ loop: new DeliveryLoop(sink, source, { ...delivery, pollMs: options.streamPollMs }, clock), source, sourceKind: 'redis-stream' });
     }
   } else {
