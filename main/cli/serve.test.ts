@@ -113,12 +113,12 @@ describe('serve with the real app', () => {
     const dataDir = await tempDir();
     const signal = manualSignal();
     const io = memoryIo({ env: { LLM_PROXY_LOG_LEVEL: 'silent' } });
-    const exit = runCli(['serve', '--port', '0', '--data-dir', dataDir, '--management-token', 'test-management-token-1234'], io, {
+    const exit = runCli(['serve', '--port', '0', '--data-dir', dataDir, '--management-token', 'test-management-token-1234-5678-90ab'], io, {
       waitForShutdownSignal: signal.waitForShutdownSignal,
     });
     const [, url] = (await io.stdout.waitFor(/LLM Proxy listening on (http:\/\/127\.0\.0\.1:\d+)\n/)) as [string, string];
 
-    const list = await run(['project', 'list', '--url', url, '--management-token', 'test-management-token-1234']);
+    const list = await run(['project', 'list', '--url', url, '--management-token', 'test-management-token-1234-5678-90ab']);
     expect(list).toMatchObject({ code: 0, stdout: expect.stringContaining('No projects yet') });
 
     signal.send();

@@ -164,7 +164,7 @@ export async function tempDir(): Promise<string> {
   return dir;
 }
 
-export const MGMT = 'mgmt-test-token';
+export const MGMT = 'mgmt-test-token-at-least-32-characters';
 
 /** Connection flags for the fake server. */
 export function at(server: FakeServer): string[] {

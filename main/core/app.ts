@@ -15,7 +15,10 @@ import type { Settings } from './config/settings.ts';
 import { registerAdminRoutes, RENDERER_ASSETS_DIR } from './http/admin-routes.ts';
 import { createEventHandlers } from './events/admin-handlers.ts';
 import { startEvents, type EventsOptions, type EventsRuntime } from './events/runtime.ts';
+import type { RouteEntry } from './http/doors.ts';
 import { createHostCheck } from './http/host-check.ts';
+import { createManagementAuth, MIN_MANAGEMENT_TOKEN_LENGTH } from './http/management-auth.ts';
+import { AppError } from './errors.ts';
 import { registerStreamRoutes } from './http/stream-routes.ts';
 import { createHttpServer } from './http/server.ts';
 import { isInsecureLan, planTls, refuseInsecureBind } from './http/tls/plan.ts';
@@ -69,6 +72,8 @@ export interface RunningApp {
   onSnapshot(listener: (snapshot: LiveSnapshotView) => void): () => void;
   /** The request event pipeline's status and delivery notices. */
   events: Pick<EventsRuntime, 'status' | 'onNotice'>;
+  /** Every route the server answers and the door that guards it. */
+  routes: readonly RouteEntry[];
   close(): Promise<void>;
 }
 
@@ -86,12 +91,13 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     log.warn({ host: settings.host }, 'listening beyond loopback without HTTPS');
   }
   fs.mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
+  const managementToken = settings.managementToken ?? loadOrCreateManagementToken(settings.dataDir, say);
+  refuseShortManagementToken(managementToken);
 
   const store = await openStore(settings);
   const dataKey = loadDataKey({ encryptionKey: settings.encryptionKey, dataDir: settings.dataDir });
   const sealer = createSealer(dataKey.key);
   const hash = createTokenHasher(deriveKey(dataKey.key, 'token-hash'));
-  const managementToken = settings.managementToken ?? loadOrCreateManagementToken(settings.dataDir, say);
 
   const onBackgroundError = (what: string) => (err: unknown) => log.error({ err: { name: (err as Error)?.name, code: (err as { code?: string })?.code } }, what);
   const usage = createUsageRecorder({ tokens: store.tokens, flushMs: settings.usageFlushMs, clock, onError: onBackgroundError('usage flush failed') });
@@ -161,11 +167,11 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     tls: tls ?? undefined,
     proxy,
     callAdmin: callAsManagement,
-    managementToken,
+    authenticateManagement: createManagementAuth({ managementToken, audit }),
     log,
     extraRoutes: (app) => {
       registerAdminRoutes(app, { assetsDir: RENDERER_ASSETS_DIR });
-      registerMetricsRoute(app, { metrics: events.metrics, managementToken, public: settings.metricsPublic });
+      registerMetricsRoute(app, { metrics: events.metrics, public: settings.metricsPublic });
       registerStreamRoutes(app, (_name, listener, onEnd) => events.live.subscribe(listener, onEnd));
     },
     health: {
@@ -214,11 +220,12 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
       await events.flush();
       await usage.flush();
       await keyUsage.flush();
-      await audit.flush();
+      await audit.flushAll();
     },
     tls,
     onSnapshot: (listener) => events.live.subscribe(listener),
     events,
+    routes: http.routes,
     close: () => {
       closing ??= (async () => {
         // Stop taking requests and let in-flight ones finish (fastify waits for them), then write
@@ -239,6 +246,14 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
       return closing;
     },
   };
+}
+
+function refuseShortManagementToken(token: string): void {
+  if (token.length >= MIN_MANAGEMENT_TOKEN_LENGTH) return;
+  throw new AppError(
+    'config_invalid',
+    `The management token is ${token.length} characters long; it must have at least ${MIN_MANAGEMENT_TOKEN_LENGTH} (set a longer LLM_PROXY_MANAGEMENT_TOKEN, or remove it and the management-token file to have one generated)`,
+  );
 }
 
 function loadOrCreateManagementToken(dataDir: string, say: (line: string) => void): string {

@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'ambiguous_upstream_key'
   | 'project_inactive'
   | 'unauthorized'
+  | 'route_closed'
+  | 'invalid_request_target'
   | 'forbidden_host'
   | 'cross_site_request'
   | 'method_not_allowed'
@@ -50,6 +52,10 @@ const statusByCode: Record<ErrorCode, number> = {
   ambiguous_upstream_key: 409,
   project_inactive: 403,
   unauthorized: 401,
+  /** A route that declares no door (http/doors.ts): closed to everyone. */
+  route_closed: 403,
+  /** A request target that could be read two ways (http/request-target.ts). */
+  invalid_request_target: 400,
   forbidden_host: 421,
   cross_site_request: 403,
   method_not_allowed: 405,

@@ -10,7 +10,7 @@ import { startMockUpstream } from './testing/mock-upstream.ts';
 import { startServeProcess } from './testing/serve-process.ts';
 
 const UPSTREAM_KEY = 'sk-proj-upstream-secret-abcd1234';
-const MGMT = 'mgmt-instances-test';
+const MGMT = 'mgmt-instances-test-at-least-32-chars';
 
 async function chat(url: string, token: string) {
   const res = await fetch(`${url}/v1/chat/completions`, {

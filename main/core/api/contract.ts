@@ -6,6 +6,7 @@ import type { Provider } from '../store/types.ts';
 import type { AuditEventView, AuditPageView, CachePurgeResultView, CacheStatsView, CreatedTokenView, DashboardView, ProjectView, RevokeResultView, SystemInfoView, TokenView, UpstreamKeyView } from './views.ts';
 import type { DeadLetterPageView, EventsStatusView, LiveSnapshotView, UsageDailyView } from './event-views.ts';
 import { projectTransformations } from './transformations-schema.ts';
+import { upstreamUrlProblem } from './upstream-url.ts';
 
 const id = z.string().uuid({ message: 'must be an id (UUID)' });
 const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
@@ -30,7 +31,7 @@ const upstreamKeyLabel = z
 const upstreamKeyWeight = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000');
 const provider = z.enum(providerIds, { error: `must be one of ${providerIds.join(', ')}` });
 
-/** http(s) origins only; no credentials, query or fragment; never cloud metadata / link-local addresses. */
+/** http(s) origins only; no credentials, query or fragment; never cloud metadata / link-local addresses (./upstream-url.ts). */
 export const baseUrl = z
   .string()
   .trim()
@@ -47,23 +48,6 @@ function hasControlCharacters(value: string): boolean {
     if (code < 0x20 || code === 0x7f) return true;
   }
   return false;
-}
-
-export function upstreamUrlProblem(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'must be a URL such as https://api.openai.com';
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must start with https:// or http://';
-  if (url.username || url.password) return 'must not contain credentials';
-  if (url.search || url.hash) return 'must not contain a query or fragment';
-  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (/^169\.254\./.test(host) || /^fe[89ab][0-9a-f]:/.test(host) || host === 'metadata.google.internal' || host === 'metadata' || host === '100.100.100.200' || host === 'fd00:ec2::254') {
-    return 'must not point at a link-local or cloud metadata address';
-  }
-  return null;
 }
 
 const allowedModels = z

@@ -6,8 +6,9 @@ import type { AuditRow, ProjectRow, TokenRow, UpstreamKeyRow } from '../store/ty
 import { presentTransformations } from './transformations.ts';
 import type { AuditEventView, ProjectView, TokenStatus, TokenView, UpstreamKeyView } from './views.ts';
 
+/** `sk-…wxyz`; a short key (stored without its last four) shows nothing of itself. */
 export function maskKey(last4: string): string {
-  return `sk-…${last4}`;
+  return last4 ? `sk-…${last4}` : 'sk-…(short key, hidden)';
 }
 
 /** `keys` oldest first (as the store lists them): the first one is the project's `api_key`. */

@@ -17,7 +17,9 @@ import type { CallContext } from './service.ts';
 export const DEFAULT_KEY_LABEL = 'default';
 
 /** What the masked views show of a key. */
-export const lastFour = (key: string) => key.slice(-4);
+/** Keys shorter than this keep no visible characters: four of them would give away too much of the key. */
+const MIN_KEY_LENGTH_TO_SHOW = 12;
+export const lastFour = (key: string) => (key.length >= MIN_KEY_LENGTH_TO_SHOW ? key.slice(-4) : '');
 
 export interface UpstreamKeyHandlerDeps {
   store: Store;

@@ -1,6 +1,7 @@
 // The audit trail: append-only rows for every management change and every refused proxy request.
 // Management changes are written before the call answers (acknowledged = stored); proxy refusals are
-// batched so a flood of bad tokens cannot turn into a flood of synchronous writes.
+// batched so a flood of bad tokens cannot turn into a flood of synchronous writes; failed sign-ins
+// and refused proxy tokens are tallied: one row per source, reason and minute, with a count.
 import type { Clock } from '../clock.ts';
 import { newId } from '../ids.ts';
 import { redact } from '../redact.ts';
@@ -19,8 +20,19 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** Distinct tallies kept per minute; beyond it, refusals from further sources share one row. */
+const MAX_TALLIES_PER_MINUTE = 1000;
+const MINUTE_MS = 60_000;
+
+interface Tally {
+  entry: AuditEntry;
+  count: number;
+}
+
 export class AuditLog {
   private queue: AuditRow[] = [];
+  private tallies = new Map<string, Tally>();
+  private tallyMinute = -1;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -42,7 +54,37 @@ export class AuditLog {
     this.queue.push(this.toRow(entry));
   }
 
+  /**
+   * Counts a refusal that a flood could repeat (a wrong management token, an unknown proxy token): the
+   * rows of one minute are written when it is over, one per actor, source and reason, with `count`.
+   */
+  tally(entry: AuditEntry): void {
+    const minute = Math.floor(this.deps.clock.now() / MINUTE_MS) * MINUTE_MS;
+    if (minute !== this.tallyMinute) this.closeTallies(minute);
+    const reason = String(entry.details?.['reason'] ?? '');
+    let key = [entry.action, entry.actor, entry.clientIp ?? '', reason].join('\n');
+    if (!this.tallies.has(key) && this.tallies.size >= MAX_TALLIES_PER_MINUTE) {
+      key = [entry.action, 'overflow', reason].join('\n');
+      entry = { ...entry, actor: entry.actor.startsWith('token:') ? 'anonymous' : entry.actor, clientIp: null, tokenId: null, projectId: null, details: { ...entry.details, sources: 'many' } };
+    }
+    const tally = this.tallies.get(key);
+    if (tally) tally.count++;
+    else this.tallies.set(key, { entry: { ...entry, requestId: null }, count: 1 });
+  }
+
+  /** Moves the tallies of a minute that is over (or all, at close) into the write queue. */
+  private closeTallies(nextMinute: number): void {
+    const from = this.tallyMinute;
+    for (const { entry, count } of this.tallies.values()) {
+      const row = this.toRow({ ...entry, details: { ...entry.details, count, from: new Date(from).toISOString(), to: new Date(from + MINUTE_MS).toISOString() } });
+      this.queue.push(row);
+    }
+    this.tallies.clear();
+    this.tallyMinute = nextMinute;
+  }
+
   async flush(): Promise<void> {
+    if (this.tallies.size > 0 && this.deps.clock.now() >= this.tallyMinute + MINUTE_MS) this.closeTallies(-1);
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
@@ -54,9 +96,15 @@ export class AuditLog {
     }
   }
 
+  /** Writes what is queued and the tallies of the minute so far (tests, shutdown). */
+  async flushAll(): Promise<void> {
+    if (this.tallies.size > 0) this.closeTallies(-1);
+    await this.flush();
+  }
+
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await this.flush();
+    await this.flushAll();
   }
 
   private toRow(entry: AuditEntry): AuditRow {

@@ -9,7 +9,7 @@ import { startMockUpstream, type MockUpstream } from '../testing/mock-upstream.t
 import { startServeProcess, type ServeProcess } from '../testing/serve-process.ts';
 import { eventually } from './test-support.ts';
 
-const MANAGEMENT_TOKEN = 'crash-test-management-token';
+const MANAGEMENT_TOKEN = 'crash-test-management-token-0123456';
 const REQUESTS = 500;
 
 let upstream: MockUpstream;

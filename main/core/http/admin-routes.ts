@@ -69,13 +69,14 @@ export function registerAdminRoutes(app: FastifyInstance, opts: AdminRoutesOptio
   };
 
   // The screens load their files with relative URLs (./assets/…), which only resolve under /admin/.
-  app.get('/admin', async (req, reply) => {
+  const open = { config: { door: 'public' as const } };
+  app.get('/admin', open, async (req, reply) => {
     if (!fs.existsSync(indexFile)) return notBuilt(reply);
     const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
     return reply.headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' }).redirect(`/admin/${query}`, 308);
   });
 
-  app.get('/admin/*', async (req, reply) => {
+  app.get('/admin/*', open, async (req, reply) => {
     if (!fs.existsSync(indexFile)) return notBuilt(reply);
     const wanted = (req.params as { '*'?: string })['*'] ?? '';
     if (wanted === '' || wanted === 'index.html') return sendFile(reply, indexFile, 'no-store');

@@ -58,15 +58,18 @@ const routes: Route[] = [
   { method: 'GET', url: '/manage/cache/stats', call: 'cache.stats', input: () => ({}) },
 ];
 
-export function contextOf(req: FastifyRequest, actor = 'management'): CallContext {
-  return { actor, requestId: String(req.id), clientIp: req.ip ?? null };
+export function contextOf(req: FastifyRequest): CallContext {
+  return { actor: req.caller?.actor ?? 'management', requestId: String(req.id), clientIp: req.ip ?? null };
 }
+
+const managed = { door: 'management' as const };
 
 export function registerManageRoutes(app: FastifyInstance, callAdmin: AdminCaller): void {
   for (const route of routes) {
     app.route({
       method: route.method,
       url: route.url,
+      config: managed,
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
         const value = await callAdmin(route.call, route.input(req), contextOf(req));
         reply.code(route.status ?? 200);
@@ -77,12 +80,12 @@ export function registerManageRoutes(app: FastifyInstance, callAdmin: AdminCalle
   }
 
   // No destructive deletes: projects are deactivated, never removed.
-  app.delete('/manage/projects/:id', async (_req, reply) => {
+  app.delete('/manage/projects/:id', { config: managed }, async (_req, reply) => {
     reply.header('allow', 'GET, PATCH');
     throw new AppError('method_not_allowed', 'Projects cannot be deleted; deactivate them with PATCH {"is_active": false}');
   });
 
-  app.post('/manage/rpc/:method', async (req) => {
+  app.post('/manage/rpc/:method', { config: managed }, async (req) => {
     const method = params(req).method ?? '';
     if (!isAdminMethod(method)) throw new AppError('not_found', `Unknown method ${method.slice(0, 60)}`);
     return { value: await callAdmin(method, req.body ?? {}, contextOf(req)) };

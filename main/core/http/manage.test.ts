@@ -54,6 +54,20 @@ function rawTcp(text: string): Promise<string> {
 }
 
 describe('projects', () => {
+  it('masks a key shorter than 12 characters without revealing any of it', async () => {
+    const created = await call('POST', '/manage/projects', { name: 'short', api_key: 'sk-x', base_url: upstream.url });
+    expect(created.status).toBe(201);
+    expect(created.json.api_key).toBe('sk-…(short key, hidden)');
+    const keys = await call('GET', `/manage/projects/${created.json.id}/keys`);
+    expect(JSON.stringify(keys.json)).not.toContain('sk-x"');
+    expect(keys.json[0].api_key ?? keys.json[0].key).toBe('sk-…(short key, hidden)');
+  });
+
+  it('answers with X-Content-Type-Options: nosniff', async () => {
+    expect((await call('GET', '/manage/projects')).headers.get('x-content-type-options')).toBe('nosniff');
+    expect((await call('GET', '/manage/projects/nope')).headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('creates, reads, renames and deactivates, always masking the key', async () => {
     const created = await call('POST', '/manage/projects', { name: 'alpha', api_key: UPSTREAM_KEY, base_url: upstream.url + '/v1/' });
     expect(created.status).toBe(201);

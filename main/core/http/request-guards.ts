@@ -1,16 +1,7 @@
-// Checks that run before a management handler: the bearer management token (constant time) and
-// cross-site refusal for state-changing calls (the browser sends Origin / Sec-Fetch-Site; scripts don't).
+// Cross-site refusal for every management call: a browser names the page that sent a request in
+// `Origin` / `Sec-Fetch-Site`; scripts and the CLI send neither. Only this server's own pages may call.
 import type { IncomingMessage } from 'node:http';
-import { bearerOf } from '../bearer.ts';
 import { AppError } from '../errors.ts';
-import { secretsEqual } from '../tokens/format.ts';
-
-export function requireManagementToken(req: IncomingMessage, managementToken: string): void {
-  const presented = bearerOf(req);
-  if (!presented || !secretsEqual(presented, managementToken)) {
-    throw new AppError('unauthorized', 'A valid management token is required (Authorization: Bearer <management token>)');
-  }
-}
 
 export function refuseCrossSite(req: IncomingMessage): void {
   const site = req.headers['sec-fetch-site'];

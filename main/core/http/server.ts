@@ -1,20 +1,25 @@
 // One server, one port: `/v1/*` goes straight to the proxy handler (no framework on the hot path);
-// `/manage`, health checks and `/admin` go through fastify. Build, then listen: createHttpServer returns
-// an unstarted server so tests bind it to 127.0.0.1:0.
+// `/manage`, health checks and `/admin` go through fastify. Before either: the Host check, then the
+// request target must be canonical (./request-target.ts), so routing and every check read one string.
+// Who may call a fastify route is declared by the route (./doors.ts). Build, then listen:
+// createHttpServer returns an unstarted server so tests bind it to 127.0.0.1:0.
 import http from 'node:http';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppError, toErrorBody, type ErrorCode } from '../errors.ts';
 import { newId, validRequestId } from '../ids.ts';
+import { PROXY_ROUTE, guardDoors, recordRoutes, type RouteEntry } from './doors.ts';
+import type { ManagementCaller } from './management-auth.ts';
 import { registerManageRoutes, type AdminCaller } from './manage-routes.ts';
-import { refuseCrossSite, requireManagementToken } from './request-guards.ts';
+import { refuseNonCanonicalTarget } from './request-target.ts';
 import { createHttpsServer, type ServedCertificates } from './tls/https-server.ts';
 
 export interface HttpServerDeps {
   hostAllowed: (req: http.IncomingMessage) => boolean;
   proxy: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   callAdmin: AdminCaller;
-  managementToken: string;
+  /** The management door's sign-in: the caller, or throws `unauthorized`. */
+  authenticateManagement: (req: FastifyRequest) => ManagementCaller;
   health: { version: string; ready: () => Promise<{ ok: boolean; checks: Record<string, string>; details?: Record<string, unknown> }> };
   /** Serve HTTPS with these certificates (reloaded on change) instead of plain HTTP. */
   tls?: ServedCertificates;
@@ -37,6 +42,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 export interface ProxyHttpServer {
   app: FastifyInstance;
+  /** Every route this server answers, with the door it declared (the route-table test walks it). */
+  routes: readonly RouteEntry[];
   /**
    * Stops accepting connections, lets in-flight requests finish for up to `graceMs`, then closes
    * every remaining connection (idle keep-alives, and sockets that never sent a request).
@@ -46,10 +53,11 @@ export interface ProxyHttpServer {
 
 export function createHttpServer(deps: HttpServerDeps): ProxyHttpServer {
   const inFlight = new InFlight();
-  const refuseHost = (res: http.ServerResponse) => {
-    res.writeHead(421, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: 'This server does not answer to that Host name', code: 'forbidden_host' }));
+  const refuse = (res: http.ServerResponse, status: number, body: { error: string; code: string }) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(body));
   };
+  const routes: RouteEntry[] = [PROXY_ROUTE];
 
   const app = Fastify({
     bodyLimit: MANAGE_BODY_LIMIT,
@@ -60,8 +68,11 @@ export function createHttpServer(deps: HttpServerDeps): ProxyHttpServer {
       const options = { keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 30_000 };
       const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
         inFlight.track(res);
-        if (!deps.hostAllowed(req)) return refuseHost(res);
-        if (req.url?.startsWith('/v1/') || req.url === '/v1') return deps.proxy(req, res);
+        if (!deps.hostAllowed(req)) return refuse(res, 421, { error: 'This server does not answer to that Host name', code: 'forbidden_host' });
+        const url = req.url ?? '';
+        const bad = refuseNonCanonicalTarget(url);
+        if (bad) return refuse(res, 400, { error: bad.message, code: bad.code });
+        if (url.startsWith('/v1/') || url === '/v1' || url.startsWith('/v1?')) return deps.proxy(req, res);
         handler(req, res);
       };
       // https.Server has every http.Server method fastify and close() use (listen, close*Connections).
@@ -69,13 +80,12 @@ export function createHttpServer(deps: HttpServerDeps): ProxyHttpServer {
     },
   });
 
+  recordRoutes(app, routes);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', String(req.id));
-    if (!req.url.startsWith('/manage')) return;
-    reply.header('cache-control', 'no-store');
-    if (req.method !== 'GET' && req.method !== 'HEAD') refuseCrossSite(req.raw);
-    requireManagementToken(req.raw, deps.managementToken);
+    reply.header('x-content-type-options', 'nosniff');
   });
+  guardDoors(app, { authenticate: deps.authenticateManagement });
 
   app.setErrorHandler((err, req, reply) => {
     const fastifyCode = (err as { code?: string }).code;
@@ -91,9 +101,10 @@ export function createHttpServer(deps: HttpServerDeps): ProxyHttpServer {
     reply.code(status).type('application/json').send(body);
   });
 
-  app.get('/health', async () => ({ status: 'ok', version: deps.health.version, timestamp: new Date().toISOString() }));
-  app.get('/live', async () => ({ status: 'ok' }));
-  app.get('/ready', async (_req, reply) => {
+  const open = { config: { door: 'public' as const } };
+  app.get('/health', open, async () => ({ status: 'ok', version: deps.health.version, timestamp: new Date().toISOString() }));
+  app.get('/live', open, async () => ({ status: 'ok' }));
+  app.get('/ready', open, async (_req, reply) => {
     const result = await deps.health.ready();
     reply.code(result.ok ? 200 : 503);
     return { status: result.ok ? 'ready' : 'not_ready', checks: result.checks, ...(result.details ? { details: result.details } : {}) };
@@ -103,6 +114,7 @@ export function createHttpServer(deps: HttpServerDeps): ProxyHttpServer {
   deps.extraRoutes?.(app);
   return {
     app,
+    routes,
     async close(graceMs) {
       const stopped = app.close();
       app.server.closeIdleConnections();

@@ -1,6 +1,6 @@
 // Contract subscriptions over HTTP: `GET /manage/stream/<name>` answers with Server-Sent Events, one
 // `snapshot` event per value (about once a second), until the client leaves or the server closes. The
-// management token is checked by the /manage hook like every other call; browsers read the stream with
+// management door checks the token like every other call's; browsers read the stream with
 // fetch (EventSource cannot send the Authorization header).
 import type { FastifyInstance } from 'fastify';
 import { isAdminSubscription, type AdminSubscription, type AdminSubscriptionValues } from '../api/contract.ts';
@@ -13,7 +13,7 @@ export type SubscriptionSource = <S extends AdminSubscription>(name: S, listener
 const HEARTBEAT_MS = 15_000;
 
 export function registerStreamRoutes(app: FastifyInstance, subscribe: SubscriptionSource): void {
-  app.get('/manage/stream/:name', async (req, reply) => {
+  app.get('/manage/stream/:name', { config: { door: 'management' } }, async (req, reply) => {
     const name = (req.params as { name?: string }).name ?? '';
     if (!isAdminSubscription(name)) throw new AppError('not_found', `Unknown subscription ${name.slice(0, 60)}`);
     reply.hijack();

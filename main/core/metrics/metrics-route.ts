@@ -1,12 +1,10 @@
-// `GET /metrics` for Prometheus on the proxy's own port: behind the management token (scrape config
+// `GET /metrics` for Prometheus on the proxy's own port: behind the management door (scrape config
 // `authorization: { credentials: <token> }`) unless metricsPublic is on.
 import type { FastifyInstance } from 'fastify';
-import { requireManagementToken } from '../http/request-guards.ts';
 import type { ProxyMetrics } from './proxy-metrics.ts';
 
-export function registerMetricsRoute(app: FastifyInstance, deps: { metrics: ProxyMetrics; managementToken: string; public: boolean }): void {
-  app.get('/metrics', async (req, reply) => {
-    if (!deps.public) requireManagementToken(req.raw, deps.managementToken);
+export function registerMetricsRoute(app: FastifyInstance, deps: { metrics: ProxyMetrics; public: boolean }): void {
+  app.get('/metrics', { config: { door: deps.public ? 'public' : 'management' } }, async (_req, reply) => {
     const { contentType, body } = await deps.metrics.render();
     reply.header('cache-control', 'no-store').type(contentType);
     return body;

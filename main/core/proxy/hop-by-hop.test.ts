@@ -27,6 +27,11 @@ describe('requestHeadersForUpstream', () => {
     expect(requestHeadersForUpstream({ [name]: 'v' })).not.toHaveProperty(name);
   });
 
+  it('never forwards method-override headers (the upstream runs the method the allow-list judged)', () => {
+    const out = requestHeadersForUpstream({ 'x-http-method-override': 'DELETE', 'x-http-method': 'DELETE', 'x-method-override': 'PUT', 'content-type': 'application/json' });
+    expect(Object.keys(out).sort()).toEqual(['accept-encoding', 'content-type']);
+  });
+
   it('strips every x-forwarded-* header', () => {
     const out = requestHeadersForUpstream({
       'x-forwarded-for': '10.0.0.1',
@@ -70,6 +75,11 @@ describe('responseHeadersForClient', () => {
   it('strips headers named in the upstream Connection header', () => {
     const out = responseHeadersForClient({ connection: 'x-hop', 'x-hop': '1', 'x-end': '2' }, { bodyUnchanged: true });
     expect(out).toEqual({ 'x-end': '2' });
+  });
+
+  it('drops Location and Refresh, so a redirect cannot lead a client carrying its token elsewhere', () => {
+    const out = responseHeadersForClient({ location: 'https://evil.example/steal', refresh: '0; url=https://evil.example', 'content-type': 'text/html' }, { bodyUnchanged: true });
+    expect(out).toEqual({ 'content-type': 'text/html' });
   });
 
   it('never passes set-cookie to the client', () => {

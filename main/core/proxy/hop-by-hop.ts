@@ -46,6 +46,10 @@ const CLIENT_ONLY = new Set([
   'x-real-ip',
   // undici refuses `Expect` outright; Node already answered any 100-continue to the client.
   'expect',
+  // Some servers run a different method than the one the endpoint allow-list judged.
+  'x-http-method-override',
+  'x-http-method',
+  'x-method-override',
 ]);
 
 /**
@@ -82,7 +86,8 @@ export interface ResponseHeaderOptions {
 /**
  * The headers to send to the client for one upstream response: the upstream's headers minus
  * hop-by-hop headers (and names listed in its `Connection`), minus `set-cookie` (an upstream's
- * cookies would be stored for the proxy's origin and shared by every user of it), minus
+ * cookies would be stored for the proxy's origin and shared by every user of it), minus `location` and
+ * `refresh` (a redirect would lead a client carrying its proxy token to another server), minus
  * `content-length` when the body is not passed through unchanged. The upstream `x-request-id` is
  * kept as `x-upstream-request-id`, because `x-request-id` is the proxy's own id for the request
  * (the caller sets it) and both are needed to trace a request with the provider.
@@ -91,7 +96,8 @@ export function responseHeadersForClient(
   upstream: IncomingHttpHeaders,
   options: ResponseHeaderOptions,
 ): Record<string, string | string[]> {
-  const drop = new Set([...HOP_BY_HOP, ...namesListedInConnection(upstream), 'set-cookie', 'set-cookie2']);
+  // Location / Refresh would send a client, still carrying its proxy token, to wherever the upstream says.
+  const drop = new Set([...HOP_BY_HOP, ...namesListedInConnection(upstream), 'set-cookie', 'set-cookie2', 'location', 'refresh']);
   if (!options.bodyUnchanged) drop.add('content-length');
   const out: Record<string, string | string[]> = {};
   for (const [rawName, value] of Object.entries(upstream)) {

@@ -22,7 +22,7 @@ describe.skipIf(!redis.url)(`key cool-downs shared through Redis${redis.reason ?
   beforeEach(async () => {
     upstream = await startMockUpstream();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-keys-redis-'));
-    const shared = { redisUrl: redis.url!, redisPrefix: uniquePrefix('keys'), dataDir, databaseFile: path.join(dataDir, 'llm-proxy.db'), managementToken: 'shared-management-token' };
+    const shared = { redisUrl: redis.url!, redisPrefix: uniquePrefix('keys'), dataDir, databaseFile: path.join(dataDir, 'llm-proxy.db'), managementToken: 'shared-management-token-0123456789' };
     one = await startTestApp(shared);
     two = await startTestApp(shared);
   });

@@ -316,7 +316,7 @@ beforeAll(async () => {
   const builtIn = builtInPipeline({ gate: gate as unknown as TokenGate, limits, cache, usage, keyUsage, events: eventRecorder, clock: systemClock, maxBodyBytes: 1_000_000 });
   const deps: ProxyHandlerDeps = {
     pipeline: builtIn,
-    audit: { recordLater: (entry: AuditEntry) => void audits.push(entry) } as unknown as AuditLog,
+    audit: { recordLater: (entry: AuditEntry) => void audits.push(entry), tally: (entry: AuditEntry) => void audits.push(entry) } as unknown as AuditLog,
     events: eventRecorder,
     keyHealth,
     keyUsage,

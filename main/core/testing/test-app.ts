@@ -1,5 +1,6 @@
 // Starts the real headless app on 127.0.0.1:0 with its own temp data folder, captured logs and an
 // optional movable clock, for tests that drive it the way users do (HTTP, the openai SDK).
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,7 +35,7 @@ export interface TestApp {
 export async function startTestApp(overrides: Partial<Settings> & { clock?: Clock; limitWindowSeconds?: number; events?: EventsOptions } = {}): Promise<TestApp> {
   const { clock, limitWindowSeconds, events, ...settingsOverrides } = overrides;
   const dataDir = settingsOverrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-app-'));
-  const managementToken = 'test-management-token-' + Math.random().toString(36).slice(2);
+  const managementToken = 'test-management-token-' + randomUUID();
   const settings: Settings = {
     host: '127.0.0.1',
     port: 0,
@@ -45,6 +46,7 @@ export async function startTestApp(overrides: Partial<Settings> & { clock?: Cloc
     encryptionKey: undefined,
     logLevel: 'debug',
     maxBodyBytes: 1024 * 1024,
+    requestBodyTimeoutMs: 30_000,
     upstreamHeadersTimeoutMs: 10_000,
     upstreamIdleTimeoutMs: 10_000,
     allowedHosts: [],

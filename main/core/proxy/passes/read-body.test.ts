@@ -75,6 +75,15 @@ async function drain(stream: Readable): Promise<Buffer> {
 }
 
 describe('read-body: JSON', () => {
+  it('refuses a body that names a top-level key twice: the upstream must see the model that was judged', async () => {
+    for (const text of ['{"model":"gpt-4o-mini","model":"gpt-4o"}', '{"model":"gpt-4o-mini","messages":[],"mod\\u0065l":"o3"}']) {
+      const err = await failureOf(exchange({ path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: text, allowedModels: ['gpt-4o-mini'] }));
+      expect(err.code).toBe('invalid_json');
+      expect(err.status).toBe(400);
+      expect(err.message).toContain('"model" more than once');
+    }
+  });
+
   it('keeps the client\'s bytes as they are and parses them once', async () => {
     const text = '{ "model" : "gpt-4o",\n  "messages": [ {"role":"user","content":"Hi"} ] }';
     const x = exchange({ path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: text });
