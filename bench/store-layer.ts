@@ -34,11 +34,12 @@ export async function storeLayerRate(opts: { ttlMs: number; seconds: number }): 
   while (performance.now() < deadline) {
     for (let i = 0; i < 1000; i++) {
       const auth = await gate.authenticate(minted.token);
-      if (!auth.ok || !gate.admit(auth.value, 'gpt-4o-mini').ok) throw new Error('refused');
+      if (!auth.ok || !gate.checkModel(auth.value, 'gpt-4o-mini').ok || !(await gate.claimRequest(auth.value)).ok) throw new Error('refused');
       count++;
     }
   }
   const elapsed = opts.seconds;
+  await gate.close();
   await usage.close();
   const row = await store.tokens.get(minted.id);
   if (row?.requestCount !== count) throw new Error(`counted ${row?.requestCount}, admitted ${count}`);

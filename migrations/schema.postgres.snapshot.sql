@@ -77,6 +77,7 @@ revoked_at bigint
 rpm_limit integer
 tpm_limit integer
 max_concurrent integer
+quota_reserved bigint NOT NULL DEFAULT 0
 
 -- table upstream_keys
 id text NOT NULL

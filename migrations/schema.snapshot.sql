@@ -106,7 +106,7 @@ CREATE TABLE tokens (
       updated_at INTEGER NOT NULL,
       last_used_at INTEGER NULL,
       revoked_at INTEGER NULL
-    , rpm_limit INTEGER NULL CHECK (rpm_limit IS NULL OR rpm_limit >= 0), tpm_limit INTEGER NULL CHECK (tpm_limit IS NULL OR tpm_limit >= 0), max_concurrent INTEGER NULL CHECK (max_concurrent IS NULL OR max_concurrent >= 0));
+    , rpm_limit INTEGER NULL CHECK (rpm_limit IS NULL OR rpm_limit >= 0), tpm_limit INTEGER NULL CHECK (tpm_limit IS NULL OR tpm_limit >= 0), max_concurrent INTEGER NULL CHECK (max_concurrent IS NULL OR max_concurrent >= 0), quota_reserved INTEGER NOT NULL DEFAULT 0);
 
 -- table upstream_keys on upstream_keys
 CREATE TABLE upstream_keys (

@@ -107,7 +107,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   // A key resting on one instance rests on every instance that shares the Redis.
   const keyHealth = new KeyHealth({ cooldownMs, authCooldownMs: 10 * cooldownMs, maxCooldownMs: 20 * cooldownMs, onCooldown: limits.broadcast?.keyCooldown });
   const keyUsage = createKeyUsageRecorder({ keys: store.upstreamKeys, flushMs: settings.usageFlushMs, clock, onError: onBackgroundError('key usage flush failed') });
-  const gate = new TokenGate({ tokens: store.tokens, projects: store.projects, upstreamKeys: store.upstreamKeys, keyHealth, sealer, hash, usage, clock, ttlMs: settings.tokenCacheTtlMs, broadcast: limits.broadcast });
+  const gate = new TokenGate({ tokens: store.tokens, projects: store.projects, upstreamKeys: store.upstreamKeys, keyHealth, sealer, hash, usage, clock, ttlMs: settings.tokenCacheTtlMs, broadcast: limits.broadcast, onError: onBackgroundError('quota release failed') });
   limits.listen(gate, keyHealth);
   // The response cache: in memory, or in the limits' Redis when one is configured.
   const cache = startCache(settings, { clock, log, redis: limits.redis });
@@ -236,6 +236,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
         await tls?.close();
         await cache.close();
         await limits.close();
+        await gate.close(); // unused reserved quota goes back to the store
         await usage.close();
         await keyUsage.close();
         await audit.close();

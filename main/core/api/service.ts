@@ -83,7 +83,8 @@ export function createAdminService(deps: AdminServiceDeps): AdminHandlers {
     ...deps.eventHandlers,
     ...createUpstreamKeyHandlers({ store, sealer, gate, audit, clock, keyHealth, projectOrThrow }),
     async 'projects.list'() {
-      return Promise.all((await store.projects.list()).map(present));
+      const [rows, keys] = await Promise.all([store.projects.list(), store.upstreamKeys.listAllByProject()]);
+      return rows.map((row) => presentProject(row, keys.get(row.id) ?? []));
     },
     async 'projects.get'({ id }) {
       return present(await projectOrThrow(id));

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import { AppError } from '../errors.ts';
 import { createMigrator } from './migrator.ts';
 import { openPostgresStore, redactPostgresUrl } from './postgres.ts';
-import { withTransaction } from './postgres-repositories.ts';
+import { withTransaction } from './postgres-client.ts';
 import { openSqliteStore } from './sqlite.ts';
 
 export const COPIED_TABLES = ['projects', 'upstream_keys', 'tokens', 'usage_hourly', 'audit_events'] as const;

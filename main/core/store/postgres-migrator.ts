@@ -7,6 +7,7 @@ import pg, { type ClientBase } from 'pg';
 import { Umzug, type UmzugStorage } from 'umzug';
 import { migrations as knownMigrations, type Migration } from '../../../migrations/index.ts';
 import { AppError } from '../errors.ts';
+import { redactPostgresUrl } from './postgres-url.ts';
 import { MIGRATIONS_TABLE, toMigrationFailed, type MigrationStatus, type Migrator } from './migrator.ts';
 
 /** The advisory lock key: one per database and schema. */
@@ -104,7 +105,6 @@ export async function refuseNewerPostgresSchema(client: Pick<ClientBase, 'query'
 
 /** One connection for `llm-proxy migrate`: refuses a newer schema, then hands out the migrator. */
 export async function openPostgresMigrator(url: string): Promise<{ migrator: Migrator; close(): Promise<void> }> {
-  const { redactPostgresUrl } = await import('./postgres.ts');
   const location = redactPostgresUrl(url);
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, application_name: 'llm-proxy migrate' });
   try {

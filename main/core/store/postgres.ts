@@ -5,14 +5,13 @@ import pg from 'pg';
 import { migrations } from '../../../migrations/index.ts';
 import { AppError } from '../errors.ts';
 import { appliedPostgresMigrationNames, createPostgresMigrator, refuseNewerPostgresSchema } from './postgres-migrator.ts';
-import {
-  postgresAuditRepository,
-  postgresEventRepository,
-  postgresProjectRepository,
-  postgresTokenRepository,
-  postgresUpstreamKeyRepository,
-  postgresUsageRepository,
-} from './postgres-repositories.ts';
+import { postgresAuditRepository } from './postgres-audit.ts';
+import { postgresEventRepository } from './postgres-events.ts';
+import { postgresProjectRepository } from './postgres-projects.ts';
+import { postgresTokenRepository } from './postgres-tokens.ts';
+import { postgresUpstreamKeyRepository } from './postgres-upstream-keys.ts';
+import { redactPostgresUrl } from './postgres-url.ts';
+import { postgresUsageRepository } from './postgres-usage.ts';
 import type { Store, StoreInfo } from './types.ts';
 
 export interface PostgresStoreOptions {
@@ -37,19 +36,7 @@ const types = {
     oid === INT8_OID && format !== 'binary' ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-export function isPostgresUrl(url: string | undefined): url is string {
-  return url !== undefined && /^postgres(ql)?:\/\//i.test(url);
-}
-
-/** The URL without user, password or query (options may carry secrets), for logs, /ready and system info. */
-export function redactPostgresUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
-  } catch {
-    return 'postgres://(unparseable URL)';
-  }
-}
+export { redactPostgresUrl } from './postgres-url.ts';
 
 export function createPostgresPool(opts: PostgresStoreOptions): pg.Pool {
   const searchPath = opts.schema ? `-c search_path=${pg.escapeIdentifier(opts.schema)}` : undefined;

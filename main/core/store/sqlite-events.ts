@@ -4,7 +4,10 @@
 // for a disk flush. Management writes keep `FULL` on the main connection. This connection never
 // checkpoints after a commit (a checkpoint fsyncs): a timer does it at most once a second instead.
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import type { CursorAdvance, CursorRow, DeadLetterRow, EventRepository, NewDeadLetter, OutboxEvent } from './types.ts';
+import { pageWindow } from './audit-query.ts';
+import type { DbRecord } from './table-map.ts';
+import { cursorsTable, deadLettersTable } from './tables.ts';
+import type { CursorAdvance, EventRepository, NewDeadLetter, OutboxEvent } from './types.ts';
 
 /**
  * How long a write waits for another process's lock (the CLI, another instance on this file) before it
@@ -16,17 +19,6 @@ const BUSY_TIMEOUT_MS = 20;
 const ROWS_PER_INSERT = 32;
 /** How often the WAL is copied back into the database (when events were written since). */
 const CHECKPOINT_MS = 1000;
-
-interface DeadLetterRecord {
-  id: number;
-  dispatcher: string;
-  event_id: string;
-  time: number;
-  failed_at: number;
-  attempts: number;
-  error: string;
-  payload: string;
-}
 
 /** Opens the events connection to an already migrated database file. */
 export function openSqliteEventRepository(file: string): EventRepository & { close(): void } {
@@ -62,9 +54,7 @@ export function sqliteEventRepository(db: Database): EventRepository & { writes(
   const readAfter = db.prepare<[number, number], { seq: number; written_at: number; payload: string }>('SELECT seq, written_at, payload FROM events_outbox WHERE seq > ? ORDER BY seq LIMIT ?');
   const oldestAfter = db.prepare<[number], number>('SELECT written_at FROM events_outbox WHERE seq > ? ORDER BY seq LIMIT 1').pluck();
   const getCursor = db.prepare<[string], number>('SELECT position FROM event_cursors WHERE dispatcher = ?').pluck();
-  const allCursors = db.prepare<[], { dispatcher: string; position: number; updated_at: number; lease_owner: string | null; lease_until: number | null }>(
-    'SELECT dispatcher, position, updated_at, lease_owner, lease_until FROM event_cursors ORDER BY dispatcher',
-  );
+  const allCursors = db.prepare<[], DbRecord>('SELECT * FROM event_cursors ORDER BY dispatcher');
   // One statement takes the lease (or creates the row at the current end of the outbox), so two
   // processes claiming at once cannot both win: SQLite runs writers one at a time.
   const claim = db.prepare<{ dispatcher: string; owner: string; now: number; until: number }, { position: number }>(`
@@ -77,9 +67,9 @@ export function sqliteEventRepository(db: Database): EventRepository & { writes(
   // Only the lease holder moves the cursor, and only forward.
   const advanceCursor = db.prepare<{ dispatcher: string; owner: string; position: number; now: number }>(`
     UPDATE event_cursors SET position = max(position, @position), updated_at = @now WHERE dispatcher = @dispatcher AND lease_owner = @owner`);
-  const insertDeadLetter = db.prepare<Omit<DeadLetterRecord, 'id'>>(`
+  const insertDeadLetter = db.prepare<NewDeadLetter>(`
     INSERT INTO events_dead_letters (dispatcher, event_id, time, failed_at, attempts, error, payload)
-    VALUES (@dispatcher, @event_id, @time, @failed_at, @attempts, @error, @payload)`);
+    VALUES (@dispatcher, @eventId, @time, @failedAt, @attempts, @error, @payload)`);
   const deadLetterCounts = db.prepare<[], { dispatcher: string; n: number }>('SELECT dispatcher, count(*) AS n FROM events_dead_letters GROUP BY dispatcher');
   // Never the row with the highest seq: new rows take max(seq) + 1, so keeping it keeps seqs growing.
   const pruneEvents = db.prepare<{ before: number; upTo: number; limit: number }>(`
@@ -108,17 +98,15 @@ export function sqliteEventRepository(db: Database): EventRepository & { writes(
   });
   const deadLetterTx = db.transaction((rows: NewDeadLetter[], advance?: CursorAdvance): boolean => {
     if (advance && advanceCursor.run(advance).changes === 0) return false;
-    for (const row of rows) {
-      insertDeadLetter.run({ dispatcher: row.dispatcher, event_id: row.eventId, time: row.time, failed_at: row.failedAt, attempts: row.attempts, error: row.error, payload: row.payload });
-    }
+    for (const row of rows) insertDeadLetter.run(row);
     return true;
   });
   const pageTx = db.transaction((dispatcher: string | undefined, limit: number, offset: number) => {
     const where = dispatcher === undefined ? '' : 'WHERE dispatcher = @dispatcher';
     const params = dispatcher === undefined ? {} : { dispatcher };
-    const items = db.prepare<Record<string, unknown>, DeadLetterRecord>(`SELECT * FROM events_dead_letters ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset });
+    const items = db.prepare<Record<string, unknown>, DbRecord>(`SELECT * FROM events_dead_letters ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset });
     const totalCount = db.prepare<Record<string, unknown>, number>(`SELECT count(*) FROM events_dead_letters ${where}`).pluck().get(params) ?? 0;
-    return { items: items.map(toDeadLetterRow), totalCount };
+    return { items: items.map(deadLettersTable.toRow), totalCount };
   });
 
   return {
@@ -140,7 +128,7 @@ export function sqliteEventRepository(db: Database): EventRepository & { writes(
       return getCursor.get(dispatcher) ?? null;
     },
     async cursors() {
-      return allCursors.all().map((r): CursorRow => ({ dispatcher: r.dispatcher, position: r.position, updatedAt: r.updated_at, leaseOwner: r.lease_owner, leaseUntil: r.lease_until }));
+      return allCursors.all().map(cursorsTable.toRow);
     },
     async claimCursor(dispatcher, owner, now, leaseMs) {
       return claimTx(dispatcher, owner, now, now + leaseMs);
@@ -155,8 +143,8 @@ export function sqliteEventRepository(db: Database): EventRepository & { writes(
       return deadLetterTx(rows, advance);
     },
     async deadLetters({ dispatcher, page, pageSize }) {
-      const size = Math.max(1, Math.trunc(pageSize));
-      return pageTx(dispatcher, size, (Math.max(1, Math.trunc(page)) - 1) * size);
+      const { limit, offset } = pageWindow(page, pageSize);
+      return pageTx(dispatcher, limit, offset);
     },
     async deadLetterCounts() {
       return Object.fromEntries(deadLetterCounts.all().map((r) => [r.dispatcher, r.n]));
@@ -170,8 +158,4 @@ export function sqliteEventRepository(db: Database): EventRepository & { writes(
       return storedCount.get() ?? 0;
     },
   };
-}
-
-function toDeadLetterRow(r: DeadLetterRecord): DeadLetterRow {
-  return { id: r.id, dispatcher: r.dispatcher, eventId: r.event_id, time: r.time, failedAt: r.failed_at, attempts: r.attempts, error: r.error, payload: r.payload };
 }

@@ -48,6 +48,22 @@ describeEachStore('upstream key repository', (tempStore) => {
     expect(await store.upstreamKeys.listForProject('missing')).toEqual([]);
   });
 
+  it('lists every project\'s keys in one read, each project\'s oldest first', async () => {
+    const store = await tempStore();
+    const a = sampleProject();
+    const b = sampleProject();
+    const lone = sampleProject();
+    await store.projects.create(a, [sampleKey(a.id, { id: 'a-2', label: 'x', createdAt: T0 + 5 }), sampleKey(a.id, { id: 'a-1', label: 'y', createdAt: T0 + 5 })]);
+    await store.projects.create(b, [sampleKey(b.id, { id: 'b-1', label: 'late', createdAt: T0 + 9 }), sampleKey(b.id, { id: 'b-2', label: 'early', createdAt: T0 })]);
+    await store.projects.create(lone, []);
+
+    const byProject = await store.upstreamKeys.listAllByProject();
+    expect([...byProject.keys()].sort()).toEqual([a.id, b.id].sort());
+    expect(byProject.get(a.id)).toEqual(await store.upstreamKeys.listForProject(a.id));
+    expect(byProject.get(a.id)!.map((k) => k.id)).toEqual(['a-1', 'a-2']);
+    expect(byProject.get(b.id)!.map((k) => k.label)).toEqual(['early', 'late']);
+  });
+
   it('adds a key to an existing project, and refuses one for an unknown project', async () => {
     const { store, project, first } = await storeWithProject(tempStore);
     const added = await store.upstreamKeys.create(sampleKey(project.id, { label: 'team-b', weight: 3, createdAt: T0 + 1 }));

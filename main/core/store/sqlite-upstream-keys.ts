@@ -1,44 +1,22 @@
 // UpstreamKeyRepository over SQLite: a project's real provider keys (sealed), their weights and the
 // traffic each one carried. Statements are prepared once; usage is added, never assigned.
 import type { Database } from 'better-sqlite3';
-import { AppError } from '../errors.ts';
 import { definedOnly } from './row-changes.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './sqlite-errors.ts';
+import { duplicateKeyLabel, projectNotFound } from './store-errors.ts';
+import { sqliteDialect as d, type DbRecord } from './table-map.ts';
+import { groupByProject, newUpstreamKeyRow, upstreamKeysTable as table } from './tables.ts';
 import type { NewUpstreamKey, UpstreamKeyChanges, UpstreamKeyRepository, UpstreamKeyRow, UpstreamKeyUsageDelta } from './types.ts';
-import {
-  duplicateLabel,
-  newUpstreamKeyRow,
-  sqliteFlag,
-  toUpstreamKeyRecord,
-  toUpstreamKeyRow,
-  UPSTREAM_KEY_COLUMNS,
-  type UpstreamKeyRecord,
-} from './upstream-key-records.ts';
-
-type KeyRecord = UpstreamKeyRecord<number>;
-
-interface UsageParams {
-  keyId: string;
-  requests: number;
-  failures: number;
-  promptTokens: number;
-  completionTokens: number;
-  lastUsedAt: number | null;
-  errorCode: string | null;
-  errorAt: number | null;
-}
 
 /**
  * Inserts one key (used by the project repository too, inside its create transaction). Throws
  * AppError('duplicate_name') on a taken label and AppError('project_not_found') for an unknown project.
  */
 export function prepareUpstreamKeyInsert(db: Database): (key: NewUpstreamKey) => UpstreamKeyRow {
-  const insert = db.prepare<KeyRecord, KeyRecord>(
-    `INSERT INTO upstream_keys (${UPSTREAM_KEY_COLUMNS.join(', ')}) VALUES (${UPSTREAM_KEY_COLUMNS.map((c) => `@${c}`).join(', ')}) RETURNING *`,
-  );
+  const insert = db.prepare<unknown[], DbRecord>(table.insertSql(d));
   return (key) => {
     try {
-      return toUpstreamKeyRow(insert.get(toUpstreamKeyRecord(newUpstreamKeyRow(key), sqliteFlag)) as KeyRecord);
+      return table.toRow(insert.get(table.values(newUpstreamKeyRow(key), d))!);
     } catch (err) {
       throw upstreamKeyError(err, key.label, key.projectId);
     }
@@ -46,20 +24,17 @@ export function prepareUpstreamKeyInsert(db: Database): (key: NewUpstreamKey) =>
 }
 
 function upstreamKeyError(err: unknown, label: string, projectId: string): unknown {
-  if (isUniqueViolation(err, 'upstream_keys.label')) return new AppError('duplicate_name', duplicateLabel(label));
-  if (isForeignKeyViolation(err)) return new AppError('project_not_found', `Project ${projectId} does not exist`);
+  if (isUniqueViolation(err, 'upstream_keys.label')) return duplicateKeyLabel(label);
+  if (isForeignKeyViolation(err)) return projectNotFound(projectId);
   return err;
 }
 
 export function sqliteUpstreamKeyRepository(db: Database): UpstreamKeyRepository {
   const insert = prepareUpstreamKeyInsert(db);
-  const byId = db.prepare<[string], KeyRecord>('SELECT * FROM upstream_keys WHERE id = ?');
-  const ofProject = db.prepare<[string], KeyRecord>('SELECT * FROM upstream_keys WHERE project_id = ? ORDER BY created_at, id');
-  const write = db.prepare<KeyRecord, KeyRecord>(`
-    UPDATE upstream_keys SET label = @label, key_sealed = @key_sealed, key_last4 = @key_last4, weight = @weight,
-      is_enabled = @is_enabled, updated_at = @updated_at
-    WHERE id = @id
-    RETURNING *`);
+  const byId = db.prepare<[string], DbRecord>('SELECT * FROM upstream_keys WHERE id = ?');
+  const ofProject = db.prepare<[string], DbRecord>('SELECT * FROM upstream_keys WHERE project_id = ? ORDER BY created_at, id');
+  const all = db.prepare<[], DbRecord>('SELECT * FROM upstream_keys ORDER BY project_id, created_at, id');
+  const write = db.prepare<unknown[], DbRecord>(table.updateSql(d));
   const remove = db.prepare<[string]>('DELETE FROM upstream_keys WHERE id = ?');
   // Every SET expression sees the row before the update, so both error columns test the same old time.
   // A failure at the same millisecond as the stored one replaces it: the later flush is the newer news.
@@ -77,15 +52,15 @@ export function sqliteUpstreamKeyRepository(db: Database): UpstreamKeyRepository
   const updateTx = db.transaction((id: string, changes: UpstreamKeyChanges, now: number): UpstreamKeyRow | null => {
     const current = byId.get(id);
     if (!current) return null;
-    const merged = { ...toUpstreamKeyRow(current), ...definedOnly(changes), updatedAt: now };
+    const merged = { ...table.toRow(current), ...definedOnly(changes), updatedAt: now };
     try {
-      return toUpstreamKeyRow(write.get(toUpstreamKeyRecord(merged, sqliteFlag)) as KeyRecord);
+      return table.toRow(write.get(table.updateValues(merged, d))!);
     } catch (err) {
       throw upstreamKeyError(err, merged.label, merged.projectId);
     }
   });
   const addUsageTx = db.transaction((deltas: UpstreamKeyUsageDelta[]) => {
-    for (const d of deltas) addUsageToRow.run(usageParams(d));
+    for (const delta of deltas) addUsageToRow.run(usageParams(delta));
   });
 
   return {
@@ -94,10 +69,13 @@ export function sqliteUpstreamKeyRepository(db: Database): UpstreamKeyRepository
     },
     async get(id) {
       const record = byId.get(id);
-      return record ? toUpstreamKeyRow(record) : null;
+      return record ? table.toRow(record) : null;
     },
     async listForProject(projectId) {
-      return ofProject.all(projectId).map(toUpstreamKeyRow);
+      return ofProject.all(projectId).map(table.toRow);
+    },
+    async listAllByProject() {
+      return groupByProject(all.all().map(table.toRow));
     },
     async update(id, changes, now) {
       // IMMEDIATE: read then write (see sqlite-tokens.ts).
@@ -112,15 +90,18 @@ export function sqliteUpstreamKeyRepository(db: Database): UpstreamKeyRepository
   };
 }
 
+interface UsageParams {
+  keyId: string;
+  requests: number;
+  failures: number;
+  promptTokens: number;
+  completionTokens: number;
+  lastUsedAt: number | null;
+  errorCode: string | null;
+  errorAt: number | null;
+}
+
 function usageParams(d: UpstreamKeyUsageDelta): UsageParams {
-  return {
-    keyId: d.keyId,
-    requests: d.requests,
-    failures: d.failures,
-    promptTokens: d.promptTokens,
-    completionTokens: d.completionTokens,
-    lastUsedAt: d.lastUsedAt,
-    errorCode: d.lastError?.code ?? null,
-    errorAt: d.lastError?.at ?? null,
-  };
+  const { keyId, requests, failures, promptTokens, completionTokens, lastUsedAt } = d;
+  return { keyId, requests, failures, promptTokens, completionTokens, lastUsedAt, errorCode: d.lastError?.code ?? null, errorAt: d.lastError?.at ?? null };
 }

@@ -100,6 +100,8 @@ export interface UpstreamKeyRepository {
   get(id: string): Promise<UpstreamKeyRow | null>;
   /** Oldest first (the first one names the shared rate-limit budget when the project sets no name). */
   listForProject(projectId: string): Promise<UpstreamKeyRow[]>;
+  /** Every project's keys in one read (project id → its keys, oldest first); projects without keys are absent. */
+  listAllByProject(): Promise<Map<string, UpstreamKeyRow[]>>;
   /** Returns null when the id is unknown. Throws AppError('duplicate_name') on a taken label. */
   update(id: string, changes: UpstreamKeyChanges, now: number): Promise<UpstreamKeyRow | null>;
   /** Deletes the key; false when it did not exist. */
@@ -198,8 +200,6 @@ export interface UsageDelta {
   completionTokens: number;
   cacheHits: number;
   lastUsedAt: number;
-  /** Of `requests`, how many `claimRequest` already added to the token's request count (the hour bucket still needs them). */
-  claimed?: number;
 }
 
 export interface ProjectRepository {
@@ -225,11 +225,13 @@ export interface TokenRepository {
   /** Adds usage deltas in one transaction. */
   addUsage(deltas: UsageDelta[]): Promise<void>;
   /**
-   * Only where several processes share the store (PostgreSQL): counts one request against max_requests in
-   * one atomic statement, so a quota holds exactly across instances. Returns the new count, or null when the
-   * quota is spent or the token is gone.
+   * Durably reserves up to `want` requests of the token's max_requests ahead of use, in one transaction
+   * (see quota-reservations.ts: fewer than asked near the end). Returns how many were granted: 0 when the
+   * quota is spent or the token is gone; `want` for a token without a quota (nothing is written).
    */
-  claimRequest?(tokenId: string, now: number): Promise<number | null>;
+  reserveRequests(tokenId: string, want: number): Promise<number>;
+  /** Gives unused reservations back (never below zero), in one transaction. */
+  releaseRequests(releases: { tokenId: string; amount: number }[]): Promise<void>;
 }
 
 export interface AuditRepository {

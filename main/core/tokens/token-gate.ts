@@ -1,9 +1,9 @@
 // The proxy's door: turns a presented token into an admitted request or a refusal.
 // Validated state is cached in memory for `ttlMs` (so other instances' changes on a shared store arrive
 // within that time) and dropped at once when this instance revokes or changes a token or project.
-// Request quotas are exact within this process: the count is checked and raised synchronously, after a
-// single-flight load, so 50 concurrent requests against a quota of 10 admit exactly 10. On a shared store
-// that offers claimRequest (PostgreSQL), claimRequest counts in the database instead: exact across instances.
+// Request quotas come from durable reservations (durable-reservations.ts): blocks of a token's
+// max_requests claimed in the store before use, handed out in memory. Exact across concurrent requests and
+// instances, and a crash can waste at most one block (QUOTA_BLOCK) of a token's quota, never grant extra.
 // With Redis, this instance's invalidations are broadcast and other instances' arrive within a second.
 import type { Clock } from '../clock.ts';
 import { projectLimitsOf } from '../limits/policy.ts';
@@ -11,6 +11,7 @@ import { KeySelector, type KeyHealth } from '../proxy/key-selector.ts';
 import { providers } from '../proxy/providers.ts';
 import type { Sealer } from '../secrets/sealer.ts';
 import type { ProjectRepository, TokenRepository, TokenRow, UpstreamKeyRepository } from '../store/types.ts';
+import { DurableReservations } from './durable-reservations.ts';
 import { tokenIdOf, type TokenHasher } from './format.ts';
 import { modelAllowed } from './models.ts';
 import type { Upstream, UpstreamKey } from './upstream.ts';
@@ -47,13 +48,17 @@ interface ProjectEntry {
 }
 
 const MAX_CACHED = 10_000;
+/** Requests of a token's quota reserved at once: the most a crash can waste of it. */
+export const QUOTA_BLOCK = 10;
+/** Reserved requests a token has not used for this long go back to the store (for other instances). */
+const QUOTA_IDLE_RELEASE_MS = 10_000;
 
 export class TokenGate {
   private readonly byHash = new Map<string, TokenEntry>();
   private readonly projects = new Map<string, ProjectEntry>();
   private readonly loading = new Map<string, Promise<TokenEntry | null>>();
-  /** Requests admitted per token id: survives policy reloads so unflushed usage is never forgotten. */
-  private readonly used = new Map<string, number>();
+  /** Each limited token's quota, reserved ahead of use in blocks (by token id). */
+  private readonly quota: DurableReservations;
   /**
    * Each project's key selector, kept across reloads of the project so its round-robin position is not
    * reset every `ttlMs` (which would send every rarely used project's requests to its heaviest key).
@@ -75,8 +80,24 @@ export class TokenGate {
       clock: Clock;
       ttlMs: number;
       broadcast?: InvalidationBroadcast;
+      /** Requests reserved at once per token (default QUOTA_BLOCK). */
+      quotaBlock?: number;
+      onError?: (err: unknown) => void;
     },
-  ) {}
+  ) {
+    const tokens = deps.tokens;
+    this.quota = new DurableReservations({
+      store: {
+        reserve: (tokenId, want) => tokens.reserveRequests(tokenId, want),
+        release: (releases) => tokens.releaseRequests(releases.map((r) => ({ tokenId: r.subject, amount: r.amount }))),
+      },
+      block: deps.quotaBlock ?? QUOTA_BLOCK,
+      clock: deps.clock,
+      recheckMs: deps.ttlMs,
+      idleReleaseMs: QUOTA_IDLE_RELEASE_MS,
+      onError: deps.onError,
+    });
+  }
 
   /** Checks the token and its project; does not count anything yet. */
   async authenticate(rawToken: string | null): Promise<GateResult<Authenticated>> {
@@ -92,12 +113,6 @@ export class TokenGate {
     return { ok: true, value: { token, upstream: project.upstream } };
   }
 
-  /** Checks the model, then takes one request from the quota. Synchronous on purpose (see top). */
-  admit(auth: Authenticated, model: string | null): GateResult<Authenticated> {
-    const allowed = this.checkModel(auth, model);
-    return allowed.ok ? this.takeRequest(auth) : allowed;
-  }
-
   checkModel(auth: Authenticated, model: string | null): GateResult<Authenticated> {
     const { token } = auth;
     if (!modelAllowed(token.allowedModels, model)) return refuse('model_not_allowed', token.id, token.projectId);
@@ -107,44 +122,28 @@ export class TokenGate {
   /** The lifetime quota is used up (checked before rate limits, so a spent token takes nothing from them). */
   quotaSpent(auth: Authenticated): boolean {
     const { token } = auth;
-    return token.maxRequests !== null && Math.max(this.used.get(token.id) ?? 0, token.requestCount) >= token.maxRequests;
+    return token.maxRequests !== null && (token.requestCount >= token.maxRequests || this.quota.spent(token.id));
   }
 
-  /** Takes one request from the quota. Synchronous on purpose (see top). */
-  takeRequest(auth: Authenticated): GateResult<Authenticated> {
+  /** Takes one request from the token's quota (reserving a block in the store when none is held here). */
+  async claimRequest(auth: Authenticated): Promise<GateResult<Authenticated>> {
     const { token } = auth;
-    const used = Math.max(this.used.get(token.id) ?? 0, token.requestCount);
-    if (token.maxRequests !== null && used >= token.maxRequests) return refuse('quota_exceeded', token.id, token.projectId);
-    this.used.set(token.id, used + 1);
+    if (token.maxRequests !== null && !(await this.quota.take(token.id))) return refuse('quota_exceeded', token.id, token.projectId);
     this.deps.usage.recordRequest(token.id, this.deps.clock.now());
     return { ok: true, value: auth };
   }
 
-  /**
-   * Takes one request from the quota where it is kept: with one atomic statement in a shared store that
-   * can (PostgreSQL: exact across instances), else in memory (takeRequest). Tokens without a quota never
-   * wait for the store.
-   */
-  async claimRequest(auth: Authenticated): Promise<GateResult<Authenticated>> {
-    const { token } = auth;
-    const tokens = this.deps.tokens;
-    if (token.maxRequests === null || !tokens.claimRequest) return this.takeRequest(auth);
-    const now = this.deps.clock.now();
-    const count = await tokens.claimRequest(token.id, now);
-    const used = this.used.get(token.id) ?? 0;
-    if (count === null) {
-      this.used.set(token.id, Math.max(used, token.maxRequests));
-      return refuse('quota_exceeded', token.id, token.projectId);
-    }
-    this.used.set(token.id, Math.max(used, count));
-    this.deps.usage.recordRequest(token.id, now, true);
-    return { ok: true, value: auth };
+  /** Gives the unused reserved requests back to the store (clean shutdown). */
+  close(): Promise<void> {
+    return this.quota.close();
   }
 
   /** Drops the token's cached state; `from: 'peer'` when another instance announced the change. */
   invalidateToken(tokenId: string, from: 'here' | 'peer' = 'here'): void {
     this.epoch++;
     for (const [hash, entry] of this.byHash) if (entry.token.id === tokenId) this.byHash.delete(hash);
+    // Its quota may have changed: what is held goes back, and the next request asks the store afresh.
+    this.quota.forget(tokenId);
     if (from === 'here') this.deps.broadcast?.token(tokenId);
   }
 

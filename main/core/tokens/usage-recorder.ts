@@ -5,8 +5,7 @@ import { createDeltaBatcher } from '../delta-batcher.ts';
 import type { TokenRepository, UsageDelta } from '../store/types.ts';
 
 export interface UsageRecorder {
-  /** `claimed`: the store already added this request to the token's count (TokenRepository.claimRequest). */
-  recordRequest(tokenId: string, now: number, claimed?: boolean): void;
+  recordRequest(tokenId: string, now: number): void;
   recordTokens(tokenId: string, promptTokens: number, completionTokens: number): void;
   recordCacheHit(tokenId: string, now: number): void;
   flush(): Promise<void>;
@@ -31,10 +30,9 @@ export function createUsageRecorder(deps: {
   const { deltaFor } = batcher;
 
   return {
-    recordRequest(tokenId, now, claimed = false) {
+    recordRequest(tokenId, now) {
       const delta = deltaFor(tokenId);
       delta.requests += 1;
-      if (claimed) delta.claimed = (delta.claimed ?? 0) + 1;
       if (now > delta.lastUsedAt) delta.lastUsedAt = now;
     },
     recordTokens(tokenId, promptTokens, completionTokens) {
@@ -57,7 +55,6 @@ export function createUsageRecorder(deps: {
 
 function mergeInto(target: UsageDelta, source: UsageDelta): void {
   target.requests += source.requests;
-  if (source.claimed) target.claimed = (target.claimed ?? 0) + source.claimed;
   target.promptTokens += source.promptTokens;
   target.completionTokens += source.completionTokens;
   target.cacheHits += source.cacheHits;
