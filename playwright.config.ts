@@ -12,6 +12,9 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+const CHROMIUM = { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS };
+const ONCE = ['**/screenshots.spec.ts', '**/electron/**'];
+
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
@@ -31,13 +34,11 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
+  // The journeys run at three window widths: a laptop (1280), the tray popup (900) and a phone (390).
+  // The screenshot tour sets its own sizes and the Electron specs their own window, so they run once.
   projects: [
-    {
-      name: 'chromium',
-      use: {
-        browserName: 'chromium',
-        launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
-      },
-    },
+    { name: 'chromium', use: { browserName: 'chromium', launchOptions: CHROMIUM } },
+    { name: 'tray-900', testIgnore: ONCE, use: { browserName: 'chromium', launchOptions: CHROMIUM, viewport: { width: 900, height: 600 } } },
+    { name: 'phone-390', testIgnore: ONCE, use: { browserName: 'chromium', launchOptions: CHROMIUM, viewport: { width: 390, height: 844 } } },
   ],
 });

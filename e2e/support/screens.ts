@@ -12,7 +12,11 @@ export async function signIn(page: Page, serverUrl: string, managementToken: str
 }
 
 export async function goTo(page: Page, screen: 'Dashboard' | 'Projects' | 'Tokens' | 'Cache' | 'Audit' | 'Settings'): Promise<void> {
-  await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: screen }).click();
+  const nav = page.getByRole('navigation', { name: 'Screens' });
+  // On a narrow window the screen list is folded behind "Menu".
+  const menu = nav.getByRole('button', { name: 'Menu' });
+  if ((await menu.isVisible()) && (await menu.getAttribute('aria-expanded')) === 'false') await menu.click();
+  await nav.getByRole('link', { name: screen }).click();
   await expect(page.getByRole('heading', { name: screen, level: 1 })).toBeVisible();
 }
 

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { currentTransport } from './api/index.ts';
 import { Notices } from './components/notices.tsx';
+import { OfflineBanner } from './components/offline-banner.tsx';
 import { Sidebar } from './components/sidebar.tsx';
 import { startClock } from './lib/clock.ts';
 import { listenToHash, useRoute, type Screen } from './lib/router.ts';
@@ -12,6 +13,7 @@ import { ProjectsScreen } from './screens/projects.tsx';
 import { SettingsScreen } from './screens/settings.tsx';
 import { SignIn } from './screens/sign-in.tsx';
 import { TokensScreen } from './screens/tokens.tsx';
+import { refreshOnReconnect } from './stores/reconnect.ts';
 import { useSession } from './stores/session.ts';
 import { useSystem } from './stores/system.ts';
 
@@ -31,6 +33,7 @@ export function App() {
   const screen = useRoute((s) => s.screen);
   useEffect(() => listenToHash(), []);
   useEffect(() => startClock(), []);
+  useEffect(() => refreshOnReconnect(), []);
   useEffect(() => {
     document.title = status === 'signed-in' ? `${TITLES[screen]} · LLM Proxy` : 'Sign in · LLM Proxy';
   }, [status, screen]);
@@ -52,6 +55,7 @@ export function App() {
     <div className="shell">
       <Sidebar current={screen} />
       <main className="content" id="content" tabIndex={-1}>
+        <OfflineBanner />
         <Current key={screen} />
       </main>
       <Notices />

@@ -28,6 +28,7 @@ export function selectTransport(host: Host, fetchImpl?: typeof fetch): Transport
 
 let transport: Transport = selectTransport(typeof window === 'undefined' ? {} : window);
 const unauthorizedListeners = new Set<(error: ApiError) => void>();
+const reachabilityListeners = new Set<(reachable: boolean, error: ApiError | null) => void>();
 
 export function currentTransport(): Transport {
   return transport;
@@ -48,11 +49,33 @@ export function onUnauthorized(listener: (error: ApiError) => void): () => void 
   return () => unauthorizedListeners.delete(listener);
 }
 
+/** Told after every call whether the server answered at all (a refusal is an answer; a dropped connection is not). */
+export function onReachability(listener: (reachable: boolean, error: ApiError | null) => void): () => void {
+  reachabilityListeners.add(listener);
+  return () => reachabilityListeners.delete(listener);
+}
+
+/**
+ * The server could not be reached: the connection failed, or something in front of it answered 502–504
+ * without the server's own error body (the server's own 503 `store_unavailable` is an answer).
+ */
+export function isUnreachable(error: ApiError): boolean {
+  if (error.code === 'network_error' || error.code === 'ipc_failed') return true;
+  return error.code === 'server_error' && error.status >= 502 && error.status <= 504;
+}
+
+function reportReachability(reachable: boolean, error: ApiError | null): void {
+  for (const listener of reachabilityListeners) listener(reachable, error);
+}
+
 async function call<M extends AdminMethod>(method: M, input: InputOf<M>): Promise<OutputOf<M>> {
   try {
-    return await transport.call(method, input);
+    const value = await transport.call(method, input);
+    reportReachability(true, null);
+    return value;
   } catch (err) {
     const error = toApiError(err);
+    reportReachability(!isUnreachable(error), isUnreachable(error) ? error : null);
     if (error.code === 'unauthorized') for (const listener of unauthorizedListeners) listener(error);
     throw error;
   }

@@ -107,3 +107,8 @@ export const LogoMark = ({ className }: P) => (
     <path d="M7 16.5V7.5M7 16.5h4M13.5 16.5V7.5h2.25a2.5 2.5 0 0 1 0 5H13.5" className="logo-fg" fill="none" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" />
   </svg>
 );
+export const MenuIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M2.5 4h11M2.5 8h11M2.5 12h11" />
+  </Icon>
+);

@@ -1,10 +1,12 @@
-// Navigation between the screens, which server this is, and sign-out.
-import type { ReactNode } from 'react';
+// Navigation between the screens, which server this is and whether it answers, and sign-out. Below the
+// tablet breakpoint the list folds into a "Menu" button (CSS decides; the button is hidden on wide windows).
+import { useEffect, useState, type ReactNode } from 'react';
 import { currentTransport } from '../api/index.ts';
 import { hrefFor, type Screen } from '../lib/router.ts';
+import { useConnection } from '../stores/connection.ts';
 import { useSession } from '../stores/session.ts';
 import { useSystem } from '../stores/system.ts';
-import { AuditIcon, CacheIcon, DashboardIcon, LogoMark, ProjectsIcon, SettingsIcon, SignOutIcon, TokensIcon } from './icons.tsx';
+import { AuditIcon, CacheIcon, DashboardIcon, LogoMark, MenuIcon, ProjectsIcon, SettingsIcon, SignOutIcon, TokensIcon } from './icons.tsx';
 
 const ITEMS: { screen: Screen; label: string; icon: ReactNode }[] = [
   { screen: 'dashboard', label: 'Dashboard', icon: <DashboardIcon /> },
@@ -17,10 +19,15 @@ const ITEMS: { screen: Screen; label: string; icon: ReactNode }[] = [
 
 export function Sidebar({ current }: { current: Screen }) {
   const info = useSystem((s) => s.info);
+  const online = useConnection((s) => s.online);
   const signOut = useSession((s) => s.signOut);
   const canSignOut = currentTransport().needsSignIn;
+  const [open, setOpen] = useState(false);
+  // Choosing a screen folds the menu again.
+  useEffect(() => setOpen(false), [current]);
+
   return (
-    <nav className="sidebar" aria-label="Screens">
+    <nav className={open ? 'sidebar sidebar-open' : 'sidebar'} aria-label="Screens" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
       <a className="skip-link" href="#content">
         Skip to content
       </a>
@@ -30,30 +37,39 @@ export function Sidebar({ current }: { current: Screen }) {
           <span className="brand-name">LLM Proxy</span>
           {info ? <span className="brand-version">v{info.version}</span> : null}
         </div>
+        <span className={online ? 'connection connection-online' : 'connection connection-offline'} role="status" title={online ? 'The server answers' : 'The server is not answering'}>
+          <span className="status-dot" aria-hidden="true" />
+          {online ? 'Online' : 'Offline'}
+        </span>
+        <button type="button" className="btn btn-ghost menu-button" aria-expanded={open} aria-controls="screen-menu" onClick={() => setOpen(!open)}>
+          <MenuIcon />
+          Menu
+        </button>
       </div>
-      <ul className="nav">
-        {ITEMS.map((item) => (
-          <li key={item.screen}>
-            <a href={hrefFor(item.screen)} className={item.screen === current ? 'nav-item nav-item-current' : 'nav-item'} aria-current={item.screen === current ? 'page' : undefined}>
-              {item.icon}
-              {item.label}
-            </a>
-          </li>
-        ))}
-      </ul>
-      <div className="sidebar-footer">
-        {info ? (
-          <p className="server-address" title={`Tools reach the proxy at ${info.listen_url}/v1`}>
-            <span className="status-dot" aria-hidden="true" />
-            <span className="mono">{info.listen_url.replace(/^https?:\/\//, '')}</span>
-          </p>
-        ) : null}
-        {canSignOut ? (
-          <button type="button" className="btn btn-ghost btn-block nav-signout" onClick={() => signOut()}>
-            <SignOutIcon />
-            Sign out
-          </button>
-        ) : null}
+      <div className="sidebar-menu" id="screen-menu">
+        <ul className="nav">
+          {ITEMS.map((item) => (
+            <li key={item.screen}>
+              <a href={hrefFor(item.screen)} className={item.screen === current ? 'nav-item nav-item-current' : 'nav-item'} aria-current={item.screen === current ? 'page' : undefined} onClick={() => setOpen(false)}>
+                {item.icon}
+                {item.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <div className="sidebar-footer">
+          {info ? (
+            <p className="server-address" title={`Tools reach the proxy at ${info.listen_url}/v1`}>
+              <span className="mono">{info.listen_url.replace(/^https?:\/\//, '')}</span>
+            </p>
+          ) : null}
+          {canSignOut ? (
+            <button type="button" className="btn btn-ghost btn-block nav-signout" onClick={() => signOut()}>
+              <SignOutIcon />
+              Sign out
+            </button>
+          ) : null}
+        </div>
       </div>
     </nav>
   );

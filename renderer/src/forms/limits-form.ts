@@ -2,7 +2,7 @@
 // budget (the Projects screen's "Limits" dialog) → contract inputs, checked with the contract's schemas.
 import type { InputOf } from '../../../main/core/api/contract.ts';
 import type { ProjectView, TokenView } from '../../../main/core/api/views.ts';
-import { checkInput, wholeNumberOrNull, type Checked, type FieldErrors } from './validate.ts';
+import { checkInput, wholeNumberOrNull, withErrors, type Checked, type FieldErrors } from './validate.ts';
 
 /** A token's limits as typed: empty rpm/tpm = the project's default, 0 = none; empty concurrency = none. */
 export interface TokenLimitValues {
@@ -48,8 +48,8 @@ export function readTokenLimits(values: TokenLimitValues): { ok: true; value: To
 /** "Edit limits": every field is sent, so clearing one goes back to the project's default (or none). */
 export function checkTokenLimits(id: string, values: TokenLimitValues): Checked<InputOf<'tokens.update'>> {
   const read = readTokenLimits(values);
-  if (!read.ok) return read;
-  return checkInput('tokens.update', { id, ...read.value }, tokenLimitFieldOf);
+  const value = read.ok ? read.value : { rpm_limit: null, tpm_limit: null, max_concurrent: null };
+  return withErrors(checkInput('tokens.update', { id, ...value }, tokenLimitFieldOf), read.ok ? {} : read.errors);
 }
 
 /** A project's limits as typed: empty or 0 = none; an empty key = the upstream key's fingerprint. */

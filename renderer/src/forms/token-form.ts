@@ -1,7 +1,8 @@
 // The mint-token form → a tokens.create input: lifetime in a unit, optional quota, models as a list.
 import type { InputOf } from '../../../main/core/api/contract.ts';
+import type { TokenView } from '../../../main/core/api/views.ts';
 import { readTokenLimits } from './limits-form.ts';
-import { checkInput, wholeNumberOrNull, type Checked } from './validate.ts';
+import { checkInput, wholeNumberOrNull, withErrors, type Checked, type FieldErrors } from './validate.ts';
 
 export type LifetimeUnit = 'minutes' | 'hours' | 'days';
 
@@ -55,27 +56,32 @@ export function parseModels(text: string): string[] | null {
   return models.length ? [...new Set(models)] : null;
 }
 
+/** Every problem at once: the typing of each field here, the ranges from the contract's schema. */
 export function checkTokenForm(values: TokenFormValues): Checked<InputOf<'tokens.create'>> {
+  const errors: FieldErrors = {};
   const lifetime = wholeNumberOrNull(values.lifetime);
-  if (lifetime === null) return { ok: false, errors: { lifetime: 'Enter how long the token lives.' } };
-  if (Number.isNaN(lifetime)) return { ok: false, errors: { lifetime: 'Must be a whole number.' } };
+  if (lifetime === null) errors.lifetime = 'Enter how long the token lives.';
+  else if (Number.isNaN(lifetime)) errors.lifetime = 'Must be a whole number.';
   const maxRequests = wholeNumberOrNull(values.maxRequests);
-  if (Number.isNaN(maxRequests)) return { ok: false, errors: { maxRequests: 'Must be a whole number, or empty for no limit.' } };
+  if (Number.isNaN(maxRequests)) errors.maxRequests = 'Must be a whole number, or empty for no limit.';
   const limits = readTokenLimits(values);
-  if (!limits.ok) return limits;
-  if (!values.projectId) return { ok: false, errors: { projectId: 'Choose a project.' } };
+  if (!limits.ok) Object.assign(errors, limits.errors);
+  if (!values.projectId) errors.projectId = 'Choose a project.';
+  // Fields already refused above go to the schema as harmless placeholders, so it reports only the rest.
   const input: InputOf<'tokens.create'> = {
     project_id: values.projectId,
-    duration_minutes: lifetime * MINUTES[values.lifetimeUnit],
-    max_requests: maxRequests,
+    duration_minutes: lifetime === null || Number.isNaN(lifetime) ? 1 : lifetime * MINUTES[values.lifetimeUnit],
+    max_requests: Number.isNaN(maxRequests) ? null : maxRequests,
     name: values.name.trim() || null,
     allowed_models: parseModels(values.allowedModels),
   };
   // Only the limits given are sent: an empty one is the project's default (or none).
-  if (limits.value.rpm_limit !== null) input.rpm_limit = limits.value.rpm_limit;
-  if (limits.value.tpm_limit !== null) input.tpm_limit = limits.value.tpm_limit;
-  if (limits.value.max_concurrent !== null) input.max_concurrent = limits.value.max_concurrent;
-  return checkInput('tokens.create', input, tokenFieldOf);
+  if (limits.ok) {
+    if (limits.value.rpm_limit !== null) input.rpm_limit = limits.value.rpm_limit;
+    if (limits.value.tpm_limit !== null) input.tpm_limit = limits.value.tpm_limit;
+    if (limits.value.max_concurrent !== null) input.max_concurrent = limits.value.max_concurrent;
+  }
+  return withErrors(checkInput('tokens.create', input, tokenFieldOf), errors);
 }
 
 /** The lifetime in minutes, or null while the field does not hold a usable number. */
@@ -87,4 +93,23 @@ export function lifetimeMinutes(values: Pick<TokenFormValues, 'lifetime' | 'life
 /** What tools paste into their environment. */
 export function envSnippet(proxyOrigin: string, token: string): string {
   return `OPENAI_BASE_URL=${proxyOrigin.replace(/\/+$/, '')}/v1 OPENAI_API_KEY=${token}`;
+}
+
+/** "Duplicate this token's policy": the mint form filled from an existing token (its lifetime, quota,
+ *  limits and models; a new name, since the old one names the old token). */
+export function policyOf(token: Pick<TokenView, 'project_id' | 'created_at' | 'expires_at' | 'max_requests' | 'rpm_limit' | 'tpm_limit' | 'max_concurrent' | 'allowed_models'>): TokenFormValues {
+  const minutes = Math.max(1, Math.round((Date.parse(token.expires_at) - Date.parse(token.created_at)) / 60_000));
+  const unit: LifetimeUnit = minutes % MINUTES.days === 0 ? 'days' : minutes % MINUTES.hours === 0 ? 'hours' : 'minutes';
+  const text = (n: number | null) => (n === null ? '' : String(n));
+  return {
+    projectId: token.project_id,
+    name: '',
+    lifetime: String(minutes / MINUTES[unit]),
+    lifetimeUnit: unit,
+    maxRequests: token.max_requests ? String(token.max_requests) : '',
+    rpmLimit: text(token.rpm_limit),
+    tpmLimit: text(token.tpm_limit),
+    maxConcurrent: token.max_concurrent ? String(token.max_concurrent) : '',
+    allowedModels: token.allowed_models?.join(', ') ?? '',
+  };
 }

@@ -14,6 +14,12 @@ export function checkInput<M extends AdminMethod>(method: M, input: InputOf<M>, 
   return { ok: false, errors: fieldErrorsFrom(result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })), fieldOf) };
 }
 
+/** A schema's verdict plus the form's own findings (which win for the fields they name). */
+export function withErrors<T>(checked: Checked<T>, errors: FieldErrors): Checked<T> {
+  if (Object.keys(errors).length === 0) return checked;
+  return { ok: false, errors: { ...(checked.ok ? {} : checked.errors), ...errors } };
+}
+
 /** Issues (from zod here, or from the server's `validation_failed`) as one message per form field. */
 export function fieldErrorsFrom(issues: FieldIssue[], fieldOf: (path: string) => string = topField): FieldErrors {
   const errors: FieldErrors = {};

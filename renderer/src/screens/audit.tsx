@@ -90,7 +90,7 @@ export function AuditScreen() {
         <Empty title="No audit events match">{Object.keys(query).length ? 'Try a wider time range or fewer filters.' : 'Changes and refused requests will show up here.'}</Empty>
       ) : (
         <>
-          <div className={status === 'loading' ? 'table-wrap is-refreshing' : 'table-wrap'} aria-busy={status === 'loading'}>
+          <div className={status === 'loading' ? 'table-wrap table-stack is-refreshing' : 'table-wrap table-stack'} aria-busy={status === 'loading'}>
             <table className="table audit-table">
               <thead>
                 <tr>
@@ -98,7 +98,9 @@ export function AuditScreen() {
                   <th scope="col">Event</th>
                   <th scope="col">Outcome</th>
                   <th scope="col">Target</th>
-                  <th scope="col">Actor</th>
+                  <th scope="col" className="col-actor">
+                    Actor
+                  </th>
                   <th scope="col" className="col-ip">
                     Client
                   </th>
@@ -123,24 +125,24 @@ export function AuditScreen() {
 function AuditRow({ event, target, actor, onOpen }: { event: AuditEventView; target: string; actor: string; onOpen: () => void }) {
   return (
     <tr className="audit-row" onClick={onOpen}>
-      <td className="nowrap">
+      <td className="nowrap" data-label="Time">
         <TimeAgo value={event.time} />
       </td>
-      <td className="nowrap">
+      <td className="nowrap" data-label="Event">
         <button type="button" className="link-button" onClick={(e) => (e.stopPropagation(), onOpen())} title={event.action}>
           {actionLabel(event.action)}
         </button>
       </td>
-      <td>
+      <td data-label="Outcome">
         <OutcomeBadge outcome={event.outcome} />
       </td>
-      <td className="truncate" title={target}>
+      <td className="truncate" title={target} data-label="Target">
         {target}
       </td>
-      <td className="truncate" title={event.actor}>
+      <td className="truncate col-actor" title={event.actor} data-label="Actor">
         {actor}
       </td>
-      <td className="mono small muted col-ip">{event.client_ip ?? '—'}</td>
+      <td className="mono small muted col-ip" data-label="Client IP">{event.client_ip ?? '—'}</td>
     </tr>
   );
 }
@@ -169,6 +171,12 @@ export function describeTarget(event: AuditEventView, projectName: (id: string |
     if (token || project) return [token ?? 'token', project ? `in ${project}` : null].filter(Boolean).join(' ');
   }
   if (event.target_type === 'project') return projectName(event.project_id ?? event.target_id) ?? shortId(event.target_id);
+  if (event.target_type === 'upstream_key') {
+    // Key events carry the key's label in their details; the id means nothing to a reader.
+    const label = typeof event.details.label === 'string' ? `key “${event.details.label}”` : `key ${shortId(event.target_id)}`;
+    const project = projectName(event.project_id);
+    return project ? `${label} in ${project}` : label;
+  }
   if (event.target_type === 'cache') {
     // target_id: `all`, the project id, a prefix or `METHOD /url` (see cache.purge).
     const project = event.project_id ? (projectName(event.project_id) ?? shortId(event.project_id)) : null;

@@ -97,7 +97,7 @@ function Figure({ label, value, note, text }: { label: string; value: string; no
 
 function EndpointTable({ stats, onPurge }: { stats: CacheStatsView; onPurge: (path: string) => void }) {
   return (
-    <div className="table-wrap table-flush">
+    <div className="table-wrap table-flush table-stack">
       <table className="table cache-table">
         <thead>
           <tr>
@@ -122,9 +122,9 @@ function EndpointTable({ stats, onPurge }: { stats: CacheStatsView; onPurge: (pa
               <td className="mono">
                 <span className="cache-method">{e.method}</span> {e.path}
               </td>
-              <td className="col-num num">{e.entries.toLocaleString('en')}</td>
-              <td className="col-num num">{formatBytes(e.bytes)}</td>
-              <td className="col-num num">{e.hits.toLocaleString('en')}</td>
+              <td className="col-num num" data-label="Entries">{e.entries.toLocaleString('en')}</td>
+              <td className="col-num num" data-label="Size">{formatBytes(e.bytes)}</td>
+              <td className="col-num num" data-label="Hits">{e.hits.toLocaleString('en')}</td>
               <td className="cell-actions">
                 <button type="button" className="btn btn-small btn-ghost" onClick={() => onPurge(e.path)} aria-label={`Purge ${e.method} ${e.path}`}>
                   Purge

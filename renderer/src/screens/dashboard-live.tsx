@@ -130,7 +130,7 @@ function RecentRequests({ recent }: { recent: LiveRequestView[] }) {
       {recent.length === 0 ? (
         <p className="panel-empty">No requests yet. Point a tool at the proxy and they appear here as they are answered.</p>
       ) : (
-        <div className="table-wrap table-wrap-flat">
+        <div className="table-wrap table-wrap-flat table-stack">
           <table className="table requests-table" aria-label="Last requests">
             <thead>
               <tr>
@@ -155,21 +155,21 @@ function RecentRequests({ recent }: { recent: LiveRequestView[] }) {
             <tbody>
               {recent.map((r) => (
                 <tr key={r.request_id}>
-                  <td className="mono small muted nowrap">{new Date(r.time).toLocaleTimeString('en-GB')}</td>
+                  <td className="mono small muted nowrap" data-label="Time">{new Date(r.time).toLocaleTimeString('en-GB')}</td>
                   <td className="truncate" title={`${r.method} ${r.path}`}>
                     <span className="method">{r.method}</span> <span className="mono small">{r.path}</span>
                   </td>
-                  <td className="truncate mono small" title={r.model ?? undefined}>
+                  <td className="truncate mono small" title={r.model ?? undefined} data-label="Model">
                     {r.model ?? <span className="muted">—</span>}
                   </td>
-                  <td>
+                  <td data-label="Status">
                     <span className={`status-code ${statusTone(r.status)}`} title={[r.error, r.cache === 'hit' ? 'answered from the cache' : null].filter(Boolean).join(' · ') || undefined}>
                       {r.status}
                     </span>
                     {r.cache === 'hit' ? <span className="cache-hit" aria-label="from the cache" /> : null}
                   </td>
-                  <td className="num nowrap">{ms(r.latency_ms)}</td>
-                  <td className="truncate" title={r.token_name ?? undefined}>
+                  <td className="num nowrap" data-label="Latency">{ms(r.latency_ms)}</td>
+                  <td className="truncate" title={r.token_name ?? undefined} data-label="Token">
                     {r.token_id && r.token_name ? (
                       <a className="quiet-link" href={hrefFor('audit', { token_id: r.token_id })}>
                         {r.token_name}

@@ -48,7 +48,7 @@ export function ProjectKeysDialog({ project, onClose }: { project: ProjectView; 
         ) : status === 'error' ? (
           <LoadFailed error={error} onRetry={() => void load(project.id)} />
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap table-stack">
             <table className="table keys-table" aria-label={`Upstream keys of ${project.name}`}>
               <thead>
                 <tr>
@@ -104,19 +104,19 @@ function KeyRow({ upstreamKey: key, keys, onOpen }: { upstreamKey: UpstreamKeyVi
 
   return (
     <tr className={key.is_enabled ? 'key-row' : 'key-row key-disabled'} aria-label={key.label}>
-      <td>
+      <td data-label="Label">
         <span className="key-label" title={key.label}>
           {key.label}
         </span>
       </td>
-      <td className="mono small">{key.key}</td>
-      <td className="num">
+      <td className="mono small" data-label="Key">{key.key}</td>
+      <td className="num" data-label="Weight">
         <div className="cell-stack">
           <span>{key.weight}</span>
           {key.is_enabled ? <span className="small muted">{Math.round(share * 100)}% of requests</span> : null}
         </div>
       </td>
-      <td>
+      <td data-label="State">
         <div className="cell-stack">
           <span className={`badge ${key.is_enabled ? 'badge-active' : 'badge-inactive'}`}>{key.is_enabled ? 'Enabled' : 'Disabled'}</span>
           {health ? <span className={key.health === 'cooling_down' ? 'small key-cooling' : 'small muted'}>{health}</span> : null}
@@ -127,13 +127,13 @@ function KeyRow({ upstreamKey: key, keys, onOpen }: { upstreamKey: UpstreamKeyVi
           ) : null}
         </div>
       </td>
-      <td className="num">
+      <td className="num" data-label="Requests">
         <div className="cell-stack">
           <span>{key.request_count}</span>
           {key.failure_count ? <span className="small muted">{key.failure_count} failed</span> : null}
         </div>
       </td>
-      <td className="num small" title={`${key.prompt_tokens} prompt tokens, ${key.completion_tokens} completion tokens`}>
+      <td className="num small" data-label="Tokens" title={`${key.prompt_tokens} prompt tokens, ${key.completion_tokens} completion tokens`}>
         {compactNumber(key.prompt_tokens)} in · {compactNumber(key.completion_tokens)} out
       </td>
       <td className="cell-actions">

@@ -1,40 +1,58 @@
-// Minting a token, and the one time its full value is shown (with a ready-to-paste snippet).
+// Minting a token: a blank policy, or another token's ("duplicate this token's policy").
 import { useState, type FormEvent } from 'react';
-import type { CreatedTokenView, ProjectView } from '../../../main/core/api/views.ts';
-import { CopyButton } from '../components/copy-button.tsx';
+import type { ProjectView, TokenView } from '../../../main/core/api/views.ts';
 import { Dialog } from '../components/dialog.tsx';
 import { Field, FormError } from '../components/field.tsx';
-import { AlertIcon } from '../components/icons.tsx';
 import { Spinner } from '../components/states.tsx';
-import { checkTokenForm, defaultTokenForm, envSnippet, lifetimeMinutes, tokenFieldOf, type TokenFormValues } from '../forms/token-form.ts';
-import { fieldErrorsFrom, type FieldErrors } from '../forms/validate.ts';
-import { projectDefaultHint, tokenLimitsSentence } from '../lib/limits-text.ts';
+import { checkTokenForm, defaultTokenForm, lifetimeMinutes, policyOf, tokenFieldOf, type TokenFormValues } from '../forms/token-form.ts';
+import { projectDefaultHint } from '../lib/limits-text.ts';
 import { hrefFor } from '../lib/router.ts';
-import { exactTime, shortTime } from '../lib/time.ts';
-import { focusFirstInvalid } from '../lib/focus.ts';
+import { shortTime } from '../lib/time.ts';
+import { activeFirst } from '../lib/token-list.ts';
 import { useAction } from '../lib/use-action.ts';
+import { useFormErrors } from '../lib/use-form-errors.ts';
+import { useOffline } from '../stores/connection.ts';
 import { useTokens } from '../stores/tokens.ts';
 
-export function MintTokenDialog({ projects, projectId, onClose }: { projects: ProjectView[]; projectId: string; onClose: () => void }) {
+interface MintProps {
+  projects: ProjectView[];
+  /** Tokens whose policy the form can start from. */
+  tokens: TokenView[];
+  projectId: string;
+  /** Start from this token's policy. */
+  from?: TokenView | undefined;
+  onClose: () => void;
+}
+
+export function MintTokenDialog({ projects, tokens, projectId, from, onClose }: MintProps) {
   const mint = useTokens((s) => s.mint);
+  const offline = useOffline();
   const active = projects.filter((p) => p.is_active);
-  const [values, setValues] = useState<TokenFormValues>(defaultTokenForm(active.some((p) => p.id === projectId) ? projectId : (active[0]?.id ?? '')));
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const isActive = (id: string) => active.some((p) => p.id === id);
+  const blank = () => defaultTokenForm(isActive(projectId) ? projectId : (active[0]?.id ?? ''));
+  const startFrom = (token: TokenView | undefined): TokenFormValues => (token && isActive(token.project_id) ? policyOf(token) : blank());
+  const [values, setValues] = useState<TokenFormValues>(() => startFrom(from));
+  const [template, setTemplate] = useState(from && isActive(from.project_id) ? from.id : '');
   const action = useAction(mint);
-  const server = action.error ? (action.error.issues.length ? fieldErrorsFrom(action.error.issues, tokenFieldOf) : { _form: action.error.message }) : {};
-  const shown = { ...server, ...errors };
+  const form = useFormErrors(values, checkTokenForm, action.error, tokenFieldOf);
+  const shown = form.errors;
   const set = (key: keyof TokenFormValues) => (e: { target: { value: string } }) => setValues({ ...values, [key]: e.target.value });
+  const templates = tokens.filter((t) => isActive(t.project_id)).sort(activeFirst);
+  const applyTemplate = (id: string) => {
+    setTemplate(id);
+    // The name typed so far stays; everything else comes from the chosen token (or a blank policy).
+    setValues({ ...startFrom(templates.find((t) => t.id === id)), name: values.name });
+  };
   const minutes = lifetimeMinutes(values);
   const until = minutes ? shortTime(Date.now() + minutes * 60_000) : null;
   const project = active.find((p) => p.id === values.projectId);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const checked = checkTokenForm(values);
-    setErrors(checked.ok ? {} : checked.errors);
-    if (!checked.ok) return focusFirstInvalid(event.currentTarget as HTMLFormElement);
+    const input = form.validate(event.currentTarget as HTMLFormElement);
+    if (!input) return;
     // On success the store holds the new token and the screen swaps this dialog for the copy-once one.
-    const created = await action.run(checked.value);
+    const created = await action.run(input);
     if (created) onClose();
   };
 
@@ -57,6 +75,18 @@ export function MintTokenDialog({ projects, projectId, onClose }: { projects: Pr
   return (
     <Dialog title="Mint a token" onClose={onClose} busy={action.pending} wide description="The token works only through this proxy, only for the chosen project, and withers when its lifetime or quota runs out.">
       <form className="form" onSubmit={submit} noValidate>
+        {templates.length > 0 ? (
+          <Field label="Start from" hint="Duplicate another token's policy: project, lifetime, quota, limits and models.">
+            <select className="input" value={template} onChange={(e) => applyTemplate(e.target.value)}>
+              <option value="">A blank policy</option>
+              {templates.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {`${t.name ?? 'Unnamed token'} (${t.token}) · ${projects.find((p) => p.id === t.project_id)?.name ?? ''}`}
+                </option>
+              ))}
+            </select>
+          </Field>
+        ) : null}
         <div className="form-row">
           <Field label="Project" error={shown.projectId}>
             <select className="input" value={values.projectId} onChange={set('projectId')} data-autofocus={!values.projectId || undefined}>
@@ -106,7 +136,7 @@ export function MintTokenDialog({ projects, projectId, onClose }: { projects: Pr
           <button type="button" className="btn" onClick={onClose} disabled={action.pending}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-primary" disabled={action.pending}>
+          <button type="submit" className="btn btn-primary" disabled={action.pending || !!offline} title={offline ?? undefined}>
             {action.pending ? (
               <>
                 <Spinner /> Minting…
@@ -121,59 +151,3 @@ export function MintTokenDialog({ projects, projectId, onClose }: { projects: Pr
   );
 }
 
-export function CreatedTokenDialog({ created, projectName, proxyOrigin, onClose }: { created: CreatedTokenView; projectName: string; proxyOrigin: string; onClose: () => void }) {
-  const snippet = envSnippet(proxyOrigin, created.token);
-  return (
-    <Dialog title="Copy your token now" onClose={onClose} wide className="dialog-created">
-      <div className="once-warning" role="note">
-        <AlertIcon />
-        <p>
-          This is the only time the full token is shown. After you close this window only its last four characters are kept.
-        </p>
-      </div>
-      <div className="field">
-        <label className="field-label" htmlFor="created-token">
-          Token {created.name ? <span className="muted">· {created.name}</span> : null}
-        </label>
-        <div className="input-with-button">
-          <textarea id="created-token" className="input mono secret" readOnly rows={2} value={created.token} onFocus={(e) => e.currentTarget.select()} spellCheck={false} data-testid="created-token" data-autofocus />
-          <CopyButton text={created.token} label="Copy token" className="btn-primary" />
-        </div>
-      </div>
-      <div className="field">
-        <span className="field-label" id="snippet-label">
-          For your shell or <code>.env</code>
-        </span>
-        <div className="snippet">
-          <pre className="mono" aria-labelledby="snippet-label" data-testid="created-snippet">
-            {snippet}
-          </pre>
-          <CopyButton text={snippet} label="Copy snippet" />
-        </div>
-      </div>
-      <dl className="created-facts">
-        <div>
-          <dt>Project</dt>
-          <dd>{projectName}</dd>
-        </div>
-        <div>
-          <dt>Expires</dt>
-          <dd>{exactTime(created.expires_at)}</dd>
-        </div>
-        <div>
-          <dt>Limits</dt>
-          <dd>{tokenLimitsSentence(created)}</dd>
-        </div>
-        <div>
-          <dt>Models</dt>
-          <dd className={created.allowed_models ? 'mono' : undefined}>{created.allowed_models?.join(', ') ?? 'any'}</dd>
-        </div>
-      </dl>
-      <div className="dialog-actions">
-        <button type="button" className="btn btn-primary" onClick={onClose}>
-          Done, I have copied it
-        </button>
-      </div>
-    </Dialog>
-  );
-}

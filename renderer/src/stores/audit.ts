@@ -4,7 +4,7 @@ import type { AuditEventView, AuditPageView } from '../../../main/core/api/views
 import { api, toApiError, type ApiError } from '../api/index.ts';
 import { auditCsv, collectAllPages } from '../lib/audit-csv.ts';
 import type { AuditQuery } from '../forms/audit-filter.ts';
-import type { Loadable, LoadOptions } from './load-status.ts';
+import { failedLoad, type Loadable, type LoadOptions } from './load-status.ts';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -29,7 +29,8 @@ export const useAudit = create<AuditState>((set, get) => ({
   ...initial,
   async load(opts = {}) {
     const { query, page } = get();
-    if (!opts.quiet || get().status !== 'ready') set({ status: 'loading', error: null });
+    const had = get().status === 'ready';
+    if (!opts.quiet || !had) set({ status: 'loading', error: null });
     try {
       const result = await api['audit.list']({ ...query, page, page_size: AUDIT_PAGE_SIZE });
       // A newer request (another page or filter) may have finished first; keep the latest.
@@ -37,7 +38,7 @@ export const useAudit = create<AuditState>((set, get) => ({
       set({ result, status: 'ready', error: null });
     } catch (err) {
       if (get().query !== query || get().page !== page) return;
-      set({ status: 'error', error: toApiError(err) });
+      set(failedLoad(had, err));
     }
   },
   async applyFilter(query) {

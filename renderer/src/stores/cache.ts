@@ -2,8 +2,8 @@
 import { create } from 'zustand';
 import type { InputOf } from '../../../main/core/api/contract.ts';
 import type { CachePurgeResultView, CacheStatsView } from '../../../main/core/api/views.ts';
-import { api, toApiError } from '../api/index.ts';
-import type { Loadable, LoadOptions } from './load-status.ts';
+import { api } from '../api/index.ts';
+import { failedLoad, type Loadable, type LoadOptions } from './load-status.ts';
 
 interface CacheState extends Loadable {
   stats: CacheStatsView | null;
@@ -18,11 +18,12 @@ const initial = { stats: null, status: 'idle' as const, error: null };
 export const useCache = create<CacheState>((set, get) => ({
   ...initial,
   async load(opts = {}) {
-    if (!opts.quiet || get().status !== 'ready') set({ status: 'loading', error: null });
+    const had = get().status === 'ready';
+    if (!opts.quiet || !had) set({ status: 'loading', error: null });
     try {
       set({ stats: await api['cache.stats']({}), status: 'ready', error: null });
     } catch (err) {
-      set({ status: 'error', error: toApiError(err) });
+      set(failedLoad(had, err));
     }
   },
   async purge(input) {

@@ -2,8 +2,8 @@
 import { create } from 'zustand';
 import type { InputOf } from '../../../main/core/api/contract.ts';
 import type { ProjectView, RevokeResultView } from '../../../main/core/api/views.ts';
-import { api, toApiError } from '../api/index.ts';
-import type { Loadable, LoadOptions } from './load-status.ts';
+import { api } from '../api/index.ts';
+import { failedLoad, type Loadable, type LoadOptions } from './load-status.ts';
 
 interface ProjectsState extends Loadable {
   items: ProjectView[];
@@ -21,12 +21,13 @@ const byName = (a: ProjectView, b: ProjectView) => a.name.localeCompare(b.name, 
 export const useProjects = create<ProjectsState>((set, get) => ({
   ...initial,
   async load(opts = {}) {
-    if (!opts.quiet || get().status !== 'ready') set({ status: 'loading', error: null });
+    const had = get().status === 'ready';
+    if (!opts.quiet || !had) set({ status: 'loading', error: null });
     try {
       const items = await api['projects.list']({});
       set({ items: [...items].sort(byName), status: 'ready', error: null });
     } catch (err) {
-      set({ status: 'error', error: toApiError(err) });
+      set(failedLoad(had, err));
     }
   },
   async create(input) {

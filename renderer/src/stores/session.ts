@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import { api, currentTransport, onUnauthorized, setManagementToken, toApiError } from '../api/index.ts';
 import { useAudit } from './audit.ts';
 import { useCache } from './cache.ts';
+import { useConnection } from './connection.ts';
 import { useDashboard } from './dashboard.ts';
 import { useKeys } from './keys.ts';
 import { useLive } from './live.ts';
@@ -32,7 +33,7 @@ export function initialSession(): Pick<SessionState, 'status' | 'error'> {
 
 function forgetEverything(): void {
   setManagementToken(null);
-  for (const store of [useProjects, useKeys, useTokens, useCache, useAudit, useDashboard, useSystem, useNotices, useLive, useUsage]) store.getState().reset();
+  for (const store of [useConnection, useProjects, useKeys, useTokens, useCache, useAudit, useDashboard, useSystem, useNotices, useLive, useUsage]) store.getState().reset();
 }
 
 export const useSession = create<SessionState>((set) => ({

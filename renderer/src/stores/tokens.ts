@@ -2,8 +2,8 @@
 import { create } from 'zustand';
 import type { InputOf } from '../../../main/core/api/contract.ts';
 import type { CreatedTokenView, TokenView } from '../../../main/core/api/views.ts';
-import { api, toApiError } from '../api/index.ts';
-import type { Loadable, LoadOptions } from './load-status.ts';
+import { api } from '../api/index.ts';
+import { failedLoad, type Loadable, type LoadOptions } from './load-status.ts';
 
 interface TokensState extends Loadable {
   items: TokenView[];
@@ -25,12 +25,13 @@ const newestFirst = (a: TokenView, b: TokenView) => b.created_at.localeCompare(a
 export const useTokens = create<TokensState>((set, get) => ({
   ...initial,
   async load(opts = {}) {
-    if (!opts.quiet || get().status !== 'ready') set({ status: 'loading', error: null });
+    const had = get().status === 'ready';
+    if (!opts.quiet || !had) set({ status: 'loading', error: null });
     try {
       const items = await api['tokens.list']({});
       set({ items: [...items].sort(newestFirst), status: 'ready', error: null });
     } catch (err) {
-      set({ status: 'error', error: toApiError(err) });
+      set(failedLoad(had, err));
     }
   },
   async mint(input) {
