@@ -13,8 +13,9 @@ export function mainWindowOptions(opts: { preloadPath: string; iconPath?: string
   return {
     width: 1200,
     height: 800,
-    minWidth: 760,
-    minHeight: 520,
+    // The screens fold down to a phone's width (the sidebar becomes a menu), so the window may be as narrow.
+    minWidth: 360,
+    minHeight: 480,
     title: 'LLM Proxy',
     // Shown once the first paint is ready (no white flash), or never when started at login.
     show: false,
