@@ -142,7 +142,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   const callAsManagement = <M extends AdminMethod>(method: M, raw: unknown, ctx: CallContext) => callAdmin(handlers, audit, method, raw, ctx);
 
   const proxy = createProxyHandler({
-    pipeline: builtInPipeline({ gate, limits: limits.limits, cache, usage, keyUsage, events: events.pipeline, clock, maxBodyBytes: settings.maxBodyBytes }),
+    pipeline: builtInPipeline({ gate, limits: limits.limits, cache, usage, keyUsage, events: events.pipeline, clock, maxBodyBytes: settings.maxBodyBytes, requestBodyTimeoutMs: settings.requestBodyTimeoutMs }),
     audit,
     events: events.pipeline,
     keyHealth,

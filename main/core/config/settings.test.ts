@@ -72,6 +72,7 @@ describe('defaults', () => {
       cacheMaxBytes: 67_108_864,
       cacheMaxObjectBytes: 1_048_576,
       cacheDefaultTtlSeconds: 0,
+      requestBodyTimeoutMs: 30_000,
     });
   });
 

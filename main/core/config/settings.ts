@@ -21,6 +21,7 @@ export interface Settings {
   encryptionKey: string | undefined;
   logLevel: LogLevel;
   maxBodyBytes: number;
+  requestBodyTimeoutMs: number;
   upstreamHeadersTimeoutMs: number;
   upstreamIdleTimeoutMs: number;
   allowedHosts: string[];
@@ -178,6 +179,12 @@ export const settingsSchema = z.object({
   maxBodyBytes: integer(1, Number.MAX_SAFE_INTEGER)
     .default(26_214_400)
     .register(settingMeta, { valueName: 'bytes', defaultLabel: '26214400 (25 MiB)', description: "Largest request body accepted (OpenAI's upload cap)." }),
+  requestBodyTimeoutMs: integer(0, MAX_TIMER_MS)
+    .default(30_000)
+    .register(settingMeta, {
+      valueName: 'ms',
+      description: 'A /v1 request body that sends less than 1 KiB in this long is refused (408 request_body_timeout); 0 = never. Times the upload only, never the answer.',
+    }),
   upstreamHeadersTimeoutMs: integer(1, MAX_TIMER_MS)
     .default(600_000)
     .register(settingMeta, {

@@ -17,6 +17,7 @@ export type ProxyErrorCode =
   | 'body_too_large'
   | 'invalid_json'
   | 'request_aborted'
+  | 'request_body_timeout'
   | 'upstream_unreachable'
   | 'upstream_timeout'
   | 'upstream_bad_response'
@@ -60,6 +61,7 @@ const codes: Record<ProxyErrorCode, CodeInfo> = {
   invalid_json: { status: 400, type: 'invalid_request_error', message: 'Request body is not valid JSON.' },
   // 499 is nginx's "client closed request": never reaches a client, but gives events and audit a code.
   request_aborted: { status: 499, type: 'invalid_request_error', message: 'The client closed the request.' },
+  request_body_timeout: { status: 408, type: 'invalid_request_error', message: 'The request body stopped arriving; send it again.' },
   upstream_unreachable: { status: 502, type: 'server_error', message: 'Could not connect to the upstream API.' },
   upstream_timeout: { status: 504, type: 'server_error', message: 'The upstream API did not answer in time.' },
   upstream_bad_response: { status: 502, type: 'server_error', message: 'The upstream API closed the connection or sent an invalid response.' },
@@ -117,7 +119,7 @@ export function sendProxyError(res: ServerResponse, err: unknown, requestId: str
     };
     // The client may still be sending an oversized body: close the connection after the answer
     // rather than keep reading (and discarding) bytes we already refused.
-    if (error.code === 'body_too_large') headers.connection = 'close';
+    if (error.code === 'body_too_large' || error.code === 'request_body_timeout') headers.connection = 'close';
     res.writeHead(error.status, headers);
     res.end(body);
     return;

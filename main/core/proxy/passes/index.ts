@@ -34,6 +34,7 @@ export interface BuiltInPassDeps {
   events: RequestEventRecorder;
   clock: Clock;
   maxBodyBytes: number;
+  requestBodyTimeoutMs?: number;
 }
 
 export function builtInPipeline(deps: BuiltInPassDeps): Pipeline {
@@ -45,7 +46,7 @@ export function builtInPipeline(deps: BuiltInPassDeps): Pipeline {
       authenticate(deps.gate),
       endpointAllowList,
       upstreamKeys,
-      readRequestBody(deps.maxBodyBytes),
+      readRequestBody(deps.maxBodyBytes, deps.requestBodyTimeoutMs),
       transformations,
       modelListing,
       modelAllowList(deps.gate),
