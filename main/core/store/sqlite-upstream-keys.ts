@@ -90,16 +90,7 @@ export function sqliteUpstreamKeyRepository(db: Database): UpstreamKeyRepository
   };
 }
 
-interface UsageParams {
-  keyId: string;
-  requests: number;
-  failures: number;
-  promptTokens: number;
-  completionTokens: number;
-  lastUsedAt: number | null;
-  errorCode: string | null;
-  errorAt: number | null;
-}
+type UsageParams = Omit<UpstreamKeyUsageDelta, 'lastError'> & { errorCode: string | null; errorAt: number | null };
 
 function usageParams(d: UpstreamKeyUsageDelta): UsageParams {
   const { keyId, requests, failures, promptTokens, completionTokens, lastUsedAt } = d;

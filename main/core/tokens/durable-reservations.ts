@@ -114,7 +114,8 @@ export class DurableReservations {
     return h.refill;
   }
 
-  private async releaseIdle(): Promise<void> {
+  /** Gives back what subjects unused for `idleReleaseMs` hold (run by a timer; tests call it directly). */
+  async releaseIdle(): Promise<void> {
     const now = this.opts.clock.now();
     await this.releaseWhere((h) => now - h.lastTakenAt >= this.opts.idleReleaseMs);
   }

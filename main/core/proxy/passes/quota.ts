@@ -1,8 +1,8 @@
 // Passes `quota-check` and `quota-claim`. A spent lifetime quota is refused before the cache and the
 // rate limits (it takes nothing from shared budgets, and `x-should-retry: false` tells the OpenAI SDKs
-// that retrying never helps). The claim comes after the rate limits: in memory, or with one atomic
-// statement in a shared store (PostgreSQL), so quotas hold across instances; a request that loses that
-// race gives its rate-limit points back.
+// that retrying never helps). The claim comes after the rate limits: from a block of the quota reserved
+// durably in the store (the token gate's reservations), so quotas hold across instances and crashes; a
+// request refused there gives its rate-limit points back.
 import type { TokenGate } from '../../tokens/token-gate.ts';
 import { ProxyRefusal } from '../exchange.ts';
 import type { RequestPass } from '../pipeline.ts';
