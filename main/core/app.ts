@@ -8,6 +8,7 @@ import type { Writable } from 'node:stream';
 import { AuditLog } from './audit/audit-log.ts';
 import { callAdmin, createAdminService, type CallContext } from './api/service.ts';
 import { startCache } from './cache/runtime.ts';
+import { createStoreReadiness } from './store-readiness.ts';
 import type { AdminMethod, OutputOf } from './api/contract.ts';
 import type { LiveSnapshotView } from './api/event-views.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -95,11 +96,15 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   refuseShortManagementToken(managementToken);
 
   const store = await openStore(settings);
+  const storeReadiness = createStoreReadiness({ store, clock });
   const dataKey = loadDataKey({ encryptionKey: settings.encryptionKey, dataDir: settings.dataDir });
   const sealer = createSealer(dataKey.key);
   const hash = createTokenHasher(deriveKey(dataKey.key, 'token-hash'));
 
-  const onBackgroundError = (what: string) => (err: unknown) => log.error({ err: { name: (err as Error)?.name, code: (err as { code?: string })?.code } }, what);
+  const onBackgroundError = (what: string) => (err: unknown) => {
+    storeReadiness.writeFailed(err);
+    log.error({ err: { name: (err as Error)?.name, code: (err as { code?: string })?.code } }, what);
+  };
   const usage = createUsageRecorder({ tokens: store.tokens, flushMs: settings.usageFlushMs, clock, onError: onBackgroundError('usage flush failed') });
   const audit = new AuditLog({ repo: store.audit, clock, flushMs: settings.usageFlushMs, onError: onBackgroundError('audit flush failed') });
   const limits = startLimits(settings, { clock, log, audit, windowSeconds: opts.limitWindowSeconds });
@@ -182,12 +187,9 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
         const redisCheck: Record<string, string> = redis ? { redis: redis.check } : {};
         // Which kind of store answers goes to details (no path or URL: /ready needs no sign-in).
         const details = { store: { kind: store.info().kind } };
-        try {
-          await store.ping();
-          return { ok: redis?.ok ?? true, checks: { store: 'ok', ...redisCheck }, details };
-        } catch {
-          return { ok: false, checks: { store: 'unavailable', ...redisCheck }, details };
-        }
+        // ok, unavailable (no answer), or write_failing (answers, but writes fail: a full disk).
+        const storeCheck = await storeReadiness.check();
+        return { ok: storeCheck === 'ok' && (redis?.ok ?? true), checks: { store: storeCheck, ...redisCheck }, details };
       }),
     },
   });
