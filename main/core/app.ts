@@ -6,7 +6,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Writable } from 'node:stream';
 import { AuditLog } from './audit/audit-log.ts';
-import { callAdmin, createAdminService, type CallContext } from './api/service.ts';
+import { createDispatch } from './api/dispatch.ts';
+import type { CallContext } from './api/handler-types.ts';
+import { createAdminHandlers } from './api/handlers/index.ts';
 import { startCache } from './cache/runtime.ts';
 import { createStoreReadiness } from './store-readiness.ts';
 import type { AdminMethod, OutputOf } from './api/contract.ts';
@@ -131,7 +133,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
 
   let listenUrl = '';
   let tls: TlsRuntime | null = null;
-  const handlers = createAdminService({
+  const handlers = createAdminHandlers({
     cache,
     store,
     sealer,
@@ -144,7 +146,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     requestsSince: (since) => store.usage.requestsSince(since),
     eventHandlers: createEventHandlers({ events, usage: store.usage, clock }),
   });
-  const callAsManagement = <M extends AdminMethod>(method: M, raw: unknown, ctx: CallContext) => callAdmin(handlers, audit, method, raw, ctx);
+  const dispatch = createDispatch({ handlers, audit });
 
   const proxy = createProxyHandler({
     pipeline: builtInPipeline({ gate, limits: limits.limits, cache, usage, keyUsage, events: events.pipeline, clock, maxBodyBytes: settings.maxBodyBytes, requestBodyTimeoutMs: settings.requestBodyTimeoutMs }),
@@ -171,7 +173,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     hostAllowed: createHostCheck({ bindHost: settings.host, allowedHosts: [...settings.allowedHosts, ...(tls?.hostNames() ?? [])] }),
     tls: tls ?? undefined,
     proxy,
-    callAdmin: callAsManagement,
+    dispatch,
     authenticateManagement: createManagementAuth({ managementToken, audit }),
     log,
     extraRoutes: (app) => {
@@ -217,7 +219,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     url: listenUrl,
     adminUrl: `${listenUrl}/admin/`,
     port,
-    call: (method, input, ctx) => callAsManagement(method, input, { actor: 'desktop', requestId: null, clientIp: null, ...ctx }),
+    call: (method, input, ctx) => dispatch(method, input, { actor: 'desktop', requestId: null, clientIp: null, ...ctx }),
     flush: async () => {
       await events.flush();
       await usage.flush();

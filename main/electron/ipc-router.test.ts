@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { adminMethods } from '../core/api/contract.ts';
+import type { AuditEntry } from '../core/audit/audit-log.ts';
+import { createDispatch } from '../core/api/dispatch.ts';
+import type { AdminHandlers } from '../core/api/handler-types.ts';
 import { AppError } from '../core/errors.ts';
 import { startTestApp, type TestApp } from '../core/testing/test-app.ts';
 import { ipcChannel } from './ipc-channels.ts';
@@ -9,21 +12,27 @@ import { createProxyController } from './proxy-controller.ts';
 const appPage: IpcCaller = { senderFrame: { url: 'app://llm-proxy/index.html#/tokens', parent: null } };
 const PROJECT_ID = '0190a5b2-7c3d-7e4f-8a1b-2c3d4e5f6a7b';
 
+/** The real one door (dispatch) over handlers that record their calls, as the app wires it. */
 function routerWithFakeCore() {
   const calls: { method: string; input: unknown }[] = [];
   const changed: string[] = [];
   const unexpected: unknown[] = [];
-  const router = createIpcRouter({
-    async call(method, input) {
+  const audited: AuditEntry[] = [];
+  const handlers = new Proxy({} as AdminHandlers, {
+    get: (_t, method: string) => async (input: unknown) => {
       calls.push({ method, input });
       if (method === 'projects.get') throw new AppError('project_not_found', `No project with id ${PROJECT_ID}`);
       if (method === 'audit.get') throw new TypeError('boom: secret-ish internals');
       return { method };
     },
+  });
+  const dispatch = createDispatch({ handlers, audit: { record: async (entry: AuditEntry) => void audited.push(entry) } as never });
+  const router = createIpcRouter({
+    call: (method, input) => dispatch(method, input, { actor: 'desktop', requestId: null, clientIp: null }),
     onChanged: (m) => changed.push(m),
     onUnexpectedError: (_channel, err) => unexpected.push(err),
   });
-  return { router, calls, changed, unexpected };
+  return { router, calls, changed, unexpected, audited };
 }
 
 describe('IPC router', () => {
@@ -49,12 +58,13 @@ describe('IPC router', () => {
     ['a wrong type', { project_id: PROJECT_ID, duration_minutes: '480' }],
     ['a missing field', { project_id: PROJECT_ID }],
     ['a prototype trick', JSON.parse('{"__proto__": {"polluted": true}, "project_id": "x", "duration_minutes": 1}')],
-  ])('refuses %s with validation_failed and never calls the core', async (_what, payload) => {
-    const { router, calls } = routerWithFakeCore();
+  ])('refuses %s with validation_failed, never calls the handler, and audits the failed change', async (_what, payload) => {
+    const { router, calls, audited } = routerWithFakeCore();
     const result = await router.handle(ipcChannel('tokens.create'), appPage, payload);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe('validation_failed');
     expect(calls).toEqual([]);
+    expect(audited).toMatchObject([{ actor: 'desktop', action: 'tokens.create', outcome: 'failure', details: { code: 'validation_failed' } }]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

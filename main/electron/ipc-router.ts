@@ -1,8 +1,8 @@
-// What every IPC call goes through, without Electron: the sender must be the app's own top-level page,
-// the channel must name a contract method, the payload is parsed as `unknown` against the contract's
-// schema, and the answer is an ApiResult (Electron keeps only `message` from a thrown error).
+// What every IPC call goes through, without Electron: the sender must be the app's own top-level page and
+// the channel must name a contract method; then the payload, still `unknown`, goes to the one door
+// (`dispatch`, main/core/api/dispatch.ts), which validates, authorizes and audits as for HTTP. The answer
+// is an ApiResult (Electron keeps only `message` from a thrown error).
 import { adminMethods, isAdminMethod, type AdminMethod, type ApiErrorShape, type ApiResult, adminContract } from '../core/api/contract.ts';
-import { parseInput } from '../core/api/validate.ts';
 import { isAppError } from '../core/errors.ts';
 import { IPC_CHANNEL_PREFIX, ipcChannel } from './ipc-channels.ts';
 import { isShellError, ShellError } from './shell-errors.ts';
@@ -15,7 +15,7 @@ export interface IpcCaller {
 }
 
 export interface IpcRouterDeps {
-  /** The AdminApi in process; it validates again and audits changes. */
+  /** The one door in process (the app's `call`): validates the raw payload, authorizes, audits. */
   call(method: AdminMethod, input: unknown): Promise<unknown>;
   /** Told after every successful change (the tray refreshes its project list and counters). */
   onChanged?(method: AdminMethod): void;
@@ -41,9 +41,6 @@ export function createIpcRouter(deps: IpcRouterDeps): IpcRouter {
       try {
         if (!method) throw new ShellError('unknown_method', 'The desktop app offers no such call.');
         checkSender(caller, isTrustedUrl);
-        // Parsed here so nothing unchecked goes further; call() receives the raw payload because some
-        // schemas transform (dates become numbers) and are not meant to be applied twice.
-        parseInput(method, payload);
         const value = await deps.call(method, payload);
         if (adminContract[method].mutates) deps.onChanged?.(method);
         return { ok: true, value };

@@ -1,7 +1,7 @@
 // The contract methods of this capability: the live snapshot, the event pipeline's status and dead
 // letters, and daily usage per token or project (rolled up from the hourly buckets).
 import type { UsageDailyRowView } from '../api/event-views.ts';
-import type { AdminHandlers } from '../api/service.ts';
+import type { AdminHandlers } from '../api/handler-types.ts';
 import type { Clock } from '../clock.ts';
 import type { UsageRepository } from '../store/types.ts';
 import type { EventsRuntime } from './runtime.ts';

@@ -1,12 +1,11 @@
-// The `/manage` REST API (compatible with sofatutor's LLM Proxy) as thin adapters over the AdminApi
-// service, plus `POST /manage/rpc/<method>` that the browser screens use for every contract method.
+// The `/manage` REST API (compatible with sofatutor's LLM Proxy) as thin adapters over the one door
+// (`dispatch`, ../api/dispatch.ts), plus `POST /manage/rpc/<method>` that the browser screens and the CLI
+// use for every contract method.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminMethod } from '../api/contract.ts';
-import { isAdminMethod } from '../api/contract.ts';
-import type { CallContext } from '../api/service.ts';
+import type { Dispatch } from '../api/dispatch.ts';
+import type { CallContext } from '../api/handler-types.ts';
 import { AppError } from '../errors.ts';
-
-export type AdminCaller = <M extends AdminMethod>(method: M, raw: unknown, ctx: CallContext) => Promise<unknown>;
 
 interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -64,14 +63,14 @@ export function contextOf(req: FastifyRequest): CallContext {
 
 const managed = { door: 'management' as const };
 
-export function registerManageRoutes(app: FastifyInstance, callAdmin: AdminCaller): void {
+export function registerManageRoutes(app: FastifyInstance, dispatch: Dispatch): void {
   for (const route of routes) {
     app.route({
       method: route.method,
       url: route.url,
       config: managed,
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
-        const value = await callAdmin(route.call, route.input(req), contextOf(req));
+        const value = await dispatch(route.call, route.input(req), contextOf(req));
         reply.code(route.status ?? 200);
         if (route.empty) return reply.send();
         return value;
@@ -85,9 +84,5 @@ export function registerManageRoutes(app: FastifyInstance, callAdmin: AdminCalle
     throw new AppError('method_not_allowed', 'Projects cannot be deleted; deactivate them with PATCH {"is_active": false}');
   });
 
-  app.post('/manage/rpc/:method', { config: managed }, async (req) => {
-    const method = params(req).method ?? '';
-    if (!isAdminMethod(method)) throw new AppError('not_found', `Unknown method ${method.slice(0, 60)}`);
-    return { value: await callAdmin(method, req.body ?? {}, contextOf(req)) };
-  });
+  app.post('/manage/rpc/:method', { config: managed }, async (req) => ({ value: await dispatch(params(req).method ?? '', req.body ?? {}, contextOf(req)) }));
 }

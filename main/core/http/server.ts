@@ -10,14 +10,16 @@ import { AppError, toErrorBody, type ErrorCode } from '../errors.ts';
 import { newId, validRequestId } from '../ids.ts';
 import { PROXY_ROUTE, guardDoors, recordRoutes, type RouteEntry } from './doors.ts';
 import type { ManagementCaller } from './management-auth.ts';
-import { registerManageRoutes, type AdminCaller } from './manage-routes.ts';
+import type { Dispatch } from '../api/dispatch.ts';
+import { registerManageRoutes } from './manage-routes.ts';
 import { refuseNonCanonicalTarget } from './request-target.ts';
 import { createHttpsServer, type ServedCertificates } from './tls/https-server.ts';
 
 export interface HttpServerDeps {
   hostAllowed: (req: http.IncomingMessage) => boolean;
   proxy: (req: http.IncomingMessage, res: http.ServerResponse) => void;
-  callAdmin: AdminCaller;
+  /** The one door of every management call (../api/dispatch.ts). */
+  dispatch: Dispatch;
   /** The management door's sign-in: the caller, or throws `unauthorized`. */
   authenticateManagement: (req: FastifyRequest) => ManagementCaller;
   health: { version: string; ready: () => Promise<{ ok: boolean; checks: Record<string, string>; details?: Record<string, unknown> }> };
@@ -110,7 +112,7 @@ export function createHttpServer(deps: HttpServerDeps): ProxyHttpServer {
     return { status: result.ok ? 'ready' : 'not_ready', checks: result.checks, ...(result.details ? { details: result.details } : {}) };
   });
 
-  registerManageRoutes(app, deps.callAdmin);
+  registerManageRoutes(app, deps.dispatch);
   deps.extraRoutes?.(app);
   return {
     app,

@@ -1,43 +1,26 @@
 // keys.*: a project's upstream keys (add, relabel, reweight, enable/disable, rotate, remove). Every
 // change invalidates the project in the token gate, so the proxy uses it from the next request on
 // this instance (others re-read within --token-cache-ttl-ms), and is audited without the key itself.
-import type { AuditLog } from '../audit/audit-log.ts';
-import type { Clock } from '../clock.ts';
-import { AppError } from '../errors.ts';
-import { newId } from '../ids.ts';
-import type { KeyHealth } from '../proxy/key-selector.ts';
-import type { Sealer } from '../secrets/sealer.ts';
-import type { ProjectRow, Store, UpstreamKeyChanges, UpstreamKeyRow } from '../store/types.ts';
-import type { TokenGate } from '../tokens/token-gate.ts';
-import type { OutputOf, ParsedInputOf } from './contract.ts';
-import { presentUpstreamKey } from './present.ts';
-import type { CallContext } from './service.ts';
+import { AppError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import type { ProjectRow, UpstreamKeyChanges, UpstreamKeyRow } from '../../store/types.ts';
+import { auditBase, lookups, type CallContext, type HandlerDeps, type HandlersOf } from '../handler-types.ts';
+import { presentUpstreamKey } from '../present.ts';
 
 /** The label of a project's first key when none is given. */
 export const DEFAULT_KEY_LABEL = 'default';
 
-/** What the masked views show of a key. */
-/** Keys shorter than this keep no visible characters: four of them would give away too much of the key. */
+/** What the masked views show of a key. Keys shorter than this keep no visible characters: four of them would give away too much of the key. */
 const MIN_KEY_LENGTH_TO_SHOW = 12;
 export const lastFour = (key: string) => (key.length >= MIN_KEY_LENGTH_TO_SHOW ? key.slice(-4) : '');
 
-export interface UpstreamKeyHandlerDeps {
-  store: Store;
-  sealer: Sealer;
-  gate: Pick<TokenGate, 'invalidateProject'>;
-  audit: AuditLog;
-  clock: Clock;
-  keyHealth: Pick<KeyHealth, 'status' | 'forget'>;
-  projectOrThrow: (id: string) => Promise<ProjectRow>;
-}
-
 type KeyMethod = 'keys.list' | 'keys.add' | 'keys.update' | 'keys.remove';
-type KeyHandlers = { [M in KeyMethod]: (input: ParsedInputOf<M>, ctx: CallContext) => Promise<OutputOf<M>> };
 
 const FIELD_NAMES: Record<keyof UpstreamKeyChanges, string | null> = { label: 'label', weight: 'weight', isEnabled: 'is_enabled', keySealed: 'api_key', keyLast4: null };
 
-export function createUpstreamKeyHandlers(deps: UpstreamKeyHandlerDeps): KeyHandlers {
-  const { store, sealer, gate, audit, clock, keyHealth, projectOrThrow } = deps;
+export function createKeyHandlers(deps: Pick<HandlerDeps, 'store' | 'sealer' | 'gate' | 'audit' | 'clock' | 'keyHealth'>): HandlersOf<KeyMethod> {
+  const { store, sealer, gate, audit, clock, keyHealth } = deps;
+  const { projectOrThrow } = lookups(store);
 
   const present = (row: UpstreamKeyRow) => presentUpstreamKey(row, keyHealth.status(row.id, clock.now()));
 
@@ -61,9 +44,7 @@ export function createUpstreamKeyHandlers(deps: UpstreamKeyHandlerDeps): KeyHand
 
   const record = (ctx: CallContext, action: string, key: UpstreamKeyRow, details: Record<string, unknown>) =>
     audit.record({
-      actor: ctx.actor,
-      requestId: ctx.requestId,
-      clientIp: ctx.clientIp,
+      ...auditBase(ctx),
       action: `upstream_key.${action}`,
       outcome: 'success',
       targetType: 'upstream_key',

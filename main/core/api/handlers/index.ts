@@ -1,0 +1,22 @@
+// Every contract method's handler, one module per domain. `satisfies AdminHandlers` makes tsc fail when
+// a contract method has no handler.
+import type { EventHandlers } from '../../events/admin-handlers.ts';
+import type { AdminHandlers, HandlerDeps } from '../handler-types.ts';
+import { createAuditHandlers } from './audit.ts';
+import { createCacheHandlers } from './cache.ts';
+import { createKeyHandlers } from './keys.ts';
+import { createProjectHandlers } from './projects.ts';
+import { createSystemHandlers } from './system.ts';
+import { createTokenHandlers } from './tokens.ts';
+
+export function createAdminHandlers(deps: HandlerDeps & { eventHandlers: EventHandlers }): AdminHandlers {
+  return {
+    ...createProjectHandlers(deps),
+    ...createKeyHandlers(deps),
+    ...createTokenHandlers(deps),
+    ...createAuditHandlers(deps),
+    ...createCacheHandlers(deps),
+    ...createSystemHandlers(deps),
+    ...deps.eventHandlers,
+  } satisfies AdminHandlers;
+}
