@@ -27,6 +27,8 @@ import { createHttpServer } from './http/server.ts';
 import { isInsecureLan, planTls, refuseInsecureBind } from './http/tls/plan.ts';
 import { preflightTls, startTls, tlsInfoOf, withTlsReadiness, type TlsRuntime } from './http/tls/runtime.ts';
 import { startLimits } from './limits/runtime.ts';
+import { startRedis } from './redis/runtime.ts';
+import { closeInOrder } from './teardown.ts';
 import { createLogger } from './log.ts';
 import { registerMetricsRoute } from './metrics/metrics-route.ts';
 import { createProxyHandler } from './proxy/handler.ts';
@@ -109,30 +111,35 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   };
   const usage = createUsageRecorder({ tokens: store.tokens, flushMs: settings.usageFlushMs, clock, onError: onBackgroundError('usage flush failed') });
   const audit = new AuditLog({ repo: store.audit, clock, flushMs: settings.usageFlushMs, onError: onBackgroundError('audit flush failed') });
-  const limits = startLimits(settings, { clock, log, audit, windowSeconds: opts.limitWindowSeconds });
+  // The instance's Redis has one owner; limits, cache, events and key cool-downs borrow it.
+  const redis = startRedis(settings, { clock, log, audit });
+  const limits = startLimits(settings, { redis, clock, windowSeconds: opts.limitWindowSeconds });
   const cooldownMs = settings.keyCooldownSeconds * 1000;
   // A key resting on one instance rests on every instance that shares the Redis.
-  const keyHealth = new KeyHealth({ cooldownMs, authCooldownMs: 10 * cooldownMs, maxCooldownMs: 20 * cooldownMs, onCooldown: limits.broadcast?.keyCooldown });
+  const keyHealth = new KeyHealth({ cooldownMs, authCooldownMs: 10 * cooldownMs, maxCooldownMs: 20 * cooldownMs, onCooldown: redis?.broadcast.keyCooldown });
   const keyUsage = createKeyUsageRecorder({ keys: store.upstreamKeys, flushMs: settings.usageFlushMs, clock, onError: onBackgroundError('key usage flush failed') });
-  const gate = new TokenGate({ tokens: store.tokens, projects: store.projects, upstreamKeys: store.upstreamKeys, keyHealth, sealer, hash, usage, clock, ttlMs: settings.tokenCacheTtlMs, broadcast: limits.broadcast, onError: onBackgroundError('quota release failed') });
-  limits.listen(gate, keyHealth);
-  // The response cache: in memory, or in the limits' Redis when one is configured.
-  const cache = startCache(settings, { clock, log, redis: limits.redis });
+  const gate = new TokenGate({ tokens: store.tokens, projects: store.projects, upstreamKeys: store.upstreamKeys, keyHealth, sealer, hash, usage, clock, ttlMs: settings.tokenCacheTtlMs, broadcast: redis?.broadcast, onError: onBackgroundError('quota release failed') });
+  redis?.listen(gate, keyHealth);
+  // The response cache: in memory, or in the instance's Redis when one is configured.
+  const cache = startCache(settings, { clock, log, redis: redis?.link ?? null });
   // Request events: metrics, the live dashboard, the durable outbox and its dispatchers.
   const events = startEvents(settings, {
     store,
     clock,
     log,
     version,
-    redis: limits.redis ? { link: limits.redis, prefix: settings.redisPrefix } : null,
+    redis: redis ? { link: redis.link, prefix: redis.prefix } : null,
     instanceName: instanceName(settings.dataDir),
     options: opts.events,
   });
   const dispatcher = createUpstreamAgent();
+  let tls: TlsRuntime | null = null;
+  // The one teardown list, in the order things stop; every exit (a failed start, close) runs all of it.
+  const closeAll = () =>
+    closeInOrder([() => events.close(), () => tls?.close(), () => cache.close(), () => redis?.close(), () => gate.close(), () => usage.close(), () => keyUsage.close(), () => audit.close(), () => dispatcher.close(), () => store.close()]);
   const startedAt = new Date(clock.now()).toISOString();
 
   let listenUrl = '';
-  let tls: TlsRuntime | null = null;
   const handlers = createAdminHandlers({
     cache,
     store,
@@ -164,7 +171,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   try {
     tls = await startTls(tlsPlan, { bindHost: settings.host, log, say });
   } catch (err) {
-    await Promise.allSettled([events.close(), usage.close(), keyUsage.close(), audit.close(), dispatcher.close(), store.close(), limits.close()]);
+    await closeAll().catch(() => undefined);
     throw err;
   }
 
@@ -202,7 +209,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     await events.start();
     await http.app.listen({ host: settings.host, port: settings.port });
   } catch (err) {
-    await Promise.allSettled([events.close(), usage.close(), keyUsage.close(), audit.close(), dispatcher.close(), store.close(), tls?.close(), limits.close()]);
+    await closeAll().catch(() => undefined);
     throw err;
   }
   const address = http.app.server.address();
@@ -236,17 +243,11 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
         // what is still batched, then let go of upstream sockets and the database.
         events.live.close(); // live streams never finish by themselves
         await http.close(SHUTDOWN_GRACE_MS);
-        await events.close();
-        await tls?.close();
-        await cache.close();
-        await limits.close();
-        await gate.close(); // unused reserved quota goes back to the store
-        await usage.close();
-        await keyUsage.close();
-        await audit.close();
-        await dispatcher.close();
-        await store.close();
-        log.flush();
+        try {
+          await closeAll();
+        } finally {
+          log.flush();
+        }
       })();
       return closing;
     },

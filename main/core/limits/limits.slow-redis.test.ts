@@ -12,7 +12,7 @@ import type { ProjectLimits } from './policy.ts';
 import { RequestLimits } from './request-limits.ts';
 import { startLimits } from './runtime.ts';
 import pino from 'pino';
-import type { AuditLog } from '../audit/audit-log.ts';
+import { startRedis } from '../redis/runtime.ts';
 
 const redis = await findRedis();
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -147,15 +147,14 @@ describe.skipIf(!redis.url)(`limits with a Redis that answers late${redis.reason
 
   it('startup waits until the decisions socket is connected and the script path is warm', async () => {
     const prefix = uniquePrefix('warm');
-    const runtime = startLimits(
-      { redisUrl: redis.url!, redisPrefix: prefix, redisCommandTimeoutMs: 1000, limitsFailClosed: false },
-      { clock: systemClock, log: pino({ level: 'silent' }), audit: { record: async () => undefined } as unknown as AuditLog },
-    );
-    onTestFinished(() => runtime.close());
+    const settings = { redisUrl: redis.url!, redisPrefix: prefix, redisCommandTimeoutMs: 1000, limitsFailClosed: false };
+    const shared = startRedis(settings, { clock: systemClock, log: pino({ level: 'silent' }), audit: { record: () => new Promise(() => undefined) } });
+    onTestFinished(() => shared!.close());
+    const runtime = startLimits(settings, { redis: shared, clock: systemClock });
     await runtime.started();
     // Not merely the main connection: the one decisions use is up, and it has run the script once.
-    expect(runtime.redis!.decisions.status).toBe('ready');
-    const probe = runtime.redis!.client;
+    expect(shared!.link.decisions.status).toBe('ready');
+    const probe = shared!.link.client;
     expect(await probe.exists(`${prefix}rl:warmup:warmup`)).toBe(1);
     expect(await probe.zcard(`${prefix}instances`)).toBe(1);
     expect((await runtime.limits.admit(token(5), project)).ok).toBe(true);
