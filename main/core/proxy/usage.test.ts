@@ -133,14 +133,52 @@ describe('JSON usage', () => {
     expect(usageOf('application/json', [Buffer.from(body)])).toEqual({ promptTokens: 8, completionTokens: 0, totalTokens: 8 });
   });
 
-  it('returns null for invalid JSON, no usage, a body over the cap, or another content type', () => {
+  it('returns null for invalid JSON, no usage, or another content type', () => {
     expect(usageOf('application/json', [Buffer.from('{"usage": {')])).toBeNull();
     expect(usageOf('application/json', [Buffer.from('{"data":[]}')])).toBeNull();
-    const tap = createUsageTap('application/json', 10);
-    tap.write(Buffer.from('{"usage":{"prompt_tokens":1}}'));
-    expect(tap.end()).toBeNull();
     expect(usageOf('audio/mpeg', [Buffer.from(openAiBody)])).toBeNull();
     expect(usageOf('application/problem+json', [Buffer.from(openAiBody)])).not.toBeNull();
+  });
+});
+
+describe('JSON usage of a body over the parse cap (scanned as it passes)', () => {
+  /** A tap that parses at most 16 bytes whole, so every body below is scanned. */
+  function scanned(chunks: Buffer[]): Usage | null {
+    const tap = createUsageTap('application/json', 16);
+    for (const chunk of chunks) tap.write(chunk);
+    return tap.end();
+  }
+  const decoys = {
+    object: 'list',
+    data: [{ embedding: [0.1, -2e-3], text: 'a "usage": {"prompt_tokens": 999} in a string, with \\ and \\" escapes', nested: { usage: { prompt_tokens: 555 } } }],
+    model: 'text-embedding-3-small',
+  };
+  const body = Buffer.from(JSON.stringify({ ...decoys, usage: { prompt_tokens: 8123, total_tokens: 8123 } }));
+
+  it('reads the top-level usage at the end, wherever the body is split, never a decoy in a string or nested object', () => {
+    for (const chunks of splits(body)) expect(scanned(chunks)).toEqual({ promptTokens: 8123, completionTokens: 0, totalTokens: 8123 });
+  });
+
+  it('reads usage in the middle or first, and Anthropic shapes', () => {
+    const middle = JSON.stringify({ id: 'x', usage: { input_tokens: 3, cache_read_input_tokens: 4, output_tokens: 5 }, content: [{ type: 'text', text: '}]' }] });
+    expect(scanned([Buffer.from(middle)])).toEqual({ promptTokens: 7, completionTokens: 5, totalTokens: 12 });
+    expect(scanned([Buffer.from('{"usage":{"prompt_tokens":1,"completion_tokens":2},"data":[1,2,3]}')])).toEqual({ promptTokens: 1, completionTokens: 2, totalTokens: 3 });
+  });
+
+  it('counts a real 9 MiB embeddings answer', () => {
+    const vector = Array.from({ length: 1536 }, (_, i) => Math.sin(i) / 3);
+    const data = Array.from({ length: 300 }, (_, index) => ({ object: 'embedding', index, embedding: vector }));
+    const big = Buffer.from(JSON.stringify({ object: 'list', data, model: 'text-embedding-3-small', usage: { prompt_tokens: 4200, total_tokens: 4200 } }));
+    expect(big.length).toBeGreaterThan(8 * 1024 * 1024);
+    const tap = createUsageTap('application/json');
+    for (let at = 0; at < big.length; at += 65_536) tap.write(big.subarray(at, at + 65_536));
+    expect(tap.end()).toEqual({ promptTokens: 4200, completionTokens: 0, totalTokens: 4200 });
+  });
+
+  it('returns null without a top-level usage, with a truncated one, or one too big to be a usage report', () => {
+    expect(scanned([Buffer.from(JSON.stringify(decoys))])).toBeNull();
+    expect(scanned([Buffer.from('{"data":[],"usage":{"prompt_tokens":1')])).toBeNull();
+    expect(scanned([Buffer.from(`{"usage":{"prompt_tokens":1,"pad":"${'x'.repeat(70_000)}"}}`)])).toBeNull();
   });
 });
 

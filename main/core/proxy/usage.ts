@@ -1,5 +1,6 @@
 // Token usage read from an upstream response while its bytes pass through to the client, untouched:
 // the tap only copies what it needs (a bounded JSON body, or SSE lines) and parses at the end.
+import { scanTopLevelMember, type JsonValueScanner } from './json-value-scanner.ts';
 import { createSseEventParser } from './sse-events.ts';
 
 /** Named like the token row's counters (store/types.ts). */
@@ -15,8 +16,11 @@ export interface UsageTap {
   end(): Usage | null;
 }
 
-/** JSON bodies over this size are passed through without reading their usage. */
+/** JSON bodies up to this size are parsed whole; bigger ones are scanned for their top-level `usage`. */
 export const MAX_JSON_USAGE_BYTES = 8 * 1024 * 1024;
+
+/** A `usage` object is a few hundred bytes; one bigger than this is not a usage report. */
+const MAX_USAGE_VALUE_BYTES = 64 * 1024;
 
 interface Counts {
   input?: number;
@@ -83,23 +87,32 @@ function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * Buffers and parses a JSON body up to `maxBytes`; past that, stops buffering and scans the bytes for the
+ * top-level `usage` member instead (OpenAI and Anthropic put it last), so a huge answer is still counted.
+ */
 function jsonTap(maxBytes: number): UsageTap {
   let chunks: Buffer[] = [];
   let size = 0;
-  let gaveUp = false;
+  let scanner: JsonValueScanner | null = null;
   return {
     write(chunk) {
-      if (gaveUp) return;
+      if (scanner) return scanner.write(chunk);
       size += chunk.length;
       if (size > maxBytes) {
-        gaveUp = true;
+        scanner = scanTopLevelMember('usage', MAX_USAGE_VALUE_BYTES);
+        for (const kept of chunks) scanner.write(kept);
+        scanner.write(chunk);
         chunks = [];
         return;
       }
       chunks.push(Buffer.from(chunk)); // copied: the original goes on to the client
     },
     end() {
-      if (gaveUp) return null;
+      if (scanner) {
+        const usage = scanner.value();
+        return usage === null ? null : toUsage(countsOf(parseJson(usage)));
+      }
       return toUsage(countsInPayload(parseJson(Buffer.concat(chunks, size).toString('utf8'))));
     },
   };
