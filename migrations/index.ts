@@ -10,6 +10,7 @@ import * as m0005 from './0005_project_cache.ts';
 import * as m0006 from './0006_upstream_keys.ts';
 import * as m0007 from './0007_event_cursor_leases.ts';
 import * as m0008 from './0008_token_quota_reservations.ts';
+import * as m0009 from './0009_admins.ts';
 
 export type { Migration } from './migration.ts';
 
@@ -22,4 +23,5 @@ export const migrations: Migration[] = [
   { name: '0006_upstream_keys', up: m0006.up, down: m0006.down, postgres: m0006.postgres },
   { name: '0007_event_cursor_leases', up: m0007.up, down: m0007.down, postgres: m0007.postgres },
   { name: '0008_token_quota_reservations', up: m0008.up, down: m0008.down, postgres: m0008.postgres },
+  { name: '0009_admins', up: m0009.up, down: m0009.down, postgres: m0009.postgres },
 ];

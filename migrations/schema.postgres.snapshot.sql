@@ -1,3 +1,13 @@
+-- table admins
+id text NOT NULL
+name text NOT NULL
+role text NOT NULL
+project_ids text NOT NULL DEFAULT '[]'::text
+token_hash text NOT NULL
+token_last4 text NOT NULL
+created_at bigint NOT NULL
+updated_at bigint NOT NULL
+
 -- table audit_events
 id text NOT NULL
 time bigint NOT NULL
@@ -107,6 +117,10 @@ completion_tokens bigint NOT NULL DEFAULT 0
 cache_hits bigint NOT NULL DEFAULT 0
 
 -- constraints
+admins.admins_name_key: UNIQUE (name)
+admins.admins_pkey: PRIMARY KEY (id)
+admins.admins_role_check: CHECK (role = ANY (ARRAY['owner'::text, 'operator'::text, 'viewer'::text]))
+admins.admins_token_hash_key: UNIQUE (token_hash)
 audit_events.audit_events_pkey: PRIMARY KEY (id)
 event_cursors.event_cursors_pkey: PRIMARY KEY (dispatcher)
 events_dead_letters.events_dead_letters_pkey: PRIMARY KEY (id)
@@ -134,6 +148,9 @@ usage_hourly.usage_hourly_project_id_fkey: FOREIGN KEY (project_id) REFERENCES p
 usage_hourly.usage_hourly_token_id_fkey: FOREIGN KEY (token_id) REFERENCES tokens(id)
 
 -- indexes
+CREATE UNIQUE INDEX admins_name_key ON admins USING btree (name);
+CREATE UNIQUE INDEX admins_pkey ON admins USING btree (id);
+CREATE UNIQUE INDEX admins_token_hash_key ON admins USING btree (token_hash);
 CREATE INDEX audit_events_action_idx ON audit_events USING btree (action);
 CREATE UNIQUE INDEX audit_events_pkey ON audit_events USING btree (id);
 CREATE INDEX audit_events_project_id_idx ON audit_events USING btree (project_id);

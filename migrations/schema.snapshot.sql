@@ -22,6 +22,18 @@ CREATE INDEX tokens_project_id_idx ON tokens (project_id);
 -- index usage_hourly_project_hour_idx on usage_hourly
 CREATE INDEX usage_hourly_project_hour_idx ON usage_hourly (project_id, hour);
 
+-- table admins on admins
+CREATE TABLE admins (
+      id TEXT PRIMARY KEY,
+      name TEXT NOT NULL UNIQUE,
+      role TEXT NOT NULL CHECK (role IN ('owner', 'operator', 'viewer')),
+      project_ids TEXT NOT NULL DEFAULT '[]', -- JSON array of project ids (operators)
+      token_hash TEXT NOT NULL UNIQUE, -- HMAC-SHA-256 of the admin's token
+      token_last4 TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL
+    );
+
 -- table audit_events on audit_events
 CREATE TABLE audit_events (
       id TEXT PRIMARY KEY,

@@ -10,11 +10,14 @@ export type ErrorCode =
   | 'token_not_found'
   | 'audit_event_not_found'
   | 'upstream_key_not_found'
+  | 'admin_not_found'
   | 'duplicate_name'
   | 'last_upstream_key'
   | 'ambiguous_upstream_key'
   | 'project_inactive'
   | 'unauthorized'
+  | 'forbidden_role'
+  | 'not_a_named_admin'
   | 'route_closed'
   | 'invalid_request_target'
   | 'forbidden_host'
@@ -45,6 +48,7 @@ const statusByCode: Record<ErrorCode, number> = {
   token_not_found: 404,
   audit_event_not_found: 404,
   upstream_key_not_found: 404,
+  admin_not_found: 404,
   duplicate_name: 409,
   /** Removing or disabling it would leave the project without an enabled upstream key. */
   last_upstream_key: 409,
@@ -52,6 +56,10 @@ const statusByCode: Record<ErrorCode, number> = {
   ambiguous_upstream_key: 409,
   project_inactive: 403,
   unauthorized: 401,
+  /** A named admin's role does not allow this call (api/authorize.ts). */
+  forbidden_role: 403,
+  /** A call about the caller's own admin entry (rotate my token) made with the management token or from the desktop. */
+  not_a_named_admin: 409,
   /** A route that declares no door (http/doors.ts): closed to everyone. */
   route_closed: 403,
   /** A request target that could be read two ways (http/request-target.ts). */

@@ -27,8 +27,14 @@ export function auditSelect(query: AuditQuery, dialect: Dialect, idOrder: string
   add((p) => `outcome = ${p}`, query.outcome);
   add((p) => `project_id = ${p}`, query.projectId);
   add((p) => `token_id = ${p}`, query.tokenId);
-  add((p) => `time >= ${p}`, query.from);
-  add((p) => `time <= ${p}`, query.to);
+  add((p) => `actor = ${p}`, query.actor);
+  if (query.projectIds) {
+    const marks = query.projectIds.map((id) => {
+      params.push(id);
+      return dialect.param(params.length);
+    });
+    clauses.push(marks.length > 0 ? `project_id IN (${marks.join(', ')})` : '1 = 0');
+  }
   const search = query.search?.trim();
   if (search) add((p) => `(${SEARCHED_COLUMNS.map((c) => `${c} ${dialect.ilike} ${p} ESCAPE '\\'`).join(' OR ')})`, `%${escapeLike(search)}%`);
   // PostgreSQL reuses one $n for every searched column; SQLite's `?` needs the value once per use.

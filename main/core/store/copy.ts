@@ -1,5 +1,5 @@
 // `llm-proxy db copy`: moves a desktop's SQLite file into PostgreSQL — projects, their upstream keys, tokens,
-// usage buckets and the audit trail, row for row. Upstream keys stay sealed and token hashes stay as they are, so the
+// named admins, usage buckets and the audit trail, row for row. Upstream keys stay sealed and token hashes stay as they are, so the
 // PostgreSQL instances must use the same data key (LLM_PROXY_ENCRYPTION_KEY or the data-key file).
 // One transaction on the target: a failed copy leaves nothing behind. Refuses a target that already
 // holds rows unless `force`; with `force` the copy is an upsert (audit rows, being append-only, are
@@ -11,10 +11,10 @@ import { openPostgresStore, redactPostgresUrl } from './postgres.ts';
 import { withTransaction } from './postgres-client.ts';
 import { openSqliteStore } from './sqlite.ts';
 
-export const COPIED_TABLES = ['projects', 'upstream_keys', 'tokens', 'usage_hourly', 'audit_events'] as const;
+export const COPIED_TABLES = ['projects', 'upstream_keys', 'tokens', 'admins', 'usage_hourly', 'audit_events'] as const;
 export type CopiedTable = (typeof COPIED_TABLES)[number];
 
-const KEYS: Record<CopiedTable, string[]> = { projects: ['id'], upstream_keys: ['id'], tokens: ['id'], usage_hourly: ['hour', 'token_id'], audit_events: ['id'] };
+const KEYS: Record<CopiedTable, string[]> = { projects: ['id'], upstream_keys: ['id'], tokens: ['id'], admins: ['id'], usage_hourly: ['hour', 'token_id'], audit_events: ['id'] };
 const BOOLEAN_COLUMNS = new Set(['is_active', 'cache_shared_across_tokens', 'is_enabled']);
 const BATCH = 500;
 

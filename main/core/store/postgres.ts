@@ -5,6 +5,7 @@ import pg from 'pg';
 import { migrations } from '../../../migrations/index.ts';
 import { AppError } from '../errors.ts';
 import { appliedPostgresMigrationNames, createPostgresMigrator, refuseNewerPostgresSchema } from './postgres-migrator.ts';
+import { postgresAdminRepository } from './postgres-admins.ts';
 import { postgresAuditRepository } from './postgres-audit.ts';
 import { postgresEventRepository } from './postgres-events.ts';
 import { postgresProjectRepository } from './postgres-projects.ts';
@@ -90,6 +91,7 @@ function assemblePostgresStore(pool: pg.Pool, location: string, initialVersion: 
   };
   const projects = postgresProjectRepository(pool);
   const upstreamKeys = postgresUpstreamKeyRepository(pool);
+  const admins = postgresAdminRepository(pool);
   const tokens = postgresTokenRepository(pool);
   const audit = postgresAuditRepository(pool);
   const usage = postgresUsageRepository(pool);
@@ -98,6 +100,7 @@ function assemblePostgresStore(pool: pg.Pool, location: string, initialVersion: 
     pool,
     projects,
     upstreamKeys,
+    admins,
     tokens,
     audit,
     usage,

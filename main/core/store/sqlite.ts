@@ -7,13 +7,14 @@ import { migrations } from '../../../migrations/index.ts';
 import { AppError } from '../errors.ts';
 import { appliedMigrationNames, createMigrator } from './migrator.ts';
 import { checkAppliedMigrations, refuseNewerSchemaBeforeOpening } from './schema-guard.ts';
+import { sqliteAdminRepository } from './sqlite-admins.ts';
 import { sqliteAuditRepository } from './sqlite-audit.ts';
 import { openSqliteEventRepository } from './sqlite-events.ts';
 import { sqliteProjectRepository } from './sqlite-projects.ts';
 import { sqliteTokenRepository } from './sqlite-tokens.ts';
 import { sqliteUpstreamKeyRepository } from './sqlite-upstream-keys.ts';
 import { sqliteUsageRepository } from './sqlite-usage.ts';
-import type { AuditRepository, EventRepository, ProjectRepository, Store, StoreInfo, TokenRepository, UpstreamKeyRepository, UsageRepository } from './types.ts';
+import type { AdminRepository, AuditRepository, EventRepository, ProjectRepository, Store, StoreInfo, TokenRepository, UpstreamKeyRepository, UsageRepository } from './types.ts';
 
 export interface SqliteStoreOptions {
   file: string;
@@ -57,6 +58,7 @@ function assembleStore(db: Database, file: string): SqliteStore {
   // tables may only exist once `llm-proxy migrate` has run on this connection.
   let projects: ProjectRepository | undefined;
   let upstreamKeys: UpstreamKeyRepository | undefined;
+  let admins: AdminRepository | undefined;
   let tokens: TokenRepository | undefined;
   let audit: AuditRepository | undefined;
   let usage: UsageRepository | undefined;
@@ -66,6 +68,9 @@ function assembleStore(db: Database, file: string): SqliteStore {
     db,
     get projects() {
       return (projects ??= sqliteProjectRepository(db));
+    },
+    get admins() {
+      return (admins ??= sqliteAdminRepository(db));
     },
     get upstreamKeys() {
       return (upstreamKeys ??= sqliteUpstreamKeyRepository(db));

@@ -4,6 +4,8 @@ import type { NewUpstreamKey } from './types.ts';
 
 export const duplicateProjectName = (name: string) => new AppError('duplicate_name', `A project named "${name}" already exists`);
 
+export const duplicateAdminName = (name: string) => new AppError('duplicate_name', `An admin named "${name}" already exists`);
+
 export const duplicateKeyLabel = (label: string) => new AppError('duplicate_name', `This project already has an upstream key labelled "${label}"`);
 
 export const projectNotFound = (projectId: string) => new AppError('project_not_found', `Project ${projectId} does not exist`);

@@ -1,7 +1,7 @@
 // Every table the repositories read and write, declared once for SQLite and PostgreSQL (see
 // table-map.ts), and the full row a create writes (defaults for what the caller left out).
 import { defineTable } from './table-map.ts';
-import type { AuditRow, CursorRow, DailyUsageRow, DeadLetterRow, NewProject, NewToken, NewUpstreamKey, ProjectRow, TokenRow, UpstreamKeyRow } from './types.ts';
+import type { AdminRow, AuditRow, CursorRow, DailyUsageRow, DeadLetterRow, NewProject, NewToken, NewUpstreamKey, ProjectRow, TokenRow, UpstreamKeyRow } from './types.ts';
 
 export const projectsTable = defineTable<ProjectRow>(
   'projects',
@@ -74,6 +74,21 @@ export const tokensTable = defineTable<TokenRow>(
     maxConcurrent: 'max_concurrent',
   },
   ['name', 'expiresAt', 'isActive', 'maxRequests', 'allowedModels', 'updatedAt', 'revokedAt', 'rpmLimit', 'tpmLimit', 'maxConcurrent'],
+);
+
+export const adminsTable = defineTable<AdminRow>(
+  'admins',
+  {
+    id: 'id',
+    name: 'name',
+    role: 'role',
+    projectIds: ['project_ids', 'json'],
+    tokenHash: 'token_hash',
+    tokenLast4: 'token_last4',
+    createdAt: 'created_at',
+    updatedAt: 'updated_at',
+  },
+  ['name', 'role', 'projectIds', 'tokenHash', 'tokenLast4', 'updatedAt'],
 );
 
 export const auditTable = defineTable<AuditRow>('audit_events', {

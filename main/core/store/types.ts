@@ -166,6 +166,10 @@ export interface AuditQuery {
   tokenId?: string;
   from?: number;
   to?: number;
+  /** Rows of any of these projects only (an operator's scope); an empty list matches nothing. */
+  projectIds?: readonly string[];
+  /** Exact actor, e.g. `admin:alice`. */
+  actor?: string;
   /** Case-insensitive (ASCII) literal substring over action, actor, target id, request id and details. */
   search?: string;
   page: number;
@@ -370,8 +374,43 @@ export interface StoreInfo {
   schemaVersion: string | null;
 }
 
+/** What a named admin may do (main/core/api/authorize.ts); the management token and the desktop act as owners. */
+export type AdminRole = 'owner' | 'operator' | 'viewer';
+
+/** A named person who manages the proxy with a token of their own (table admins). */
+export interface AdminRow {
+  id: string;
+  /** Unique; the audit trail names them `admin:<name>`. */
+  name: string;
+  role: AdminRole;
+  /** The projects an operator manages (stored as JSON; empty for owners and viewers). */
+  projectIds: string[];
+  /** Keyed hash (HMAC-SHA-256, hex) of the admin's token; the token itself is never stored. */
+  tokenHash: string;
+  tokenLast4: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type NewAdmin = Omit<AdminRow, 'updatedAt'>;
+export type AdminChanges = Partial<Pick<AdminRow, 'name' | 'role' | 'projectIds' | 'tokenHash' | 'tokenLast4'>>;
+
+export interface AdminRepository {
+  /** Throws AppError('duplicate_name') when the name is taken. */
+  create(admin: NewAdmin): Promise<AdminRow>;
+  get(id: string): Promise<AdminRow | null>;
+  getByTokenHash(tokenHash: string): Promise<AdminRow | null>;
+  /** By name. */
+  list(): Promise<AdminRow[]>;
+  /** Returns null when the id is unknown. Throws AppError('duplicate_name') on a taken name. */
+  update(id: string, changes: AdminChanges, now: number): Promise<AdminRow | null>;
+  /** Deletes the admin (their token stops working on the next call); false when it did not exist. */
+  remove(id: string): Promise<boolean>;
+}
+
 export interface Store {
   projects: ProjectRepository;
+  admins: AdminRepository;
   upstreamKeys: UpstreamKeyRepository;
   tokens: TokenRepository;
   audit: AuditRepository;
