@@ -1,7 +1,7 @@
 // Renders the settings as a text table (flag and env var, default, description) for `serve --help`.
 
 import Table from 'cli-table3';
-import type { SettingDescriptor } from './settings.ts';
+import type { SettingDescriptor } from './setting-descriptors.ts';
 
 const FIRST_COLUMN = 41; // fits `LLM_PROXY_UPSTREAM_HEADERS_TIMEOUT_MS` plus padding
 const DEFAULT_COLUMN = 24;
