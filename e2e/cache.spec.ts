@@ -47,6 +47,15 @@ test('see what the cache holds, purge one project, then one endpoint', async ({ 
   // A purge needs a project when the scope is one project.
   await page.getByRole('button', { name: 'Purge…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Purge cached answers' });
+  // The narrowest choice is preselected; each choice says what it would delete, as far as the figures tell.
+  await expect(dialog.getByRole('radio', { name: /One request URL/ })).toBeChecked();
+  await expect(dialog.getByTestId('purge-count-all')).toHaveText('Would delete 3 entries');
+  await expect(dialog.getByTestId('purge-count-project')).toHaveText('Would delete count per project not available');
+  await dialog.getByRole('textbox', { name: 'URL', exact: true }).fill('/v1/embeddings');
+  await expect(dialog.getByTestId('purge-count-url')).toHaveText('Would delete 2 entries');
+  await dialog.getByLabel('A URL prefix').check();
+  await dialog.getByRole('textbox', { name: 'URL prefix', exact: true }).fill('/v1/');
+  await expect(dialog.getByTestId('purge-count-prefix')).toHaveText('Would delete 3 entries');
   await dialog.getByLabel('One project').check();
   await dialog.getByRole('button', { name: 'Purge' }).click();
   await expect(dialog.getByText('Choose a project.')).toBeVisible();

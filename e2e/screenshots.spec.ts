@@ -91,6 +91,9 @@ for (const size of SIZES) {
       await expect(page.getByRole('dialog', { name: 'Copy your token now' })).toContainText('60 requests a minute · 20,000 tokens a minute · 2 at once');
       await shoot(page, '22-token-created');
       await page.keyboard.press('Escape');
+      await expect(page.getByText('Close without copying the token?')).toBeVisible();
+      await shoot(page, '22-token-created-confirm');
+      await page.getByRole('button', { name: 'Close without copying' }).click();
       await expect(page.getByRole('dialog')).toHaveCount(0);
 
       const laptop = page.getByRole('row').filter({ hasText: 'notebook on laptop' });

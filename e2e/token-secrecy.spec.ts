@@ -39,7 +39,11 @@ test('the full token is shown once and is gone from answers and the page after t
   expect(await pageHolds(page, token)).not.toEqual([]);
 
   dialogClosed = true;
-  await page.getByRole('dialog', { name: 'Copy your token now' }).getByRole('button', { name: 'Done, I have copied it' }).click();
+  // Nothing was copied: closing asks first, and the token goes only when that is confirmed.
+  const created = page.getByRole('dialog', { name: 'Copy your token now' });
+  await created.getByRole('button', { name: 'Done, I have copied it' }).click();
+  await expect(created.getByText('Close without copying the token?')).toBeVisible();
+  await created.getByRole('button', { name: 'Close without copying' }).click();
   await expect(page.getByRole('dialog')).toHaveCount(0);
   expect(await pageHolds(page, token)).toEqual([]);
 

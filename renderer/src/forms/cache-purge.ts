@@ -14,7 +14,8 @@ export interface PurgeValues {
   url: string;
 }
 
-export const emptyPurge: PurgeValues = { scope: 'all', projectId: '', prefix: '', method: 'POST', url: '' };
+/** The dialog starts on the narrowest choice; "everything" has to be picked on purpose. */
+export const emptyPurge: PurgeValues = { scope: 'url', projectId: '', prefix: '', method: 'POST', url: '' };
 
 const FIELDS: Record<string, string> = { project_id: 'projectId', prefix: 'prefix', method: 'method', url: 'url', all: '_form' };
 const fieldOf = (path: string) => FIELDS[path.split('.')[0] ?? ''] ?? '_form';

@@ -1,26 +1,32 @@
 // The Cache screen's purge dialog: everything, one project, a URL prefix, or one method + URL (the last
-// two optionally within one project). Every purge is audited by the server.
+// two optionally within one project), narrowest first and preselected, each with how many cached answers
+// it would delete as far as cache.stats can tell. Every purge is audited by the server.
 import { useState, type FormEvent } from 'react';
 import type { ProjectView } from '../../../main/core/api/views.ts';
 import { Dialog } from '../components/dialog.tsx';
 import { Field, FormError } from '../components/field.tsx';
 import { Spinner } from '../components/states.tsx';
+import { purgeEstimate } from '../forms/cache-purge-estimate.ts';
 import { checkPurge, describePurge, purgeFieldOf, type PurgeScope, type PurgeValues } from '../forms/cache-purge.ts';
 import { fieldErrorsFrom, type FieldErrors } from '../forms/validate.ts';
 import { focusFirstInvalid } from '../lib/focus.ts';
 import { useAction } from '../lib/use-action.ts';
 import { useCache } from '../stores/cache.ts';
+import { useOffline } from '../stores/connection.ts';
 import { notify } from '../stores/notices.ts';
 
+// Narrowest first; the dialog starts on the first.
 const SCOPES: { value: PurgeScope; label: string; hint: string }[] = [
-  { value: 'all', label: 'Everything', hint: 'Every cached answer of every project.' },
-  { value: 'project', label: 'One project', hint: 'Every cached answer of one project.' },
-  { value: 'prefix', label: 'A URL prefix', hint: 'Answers whose path starts with it, e.g. /v1/embeddings.' },
   { value: 'url', label: 'One request URL', hint: 'Answers to one method and path (every body and token).' },
+  { value: 'prefix', label: 'A URL prefix', hint: 'Answers whose path starts with it, e.g. /v1/embeddings.' },
+  { value: 'project', label: 'One project', hint: 'Every cached answer of one project.' },
+  { value: 'all', label: 'Everything', hint: 'Every cached answer of every project.' },
 ];
 
 export function PurgeCacheDialog({ projects, initial, onClose }: { projects: ProjectView[]; initial: PurgeValues; onClose: () => void }) {
   const purge = useCache((s) => s.purge);
+  const stats = useCache((s) => s.stats);
+  const offline = useOffline();
   const [values, setValues] = useState<PurgeValues>(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
   const action = useAction(purge);
@@ -65,6 +71,9 @@ export function PurgeCacheDialog({ projects, initial, onClose }: { projects: Pro
               <span>
                 {scope.label}
                 <span className="choice-hint">{scope.hint}</span>
+                <span className="choice-count small" data-testid={`purge-count-${scope.value}`}>
+                  Would delete {purgeEstimate(scope.value, values, stats).text}
+                </span>
               </span>
             </label>
           ))}
@@ -99,7 +108,7 @@ export function PurgeCacheDialog({ projects, initial, onClose }: { projects: Pro
           <button type="button" className="btn" onClick={onClose} disabled={action.pending}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-danger" disabled={action.pending}>
+          <button type="submit" className="btn btn-danger" disabled={action.pending || !!offline} title={offline ?? undefined}>
             {action.pending ? (
               <>
                 <Spinner /> Purging…
