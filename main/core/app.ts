@@ -36,7 +36,8 @@ import { KeyHealth } from './proxy/key-selector.ts';
 import { createKeyUsageRecorder } from './proxy/key-usage-recorder.ts';
 import { builtInPipeline } from './proxy/passes/index.ts';
 import { createUpstreamAgent } from './proxy/upstream-agent.ts';
-import { loadDataKey, readSecretFile, writeSecretFileOnce } from './secrets/data-key.ts';
+import { readSecretFile, writeSecretFileOnce } from './secrets/data-key.ts';
+import { headlessDataKeyPort, type DataKeyPort } from './secrets/data-key-port.ts';
 import { createSealer, deriveKey } from './secrets/sealer.ts';
 import { openStore } from './store/open-store.ts';
 import { createTokenHasher } from './tokens/format.ts';
@@ -58,6 +59,8 @@ export interface StartOptions {
   limitWindowSeconds?: number;
   /** Event delivery tuning (attempts, backoff); tests shorten it. */
   events?: EventsOptions;
+  /** Where the data key comes from (the desktop: sealed by the OS keychain); default: env var or key file. */
+  dataKey?: DataKeyPort;
 }
 
 export interface RunningApp {
@@ -101,7 +104,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
 
   const store = await openStore(settings);
   const storeReadiness = createStoreReadiness({ store, clock });
-  const dataKey = loadDataKey({ encryptionKey: settings.encryptionKey, dataDir: settings.dataDir });
+  const dataKey = await (opts.dataKey ?? headlessDataKeyPort(settings)).load();
   const sealer = createSealer(dataKey.key);
   const hash = createTokenHasher(deriveKey(dataKey.key, 'token-hash'));
 

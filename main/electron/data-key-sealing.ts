@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DATA_KEY_FILE, loadDataKey, parseDataKey, readSecretFile } from '../core/secrets/data-key.ts';
-import type { DataKeyPort, LoadedDataKey } from '../core/secrets/data-key-port.ts';
+import type { LoadedDataKey } from '../core/secrets/data-key-port.ts';
 import { AppError } from '../core/errors.ts';
 import { ShellError } from './shell-errors.ts';
 
@@ -38,10 +38,6 @@ export interface DesktopDataKeyOptions {
 export interface DesktopDataKey extends LoadedDataKey {
   /** A plain key file was moved into the keychain during this load. */
   migrated: boolean;
-}
-
-export function desktopDataKeyPort(opts: DesktopDataKeyOptions): DataKeyPort {
-  return { load: () => loadDesktopDataKey(opts) };
 }
 
 export async function loadDesktopDataKey(opts: DesktopDataKeyOptions): Promise<DesktopDataKey> {

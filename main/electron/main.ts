@@ -51,6 +51,7 @@ async function onReady(): Promise<void> {
   nativeTheme.themeSource = prefs.read().theme;
   // An explicit LLM_PROXY_PORT (or any other core setting from env or config file) still wins.
   const settings = loadSettings({ env: { LLM_PROXY_PORT: String(prefs.read().port), ...process.env } });
+  // Loaded (and asked about) before the proxy starts; handed to the core as is, never as a settings string.
   const dataKey = await loadDesktopDataKey({
     dataDir: settings.dataDir,
     safeStorage: keychain,
@@ -58,7 +59,7 @@ async function onReady(): Promise<void> {
     encryptionKey: settings.encryptionKey,
     confirmPlainKeyFile: (reason) => confirmPlainKeyFile(prefs, reason, settings.dataDir),
   });
-  const controller = createProxyController({ start: () => startApp({ ...settings, encryptionKey: dataKey.key.toString('base64') }) });
+  const controller = createProxyController({ start: () => startApp(settings, { dataKey: { load: async () => dataKey } }) });
 
   protocol.handle(APP_SCHEME, (request) => rendererResponse(PATHS.renderer, request.url, request.method));
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { openInBrowser: (url) => openInBrowser(shell, url) }));
