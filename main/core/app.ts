@@ -75,7 +75,7 @@ export interface RunningApp {
   tls: Pick<TlsRuntime, 'info' | 'renew' | 'onChange'> | null;
   /**
    * The live dashboard (`dashboard.live`): a snapshot now and about every second until the returned
-   * function is called. The desktop shell forwards it over IPC; the browser gets it over SSE.
+   * function is called. The browser gets it over SSE; the desktop window polls `dashboard.live` over IPC.
    */
   onSnapshot(listener: (snapshot: LiveSnapshotView) => void): () => void;
   /** The request event pipeline's status and delivery notices. */

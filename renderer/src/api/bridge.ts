@@ -1,17 +1,13 @@
 // The object the desktop shell's preload exposes as `window.llmProxy` (contextBridge). Typed from the
 // contract, so the preload fails to compile when it forgets a method. Results cross IPC as ApiResult
 // because Electron keeps only `message` from a thrown error.
-import type { AdminMethod, AdminSubscription, AdminSubscriptionValues, ApiResult, InputOf, OutputOf } from '../../../main/core/api/contract.ts';
+import type { AdminMethod, ApiResult, InputOf, OutputOf } from '../../../main/core/api/contract.ts';
 
 export type AdminBridge = { [M in AdminMethod]: (input: InputOf<M>) => Promise<ApiResult<OutputOf<M>>> };
 
 export interface LlmProxyBridge {
+  /** Subscriptions are polled over IPC (the query of the same name), so the bridge holds calls only. */
   admin: AdminBridge;
-  /**
-   * Contract subscriptions pushed over IPC (the core's `RunningApp.onSnapshot`); returns the unsubscribe
-   * function. Optional: without it the screens poll the query of the same name.
-   */
-  subscribe?: <S extends AdminSubscription>(name: S, listener: (value: AdminSubscriptionValues[S]) => void) => () => void;
 }
 
 declare global {

@@ -30,18 +30,10 @@ export class IpcTransport implements Transport {
   }
 
   /**
-   * Through the bridge's `subscribe` when the desktop shell offers it (pushed over an IPC channel);
-   * otherwise by calling the query of the same name at the subscription's pace.
+   * By calling the query of the same name at the subscription's pace: an in-process call over IPC costs
+   * little, and the window needs no second channel (or listener bookkeeping in the shell) for it.
    */
   subscribe<S extends AdminSubscription>(name: S, handlers: SubscriptionHandlers<AdminSubscriptionValues[S]>): () => void {
-    const pushed = this.#bridge.subscribe;
-    if (typeof pushed === 'function') {
-      handlers.state?.('connecting');
-      return pushed(name, (value) => {
-        handlers.state?.('live');
-        handlers.value(value as AdminSubscriptionValues[S]);
-      });
-    }
     let stopped = false;
     const poll = async () => {
       try {

@@ -59,25 +59,7 @@ describe('subscriptions over HTTP (SSE through fetch)', () => {
 });
 
 describe('subscriptions over IPC', () => {
-  it('uses the bridge’s push when the desktop shell offers it', () => {
-    let pushed: ((v: unknown) => void) | null = null;
-    let unsubscribed = false;
-    const bridge = {
-      admin: {},
-      subscribe: (_name: string, listener: (v: unknown) => void) => {
-        pushed = listener;
-        return () => (unsubscribed = true);
-      },
-    } as unknown as LlmProxyBridge;
-    const values: number[] = [];
-    const stop = new IpcTransport(bridge).subscribe('dashboard.live', { value: (v) => values.push(v.current.requests) });
-    pushed!(snapshot(7));
-    stop();
-    expect(values).toEqual([7]);
-    expect(unsubscribed).toBe(true);
-  });
-
-  it('otherwise calls the query of the same name', async () => {
+  it('polls the query of the same name', async () => {
     const bridge = { admin: { 'dashboard.live': async () => ({ ok: true, value: snapshot(3) }) } } as unknown as LlmProxyBridge;
     const value = await new Promise<number>((resolve) => {
       const stop = new IpcTransport(bridge).subscribe('dashboard.live', {
