@@ -5,10 +5,6 @@ import { openPostgresStore } from './postgres.ts';
 import { openSqliteStore } from './sqlite.ts';
 import type { Store } from './types.ts';
 
-export function storeKindOf(settings: Pick<Settings, 'databaseUrl'>): 'sqlite' | 'postgres' {
-  return settings.databaseUrl ? 'postgres' : 'sqlite';
-}
-
 export async function openStore(settings: Pick<Settings, 'databaseFile' | 'databaseUrl'>, opts: { migrate?: boolean } = {}): Promise<Store> {
   if (settings.databaseUrl) return openPostgresStore({ url: settings.databaseUrl, migrate: opts.migrate });
   return openSqliteStore({ file: settings.databaseFile, migrate: opts.migrate });

@@ -65,11 +65,6 @@ export const CheckIcon = (p: P) => (
     <path d="m3 8.5 3 3 7-7" />
   </Icon>
 );
-export const RefreshIcon = (p: P) => (
-  <Icon {...p}>
-    <path d="M13 8a5 5 0 1 1-1.5-3.6M13 2.5v3h-3" />
-  </Icon>
-);
 export const SignOutIcon = (p: P) => (
   <Icon {...p}>
     <path d="M6.5 13.5h-3a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1h3M10.5 11l3-3-3-3M13.5 8H6" />

@@ -63,9 +63,3 @@ export const useTokens = create<TokensState>((set, get) => ({
     set(initial);
   },
 }));
-
-export function tokenLabel(tokens: TokenView[], id: string | null): string | null {
-  if (!id) return null;
-  const token = tokens.find((t) => t.id === id);
-  return token ? (token.name ?? token.token) : null;
-}
