@@ -11,7 +11,7 @@ import './styles/screens.css';
 import './styles/live.css';
 import './styles/limits.css';
 import './styles/keys.css';
-import './styles/purge.css';
+import './styles/hints.css';
 import './styles/responsive.css';
 
 const root = document.getElementById('root');

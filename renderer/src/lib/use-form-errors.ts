@@ -12,7 +12,14 @@ export interface FormErrors<T> {
   validate(form: HTMLFormElement | null): T | null;
 }
 
-export function useFormErrors<V extends object, T>(values: V, check: (values: V) => Checked<T>, serverError: ApiError | null, fieldOf: (path: string) => string): FormErrors<T> {
+export function useFormErrors<V extends object, T>(
+  values: V,
+  check: (values: V) => Checked<T>,
+  serverError: ApiError | null,
+  fieldOf: (path: string) => string,
+  /** How the server's refusal maps onto the fields, when a code (not only issues) names one. */
+  fromServer: (error: ApiError) => FieldErrors = (error) => serverErrors(error, fieldOf),
+): FormErrors<T> {
   const [tried, setTried] = useState(false);
   const [refused, setRefused] = useState<{ error: ApiError; values: V } | null>(null);
   // Remember which values the server refused (state derived from the previous render, as React advises).
@@ -21,7 +28,7 @@ export function useFormErrors<V extends object, T>(values: V, check: (values: V)
   const local = tried ? check(values) : null;
   const errors = visibleErrors({
     local: local && !local.ok ? local.errors : {},
-    server: current ? { errors: serverErrors(current.error, fieldOf), values: current.values } : null,
+    server: current ? { errors: fromServer(current.error), values: current.values } : null,
     values,
   });
   return {

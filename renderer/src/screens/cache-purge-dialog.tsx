@@ -8,9 +8,8 @@ import { Field, FormError } from '../components/field.tsx';
 import { Spinner } from '../components/states.tsx';
 import { purgeEstimate } from '../forms/cache-purge-estimate.ts';
 import { checkPurge, describePurge, purgeFieldOf, type PurgeScope, type PurgeValues } from '../forms/cache-purge.ts';
-import { fieldErrorsFrom, type FieldErrors } from '../forms/validate.ts';
-import { focusFirstInvalid } from '../lib/focus.ts';
 import { useAction } from '../lib/use-action.ts';
+import { useFormErrors } from '../lib/use-form-errors.ts';
 import { useCache } from '../stores/cache.ts';
 import { useOffline } from '../stores/connection.ts';
 import { notify } from '../stores/notices.ts';
@@ -28,21 +27,19 @@ export function PurgeCacheDialog({ projects, initial, onClose }: { projects: Pro
   const stats = useCache((s) => s.stats);
   const offline = useOffline();
   const [values, setValues] = useState<PurgeValues>(initial);
-  const [errors, setErrors] = useState<FieldErrors>({});
   const action = useAction(purge);
-  const server = action.error ? (action.error.issues.length ? fieldErrorsFrom(action.error.issues, purgeFieldOf) : { _form: action.error.message }) : {};
-  const shown = { ...server, ...errors };
+  const form = useFormErrors(values, checkPurge, action.error, purgeFieldOf);
+  const shown = form.errors;
   const set = <K extends keyof PurgeValues>(key: K, value: PurgeValues[K]) => setValues({ ...values, [key]: value });
   const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const checked = checkPurge(values);
-    setErrors(checked.ok ? {} : checked.errors);
-    if (!checked.ok) return focusFirstInvalid(event.currentTarget as HTMLFormElement);
-    const result = await action.run(checked.value);
+    const input = form.validate(event.currentTarget as HTMLFormElement);
+    if (!input) return;
+    const result = await action.run(input);
     if (result) {
-      notify('success', `Purged ${result.deleted.toLocaleString('en')} cached answer${result.deleted === 1 ? '' : 's'} (${describePurge(checked.value, projectName)})`);
+      notify('success', `Purged ${result.deleted.toLocaleString('en')} cached answer${result.deleted === 1 ? '' : 's'} (${describePurge(input, projectName)})`);
       onClose();
     }
   };

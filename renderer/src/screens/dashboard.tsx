@@ -70,6 +70,11 @@ export function DashboardScreen() {
               <span className="stat-note">{info ? `version ${info.version}` : ''}</span>
             </div>
           </section>
+          <p className="small muted stats-hint" id="requests-today-hint">
+            Requests today: requests counted against tokens since your midnight, on every instance. The proxy’s{' '}
+            <span className="mono">/metrics</span> counts every answer on <span className="mono">/v1</span> of this one instance since it started, refusals
+            included (unknown, revoked or used-up tokens), so it can be higher.
+          </p>
 
           {summary.projects.total === 0 ? <GettingStarted /> : <LivePanel />}
 

@@ -10,6 +10,7 @@ import { fieldErrorsFrom, type FieldErrors } from '../forms/validate.ts';
 import { focusFirstInvalid } from '../lib/focus.ts';
 import { providerOptions, providerTexts } from '../lib/providers.ts';
 import { useAction } from '../lib/use-action.ts';
+import { useFormErrors } from '../lib/use-form-errors.ts';
 import { notify } from '../stores/notices.ts';
 import { useProjects } from '../stores/projects.ts';
 import { useTokens } from '../stores/tokens.ts';
@@ -25,17 +26,16 @@ function serverErrors(error: ReturnType<typeof useAction>['error']): FieldErrors
 export function NewProjectDialog({ onClose }: { onClose: () => void }) {
   const create = useProjects((s) => s.create);
   const [values, setValues] = useState<NewProjectValues>(emptyProject);
-  const [errors, setErrors] = useState<FieldErrors>({});
   const action = useAction(create);
-  const shown = { ...serverErrors(action.error), ...errors };
+  const form = useFormErrors(values, checkNewProject, action.error, projectFieldOf, serverErrors);
+  const shown = form.errors;
   const set = (key: keyof NewProjectValues) => (e: { target: { value: string } }) => setValues({ ...values, [key]: e.target.value });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const checked = checkNewProject(values);
-    setErrors(checked.ok ? {} : checked.errors);
-    if (!checked.ok) return focusFirstInvalid(event.currentTarget as HTMLFormElement);
-    const project = await action.run(checked.value);
+    const input = form.validate(event.currentTarget as HTMLFormElement);
+    if (!input) return;
+    const project = await action.run(input);
     if (project) {
       notify('success', `Project “${project.name}” created`);
       onClose();

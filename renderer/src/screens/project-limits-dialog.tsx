@@ -6,27 +6,24 @@ import { Dialog } from '../components/dialog.tsx';
 import { Field, FormError } from '../components/field.tsx';
 import { Spinner } from '../components/states.tsx';
 import { checkProjectLimits, projectLimitFieldOf, projectLimitValuesOf, type ProjectLimitValues } from '../forms/limits-form.ts';
-import { fieldErrorsFrom, type FieldErrors } from '../forms/validate.ts';
-import { focusFirstInvalid } from '../lib/focus.ts';
 import { useAction } from '../lib/use-action.ts';
+import { useFormErrors } from '../lib/use-form-errors.ts';
 import { notify } from '../stores/notices.ts';
 import { useProjects } from '../stores/projects.ts';
 
 export function ProjectLimitsDialog({ project, onClose }: { project: ProjectView; onClose: () => void }) {
   const update = useProjects((s) => s.update);
   const [values, setValues] = useState<ProjectLimitValues>(() => projectLimitValuesOf(project));
-  const [errors, setErrors] = useState<FieldErrors>({});
   const action = useAction(update);
-  const server = action.error ? (action.error.issues.length ? fieldErrorsFrom(action.error.issues, projectLimitFieldOf) : { _form: action.error.message }) : {};
-  const shown = { ...server, ...errors };
+  const form = useFormErrors(values, (v: ProjectLimitValues) => checkProjectLimits(project.id, v), action.error, projectLimitFieldOf);
+  const shown = form.errors;
   const set = (key: keyof ProjectLimitValues) => (e: { target: { value: string } }) => setValues({ ...values, [key]: e.target.value });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const checked = checkProjectLimits(project.id, values);
-    setErrors(checked.ok ? {} : checked.errors);
-    if (!checked.ok) return focusFirstInvalid(event.currentTarget as HTMLFormElement);
-    const saved = await action.run(checked.value);
+    const input = form.validate(event.currentTarget as HTMLFormElement);
+    if (!input) return;
+    const saved = await action.run(input);
     if (saved) {
       notify('success', `Limits of “${saved.name}” saved`);
       onClose();

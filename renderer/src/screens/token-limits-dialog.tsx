@@ -5,29 +5,26 @@ import { Dialog } from '../components/dialog.tsx';
 import { Field, FormError } from '../components/field.tsx';
 import { Spinner } from '../components/states.tsx';
 import { checkTokenLimits, tokenLimitFieldOf, tokenLimitValuesOf, type TokenLimitValues } from '../forms/limits-form.ts';
-import { fieldErrorsFrom, type FieldErrors } from '../forms/validate.ts';
-import { focusFirstInvalid } from '../lib/focus.ts';
 import { projectDefaultHint } from '../lib/limits-text.ts';
 import { useAction } from '../lib/use-action.ts';
+import { useFormErrors } from '../lib/use-form-errors.ts';
 import { notify } from '../stores/notices.ts';
 import { useTokens } from '../stores/tokens.ts';
 
 export function TokenLimitsDialog({ token, project, onClose }: { token: TokenView; project: ProjectView | undefined; onClose: () => void }) {
   const update = useTokens((s) => s.update);
   const [values, setValues] = useState<TokenLimitValues>(() => tokenLimitValuesOf(token));
-  const [errors, setErrors] = useState<FieldErrors>({});
   const action = useAction(update);
-  const server = action.error ? (action.error.issues.length ? fieldErrorsFrom(action.error.issues, tokenLimitFieldOf) : { _form: action.error.message }) : {};
-  const shown = { ...server, ...errors };
+  const form = useFormErrors(values, (v: TokenLimitValues) => checkTokenLimits(token.id, v), action.error, tokenLimitFieldOf);
+  const shown = form.errors;
   const set = (key: keyof TokenLimitValues) => (e: { target: { value: string } }) => setValues({ ...values, [key]: e.target.value });
   const label = token.name ?? token.token;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const checked = checkTokenLimits(token.id, values);
-    setErrors(checked.ok ? {} : checked.errors);
-    if (!checked.ok) return focusFirstInvalid(event.currentTarget as HTMLFormElement);
-    const saved = await action.run(checked.value);
+    const input = form.validate(event.currentTarget as HTMLFormElement);
+    if (!input) return;
+    const saved = await action.run(input);
     if (saved) {
       notify('success', `Limits of “${label}” saved`);
       onClose();
