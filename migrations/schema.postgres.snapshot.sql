@@ -43,6 +43,11 @@ payload text NOT NULL
 seq bigint NOT NULL GENERATED ALWAYS AS IDENTITY
 written_at bigint NOT NULL
 payload text NOT NULL
+time text
+token_id text
+project_id text
+model text
+status integer
 
 -- table projects
 id text NOT NULL
@@ -160,7 +165,11 @@ CREATE UNIQUE INDEX event_cursors_pkey ON event_cursors USING btree (dispatcher)
 CREATE INDEX events_dead_letters_dispatcher_idx ON events_dead_letters USING btree (dispatcher, id);
 CREATE INDEX events_dead_letters_failed_at_idx ON events_dead_letters USING btree (failed_at);
 CREATE UNIQUE INDEX events_dead_letters_pkey ON events_dead_letters USING btree (id);
+CREATE INDEX events_outbox_model_idx ON events_outbox USING btree (model, "time", seq);
 CREATE UNIQUE INDEX events_outbox_pkey ON events_outbox USING btree (seq);
+CREATE INDEX events_outbox_project_idx ON events_outbox USING btree (project_id, "time", seq);
+CREATE INDEX events_outbox_time_idx ON events_outbox USING btree ("time", seq);
+CREATE INDEX events_outbox_token_idx ON events_outbox USING btree (token_id, "time", seq);
 CREATE UNIQUE INDEX projects_name_key ON projects USING btree (name);
 CREATE UNIQUE INDEX projects_pkey ON projects USING btree (id);
 CREATE UNIQUE INDEX schema_migrations_pkey ON schema_migrations USING btree (name);

@@ -16,6 +16,18 @@ CREATE INDEX events_dead_letters_dispatcher_idx ON events_dead_letters (dispatch
 -- index events_dead_letters_failed_at_idx on events_dead_letters
 CREATE INDEX events_dead_letters_failed_at_idx ON events_dead_letters (failed_at);
 
+-- index events_outbox_model_idx on events_outbox
+CREATE INDEX events_outbox_model_idx ON events_outbox (model, time, seq);
+
+-- index events_outbox_project_idx on events_outbox
+CREATE INDEX events_outbox_project_idx ON events_outbox (project_id, time, seq);
+
+-- index events_outbox_time_idx on events_outbox
+CREATE INDEX events_outbox_time_idx ON events_outbox (time, seq);
+
+-- index events_outbox_token_idx on events_outbox
+CREATE INDEX events_outbox_token_idx ON events_outbox (token_id, time, seq);
+
 -- index tokens_project_id_idx on tokens
 CREATE INDEX tokens_project_id_idx ON tokens (project_id);
 
@@ -74,7 +86,7 @@ CREATE TABLE events_outbox (
       seq INTEGER PRIMARY KEY, -- delivery order; cursors point at it
       written_at INTEGER NOT NULL, -- epoch ms; grows with seq, so retention finds its cut by binary search
       payload TEXT NOT NULL -- the event as JSON, exactly what dispatchers deliver
-    );
+    , time TEXT GENERATED ALWAYS AS (json_extract(payload, '$.time')) VIRTUAL, token_id TEXT GENERATED ALWAYS AS (json_extract(payload, '$.token_id')) VIRTUAL, project_id TEXT GENERATED ALWAYS AS (json_extract(payload, '$.project_id')) VIRTUAL, model TEXT GENERATED ALWAYS AS (json_extract(payload, '$.model')) VIRTUAL, status INTEGER GENERATED ALWAYS AS (json_extract(payload, '$.status')) VIRTUAL);
 
 -- table projects on projects
 CREATE TABLE projects (

@@ -4,7 +4,8 @@
 import type pg from 'pg';
 import { pageWindow } from './audit-query.ts';
 import { READ_SNAPSHOT, withTransaction, type Queryable } from './postgres-client.ts';
-import type { DbRecord } from './table-map.ts';
+import { requestLogSelect } from './request-log-query.ts';
+import { postgresDialect, type DbRecord } from './table-map.ts';
 import { cursorsTable, deadLettersTable } from './tables.ts';
 import type { EventRepository, OutboxEvent } from './types.ts';
 
@@ -110,6 +111,18 @@ export function postgresEventRepository(pool: pg.Pool): EventRepository {
           const items = await client.query<DbRecord>(`SELECT * FROM events_dead_letters ${where} ORDER BY id DESC LIMIT ${limit} OFFSET ${offset}`, params);
           const count = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM events_dead_letters ${where}`, params);
           return { items: items.rows.map(deadLettersTable.toRow), totalCount: count.rows[0]!.n };
+        },
+        READ_SNAPSHOT,
+      );
+    },
+    async requestLog(query) {
+      const select = requestLogSelect(query, postgresDialect);
+      return withTransaction(
+        pool,
+        async (client) => {
+          const items = await client.query<{ seq: number; written_at: number; payload: string }>(select.pageSql, select.pageParams);
+          const count = await client.query<{ n: number }>(select.countSql.replace('count(*)', 'count(*)::int'), select.params);
+          return { items: items.rows.map((r): OutboxEvent => ({ seq: r.seq, writtenAt: r.written_at, payload: r.payload })), totalCount: count.rows[0]!.n };
         },
         READ_SNAPSHOT,
       );

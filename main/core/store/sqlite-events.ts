@@ -5,9 +5,10 @@
 // checkpoints after a commit (a checkpoint fsyncs): a timer does it at most once a second instead.
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { pageWindow } from './audit-query.ts';
-import type { DbRecord } from './table-map.ts';
+import { requestLogSelect } from './request-log-query.ts';
+import { sqliteDialect, type DbRecord } from './table-map.ts';
 import { cursorsTable, deadLettersTable } from './tables.ts';
-import type { CursorAdvance, EventRepository, NewDeadLetter, OutboxEvent } from './types.ts';
+import type { CursorAdvance, EventRepository, NewDeadLetter, OutboxEvent, Page, RequestLogQuery } from './types.ts';
 
 /**
  * How long a write waits for another process's lock (the CLI, another instance on this file) before it
@@ -109,6 +110,13 @@ export function sqliteEventRepository(db: Database): EventRepository & { writes(
     return { items: items.map(deadLettersTable.toRow), totalCount };
   });
 
+  const requestLogTx = db.transaction((query: RequestLogQuery): Page<OutboxEvent> => {
+    const select = requestLogSelect(query, sqliteDialect);
+    const rows = db.prepare<(string | number)[], { seq: number; written_at: number; payload: string }>(select.pageSql).all(...select.pageParams);
+    const totalCount = db.prepare<(string | number)[], { n: number }>(select.countSql).get(...select.params)?.n ?? 0;
+    return { items: rows.map((r) => ({ seq: r.seq, writtenAt: r.written_at, payload: r.payload })), totalCount };
+  });
+
   return {
     writes: () => writes,
     async append(events) {
@@ -156,6 +164,9 @@ export function sqliteEventRepository(db: Database): EventRepository & { writes(
     },
     async storedCount() {
       return storedCount.get() ?? 0;
+    },
+    async requestLog(query) {
+      return requestLogTx(query);
     },
   };
 }

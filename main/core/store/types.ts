@@ -24,6 +24,17 @@ export interface ProjectTransformations {
   systemPromptPrefix?: string;
 }
 
+/** A project's own price for the models a glob matches, in USD per million tokens (0 prices a local model). */
+export interface ModelPriceOverride {
+  inputPerMtok: number;
+  outputPerMtok: number;
+  /** Cached input tokens; the input price when left out. */
+  cachedInputPerMtok?: number;
+}
+
+/** Model glob → price; these win over the price catalogue. */
+export type ProjectPrices = Record<string, ModelPriceOverride>;
+
 export interface ProjectRow {
   id: string;
   name: string;
@@ -365,6 +376,24 @@ export interface EventRepository {
   prune(opts: { before: number; upTo: number; limit: number; deadLettersBefore: number }): Promise<{ events: number; deadLetters: number }>;
   /** Rows in the outbox now. */
   storedCount(): Promise<number>;
+  /** The request log: stored events matching the filters, newest first (./request-log-query.ts). */
+  requestLog(query: RequestLogQuery): Promise<Page<OutboxEvent>>;
+}
+
+/** Filters of the request log; every field narrows, `projectIds` to any of them (an operator's projects). */
+export interface RequestLogQuery {
+  tokenId?: string;
+  projectId?: string;
+  projectIds?: readonly string[];
+  model?: string;
+  /** Inclusive range: one status (429..429) or a class (400..499). */
+  status?: { min: number; max: number };
+  /** Epoch ms, inclusive: the request arrived at or after it. */
+  from?: number;
+  /** Epoch ms, exclusive. */
+  to?: number;
+  page: number;
+  pageSize: number;
 }
 
 export interface StoreInfo {
