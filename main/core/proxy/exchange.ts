@@ -9,7 +9,7 @@ import type { LimitTicket } from '../limits/request-limits.ts';
 import type { Authenticated } from '../tokens/token-gate.ts';
 import type { UpstreamKey } from '../tokens/upstream.ts';
 import type { ProxyError, ProxyErrorCode } from './errors.ts';
-import type { AnswerRewrite } from './forward.ts';
+import type { AnswerRewrite } from './answer.ts';
 import type { Endpoint, ProviderDefinition } from './providers.ts';
 import type { Usage } from './usage.ts';
 

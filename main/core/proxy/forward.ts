@@ -8,7 +8,9 @@ import type { Dispatcher } from 'undici';
 import { ProxyError, mapUpstreamError, sendProxyError } from './errors.ts';
 import { responseHeadersForClient } from './hop-by-hop.ts';
 import type { KeyFailure } from './key-selector.ts';
-import type { ResponseHead, StreamTap } from './pipeline.ts';
+import type { AnswerRewrite, ForwardResult, ResponseHead, StreamTap } from './answer.ts';
+
+export type { AnswerRewrite, ForwardResult } from './answer.ts';
 
 export { createUpstreamAgent } from './upstream-agent.ts';
 export type { UpstreamAgentOptions } from './upstream-agent.ts';
@@ -52,31 +54,10 @@ export interface ForwardPlan {
   rewriteAnswer?: AnswerRewrite | null;
 }
 
-/**
- * Replaces a small JSON answer (a token's view of the model catalogue) before the client sees any of
- * it: a new status and JSON body, or null to send the upstream's answer as it came.
- */
-export type AnswerRewrite = (answer: { status: number; body: Buffer }) => { status: number; body: Buffer } | null;
 
 /** A model catalogue is tens of kilobytes; anything far bigger is not one. */
 const MAX_REWRITTEN_ANSWER_BYTES = 8 * 1024 * 1024;
 
-export interface ForwardResult {
-  /** Status sent to the client (upstream's, or the proxy error's); 499 when the client left first. */
-  status: number;
-  /** The client went away before the response was complete. */
-  aborted: boolean;
-  /** The ProxyError code when the exchange failed, else null. */
-  errorCode: string | null;
-  /** Milliseconds until the upstream's response headers (or until the failure), last attempt. */
-  upstreamMs: number;
-  /** Body bytes written to the client. */
-  bytesOut: number;
-  /** The response was an SSE stream. */
-  streamed: boolean;
-  /** Upstream attempts made: 2 when the first key failed and another one answered. */
-  attempts: number;
-}
 
 /** Splits the base URL into undici's origin and the full request path. */
 function upstreamTarget(base: string, path: string): { origin: string; path: string } {

@@ -2,7 +2,7 @@
 // the token's model globs or, where the upstream cannot list (some OpenAI-compatible servers answer
 // 404), the exact names the token allows, in the provider's own list shape.
 import { modelAllowed } from '../tokens/models.ts';
-import type { AnswerRewrite } from './forward.ts';
+import type { AnswerRewrite } from './answer.ts';
 import type { UsageShape } from './providers.ts';
 
 /** The statuses of a server that has no model listing at all. */

@@ -14,7 +14,9 @@
 // is cut, so a half answer never looks complete). The pass's name goes to the log, never to the client.
 import { ProxyError } from './errors.ts';
 import { ProxyRefusal, type ProxyExchange } from './exchange.ts';
-import type { ForwardResult } from './forward.ts';
+import type { ForwardResult, ResponseHead, StreamTap } from './answer.ts';
+
+export type { ResponseHead, StreamTap } from './answer.ts';
 import type { UpstreamKey } from '../tokens/upstream.ts';
 
 export type PassOutcome = void | 'answered';
@@ -29,12 +31,6 @@ export interface AttemptPass {
   onAttempt(x: ProxyExchange, key: UpstreamKey): void;
 }
 
-export interface ResponseHead {
-  status: number;
-  /** The headers the client will get; a pass may add, change or remove entries. */
-  headers: Record<string, string | string[]>;
-  contentType: string | undefined;
-}
 
 export interface ResponsePass {
   readonly name: string;
@@ -44,11 +40,6 @@ export interface ResponsePass {
   onEnd?(x: ProxyExchange, result: ForwardResult): void;
 }
 
-export interface StreamTap {
-  write(chunk: Buffer): void;
-  /** The body ended (completely or not); called before the client sees its end. */
-  end(): void;
-}
 
 export interface StreamPass {
   readonly name: string;
