@@ -15,7 +15,7 @@ const args = process.argv.slice(2);
 /** How long a first-start fetch may take before we give up on the desktop app. */
 const FETCH_TIMEOUT_MS = 15 * 60_000;
 
-/** Electron 42+ fetches its binary on first use; try once, quietly unless it takes a while. */
+/** The Electron binary is fetched on first use (package.json `allowScripts` skips its install script); try once, quietly unless it takes a while. */
 async function fetchElectron() {
   if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD === '1' || !fs.existsSync(path.join(electronDir, 'install.js'))) return null;
   const slow = setTimeout(() => console.log('Fetching the Electron binary (first start only)…'), 3000);

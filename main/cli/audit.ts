@@ -8,6 +8,8 @@ import type { CliContext } from './context.ts';
 import { detailTable, formatTime, listTable, orDash } from './format.ts';
 import { printJson, println } from './io.ts';
 import { isoTime, wholeNumber } from './option-parsers.ts';
+import { summaryOf } from './commands.ts';
+import { PROJECT_REF_HELP, projectIdOf } from './project-ref.ts';
 
 interface ListOptions extends ConnectionOptions {
   action?: string;
@@ -22,13 +24,13 @@ interface ListOptions extends ConnectionOptions {
 }
 
 export function registerAuditCommands(program: Command, ctx: CliContext): void {
-  const audit = program.command('audit').description('read the audit trail');
+  const audit = program.command('audit').description(summaryOf('audit'));
 
   addConnectionOptions(audit.command('list'))
     .description('list audit events, newest first')
     .option('--action <action>', 'only this action, e.g. token.create')
     .addOption(new Option('--outcome <outcome>', 'only this outcome').choices(['success', 'failure', 'denied']))
-    .option('--project <id>', 'only events of this project')
+    .option('--project <project>', `only events of this project (${PROJECT_REF_HELP})`)
     .option('--token <id>', 'only events of this token')
     .option('--from <time>', 'events at or after this time (e.g. 2025-01-31 or 2025-01-31T12:00:00Z)', isoTime)
     .option('--to <time>', 'events at or before this time', isoTime)
@@ -36,10 +38,11 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
     .option('--page <n>', 'page number, from 1', wholeNumber(1))
     .option('--page-size <n>', 'events per page (up to 500)', wholeNumber(1, 500))
     .action(async (opts: ListOptions) => {
+      const client = connect(opts, ctx);
       const filter: AuditFilter = {
         action: opts.action,
         outcome: opts.outcome,
-        project_id: opts.project,
+        project_id: await projectIdOf(client, opts.project),
         token_id: opts.token,
         from: opts.from,
         to: opts.to,
@@ -47,7 +50,7 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
         page: opts.page,
         page_size: opts.pageSize,
       };
-      const page = await connect(opts, ctx).listAuditEvents(filter);
+      const page = await client.listAuditEvents(filter);
       if (opts.json) return printJson(ctx.io, page);
       const { pagination: p } = page;
       if (page.events.length === 0) return println(ctx.io.stdout, p.total_count ? `No events on page ${p.page}.` : 'No audit events match.');

@@ -8,6 +8,8 @@ import { addConnectionOptions, connect, type ConnectionOptions } from './connect
 import type { CliContext } from './context.ts';
 import { detailTable, formatTime, listTable } from './format.ts';
 import { printJson, println, UsageError } from './io.ts';
+import { summaryOf } from './commands.ts';
+import { PROJECT_REF_HELP, resolveProject } from './project-ref.ts';
 
 interface PurgeOptions extends Omit<ConnectionOptions, 'url'> {
   /** The server: `--url` names the URL to purge here. */
@@ -20,7 +22,7 @@ interface PurgeOptions extends Omit<ConnectionOptions, 'url'> {
 }
 
 export function registerCacheCommands(program: Command, ctx: CliContext): void {
-  const cache = program.command('cache').description('see and purge the response cache');
+  const cache = program.command('cache').description(summaryOf('cache'));
 
   // Not addConnectionOptions: `--url` is the URL to purge (as the Go proxy's CLI had it), so the server
   // is `--server` (or LLM_PROXY_URL) here.
@@ -32,14 +34,16 @@ export function registerCacheCommands(program: Command, ctx: CliContext): void {
     .option('--json', 'print the raw JSON answer')
     .description('remove cached answers: --all, --project <id>, --prefix </v1/...>, or --method <M> --url </v1/...> (a project narrows a prefix or URL)')
     .addOption(new Option('--all', 'every cached answer').conflicts(['project', 'prefix', 'method', 'url']))
-    .option('--project <id>', "only this project's answers")
+    .option('--project <project>', `only this project's answers (${PROJECT_REF_HELP})`)
     .option('--prefix <path>', 'answers whose URL starts with this path, e.g. /v1/embeddings')
     .addOption(new Option('--method <method>', 'with --url: the request method').choices(['GET', 'POST', 'get', 'post']))
     .option('--url <url>', 'with --method: exactly this path and query (every body and token)')
     .action(async (opts: PurgeOptions) => {
       const input = purgeInput(opts);
       const { server, ...rest } = opts;
-      const result = await connect({ ...rest, url: server }, ctx).purgeCache(input);
+      const client = connect({ ...rest, url: server }, ctx);
+      if (input.project_id !== undefined) input.project_id = (await resolveProject(client, input.project_id)).id;
+      const result = await client.purgeCache(input);
       if (opts.json) return printJson(ctx.io, result);
       println(ctx.io.stdout, `Purged ${result.deleted} cached answer${result.deleted === 1 ? '' : 's'} (${describe(input)}).`);
     });

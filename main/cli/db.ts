@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from './context.ts';
 import { CliError, printJson, println } from './io.ts';
+import { summaryOf } from './commands.ts';
 
 interface CopyOptions {
   from: string;
@@ -15,7 +16,7 @@ interface CopyOptions {
 }
 
 export function registerDbCommands(program: Command, ctx: CliContext): void {
-  const db = program.command('db').description('move data between stores');
+  const db = program.command('db').description(summaryOf('db'));
   db.command('copy')
     .description('copy projects, tokens, usage and the audit trail from a SQLite file into PostgreSQL')
     .requiredOption('--from <file>', 'the SQLite database file (e.g. <data-dir>/llm-proxy.db)')

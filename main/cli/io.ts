@@ -22,15 +22,25 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
-/** A failure with a stable code, printed as `error: <message> (<code>)`; exit 1. */
+/** A failure with a stable code, printed as `error: <message> (<code>)`; exit 1 unless `exitCode` says otherwise. */
 export class CliError extends Error {
   readonly code: string;
   readonly hint: string | undefined;
-  constructor(code: string, message: string, hint?: string) {
+  readonly exitCode: number;
+  constructor(code: string, message: string, hint?: string, exitCode: number = EXIT_FAILURE) {
     super(message);
     this.name = 'CliError';
     this.code = code;
     this.hint = hint;
+    this.exitCode = exitCode;
+  }
+}
+
+/** Not a failure of the CLI: the exit code of the command `exec` ran, passed on without a message. */
+export class ChildExitCode extends Error {
+  constructor(readonly exitCode: number) {
+    super(`the command exited with ${exitCode}`);
+    this.name = 'ChildExitCode';
   }
 }
 

@@ -7,6 +7,7 @@ import { loadSomeSettings } from '../core/config/settings.ts';
 import type { CliContext, OpenedMigrator } from './context.ts';
 import { CliError, printJson, println, UsageError } from './io.ts';
 import { wholeNumber } from './option-parsers.ts';
+import { summaryOf } from './commands.ts';
 
 interface DatabaseOptions {
   dataDir?: string;
@@ -31,7 +32,7 @@ function addDatabaseOptions(cmd: Command): Command {
 }
 
 export function registerMigrateCommands(program: Command, ctx: CliContext): void {
-  const migrate = program.command('migrate').description('apply, revert or list database schema migrations');
+  const migrate = program.command('migrate').description(summaryOf('migrate'));
 
   addDatabaseOptions(migrate.command('up'))
     .description('apply every pending migration')

@@ -30,7 +30,7 @@ describe('project key list', () => {
   it('says which project names exist when none matches', async () => {
     const server = await fakeManagementServer({ 'GET /manage/projects': { body: [sampleProject()] } });
     const result = await run(['project', 'key', 'list', 'nope', ...at(server)]);
-    expect(result).toMatchObject({ code: 1, stderr: 'error: No project named "nope" (project_not_found)\nhint: list them with llm-proxy project list\n' });
+    expect(result).toMatchObject({ code: 1, stderr: `error: No project named "nope". Projects: "demo" (${PROJECT_ID}) (project_not_found)\nhint: list them with llm-proxy project list\n` });
   });
 });
 

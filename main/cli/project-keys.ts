@@ -10,19 +10,10 @@ import type { CliContext } from './context.ts';
 import { detailTable, formatTime, listTable } from './format.ts';
 import { CliError, printJson, println, readSecretFromStdin } from './io.ts';
 import { wholeNumber } from './option-parsers.ts';
+import { PROJECT_REF_HELP, resolveProject } from './project-ref.ts';
 
 const KEY_HELP = 'the upstream API key; "-" reads it from stdin so it stays out of shell history';
-const PROJECT_ARG = 'project id or name';
 const KEY_ARG = 'key id or label';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A project id as given, or the id of the project with that exact name. */
-export async function resolveProject(client: ApiClient, ref: string): Promise<{ id: string; name: string | null }> {
-  if (UUID.test(ref)) return { id: ref, name: null };
-  const found = (await client.listProjects()).find((p) => p.name === ref);
-  if (!found) throw new CliError('project_not_found', `No project named "${ref}"`, 'list them with llm-proxy project list');
-  return { id: found.id, name: found.name };
-}
 
 async function resolveKey(client: ApiClient, projectRef: string, keyRef: string): Promise<{ projectId: string; key: UpstreamKeyView }> {
   const { id: projectId } = await resolveProject(client, projectRef);
@@ -42,7 +33,7 @@ export function registerProjectKeyCommands(project: Command, ctx: CliContext): v
 
   addConnectionOptions(key.command('list'))
     .description("list a project's upstream keys with their health and usage")
-    .argument('<project>', PROJECT_ARG)
+    .argument('<project>', PROJECT_REF_HELP)
     .action(async (projectRef: string, opts: ConnectionOptions) => {
       const client = connect(opts, ctx);
       const { id } = await resolveProject(client, projectRef);
@@ -65,7 +56,7 @@ export function registerProjectKeyCommands(project: Command, ctx: CliContext): v
 
   addConnectionOptions(key.command('add'))
     .description('add an upstream key to a project (enabled at once)')
-    .argument('<project>', PROJECT_ARG)
+    .argument('<project>', PROJECT_REF_HELP)
     .requiredOption('--label <label>', 'a name for the key, unique within the project (e.g. team-b)')
     .requiredOption('--api-key <key>', KEY_HELP)
     .option('--weight <n>', 'share of requests relative to the other enabled keys, 1-1000 (default 1)', wholeNumber(1, 1000))
@@ -80,7 +71,7 @@ export function registerProjectKeyCommands(project: Command, ctx: CliContext): v
   const simple = (name: 'enable' | 'disable', description: string, isEnabled: boolean) =>
     addConnectionOptions(key.command(name))
       .description(description)
-      .argument('<project>', PROJECT_ARG)
+      .argument('<project>', PROJECT_REF_HELP)
       .argument('<key>', KEY_ARG)
       .action(async (projectRef: string, keyRef: string, opts: ConnectionOptions) => {
         const client = connect(opts, ctx);
@@ -93,7 +84,7 @@ export function registerProjectKeyCommands(project: Command, ctx: CliContext): v
 
   addConnectionOptions(key.command('rotate'))
     .description('replace the secret of a key, keeping its label, weight and counters')
-    .argument('<project>', PROJECT_ARG)
+    .argument('<project>', PROJECT_REF_HELP)
     .argument('<key>', KEY_ARG)
     .requiredOption('--api-key <key>', `the new ${KEY_HELP}`)
     .action(async (projectRef: string, keyRef: string, opts: ConnectionOptions & { apiKey: string }) => {
@@ -106,7 +97,7 @@ export function registerProjectKeyCommands(project: Command, ctx: CliContext): v
 
   addConnectionOptions(key.command('weight'))
     .description("set a key's share of requests")
-    .argument('<project>', PROJECT_ARG)
+    .argument('<project>', PROJECT_REF_HELP)
     .argument('<key>', KEY_ARG)
     .argument('<n>', 'weight, 1-1000', wholeNumber(1, 1000))
     .action(async (projectRef: string, keyRef: string, weight: number, opts: ConnectionOptions) => {
@@ -118,7 +109,7 @@ export function registerProjectKeyCommands(project: Command, ctx: CliContext): v
 
   addConnectionOptions(key.command('rename'))
     .description("change a key's label")
-    .argument('<project>', PROJECT_ARG)
+    .argument('<project>', PROJECT_REF_HELP)
     .argument('<key>', KEY_ARG)
     .argument('<label>', 'the new label')
     .action(async (projectRef: string, keyRef: string, label: string, opts: ConnectionOptions) => {
@@ -130,7 +121,7 @@ export function registerProjectKeyCommands(project: Command, ctx: CliContext): v
 
   addConnectionOptions(key.command('remove'))
     .description('delete a key for good (the project keeps at least one enabled key)')
-    .argument('<project>', PROJECT_ARG)
+    .argument('<project>', PROJECT_REF_HELP)
     .argument('<key>', KEY_ARG)
     .action(async (projectRef: string, keyRef: string, opts: ConnectionOptions) => {
       const client = connect(opts, ctx);

@@ -10,7 +10,7 @@ import type { CliContext } from './context.ts';
 import { detailTable } from './format.ts';
 import { printJson, println, readSecretFromStdin } from './io.ts';
 import { wholeNumber } from './option-parsers.ts';
-import { resolveProject } from './project-keys.ts';
+import { resolveProject } from './project-ref.ts';
 
 interface TransformOptions extends ConnectionOptions {
   clear?: boolean;

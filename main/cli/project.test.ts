@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { at, fakeManagementServer, MGMT, PROJECT_ID, run, sampleProject } from './test-support.ts';
 
+
+const OTHER_ID = '01943f5a-0000-7000-8000-000000000002';
 describe('project create', () => {
   it('POSTs the documented body with the management token and prints the project', async () => {
     const server = await fakeManagementServer({ 'POST /manage/projects': { status: 201, body: sampleProject({ provider: 'anthropic' }) } });
@@ -93,11 +95,30 @@ describe('project list and get', () => {
     expect(result.stdout).toMatch(/│ Deactivated\s+│ -/);
   });
 
-  it('escapes ids in the path', async () => {
-    const server = await fakeManagementServer({});
-    const result = await run(['project', 'get', 'a/b?c', ...at(server)]);
-    expect(server.only().url).toBe('/manage/projects/a%2Fb%3Fc');
-    expect(result).toMatchObject({ code: 1, stderr: 'error: Not found (not_found)\n' });
+  it('takes a project by its name: one list call, then the project by id', async () => {
+    const server = await fakeManagementServer({
+      'GET /manage/projects': { body: [sampleProject(), sampleProject({ id: OTHER_ID, name: 'my-scripts' })] },
+      [`GET /manage/projects/${OTHER_ID}`]: { body: sampleProject({ id: OTHER_ID, name: 'my-scripts' }) },
+    });
+    const result = await run(['project', 'get', 'my-scripts', '--json', ...at(server)]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(server.requests.map((r) => r.url)).toEqual(['/manage/projects', `/manage/projects/${OTHER_ID}`]);
+  });
+
+  it('an unknown name is an error listing the similar projects (or all of them), with nothing else sent', async () => {
+    const server = await fakeManagementServer({ 'GET /manage/projects': { body: [sampleProject(), sampleProject({ id: OTHER_ID, name: 'my-scripts' })] } });
+    const similar = await run(['project', 'get', 'scripts', ...at(server)]);
+    expect(similar).toMatchObject({ code: 1, stderr: `error: No project named "scripts". Did you mean: "my-scripts" (${OTHER_ID}) (project_not_found)\nhint: list them with llm-proxy project list\n` });
+    const none = await run(['project', 'get', 'zzz', ...at(server)]);
+    expect(none.stderr).toContain(`Projects: "demo" (${PROJECT_ID}), "my-scripts" (${OTHER_ID})`);
+    expect(server.requests.every((r) => r.url === '/manage/projects')).toBe(true);
+  });
+
+  it('a name two projects share is ambiguous: the error lists both ids', async () => {
+    const server = await fakeManagementServer({ 'GET /manage/projects': { body: [sampleProject(), sampleProject({ id: OTHER_ID })] } });
+    const result = await run(['project', 'update', 'demo', '--deactivate', ...at(server)]);
+    expect(result).toMatchObject({ code: 1, stderr: `error: 2 projects are named "demo": "demo" (${PROJECT_ID}), "demo" (${OTHER_ID}) (ambiguous_project)\nhint: name the project by its id\n` });
+    expect(server.requests).toHaveLength(1);
   });
 });
 

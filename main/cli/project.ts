@@ -12,6 +12,8 @@ import { addConnectionOptions, connect, type ConnectionOptions } from './connect
 import type { CliContext } from './context.ts';
 import { detailTable, formatTime, listTable, yesNo } from './format.ts';
 import { printJson, println, readSecretFromStdin, UsageError } from './io.ts';
+import { summaryOf } from './commands.ts';
+import { PROJECT_REF_HELP, resolveProject } from './project-ref.ts';
 
 interface LimitOptions {
   defaultRpmLimit?: Nullable<number>;
@@ -72,7 +74,7 @@ function limitChanges(opts: LimitOptions): LimitChanges {
 }
 
 export function registerProjectCommands(program: Command, ctx: CliContext): void {
-  const project = program.command('project').description('manage projects (each holds one or more upstream API keys)');
+  const project = program.command('project').description(summaryOf('project'));
 
   addLimitOptions(
     addConnectionOptions(project.command('create'))
@@ -111,22 +113,23 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
 
   addConnectionOptions(project.command('get'))
     .description('show one project')
-    .argument('<id>', 'project id')
-    .action(async (id: string, opts: ConnectionOptions) => {
-      printProject(ctx, opts, await connect(opts, ctx).getProject(id));
+    .argument('<project>', PROJECT_REF_HELP)
+    .action(async (ref: string, opts: ConnectionOptions) => {
+      const client = connect(opts, ctx);
+      printProject(ctx, opts, await client.getProject((await resolveProject(client, ref)).id));
     });
 
   addLimitOptions(
     addConnectionOptions(project.command('update'))
       .description('change a project')
-      .argument('<id>', 'project id')
+      .argument('<project>', PROJECT_REF_HELP)
       .option('--name <name>', 'new name')
       .option('--api-key <key>', `new ${API_KEY_HELP}; only while the project has one key (else use \`project key rotate\`)`)
       .option('--base-url <url>', 'new upstream base URL')
       .addOption(new Option('--activate', 'let its tokens work again').conflicts('deactivate'))
       .addOption(new Option('--deactivate', 'block all its tokens at once'))
       .option('--revoke-tokens', 'with --deactivate: also revoke every token for good'),
-  ).action(async (id: string, opts: UpdateOptions) => {
+  ).action(async (ref: string, opts: UpdateOptions) => {
       if (opts.revokeTokens && !opts.deactivate) throw new UsageError('--revoke-tokens needs --deactivate');
       const changes: ProjectChanges = {
         ...(opts.name !== undefined && { name: opts.name }),
@@ -140,7 +143,9 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       if (Object.keys(changes).length === 0) {
         throw new UsageError('nothing to update: give --name, --api-key, --base-url, --activate, --deactivate, a limit or a cache option');
       }
-      const updated = await connect(opts, ctx)
+      const client = connect(opts, ctx);
+      const { id } = await resolveProject(client, ref);
+      const updated = await client
         .updateProject(id, changes)
         .catch((err: unknown) => {
           if (err instanceof ApiError && err.code === 'ambiguous_upstream_key') {
@@ -153,11 +158,12 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
 
   addConnectionOptions(project.command('deactivate'))
     .description('block every token of a project at once (it can be activated again)')
-    .argument('<id>', 'project id')
+    .argument('<project>', PROJECT_REF_HELP)
     .option('--revoke-tokens', 'also revoke every token for good')
-    .action(async (id: string, opts: ConnectionOptions & { revokeTokens?: boolean }) => {
+    .action(async (ref: string, opts: ConnectionOptions & { revokeTokens?: boolean }) => {
       const changes: ProjectChanges = { is_active: false, ...(opts.revokeTokens && { revoke_tokens: true }) };
-      const updated = await connect(opts, ctx).updateProject(id, changes);
+      const client = connect(opts, ctx);
+      const updated = await client.updateProject((await resolveProject(client, ref)).id, changes);
       const what = opts.revokeTokens ? 'deactivated; its tokens are revoked' : 'deactivated; its tokens are blocked';
       printProject(ctx, opts, updated, `Project "${updated.name}" ${what}.`);
     });
@@ -167,9 +173,10 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
 
   addConnectionOptions(project.command('revoke-tokens'))
     .description('revoke every token of a project (the project stays active)')
-    .argument('<id>', 'project id')
-    .action(async (id: string, opts: ConnectionOptions) => {
-      const result = await connect(opts, ctx).revokeProjectTokens(id);
+    .argument('<project>', PROJECT_REF_HELP)
+    .action(async (ref: string, opts: ConnectionOptions) => {
+      const client = connect(opts, ctx);
+      const result = await client.revokeProjectTokens((await resolveProject(client, ref)).id);
       if (opts.json) return printJson(ctx.io, result);
       println(
         ctx.io.stdout,

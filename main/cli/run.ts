@@ -4,19 +4,13 @@
 import { Command, CommanderError } from 'commander';
 import { isAppError } from '../core/errors.ts';
 import { version } from '../core/version.ts';
-import { registerAuditCommands } from './audit.ts';
-import { registerCacheCommands } from './cache.ts';
 import { ApiError } from './client.ts';
+import { registerCommands } from './commands.ts';
 import { defaultDeps, type CliContext, type CliDeps } from './context.ts';
-import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, println, UsageError, type CliIo } from './io.ts';
-import { registerDbCommands } from './db.ts';
-import { registerMigrateCommands } from './migrate.ts';
-import { registerProjectCommands } from './project.ts';
-import { registerServeCommand } from './serve.ts';
-import { registerTlsCommands } from './tls.ts';
-import { registerTokenCommands } from './token.ts';
+import { ChildExitCode, CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, println, UsageError, type CliIo } from './io.ts';
 
-export function buildProgram(ctx: CliContext): Command {
+/** The program for these arguments: the command they run is loaded in full, the others by name only. */
+export async function buildProgram(ctx: CliContext, argv: readonly string[]): Promise<Command> {
   const { io } = ctx;
   const program = new Command('llm-proxy');
   // Settings given to `program` before adding commands are inherited by every command created with .command().
@@ -32,14 +26,7 @@ export function buildProgram(ctx: CliContext): Command {
     })
     .showHelpAfterError('(add --help for usage)');
 
-  registerServeCommand(program, ctx);
-  registerMigrateCommands(program, ctx);
-  registerDbCommands(program, ctx);
-  registerProjectCommands(program, ctx);
-  registerTokenCommands(program, ctx);
-  registerAuditCommands(program, ctx);
-  registerCacheCommands(program, ctx);
-  registerTlsCommands(program, ctx);
+  await registerCommands(program, ctx, argv);
   return program;
 }
 
@@ -52,7 +39,7 @@ export async function runCli(argv: string[], io: CliIo, deps: Partial<CliDeps> =
     version,
   };
   try {
-    await buildProgram(ctx).parseAsync(argv, { from: 'user' });
+    await (await buildProgram(ctx, argv)).parseAsync(argv, { from: 'user' });
     return EXIT_OK;
   } catch (err) {
     return reportError(err, io);
@@ -64,6 +51,7 @@ function reportError(err: unknown, io: CliIo): number {
     // Commander has already printed the message (or the help / version asked for).
     return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
   }
+  if (err instanceof ChildExitCode) return err.exitCode;
   if (err instanceof UsageError) {
     println(io.stderr, `error: ${err.message}`);
     println(io.stderr, '(add --help for usage)');
@@ -75,7 +63,7 @@ function reportError(err: unknown, io: CliIo): number {
     const issues = err instanceof ApiError ? err.issues.filter((i) => !err.message.includes(i.message)) : [];
     for (const issue of issues) println(io.stderr, `  - ${issue.path}: ${issue.message}`);
     if (err.hint) println(io.stderr, `hint: ${err.hint}`);
-    return EXIT_FAILURE;
+    return err.exitCode;
   }
   if (isAppError(err)) {
     println(io.stderr, `error: ${err.message} (${err.code})`);

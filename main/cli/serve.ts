@@ -5,11 +5,12 @@ import { Option, type Command } from 'commander';
 import { loadSettings, renderSettingsHelp, settingDescriptors } from '../core/config/settings.ts';
 import type { CliContext } from './context.ts';
 import { println } from './io.ts';
+import { summaryOf } from './commands.ts';
 
 export function registerServeCommand(program: Command, ctx: CliContext): void {
   const serve = program
     .command('serve')
-    .description('run the proxy (/v1), the management API (/manage) and the admin screens (/admin)')
+    .description(summaryOf('serve'))
     .option('--config <path>', 'JSON config file with settings keyed like dataDir (env LLM_PROXY_CONFIG)');
 
   for (const d of settingDescriptors) {

@@ -7,6 +7,7 @@ import { loadSomeSettings, settingDescriptors, type SettingKey } from '../core/c
 import { readTlsStatus, type TlsStatus } from '../core/http/tls/status.ts';
 import type { CliContext } from './context.ts';
 import { printJson, println } from './io.ts';
+import { summaryOf } from './commands.ts';
 
 const TLS_SETTINGS = [
   'host',
@@ -31,7 +32,7 @@ const MODE_LABELS: Record<TlsStatus['mode'], string> = {
 };
 
 export function registerTlsCommands(program: Command, ctx: CliContext): void {
-  const tls = program.command('tls').description('HTTPS certificates');
+  const tls = program.command('tls').description(summaryOf('tls'));
   const status = tls
     .command('status')
     .description('show the HTTPS mode, the certificate and its expiry, and how to trust the local CA')

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { at, closedPortUrl, fakeManagementServer, MGMT, PROJECT_ID, run, sampleToken, tempDir, TOKEN_ID } from './test-support.ts';
+import { at, closedPortUrl, fakeManagementServer, MGMT, PROJECT_ID, run, sampleProject, sampleToken, tempDir, TOKEN_ID } from './test-support.ts';
 
 const FULL_TOKEN = 'llmp_01943f5a00007000800000000000a1secretsecretsecret';
 
@@ -17,6 +17,18 @@ describe('token create', () => {
     expect(result.stdout).toMatch(/│ Expires\s+│ in 8 hours \(2025-01-01T08:00:00.000Z\)/);
     expect(result.stdout).toMatch(/│ Allowed models\s+│ gpt-4o-mini, o3\*/);
     expect(result.stdout).toMatch(/│ Requests\s+│ 3 \/ 100/);
+  });
+
+  it('takes the project by name (--project my-scripts), as for list, audit and cache', async () => {
+    const server = await fakeManagementServer({
+      'GET /manage/projects': { body: [sampleProject({ name: 'my-scripts' })] },
+      'POST /manage/tokens': { status: 201, body: sampleToken({ token: FULL_TOKEN }) },
+      'GET /manage/tokens': { body: [] },
+    });
+    expect((await run(['token', 'create', '--project', 'my-scripts', ...at(server)])).code).toBe(0);
+    expect(server.requests.find((r) => r.method === 'POST')!.body).toMatchObject({ project_id: PROJECT_ID });
+    expect((await run(['token', 'list', '--project', 'my-scripts', ...at(server)])).code).toBe(0);
+    expect(server.requests.at(-1)!.query).toMatchObject({ project_id: PROJECT_ID });
   });
 
   it('sends every option the user gave', async () => {

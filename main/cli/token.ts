@@ -8,6 +8,8 @@ import { detailTable, formatTime, listTable, orDash } from './format.ts';
 import { printJson, println, UsageError } from './io.ts';
 import type { TokenChanges } from './client.ts';
 import { commaList, limitOr, wholeNumber, type Nullable } from './option-parsers.ts';
+import { summaryOf } from './commands.ts';
+import { PROJECT_REF_HELP, projectIdOf, resolveProject } from './project-ref.ts';
 
 export const DEFAULT_DURATION_MINUTES = 480;
 
@@ -42,11 +44,11 @@ interface ListOptions extends ConnectionOptions {
 }
 
 export function registerTokenCommands(program: Command, ctx: CliContext): void {
-  const token = program.command('token').description('mint, list and revoke tokens');
+  const token = program.command('token').description(summaryOf('token'));
 
   addConnectionOptions(token.command('create'))
     .description('mint a token for a project (shown once)')
-    .requiredOption('--project <id>', 'project id')
+    .requiredOption('--project <project>', PROJECT_REF_HELP)
     .option('--duration <minutes>', 'lifetime in minutes, up to 525600 (one year)', wholeNumber(1, 525_600), DEFAULT_DURATION_MINUTES)
     .option('--max-requests <n>', 'stop after this many requests (0 = unlimited)', wholeNumber(0))
     .option('--allowed-models <list>', 'comma-separated models or patterns, e.g. gpt-4o-mini,o3*', commaList)
@@ -57,7 +59,7 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
     .action(async (opts: CreateOptions) => {
       const client = connect(opts, ctx);
       const created = await client.createToken({
-        project_id: opts.project,
+        project_id: (await resolveProject(client, opts.project)).id,
         duration_minutes: opts.duration,
         ...(opts.maxRequests !== undefined && { max_requests: opts.maxRequests }),
         ...(opts.allowedModels !== undefined && { allowed_models: opts.allowedModels }),
@@ -78,10 +80,11 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
 
   addConnectionOptions(token.command('list'))
     .description('list tokens')
-    .option('--project <id>', 'only this project’s tokens')
+    .option('--project <project>', `only this project’s tokens (${PROJECT_REF_HELP})`)
     .option('--active-only', 'only tokens that still work')
     .action(async (opts: ListOptions) => {
-      const tokens = await connect(opts, ctx).listTokens({ projectId: opts.project, activeOnly: opts.activeOnly });
+      const client = connect(opts, ctx);
+      const tokens = await client.listTokens({ projectId: await projectIdOf(client, opts.project), activeOnly: opts.activeOnly });
       if (opts.json) return printJson(ctx.io, tokens);
       if (tokens.length === 0) return println(ctx.io.stdout, 'No tokens.');
       const now = ctx.now();

@@ -6,8 +6,9 @@ import { app, clipboard, nativeTheme, protocol, safeStorage, shell } from 'elect
 import Store from 'electron-store';
 import { startApp } from '../core/app.ts';
 import { loadSettings } from '../core/config/settings.ts';
-import { loadDesktopDataKey, type SafeStoragePort } from './data-key-sealing.ts';
+import { loadDesktopDataKey } from './data-key-sealing.ts';
 import { createIpcRouter } from './ipc-router.ts';
+import { keychainPort } from './keychain-port.ts';
 import { registerIpcHandlers } from './ipc.ts';
 import { createLoginItem, HIDDEN_FLAG, xdgAutostartDir } from './login-item.ts';
 import { createMainWindow } from './main-window.ts';
@@ -32,8 +33,7 @@ const PATHS = {
 /** Traffic shows up in "Requests today" within this long; changes made in the app show up at once. */
 const TRAY_REFRESH_MS = 15_000;
 
-// safeStorage must keep satisfying the port the sealing logic is written (and tested) against.
-const keychain: SafeStoragePort = safeStorage;
+const keychain = keychainPort(safeStorage);
 
 // Tests and side-by-side profiles point the desktop preferences somewhere else; must happen before ready.
 if (process.env.LLM_PROXY_USER_DATA_DIR) app.setPath('userData', process.env.LLM_PROXY_USER_DATA_DIR);
