@@ -24,6 +24,25 @@ function client(): OpenAI {
 
 const chunk = (content: string) => ({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { content } }], usage: null });
 
+/** Upstream timeouts no test outlives: only the client's abort can end the upstream request. */
+const NO_UPSTREAM_TIMEOUTS = { headersTimeoutMs: 600_000, idleTimeoutMs: 600_000 };
+
+/**
+ * Waits for an event that nothing but the behaviour under test can cause; fails with `what` if it never
+ * comes (the deadline is far beyond any normal wait: it only turns a hang into a clear failure).
+ */
+async function eventOrFail<T>(event: Promise<T>, what: string, deadlineMs = 15_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const never = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`never saw ${what}`)), deadlineMs);
+  });
+  try {
+    return await Promise.race([event, never]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 describe('forward with the OpenAI SDK', () => {
   it('does a non-streamed chat completion', async () => {
     h.upstream.handle = (_req, res) => {
@@ -115,10 +134,14 @@ describe('forward streaming', () => {
     expect(log).toEqual(['upstream sent 1', 'client got 1', 'upstream sent 2', 'client got 2']);
   });
 
-  it('closes the upstream request within 100 ms when the client leaves after the first chunk', async () => {
-    const upstreamClosed = new Promise<{ at: number; finished: boolean }>((resolve) => {
+  // Behaviour, not speed: the upstream's timeouts are set out of reach, so the only thing that can close
+  // the upstream request is the client's abort reaching it. How fast it gets there is a bench figure
+  // (`npm run bench`: "client abort reaches the upstream").
+  it('closes the upstream request when the client leaves after the first chunk', async () => {
+    h.plan = NO_UPSTREAM_TIMEOUTS;
+    const upstreamClosed = new Promise<{ finished: boolean }>((resolve) => {
       h.upstream.handle = (_req, res) => {
-        res.on('close', () => resolve({ at: performance.now(), finished: res.writableFinished }));
+        res.on('close', () => resolve({ finished: res.writableFinished }));
         res.writeHead(200, eventStream);
         res.write(sse(chunk('first'))); // and then never ends on its own
       };
@@ -126,21 +149,19 @@ describe('forward streaming', () => {
     const { req, res } = await openRequest(h.proxyPort, { path: '/v1/chat/completions', headers: json, body: '{}' });
     expect(await chunkReader(res)()).toBe(sse(chunk('first')));
     res.on('error', () => {});
-    const abortedAt = performance.now();
     req.destroy();
-    const closed = await upstreamClosed;
+    const closed = await eventOrFail(upstreamClosed, 'the client abort to reach the upstream');
     expect(closed.finished).toBe(false);
-    expect(closed.at - abortedAt).toBeGreaterThanOrEqual(0);
-    expect(closed.at - abortedAt).toBeLessThan(100);
     expect(await h.results.next()).toMatchObject({ aborted: true, errorCode: 'request_aborted', streamed: true, status: 200 });
   });
 
   it('closes the upstream request when the client leaves before any response', async () => {
+    h.plan = NO_UPSTREAM_TIMEOUTS;
     let upstreamHasRequest!: () => void;
     const requestArrived = new Promise<void>((resolve) => (upstreamHasRequest = resolve));
-    const upstreamClosed = new Promise<number>((resolve) => {
+    const upstreamClosed = new Promise<{ finished: boolean }>((resolve) => {
       h.upstream.handle = (_req, res) => {
-        res.on('close', () => resolve(performance.now()));
+        res.on('close', () => resolve({ finished: res.writableFinished }));
         upstreamHasRequest(); // and never answers
       };
     });
@@ -148,9 +169,8 @@ describe('forward streaming', () => {
     req.on('error', () => {});
     req.end('{}');
     await requestArrived;
-    const abortedAt = performance.now();
     req.destroy();
-    expect((await upstreamClosed) - abortedAt).toBeLessThan(100);
+    expect(await eventOrFail(upstreamClosed, 'the client abort to reach the upstream')).toEqual({ finished: false });
     expect(await h.results.next()).toMatchObject({ aborted: true, errorCode: 'request_aborted', status: 499 });
   });
 });
@@ -191,14 +211,15 @@ describe('forward headers and routing', () => {
     expect(answer.headers['x-ratelimit-remaining-requests']).toBe('42');
   });
 
-  it('passes a 302 through without following it', async () => {
+  it('passes a 302 through without following it, and without its Location', async () => {
     h.upstream.handle = (_req, res) => {
       res.writeHead(302, { location: `http://127.0.0.1:${h.upstreamPort}/elsewhere` });
       res.end();
     };
     const answer = await rawRequest(h.proxyPort, { method: 'GET', path: '/v1/models' });
     expect(answer.status).toBe(302);
-    expect(answer.headers.location).toBe(`http://127.0.0.1:${h.upstreamPort}/elsewhere`);
+    // A client carrying its proxy token must not be led to wherever the upstream points.
+    expect(answer.headers.location).toBeUndefined();
     expect(h.seen.map((r) => r.url)).toEqual(['/v1/models']);
   });
 
