@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Provider } from '../store/types.ts';
 import type { AuditEventView, AuditPageView, CachePurgeResultView, CacheStatsView, CreatedTokenView, DashboardView, ProjectView, RevokeResultView, SystemInfoView, TokenView, UpstreamKeyView } from './views.ts';
 import type { DeadLetterPageView, EventsStatusView, LiveSnapshotView, UsageDailyView } from './event-views.ts';
+import type { RequestLogPageView } from './request-views.ts';
 import { projectTransformations } from './transformations-schema.ts';
 import { upstreamUrlProblem } from './upstream-url.ts';
 
@@ -186,6 +187,24 @@ export const schemas = {
       page_size: z.coerce.number().int().min(1).max(500).optional(),
     })
     .strict(),
+  /** The request log; `status` is a code (429) or a class (4xx). */
+  requestList: z
+    .object({
+      token_id: id.optional(),
+      project_id: id.optional(),
+      /** Any of these projects (`a,b` in a query string). */
+      project_ids: z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(id).max(100)).optional(),
+      model: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
+      status: z
+        .union([z.coerce.number().int().min(100).max(599), z.string().regex(/^[1-5]xx$/i, 'must be a status such as 429 or a class such as 4xx')])
+        .transform((v) => (typeof v === 'number' ? { min: v, max: v } : { min: Number(v[0]) * 100, max: Number(v[0]) * 100 + 99 }))
+        .optional(),
+      from: isoTime.optional(),
+      to: isoTime.optional(),
+      page: pageNumber.optional(),
+      page_size: z.coerce.number().int().min(1).max(500).optional(),
+    })
+    .strict(),
   deadLetterList: z
     .object({
       dispatcher: z.string().max(40).optional(),
@@ -242,6 +261,8 @@ export const adminContract = {
   'events.status': query<typeof schemas.empty, EventsStatusView>(schemas.empty),
   'events.deadLetters': query<typeof schemas.deadLetterList, DeadLetterPageView>(schemas.deadLetterList),
   'usage.daily': query<typeof schemas.usageDaily, UsageDailyView>(schemas.usageDaily),
+  /** Stored request events (metadata only), newest first. */
+  'requests.list': query<typeof schemas.requestList, RequestLogPageView>(schemas.requestList),
 } as const;
 
 /**

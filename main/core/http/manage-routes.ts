@@ -55,6 +55,7 @@ const routes: Route[] = [
   { method: 'GET', url: '/manage/audit/:id', call: 'audit.get', input: (req) => ({ id: params(req).id }) },
   { method: 'POST', url: '/manage/cache/purge', call: 'cache.purge', input: (req) => req.body ?? {} },
   { method: 'GET', url: '/manage/cache/stats', call: 'cache.stats', input: () => ({}) },
+  { method: 'GET', url: '/manage/requests', call: 'requests.list', input: query },
 ];
 
 export function contextOf(req: FastifyRequest): CallContext {

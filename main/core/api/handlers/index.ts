@@ -6,6 +6,7 @@ import { createAuditHandlers } from './audit.ts';
 import { createCacheHandlers } from './cache.ts';
 import { createKeyHandlers } from './keys.ts';
 import { createProjectHandlers } from './projects.ts';
+import { createRequestHandlers } from './requests.ts';
 import { createSystemHandlers } from './system.ts';
 import { createTokenHandlers } from './tokens.ts';
 
@@ -16,6 +17,7 @@ export function createAdminHandlers(deps: HandlerDeps & { eventHandlers: EventHa
     ...createTokenHandlers(deps),
     ...createAuditHandlers(deps),
     ...createCacheHandlers(deps),
+    ...createRequestHandlers(deps),
     ...createSystemHandlers(deps),
     ...deps.eventHandlers,
   } satisfies AdminHandlers;
