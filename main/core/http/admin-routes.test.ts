@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_CSP, RENDERER_ASSETS_DIR, registerAdminRoutes } from './admin-routes.ts';
@@ -28,6 +29,19 @@ function get(rawPath: string, method = 'GET'): Promise<{ status: number; headers
       let body = '';
       res.on('data', (c) => (body += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function getRaw(rawPath: string, headers: http.OutgoingHttpHeaders): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, path: rawPath, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
     });
     req.on('error', reject);
     req.end();
@@ -87,6 +101,42 @@ describe('admin screens', () => {
     const icon = await get('/admin/favicon.svg');
     expect(icon.headers['content-type']).toBe('image/svg+xml');
     expect(icon.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('sends text files as br or gzip per Accept-Encoding, compressed once, still immutable', async () => {
+    const script = 'export const screens = ' + JSON.stringify(Array.from({ length: 400 }, (_, i) => ({ id: i, label: `row ${i}` }))) + ';\n';
+    fs.writeFileSync(path.join(assetsDir, 'assets', 'big-abc123.js'), script);
+    await serve(assetsDir);
+    const br = await getRaw('/admin/assets/big-abc123.js', { 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toBe('Accept-Encoding');
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(br.body.length).toBeLessThan(script.length / 3);
+    expect(zlib.brotliDecompressSync(br.body).toString()).toBe(script);
+    const gzip = await getRaw('/admin/assets/big-abc123.js', { 'accept-encoding': 'br;q=0, gzip' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gzip.body).toString()).toBe(script);
+    const plain = await getRaw('/admin/assets/big-abc123.js', {});
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toBe('Accept-Encoding');
+    expect(plain.body.toString()).toBe(script);
+    // A file replaced on disk (same name) is compressed again, never served stale.
+    fs.writeFileSync(path.join(assetsDir, 'assets', 'big-abc123.js'), script.replace('row 1"', 'row one"'));
+    fs.utimesSync(path.join(assetsDir, 'assets', 'big-abc123.js'), new Date(), new Date(Date.now() + 5000));
+    const again = await getRaw('/admin/assets/big-abc123.js', { 'accept-encoding': 'br' });
+    expect(zlib.brotliDecompressSync(again.body).toString()).toContain('row one"');
+  });
+
+  it('leaves small files and images as they are', async () => {
+    fs.writeFileSync(path.join(assetsDir, 'assets', 'logo-abc123.png'), Buffer.alloc(4096, 7));
+    await serve(assetsDir);
+    const small = await getRaw('/admin/assets/index-abc123.js', { 'accept-encoding': 'br, gzip' });
+    expect(small.headers['content-encoding']).toBeUndefined();
+    expect(small.body.toString()).toBe('console.log(1)');
+    const png = await getRaw('/admin/assets/logo-abc123.png', { 'accept-encoding': 'br, gzip' });
+    expect(png.headers['content-encoding']).toBeUndefined();
+    expect(png.headers.vary).toBeUndefined();
+    expect(png.body.length).toBe(4096);
   });
 
   it('answers HEAD like GET without a body', async () => {

@@ -1,9 +1,11 @@
 // Serves the built admin screens (dist/renderer) at /admin with a strict CSP. The files are public; every
-// API call the screens make carries the management token. Plain fs: a handful of small files, no streaming.
+// API call the screens make carries the management token. Plain fs: a handful of small files, no streaming;
+// text files go out as br or gzip when the client accepts it (./asset-encoding.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createAssetCompressor, isCompressible, negotiateEncoding } from './asset-encoding.ts';
 
 /** dist/renderer at the repo root, wherever the process was started from. */
 export const RENDERER_ASSETS_DIR = fileURLToPath(new URL('../../../dist/renderer/', import.meta.url));
@@ -59,13 +61,22 @@ export function registerAdminRoutes(app: FastifyInstance, opts: AdminRoutesOptio
       .type('application/json')
       .send({ error: `No admin file at ${req.url.split('?')[0]!.slice(0, 200)}`, code: 'not_found' });
 
-  const sendFile = async (reply: FastifyReply, file: string, cacheControl: string) => {
-    const body = await fs.promises.readFile(file);
-    return reply
-      .code(200)
-      .headers({ ...SECURITY_HEADERS, 'cache-control': cacheControl })
-      .type(CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream')
-      .send(body);
+  const compressor = createAssetCompressor();
+  const sendFile = async (req: FastifyRequest, reply: FastifyReply, file: string, cacheControl: string) => {
+    const [body, stat] = await Promise.all([fs.promises.readFile(file), fs.promises.stat(file)]);
+    const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const headers: Record<string, string> = { ...SECURITY_HEADERS, 'cache-control': cacheControl };
+    let sent = body;
+    if (isCompressible(type)) {
+      headers.vary = 'Accept-Encoding';
+      const encoding = negotiateEncoding(req.headers['accept-encoding']);
+      const encoded = encoding ? compressor.encode(file, `${stat.size}:${stat.mtimeMs}`, body, encoding) : null;
+      if (encoding && encoded) {
+        headers['content-encoding'] = encoding;
+        sent = encoded;
+      }
+    }
+    return reply.code(200).headers(headers).type(type).send(sent);
   };
 
   // The screens load their files with relative URLs (./assets/…), which only resolve under /admin/.
@@ -79,11 +90,11 @@ export function registerAdminRoutes(app: FastifyInstance, opts: AdminRoutesOptio
   app.get('/admin/*', open, async (req, reply) => {
     if (!fs.existsSync(indexFile)) return notBuilt(reply);
     const wanted = (req.params as { '*'?: string })['*'] ?? '';
-    if (wanted === '' || wanted === 'index.html') return sendFile(reply, indexFile, 'no-store');
+    if (wanted === '' || wanted === 'index.html') return sendFile(req, reply, indexFile, 'no-store');
     const file = await resolveInside(root, wanted);
     if (!file) return notFound(reply, req);
     const cacheControl = wanted.startsWith('assets/') ? IMMUTABLE : 'no-cache';
-    return sendFile(reply, file, cacheControl);
+    return sendFile(req, reply, file, cacheControl);
   });
 }
 
