@@ -7,7 +7,9 @@ import os from 'node:os';
 import type { Writable } from 'node:stream';
 import { AuditLog } from './audit/audit-log.ts';
 import { createDispatch } from './api/dispatch.ts';
-import type { CallContext } from './api/handler-types.ts';
+import { ownerContext, type CallContext } from './api/handler-types.ts';
+import { createAuthorize, refuseOutsideRole } from './api/authorize.ts';
+import { contextOf } from './http/manage-routes.ts';
 import { createAdminHandlers } from './api/handlers/index.ts';
 import { startCache } from './cache/runtime.ts';
 import { createStoreReadiness } from './store-readiness.ts';
@@ -156,7 +158,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     requestsSince: (since) => store.usage.requestsSince(since),
     eventHandlers: createEventHandlers({ events, usage: store.usage, clock }),
   });
-  const dispatch = createDispatch({ handlers, audit });
+  const dispatch = createDispatch({ handlers, audit, authorize: createAuthorize({ store, now: () => clock.now() }) });
 
   const proxy = createProxyHandler({
     pipeline: builtInPipeline({ gate, limits: limits.limits, cache, usage, keyUsage, events: events.pipeline, clock, maxBodyBytes: settings.maxBodyBytes, requestBodyTimeoutMs: settings.requestBodyTimeoutMs }),
@@ -184,12 +186,17 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     tls: tls ?? undefined,
     proxy,
     dispatch,
-    authenticateManagement: createManagementAuth({ managementToken, audit }),
+    authenticateManagement: createManagementAuth({ managementToken, admins: store.admins, hash, audit }),
     log,
     extraRoutes: (app) => {
       registerAdminRoutes(app, { assetsDir: RENDERER_ASSETS_DIR });
-      registerMetricsRoute(app, { metrics: events.metrics, public: settings.metricsPublic });
-      registerStreamRoutes(app, (_name, listener, onEnd) => events.live.subscribe(listener, onEnd));
+      // /metrics holds what the live dashboard shows: the same role may read it.
+      registerMetricsRoute(app, { metrics: events.metrics, public: settings.metricsPublic, allow: (req) => refuseOutsideRole('dashboard.live', contextOf(req)) });
+      registerStreamRoutes(
+        app,
+        (_name, listener, onEnd) => events.live.subscribe(listener, onEnd),
+        async (name, req) => void (await dispatch(name, {}, contextOf(req))),
+      );
     },
     health: {
       version,
@@ -229,7 +236,8 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     url: listenUrl,
     adminUrl: `${listenUrl}/admin/`,
     port,
-    call: (method, input, ctx) => dispatch(method, input, { actor: 'desktop', requestId: null, clientIp: null, ...ctx }),
+    // The desktop window (and in-process callers) act as the local owner unless they say otherwise.
+    call: (method, input, ctx) => dispatch(method, input, { ...ownerContext('desktop'), ...ctx }),
     flush: async () => {
       await events.flush();
       await usage.flush();

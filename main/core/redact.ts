@@ -5,6 +5,7 @@ const SECRET_FIELD = /^(authorization|proxy-authorization|x-api-key|api-key|api_
 
 const SECRET_VALUE_PATTERNS: RegExp[] = [
   /llmp_[0-9a-f]{32}[A-Za-z0-9_-]{10,}/g, // our withering tokens
+  /llmp_admin_[A-Za-z0-9_-]{10,}/g, // named admins' tokens
   /\b(sk|rk|pk)-[A-Za-z0-9_-]{8,}/g, // OpenAI / Anthropic style keys
   /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi,
 ];

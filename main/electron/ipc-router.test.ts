@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { adminMethods } from '../core/api/contract.ts';
 import type { AuditEntry } from '../core/audit/audit-log.ts';
 import { createDispatch } from '../core/api/dispatch.ts';
-import type { AdminHandlers } from '../core/api/handler-types.ts';
+import { createAuthorize } from '../core/api/authorize.ts';
+import { ownerContext, type AdminHandlers } from '../core/api/handler-types.ts';
 import { AppError } from '../core/errors.ts';
 import { startTestApp, type TestApp } from '../core/testing/test-app.ts';
 import { ipcChannel } from './ipc-channels.ts';
@@ -26,9 +27,11 @@ function routerWithFakeCore() {
       return { method };
     },
   });
-  const dispatch = createDispatch({ handlers, audit: { record: async (entry: AuditEntry) => void audited.push(entry) } as never });
+  // The desktop is the local owner: every call passes the role check, no store lookup is needed.
+  const authorize = createAuthorize({ store: {} as never, now: () => 0 });
+  const dispatch = createDispatch({ handlers, audit: { record: async (entry: AuditEntry) => void audited.push(entry) } as never, authorize });
   const router = createIpcRouter({
-    call: (method, input) => dispatch(method, input, { actor: 'desktop', requestId: null, clientIp: null }),
+    call: (method, input) => dispatch(method, input, ownerContext('desktop')),
     onChanged: (m) => changed.push(m),
     onUnexpectedError: (_channel, err) => unexpected.push(err),
   });

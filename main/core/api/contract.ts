@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Provider } from '../store/types.ts';
 import type { AuditEventView, AuditPageView, CachePurgeResultView, CacheStatsView, CreatedTokenView, DashboardView, ProjectView, RevokeResultView, SystemInfoView, TokenView, UpstreamKeyView } from './views.ts';
 import type { DeadLetterPageView, EventsStatusView, LiveSnapshotView, UsageDailyView } from './event-views.ts';
+import { adminSchemas, type AdminView, type CallerView, type CreatedAdminView } from './admin-schemas.ts';
 import type { RequestLogPageView } from './request-views.ts';
 import { projectTransformations } from './transformations-schema.ts';
 import { upstreamUrlProblem } from './upstream-url.ts';
@@ -180,6 +181,10 @@ export const schemas = {
       outcome: z.enum(['success', 'failure', 'denied']).optional(),
       project_id: id.optional(),
       token_id: id.optional(),
+      /** Any of these projects (`a,b` in a query string). */
+      project_ids: z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(id).max(100)).optional(),
+      /** Exact actor, e.g. `admin:alice`. */
+      actor: z.string().max(120).optional(),
       from: isoTime.optional(),
       to: isoTime.optional(),
       search: z.string().max(200).optional(),
@@ -222,6 +227,7 @@ export const schemas = {
       utc_offset_minutes: z.coerce.number().int().min(-840).max(840).optional(),
     })
     .strict(),
+  ...adminSchemas,
 };
 
 interface Method<I extends z.ZodType, O> {
@@ -263,6 +269,15 @@ export const adminContract = {
   'usage.daily': query<typeof schemas.usageDaily, UsageDailyView>(schemas.usageDaily),
   /** Stored request events (metadata only), newest first. */
   'requests.list': query<typeof schemas.requestList, RequestLogPageView>(schemas.requestList),
+  /** Who is calling, with their role and projects. */
+  'admins.me': query<typeof schemas.empty, CallerView>(schemas.empty),
+  'admins.list': query<typeof schemas.empty, AdminView[]>(schemas.empty),
+  'admins.create': command<typeof schemas.adminCreate, CreatedAdminView>(schemas.adminCreate),
+  'admins.update': command<typeof schemas.adminUpdate, AdminView>(schemas.adminUpdate),
+  /** Answers the admin as it was; their token is refused from the next call on. */
+  'admins.remove': command<typeof schemas.byId, AdminView>(schemas.byId),
+  /** A new token for the calling admin; the old one stops working at once. */
+  'admins.rotateToken': command<typeof schemas.empty, CreatedAdminView>(schemas.empty),
 } as const;
 
 /**

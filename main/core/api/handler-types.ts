@@ -5,7 +5,7 @@ import type { ResponseCache } from '../cache/response-cache.ts';
 import type { Clock } from '../clock.ts';
 import type { KeyHealth } from '../proxy/key-selector.ts';
 import type { Sealer } from '../secrets/sealer.ts';
-import type { ProjectRow, Store, TokenRow } from '../store/types.ts';
+import type { AdminRole, ProjectRow, Store, TokenRow } from '../store/types.ts';
 import type { TokenHasher } from '../tokens/format.ts';
 import type { TokenGate } from '../tokens/token-gate.ts';
 import { AppError } from '../errors.ts';
@@ -13,10 +13,21 @@ import type { AdminMethod, OutputOf, ParsedInputOf } from './contract.ts';
 import type { SystemInfoView } from './views.ts';
 
 export interface CallContext {
-  /** 'management' (REST with the management token), 'desktop' (IPC), 'cli'. */
+  /** As the audit trail names the caller: 'admin:<name>', 'management' (the management token), 'desktop' (IPC). */
   actor: string;
   requestId: string | null;
   clientIp: string | null;
+  /** What the caller may do, decided once by dispatch's authorize (./authorize.ts). */
+  role: AdminRole;
+  /** An operator's projects; null = every project. */
+  projectIds: readonly string[] | null;
+  /** The named admin calling; null for the management token and the desktop app. */
+  adminId: string | null;
+}
+
+/** The management token and the desktop window act as the first owner. */
+export function ownerContext(actor: string): CallContext {
+  return { actor, requestId: null, clientIp: null, role: 'owner', projectIds: null, adminId: null };
 }
 
 export type AdminHandler<M extends AdminMethod> = (input: ParsedInputOf<M>, ctx: CallContext) => Promise<OutputOf<M>>;

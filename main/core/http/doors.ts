@@ -9,7 +9,7 @@ import { refuseCrossSite } from './request-guards.ts';
 
 /**
  * - `public`: health checks and the admin screens' static files; nothing secret, nothing that changes.
- * - `management`: the management token (or, later, a named admin's); never cross-site.
+ * - `management`: the management token or a named admin's; never cross-site.
  * - `proxy`: a proxy token, checked by the proxy pipeline itself (`/v1/*`).
  */
 export type Door = 'public' | 'management' | 'proxy';
@@ -42,7 +42,7 @@ export function recordRoutes(app: FastifyInstance, table: RouteEntry[]): void {
 
 export interface DoorGuardDeps {
   /** Resolves the management caller from the request or throws `unauthorized`. */
-  authenticate: (req: FastifyRequest) => ManagementCaller;
+  authenticate: (req: FastifyRequest) => Promise<ManagementCaller>;
 }
 
 /** The one check every fastify route passes before its handler. */
@@ -58,7 +58,7 @@ export function guardDoors(app: FastifyInstance, deps: DoorGuardDeps): void {
         reply.header('cache-control', 'no-store');
         reply.header('x-content-type-options', 'nosniff');
         refuseCrossSite(req.raw);
-        req.caller = deps.authenticate(req);
+        req.caller = await deps.authenticate(req);
         return;
       default:
         // Deny by default: a route that declares no door (or the proxy door, which fastify never serves) is closed.

@@ -56,10 +56,19 @@ const routes: Route[] = [
   { method: 'POST', url: '/manage/cache/purge', call: 'cache.purge', input: (req) => req.body ?? {} },
   { method: 'GET', url: '/manage/cache/stats', call: 'cache.stats', input: () => ({}) },
   { method: 'GET', url: '/manage/requests', call: 'requests.list', input: query },
+  { method: 'GET', url: '/manage/admins', call: 'admins.list', input: () => ({}) },
+  { method: 'POST', url: '/manage/admins', call: 'admins.create', input: (req) => req.body, status: 201 },
+  { method: 'GET', url: '/manage/admins/me', call: 'admins.me', input: () => ({}) },
+  { method: 'POST', url: '/manage/admins/me/token', call: 'admins.rotateToken', input: () => ({}) },
+  { method: 'PATCH', url: '/manage/admins/:id', call: 'admins.update', input: bodyWithId },
+  { method: 'DELETE', url: '/manage/admins/:id', call: 'admins.remove', input: (req) => ({ id: params(req).id }), status: 204, empty: true },
 ];
 
+/** The signed-in caller (set by the management door); a route that somehow has none may do nothing. */
 export function contextOf(req: FastifyRequest): CallContext {
-  return { actor: req.caller?.actor ?? 'management', requestId: String(req.id), clientIp: req.ip ?? null };
+  const caller = req.caller;
+  if (!caller) throw new AppError('unauthorized', 'A valid management token is required');
+  return { actor: caller.actor, role: caller.role, projectIds: caller.projectIds, adminId: caller.adminId, requestId: String(req.id), clientIp: req.ip ?? null };
 }
 
 const managed = { door: 'management' as const };

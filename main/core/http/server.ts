@@ -21,7 +21,7 @@ export interface HttpServerDeps {
   /** The one door of every management call (../api/dispatch.ts). */
   dispatch: Dispatch;
   /** The management door's sign-in: the caller, or throws `unauthorized`. */
-  authenticateManagement: (req: FastifyRequest) => ManagementCaller;
+  authenticateManagement: (req: FastifyRequest) => Promise<ManagementCaller>;
   health: { version: string; ready: () => Promise<{ ok: boolean; checks: Record<string, string>; details?: Record<string, unknown> }> };
   /** Serve HTTPS with these certificates (reloaded on change) instead of plain HTTP. */
   tls?: ServedCertificates;

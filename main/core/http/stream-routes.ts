@@ -2,7 +2,7 @@
 // `snapshot` event per value (about once a second), until the client leaves or the server closes. The
 // management door checks the token like every other call's; browsers read the stream with
 // fetch (EventSource cannot send the Authorization header).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isAdminSubscription, type AdminSubscription, type AdminSubscriptionValues } from '../api/contract.ts';
 import { AppError } from '../errors.ts';
 
@@ -12,10 +12,14 @@ export type SubscriptionSource = <S extends AdminSubscription>(name: S, listener
 /** A comment line now and then keeps proxies and idle timers from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
 
-export function registerStreamRoutes(app: FastifyInstance, subscribe: SubscriptionSource): void {
+/** Throws when the caller may not read the subscription's query of the same name (the role decides, in dispatch). */
+export type SubscriptionGate = (name: AdminSubscription, req: FastifyRequest) => Promise<void>;
+
+export function registerStreamRoutes(app: FastifyInstance, subscribe: SubscriptionSource, allow: SubscriptionGate): void {
   app.get('/manage/stream/:name', { config: { door: 'management' } }, async (req, reply) => {
     const name = (req.params as { name?: string }).name ?? '';
     if (!isAdminSubscription(name)) throw new AppError('not_found', `Unknown subscription ${name.slice(0, 60)}`);
+    await allow(name, req);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {

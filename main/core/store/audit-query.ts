@@ -28,6 +28,8 @@ export function auditSelect(query: AuditQuery, dialect: Dialect, idOrder: string
   add((p) => `project_id = ${p}`, query.projectId);
   add((p) => `token_id = ${p}`, query.tokenId);
   add((p) => `actor = ${p}`, query.actor);
+  add((p) => `time >= ${p}`, query.from);
+  add((p) => `time <= ${p}`, query.to);
   if (query.projectIds) {
     const marks = query.projectIds.map((id) => {
       params.push(id);

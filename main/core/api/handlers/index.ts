@@ -2,6 +2,7 @@
 // a contract method has no handler.
 import type { EventHandlers } from '../../events/admin-handlers.ts';
 import type { AdminHandlers, HandlerDeps } from '../handler-types.ts';
+import { createNamedAdminHandlers } from './admins.ts';
 import { createAuditHandlers } from './audit.ts';
 import { createCacheHandlers } from './cache.ts';
 import { createKeyHandlers } from './keys.ts';
@@ -19,6 +20,7 @@ export function createAdminHandlers(deps: HandlerDeps & { eventHandlers: EventHa
     ...createCacheHandlers(deps),
     ...createRequestHandlers(deps),
     ...createSystemHandlers(deps),
+    ...createNamedAdminHandlers(deps),
     ...deps.eventHandlers,
   } satisfies AdminHandlers;
 }
