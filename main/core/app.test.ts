@@ -221,7 +221,11 @@ describe('withering', () => {
 });
 
 describe('client aborts', () => {
+  // Behaviour, not speed: with the upstream timeouts out of reach, only the client's abort can close the
+  // held upstream stream. How fast it gets there is a bench figure (`npm run bench`).
   it('closes the upstream request when the client disconnects after the first SSE chunk', async () => {
+    await t.close();
+    t = await startTestApp({ clock, upstreamHeadersTimeoutMs: 600_000, upstreamIdleTimeoutMs: 600_000 });
     const project = await createProject();
     const { token } = await mintToken(project.id);
     let release!: () => void;
@@ -235,10 +239,9 @@ describe('client aborts', () => {
     const iterator = stream[Symbol.asyncIterator]();
     const first = await iterator.next();
     expect(first.value?.choices[0]?.delta.content).toBe('Hello');
-    const abortedAt = performance.now();
     controller.abort();
-    const closedAt = await upstreamClosed;
-    expect(closedAt - abortedAt).toBeLessThan(100);
+    // Fails by the test's timeout if the abort never reaches the upstream (it would hold forever).
+    await upstreamClosed;
     release();
   });
 });
