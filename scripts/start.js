@@ -35,8 +35,7 @@ const WHY_HEADLESS = {
 };
 
 function headlessLine(reason, adminUrl) {
-  const where = adminUrl ? `the admin screens are at ${adminUrl}` : 'the admin screens are at <address>/admin';
-  return `Desktop app unavailable here (${WHY_HEADLESS[reason]}); running the headless server instead: ${where} (sign in with the management token).`;
+  return `Desktop app unavailable here (${WHY_HEADLESS[reason]}); running the headless server instead: the admin screens are at ${adminUrl} (sign in with the management token).`;
 }
 
 /** Passes signals on once; the child runs in its own process group so Ctrl-C does not reach it twice. */
@@ -64,10 +63,8 @@ function runHeadless(reason) {
       console.log(headlessLine(reason, admin[1]));
     }
   });
-  child.on('exit', (code, signal) => {
-    if (!told && code !== 0 && code !== null) console.log(headlessLine(reason, null));
-    process.exit(code ?? (signal ? 0 : 1));
-  });
+  // A server that did not start has said why (e.g. its port is taken); nothing to add.
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 }
 
 async function runDesktop(binary) {

@@ -18,6 +18,8 @@ export async function buildProgram(ctx: CliContext, argv: readonly string[]): Pr
     .description('Keeps your real LLM API keys and hands out short-lived tokens through an OpenAI-compatible proxy.')
     .version(ctx.version, '-V, --version')
     .exitOverride()
+    // `exec <command> [args...]` leaves the command's own options to it.
+    .enablePositionalOptions()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),

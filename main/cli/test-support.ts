@@ -1,12 +1,15 @@
 // Shared by the CLI's tests: an in-memory io, a canned /manage server on 127.0.0.1:0 that records
 // what the CLI sends, and a temp folder per test.
 
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
 import type { AuditEventView, ProjectView, TokenView, UpstreamKeyView } from '../core/api/views.ts';
 import type { CliDeps } from './context.ts';
@@ -264,6 +267,32 @@ export function sampleAuditEvent(overrides: Partial<AuditEventView> = {}): Audit
     request_id: 'req-1',
     client_ip: '127.0.0.1',
     details: { duration_minutes: 480 },
+    target_label: null,
     ...overrides,
   };
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI_BIN = path.join(root, 'bin', 'llm-proxy.js');
+
+export interface CliProcess {
+  child: ChildProcess;
+  stdout: MemoryStream;
+  stderr: MemoryStream;
+  /** Resolves with the exit code and signal. */
+  exited: Promise<[number | null, NodeJS.Signals | null]>;
+}
+
+/** The real `llm-proxy` command (or `script`, e.g. scripts/start.js) as a child process, killed when the test ends. */
+export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv; script?: string } = {}): CliProcess {
+  const child = spawn(process.execPath, [opts.script ?? CLI_BIN, ...args], { cwd: root, env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const stdout = new MemoryStream();
+  const stderr = new MemoryStream();
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => stdout.write(chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.write(chunk));
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return { child, stdout, stderr, exited };
 }
