@@ -108,5 +108,7 @@ export function presentAudit(row: AuditRow): AuditEventView {
     request_id: row.requestId,
     client_ip: row.clientIp,
     details: row.details,
+    // Key changes carry the key's label in their details (never the key); ../api/audit-key-labels.ts fills the rest.
+    target_label: row.targetType === 'upstream_key' && typeof row.details.label === 'string' ? row.details.label : null,
   };
 }

@@ -137,6 +137,8 @@ export interface AuditEventView {
   request_id: string | null;
   client_ip: string | null;
   details: Record<string, unknown>;
+  /** How readers name the target when its id means nothing to them: an upstream key's label. */
+  target_label: string | null;
 }
 
 export interface AuditPageView {

@@ -66,7 +66,7 @@ export function registerAdminRoutes(app: FastifyInstance, opts: AdminRoutesOptio
     const [body, stat] = await Promise.all([fs.promises.readFile(file), fs.promises.stat(file)]);
     const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
     const headers: Record<string, string> = { ...SECURITY_HEADERS, 'cache-control': cacheControl };
-    let sent = body;
+    let sent: Buffer = body;
     if (isCompressible(type)) {
       headers.vary = 'Accept-Encoding';
       const encoding = negotiateEncoding(req.headers['accept-encoding']);

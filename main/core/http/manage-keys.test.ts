@@ -101,8 +101,22 @@ describe('upstream keys', () => {
     expect(events[0]).toMatchObject({ target_type: 'upstream_key', target_id: key.id, project_id: project.id, request_id: 'req-key-add', details: { label: 'b', weight: 1 } });
     expect(events[1]!.details).toMatchObject({ label: 'b', weight: 5, changed: ['weight'] });
     expect(events[4]!.details).toMatchObject({ changed: ['api_key'] });
+    expect(events.every((e) => (e as Event & { target_label: string }).target_label === 'b')).toBe(true);
     expect(JSON.stringify(json)).not.toContain(KEY_B);
     expect(JSON.stringify(json)).not.toContain(KEY_C);
+  });
+
+  it('names the key by its label in audit rows that carry only its id (a refused change)', async () => {
+    const project = await newProject();
+    const [only] = (await t.manage('GET', `/manage/projects/${project.id}/keys`)).json;
+    expect((await t.manage('DELETE', `/manage/projects/${project.id}/keys/${only.id}`)).json.code).toBe('last_upstream_key');
+    const { json } = await t.manage('GET', '/manage/audit?action=keys.remove');
+    expect(json.events).toHaveLength(1);
+    expect(json.events[0]).toMatchObject({ outcome: 'failure', target_id: only.id, target_type: 'upstream_key', target_label: 'default' });
+    expect((await t.manage('GET', `/manage/audit/${json.events[0].id}`)).json).toMatchObject({ target_label: 'default' });
+    // An event about something else has none.
+    const created = (await t.manage('GET', '/manage/audit?action=project.create')).json.events[0];
+    expect(created.target_label).toBeNull();
   });
 
   it('keeps one enabled key: the last key cannot be removed, the only enabled one cannot be disabled', async () => {

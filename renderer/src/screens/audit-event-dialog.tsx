@@ -39,6 +39,7 @@ export function AuditEventDialog({ opened, projectName, tokenName, onClose }: Pr
             </Fact>
             <Fact label="Target">
               {event.target_type ? <span>{event.target_type} </span> : null}
+              {event.target_label ? <span>“{event.target_label}” </span> : null}
               <span className="mono">{event.target_id ?? '—'}</span>
             </Fact>
             <Fact label="Project">

@@ -172,8 +172,8 @@ export function describeTarget(event: AuditEventView, projectName: (id: string |
   }
   if (event.target_type === 'project') return projectName(event.project_id ?? event.target_id) ?? shortId(event.target_id);
   if (event.target_type === 'upstream_key') {
-    // Key events carry the key's label in their details; the id means nothing to a reader.
-    const label = typeof event.details.label === 'string' ? `key “${event.details.label}”` : `key ${shortId(event.target_id)}`;
+    // The server names the key by label (from the event's details, or the key's label now); the id means nothing to a reader.
+    const label = event.target_label ? `key “${event.target_label}”` : `key ${shortId(event.target_id)}`;
     const project = projectName(event.project_id);
     return project ? `${label} in ${project}` : label;
   }

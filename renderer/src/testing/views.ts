@@ -90,6 +90,7 @@ export function auditEvent(over: Partial<AuditEventView> = {}): AuditEventView {
     request_id: null,
     client_ip: '127.0.0.1',
     details: {},
+    target_label: null,
     ...over,
   };
 }

@@ -1,6 +1,7 @@
 // audit.*: the audit trail, filtered and paged, and one event.
 import { AppError } from '../../errors.ts';
 import type { HandlerDeps, HandlersOf } from '../handler-types.ts';
+import { withKeyLabels } from '../audit-key-labels.ts';
 import { presentAudit } from '../present.ts';
 
 export function createAuditHandlers({ store }: Pick<HandlerDeps, 'store'>): HandlersOf<'audit.list' | 'audit.get'> {
@@ -23,14 +24,14 @@ export function createAuditHandlers({ store }: Pick<HandlerDeps, 'store'>): Hand
       });
       const totalPages = Math.max(1, Math.ceil(result.totalCount / pageSize));
       return {
-        events: result.items.map(presentAudit),
+        events: await withKeyLabels(result.items.map(presentAudit), store.upstreamKeys),
         pagination: { page, page_size: pageSize, total_count: result.totalCount, total_pages: totalPages, has_next: page < totalPages, has_prev: page > 1 },
       };
     },
     async 'audit.get'({ id }) {
       const row = await store.audit.get(id);
       if (!row) throw new AppError('audit_event_not_found', `No audit event with id ${id}`);
-      return presentAudit(row);
+      return (await withKeyLabels([presentAudit(row)], store.upstreamKeys))[0]!;
     },
   };
 }

@@ -1,6 +1,7 @@
 // system.info (version, addresses, database, HTTPS, Redis) and dashboard.summary (counts, today's
 // requests and rate-limit refusals, recent audit events).
 import type { HandlerDeps, HandlersOf } from '../handler-types.ts';
+import { withKeyLabels } from '../audit-key-labels.ts';
 import { presentAudit, presentToken } from '../present.ts';
 
 export function createSystemHandlers(deps: Pick<HandlerDeps, 'store' | 'clock' | 'systemInfo' | 'requestsSince'>): HandlersOf<'system.info' | 'dashboard.summary'> {
@@ -26,7 +27,7 @@ export function createSystemHandlers(deps: Pick<HandlerDeps, 'store' | 'clock' |
         tokens: { total: tokens.length, active: tokens.filter((t) => presentToken(t, now).status === 'active').length },
         requests_today: await deps.requestsSince(startOfDay.getTime()),
         rate_limited_today: rateLimited.totalCount,
-        recent_audit: recent.items.map(presentAudit),
+        recent_audit: await withKeyLabels(recent.items.map(presentAudit), store.upstreamKeys),
       };
     },
   };
