@@ -153,6 +153,29 @@ export class ApiClient {
     return this.call('GET', '/manage/cache/stats');
   }
 
+  listAdmins(): Promise<OutputOf<'admins.list'>> {
+    return this.call('GET', '/manage/admins');
+  }
+
+  /** Answers the admin's token, once. */
+  createAdmin(input: InputOf<'admins.create'>): Promise<OutputOf<'admins.create'>> {
+    return this.call('POST', '/manage/admins', { body: input });
+  }
+
+  updateAdmin(id: string, changes: Omit<InputOf<'admins.update'>, 'id'>): Promise<OutputOf<'admins.update'>> {
+    return this.call('PATCH', `/manage/admins/${enc(id)}`, { body: changes });
+  }
+
+  /** DELETE answers 204 with no body; the admin's token is refused from the next call on. */
+  async removeAdmin(id: string): Promise<void> {
+    await this.call<unknown>('DELETE', `/manage/admins/${enc(id)}`);
+  }
+
+  /** A new token for the admin whose token this client uses; the old one stops working at once. */
+  rotateMyAdminToken(): Promise<OutputOf<'admins.rotateToken'>> {
+    return this.call('POST', '/manage/admins/me/token');
+  }
+
   private async call<T>(method: string, path: string, opts: { body?: unknown; query?: Query } = {}): Promise<T> {
     const url = new URL(this.baseUrl + path);
     for (const [key, value] of Object.entries(opts.query ?? {})) {

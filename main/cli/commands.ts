@@ -18,6 +18,7 @@ export const commandGroups = {
   db: { summary: 'move data between stores', load: async () => (await import('./db.ts')).registerDbCommands },
   project: { summary: 'manage projects (each holds one or more upstream API keys)', load: async () => (await import('./project.ts')).registerProjectCommands },
   token: { summary: 'mint, list and revoke tokens', load: async () => (await import('./token.ts')).registerTokenCommands },
+  admin: { summary: 'named admins of a shared proxy: create, list, update, remove, rotate', load: async () => (await import('./admin.ts')).registerAdminCommands },
   audit: { summary: 'read the audit trail', load: async () => (await import('./audit.ts')).registerAuditCommands },
   cache: { summary: 'see and purge the response cache', load: async () => (await import('./cache.ts')).registerCacheCommands },
   tls: { summary: 'HTTPS certificates', load: async () => (await import('./tls.ts')).registerTlsCommands },
