@@ -16,7 +16,7 @@ test('a wrong management token gets a clear error and no access', async ({ page,
   await expect(page.getByRole('alert')).toHaveText('Enter the management token.');
   await page.getByLabel('Management token').fill('not-the-token');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toHaveText('This server did not accept that management token. Check it and try again.');
+  await expect(page.getByRole('alert')).toHaveText('This server did not accept that token. Check it and try again.');
   await expect(page.getByRole('navigation', { name: 'Screens' })).toHaveCount(0);
 
   await page.getByLabel('Management token').fill(server.managementToken);
@@ -37,6 +37,7 @@ test('project → token → SDK calls → usage → revoke → 401 → audit →
   const token = await mintToken(page, { name: 'notebook', lifetime: '2', unit: 'hours', maxRequests: '10', models: 'gpt-4o-mini' });
   const created = page.getByRole('dialog', { name: 'Copy your token now' });
   await expect(created.getByTestId('created-snippet')).toHaveText(`OPENAI_BASE_URL=${server.url}/v1 OPENAI_API_KEY=${token}`);
+  await expect(created.getByTestId('created-exec')).toHaveText(/^llm-proxy exec --project \S+ -- <command>$/);
   await created.getByRole('button', { name: 'Copy token' }).click();
   await expect(created.getByRole('button', { name: 'Copied', exact: true })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);

@@ -40,7 +40,7 @@ describe('tray actions', () => {
     await s.run({ kind: 'newToken', projectId: 'p1', projectName: 'Editor' });
     expect(s.calls).toEqual([{ method: 'tokens.create', input: { project_id: 'p1', duration_minutes: 480, name: 'From the tray' } }]);
     expect(s.clipboard).toEqual(['llmp_full_secret_token']);
-    expect(s.notes).toEqual([{ title: 'Token copied', body: 'A new token for Editor is on the clipboard. It expires in 8 hours.' }]);
+    expect(s.notes).toEqual([{ title: 'Token copied', body: 'A new token for Editor is on the clipboard. It expires in 8 hours. For one command: llm-proxy exec --project "Editor" -- <command>' }]);
     expect(JSON.stringify(s.notes)).not.toContain('llmp_');
     expect(s.events).toContain('changed');
   });

@@ -9,6 +9,12 @@ import { envSnippet } from '../forms/token-form.ts';
 import { tokenLimitsSentence } from '../lib/limits-text.ts';
 import { exactTime } from '../lib/time.ts';
 
+/** The `llm-proxy exec` line that mints such a token for one command (the name quoted for a shell when needed). */
+export function execLine(projectName: string): string {
+  const name = /^[\w.@:+-]+$/.test(projectName) ? projectName : `'${projectName.replace(/'/g, `'\\''`)}'`;
+  return `llm-proxy exec --project ${name} -- <command>`;
+}
+
 export function CreatedTokenDialog({ created, projectName, proxyOrigin, onClose }: { created: CreatedTokenView; projectName: string; proxyOrigin: string; onClose: () => void }) {
   const snippet = envSnippet(proxyOrigin, created.token);
   const [copied, setCopied] = useState(false);
@@ -63,6 +69,9 @@ export function CreatedTokenDialog({ created, projectName, proxyOrigin, onClose 
           </pre>
           <CopyButton text={snippet} label="Copy snippet" onCopied={markCopied} />
         </div>
+        <p className="muted">
+          Or let a command have its own token, revoked when it ends: <code data-testid="created-exec">{execLine(projectName)}</code>
+        </p>
       </div>
       <dl className="created-facts">
         <div>
