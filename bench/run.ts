@@ -3,66 +3,29 @@
 // process; then the full path with rate limits (requests and tokens per minute) decided in memory and
 // in Redis. Prints requests/s, p50/p99 and the ratios against the pass-through, then the store layer
 // and the choice of upstream key (in process).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { CACHE_OPT_IN, measureCacheHit } from './cache-hit.ts';
 import { measureEventPipeline } from './events.ts';
 import { measureKeySelection, printKeySelection } from './key-selection.ts';
 import { BASELINE_REF, measurePipeline } from './pipeline.ts';
 import { latencyOneConnection, throughput, type Target } from './measure.ts';
-import { startProcess, startTsProcess, type Participant } from './processes.ts';
+import { startTsProcess, type Participant } from './processes.ts';
+import { BENCH_BODY, startProxy as startProxyProcess, type ProxyVariant } from './proxy-process.ts';
 import { redisCommandsProcessed, redisForBench } from './redis.ts';
 import { storeLayerRate } from './store-layer.ts';
+import { measureStartup, printStartup } from './startup.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const latencyRequests = Number(process.env.BENCH_LATENCY_REQUESTS ?? 3000);
-const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say ok.' }] });
+const body = BENCH_BODY;
 const children: Participant[] = [];
-
-/** Limits that never refuse, so every request pays for a full decision. */
-const NEVER_REACHED = { rpm_limit: 1_000_000_000, tpm_limit: 1_000_000_000_000 };
-
-interface ProxyVariant {
-  name: string;
-  limits?: boolean;
-  args?: string[];
-  headers?: Record<string, string>;
-  /** Another checkout's bin/llm-proxy.js (the pipeline's baseline). */
-  bin?: string;
-  /** Extra fields for the project, and keys added after the first. */
-  project?: Record<string, unknown>;
-  keys?: { label: string; api_key: string; weight: number }[];
-}
-
-async function startProxy(upstreamUrl: string, variant: ProxyVariant = { name: 'proxy (full path)' }): Promise<Target> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-bench-'));
-  const managementToken = 'bench-management-token';
-  const proxy = await startProcess(
-    [variant.bin ?? 'bin/llm-proxy.js', 'serve', '--port', '0', '--data-dir', dataDir, '--management-token', managementToken, '--log-level', 'warn', ...(variant.args ?? [])],
-    /LLM Proxy listening on (http:\/\/\S+)/,
-  );
-  children.push(proxy);
-  const manage = async (urlPath: string, payload: unknown) => {
-    const res = await fetch(proxy.url + urlPath, { method: 'POST', headers: { authorization: `Bearer ${managementToken}`, 'content-type': 'application/json' }, body: JSON.stringify(payload) });
-    if (res.status !== 201) throw new Error(`${urlPath}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as { id: string; token: string };
-  };
-  const project = await manage('/manage/projects', { name: 'bench', api_key: 'sk-bench-upstream', base_url: upstreamUrl, ...variant.project });
-  for (const key of variant.keys ?? []) await manage(`/manage/projects/${project.id}/keys`, key);
-  const token = await manage('/manage/tokens', {
-    project_id: project.id,
-    duration_minutes: 600,
-    max_requests: 1_000_000_000,
-    allowed_models: ['gpt-4o-mini'],
-    ...(variant.limits && NEVER_REACHED),
-  });
-  return { name: variant.name, url: proxy.url, pid: proxy.child.pid, headers: { authorization: `Bearer ${token.token}`, ...variant.headers }, body };
-}
+const startProxy = (upstreamUrl: string, variant?: ProxyVariant): Promise<Target> => startProxyProcess(upstreamUrl, children, variant);
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 async function main(): Promise<void> {
+  // First, while nothing else of the bench runs.
+  const startupRuns = Number(process.env.BENCH_STARTUP_RUNS ?? 9);
+  printStartup(await measureStartup(startupRuns), startupRuns);
   const upstream = await startTsProcess('bench/upstream.ts');
   children.push(upstream);
   const passthrough = await startTsProcess('bench/passthrough.ts', [upstream.url]);

@@ -137,7 +137,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     instanceName: instanceName(settings.dataDir),
     options: opts.events,
   });
-  const dispatcher = createUpstreamAgent();
+  const dispatcher = createUpstreamAgent({ connectionsPerOrigin: settings.upstreamConnections });
   let tls: TlsRuntime | null = null;
   // The one teardown list, in the order things stop; every exit (a failed start, close) runs all of it.
   const closeAll = () =>

@@ -20,6 +20,7 @@ export interface Settings {
   requestBodyTimeoutMs: number;
   upstreamHeadersTimeoutMs: number;
   upstreamIdleTimeoutMs: number;
+  upstreamConnections: number;
   allowedHosts: string[];
   tokenCacheTtlMs: number;
   usageFlushMs: number;
@@ -194,6 +195,13 @@ export const settingsSchema = z.object({
       valueName: 'ms',
       defaultLabel: '300000 (5 min)',
       description: 'Longest silence allowed between streamed chunks; there is no cut-off for the whole answer.',
+    }),
+  upstreamConnections: integer(0, 1_000_000)
+    .default(0)
+    .register(settingMeta, {
+      valueName: 'number',
+      defaultLabel: '0 (no limit)',
+      description: 'Most open connections to one upstream origin (each stream holds one for its whole length); requests beyond it wait for a free one. 0 = no limit: one per request in flight, idle ones reused.',
     }),
   allowedHosts: hostList
     .default([])

@@ -48,6 +48,7 @@ describe('defaults', () => {
       maxBodyBytes: 26_214_400,
       upstreamHeadersTimeoutMs: 600_000,
       upstreamIdleTimeoutMs: 300_000,
+      upstreamConnections: 0,
       allowedHosts: [],
       tokenCacheTtlMs: 1000,
       usageFlushMs: 250,

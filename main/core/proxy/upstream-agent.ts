@@ -4,7 +4,7 @@
 import { Agent } from 'undici';
 
 export interface UpstreamAgentOptions {
-  /** Most open connections per upstream origin; further requests queue. Default 128. */
+  /** Most open connections per upstream origin; further requests queue. 0 or unset: no limit. */
   connectionsPerOrigin?: number;
   /** How long an idle pooled connection is kept. Default 10 s. */
   keepAliveTimeoutMs?: number;
@@ -14,9 +14,10 @@ export interface UpstreamAgentOptions {
 
 export function createUpstreamAgent(options: UpstreamAgentOptions = {}): Agent {
   return new Agent({
-    // Enough for many concurrent long SSE streams to one provider, bounded so a burst cannot open
-    // thousands of sockets (each stream holds its connection for its whole length).
-    connections: options.connectionsPerOrigin ?? 128,
+    // Each stream holds its connection for its whole length, so a bounded pool queues the next stream
+    // behind a whole answer (TTFB in seconds with hundreds of agents streaming). Unbounded by default:
+    // the proxy opens at most one upstream connection per request in flight, and idle ones are reused.
+    connections: options.connectionsPerOrigin ? options.connectionsPerOrigin : null,
     // Short enough to drop a pooled socket before providers' load balancers silently close it (a
     // POST on such a socket fails with ECONNRESET and undici does not retry non-idempotent requests);
     // a server's own `Keep-Alive: timeout=` hint still wins, less a 1 s margin.

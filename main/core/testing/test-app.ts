@@ -49,6 +49,7 @@ export async function startTestApp(overrides: Partial<Settings> & { clock?: Cloc
     requestBodyTimeoutMs: 30_000,
     upstreamHeadersTimeoutMs: 10_000,
     upstreamIdleTimeoutMs: 10_000,
+    upstreamConnections: 0,
     allowedHosts: [],
     tokenCacheTtlMs: 1_000,
     usageFlushMs: 50,
