@@ -14,6 +14,10 @@ export interface RunningServer {
   /** Everything the server printed, for failure messages. */
   output: () => string;
   stop(): Promise<void>;
+  /** Stops the process but keeps its data folder (the server "goes away"). */
+  pause(): Promise<void>;
+  /** Starts it again on the same port, data folder and management token. */
+  resume(): Promise<void>;
 }
 
 const REPO = path.resolve(import.meta.dirname, '../..');
@@ -22,41 +26,50 @@ const LISTENING = /LLM Proxy listening on (http:\/\/\S+)/;
 export async function startServer(extraArgs: string[] = []): Promise<RunningServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-e2e-'));
   const managementToken = `e2e-mgmt-${randomBytes(18).toString('base64url')}`;
-  const child = spawn(
-    process.execPath,
-    ['bin/llm-proxy.js', 'serve', '--port', '0', '--data-dir', dataDir, '--management-token', managementToken, '--usage-flush-ms', '50', '--log-level', 'warn', ...extraArgs],
-    { cwd: REPO, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
-  );
   let output = '';
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-
-  const url = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      output += line + '\n';
-      const match = LISTENING.exec(line);
-      if (match?.[1]) resolve(match[1]);
+  const launch = async (port: string) => {
+    const child = spawn(
+      process.execPath,
+      ['bin/llm-proxy.js', 'serve', '--port', port, '--data-dir', dataDir, '--management-token', managementToken, '--usage-flush-ms', '50', '--log-level', 'warn', ...extraArgs],
+      { cwd: REPO, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      const lines = createInterface({ input: child.stdout });
+      lines.on('line', (line) => {
+        output += line + '\n';
+        const match = LISTENING.exec(line);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`llm-proxy serve exited with ${code} before listening:\n${output}`)));
+      child.once('error', reject);
     });
-    child.once('exit', (code) => reject(new Error(`llm-proxy serve exited with ${code} before listening:\n${output}`)));
-    child.once('error', reject);
-  });
+    return { child, url };
+  };
 
+  let { child, url } = await launch('0');
   return {
     url,
     managementToken,
     dataDir,
     output: () => output,
-    stop: () => stopChild(child, dataDir),
+    stop: async () => {
+      await stopProcess(child);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+    pause: () => stopProcess(child),
+    resume: async () => {
+      ({ child, url } = await launch(new URL(url).port));
+    },
   };
 }
 
-async function stopChild(child: ChildProcess, dataDir: string): Promise<void> {
+async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
     await exited;
   }
-  fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
 /** The test machine's own LLM_PROXY_* settings must not leak into the server under test. */

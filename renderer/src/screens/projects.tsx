@@ -14,6 +14,7 @@ import { transformationsLine } from '../lib/transformations-text.ts';
 import { hrefFor } from '../lib/router.ts';
 import { useAction } from '../lib/use-action.ts';
 import { notify } from '../stores/notices.ts';
+import { useOffline } from '../stores/connection.ts';
 import { useProjects } from '../stores/projects.ts';
 import { useTokens } from '../stores/tokens.ts';
 import { usageRow, useUsage } from '../stores/usage.ts';
@@ -29,6 +30,7 @@ export function ProjectsScreen() {
   const { items, status, error, load } = useProjects();
   const tokens = useTokens((s) => s.items);
   const [open, setOpen] = useState<Open>(null);
+  const offline = useOffline();
 
   useEffect(() => {
     void load();
@@ -48,7 +50,7 @@ export function ProjectsScreen() {
         title="Projects"
         subtitle="Each project keeps its upstream API keys. Tokens are minted per project and never see a key."
         actions={
-          <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: 'new' })}>
+          <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: 'new' })} disabled={!!offline} title={offline ?? undefined}>
             <PlusIcon /> New project
           </button>
         }
@@ -61,7 +63,7 @@ export function ProjectsScreen() {
         <Empty
           title="No projects yet"
           action={
-            <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: 'new' })}>
+            <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: 'new' })} disabled={!!offline} title={offline ?? undefined}>
               <PlusIcon /> New project
             </button>
           }
@@ -94,6 +96,7 @@ export function ProjectsScreen() {
 }
 
 function ProjectRow({ project, activeTokens, week, onOpen }: { project: ProjectView; activeTokens: number; week: ReactNode; onOpen: (kind: ProjectDialog) => void }) {
+  const offline = useOffline();
   const update = useProjects((s) => s.update);
   const reactivate = useAction(async () => {
     const done = await update({ id: project.id, is_active: true });
@@ -141,7 +144,8 @@ function ProjectRow({ project, activeTokens, week, onOpen }: { project: ProjectV
         <ProjectLimitsFact project={project} onEdit={() => onOpen('limits')} />
         <ProjectTransformationsFact project={project} onEdit={() => onOpen('transformations')} />
       </dl>
-      <div className="project-actions">
+      {/* A disabled fieldset disables every action in it while the server is away. */}
+      <fieldset className="project-actions" disabled={!!offline} title={offline ?? undefined}>
         <button type="button" className="btn btn-small" onClick={() => onOpen('rename')}>
           Rename
         </button>
@@ -166,7 +170,7 @@ function ProjectRow({ project, activeTokens, week, onOpen }: { project: ProjectV
             )}
           </button>
         )}
-      </div>
+      </fieldset>
     </li>
   );
 }
@@ -176,6 +180,7 @@ function ProjectRow({ project, activeTokens, week, onOpen }: { project: ProjectV
  * title row, which has no room left at 1024 px): "per token 60/min, 20k tok/min · shared 500/min (by upstream key)".
  */
 function ProjectLimitsFact({ project, onEdit }: { project: ProjectView; onEdit: () => void }) {
+  const offline = useOffline();
   const limits = projectLimitsLine(project);
   return (
     <div className="fact-limits">
@@ -184,7 +189,7 @@ function ProjectLimitsFact({ project, onEdit }: { project: ProjectView; onEdit: 
         <span className={limits.short === 'none' ? 'limits-value limits-none' : 'limits-value num'} title={limits.long}>
           {limits.short}
         </span>
-        <button type="button" className="link-button limits-edit" onClick={onEdit} aria-label={`Edit limits of ${project.name}`}>
+        <button type="button" className="link-button limits-edit" onClick={onEdit} aria-label={`Edit limits of ${project.name}`} disabled={!!offline} title={offline ?? undefined}>
           Edit
         </button>
       </dd>
@@ -194,6 +199,7 @@ function ProjectLimitsFact({ project, onEdit }: { project: ProjectView; onEdit: 
 
 /** The transformations in one line under the limits, edited the same way. */
 function ProjectTransformationsFact({ project, onEdit }: { project: ProjectView; onEdit: () => void }) {
+  const offline = useOffline();
   const line = transformationsLine(project.transformations);
   return (
     <div className="fact-limits fact-transformations">
@@ -202,7 +208,7 @@ function ProjectTransformationsFact({ project, onEdit }: { project: ProjectView;
         <span className={line === 'none' ? 'limits-value limits-none' : 'limits-value'} title={line}>
           {line}
         </span>
-        <button type="button" className="link-button limits-edit" onClick={onEdit} aria-label={`Edit transformations of ${project.name}`}>
+        <button type="button" className="link-button limits-edit" onClick={onEdit} aria-label={`Edit transformations of ${project.name}`} disabled={!!offline} title={offline ?? undefined}>
           Edit
         </button>
       </dd>
