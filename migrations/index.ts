@@ -11,6 +11,7 @@ import * as m0006 from './0006_upstream_keys.ts';
 import * as m0007 from './0007_event_cursor_leases.ts';
 import * as m0008 from './0008_token_quota_reservations.ts';
 import * as m0009 from './0009_admins.ts';
+import * as m0010 from './0010_money.ts';
 import * as m0011 from './0011_request_log.ts';
 
 export type { Migration } from './migration.ts';
@@ -25,5 +26,6 @@ export const migrations: Migration[] = [
   { name: '0007_event_cursor_leases', up: m0007.up, down: m0007.down, postgres: m0007.postgres },
   { name: '0008_token_quota_reservations', up: m0008.up, down: m0008.down, postgres: m0008.postgres },
   { name: '0009_admins', up: m0009.up, down: m0009.down, postgres: m0009.postgres },
+  { name: '0010_money', up: m0010.up, down: m0010.down, postgres: m0010.postgres },
   { name: '0011_request_log', up: m0011.up, down: m0011.down, postgres: m0011.postgres },
 ];

@@ -49,6 +49,11 @@ project_id text
 model text
 status integer
 
+-- table project_budget_months
+project_id text NOT NULL
+month text NOT NULL
+reserved_nanos bigint NOT NULL DEFAULT 0
+
 -- table projects
 id text NOT NULL
 name text NOT NULL
@@ -66,10 +71,19 @@ shared_limit_key text
 cache_default_ttl_seconds integer
 cache_shared_across_tokens boolean NOT NULL DEFAULT true
 transformations text NOT NULL DEFAULT '{}'::text
+prices text NOT NULL DEFAULT '{}'::text
+monthly_budget_usd double precision
 
 -- table schema_migrations
 name text NOT NULL
 applied_at bigint NOT NULL
+
+-- table spend_hourly
+hour bigint NOT NULL
+token_id text NOT NULL
+project_id text NOT NULL
+model text NOT NULL
+spend_nanos bigint NOT NULL DEFAULT 0
 
 -- table tokens
 id text NOT NULL
@@ -93,6 +107,9 @@ rpm_limit integer
 tpm_limit integer
 max_concurrent integer
 quota_reserved bigint NOT NULL DEFAULT 0
+max_budget_usd double precision
+spend_nanos bigint NOT NULL DEFAULT 0
+budget_reserved_nanos bigint NOT NULL DEFAULT 0
 
 -- table upstream_keys
 id text NOT NULL
@@ -130,6 +147,8 @@ audit_events.audit_events_pkey: PRIMARY KEY (id)
 event_cursors.event_cursors_pkey: PRIMARY KEY (dispatcher)
 events_dead_letters.events_dead_letters_pkey: PRIMARY KEY (id)
 events_outbox.events_outbox_pkey: PRIMARY KEY (seq)
+project_budget_months.project_budget_months_pkey: PRIMARY KEY (project_id, month)
+project_budget_months.project_budget_months_project_id_fkey: FOREIGN KEY (project_id) REFERENCES projects(id)
 projects.projects_cache_default_ttl_seconds_check: CHECK (cache_default_ttl_seconds IS NULL OR cache_default_ttl_seconds >= 0)
 projects.projects_default_rpm_limit_check: CHECK (default_rpm_limit IS NULL OR default_rpm_limit >= 0)
 projects.projects_default_tpm_limit_check: CHECK (default_tpm_limit IS NULL OR default_tpm_limit >= 0)
@@ -138,6 +157,9 @@ projects.projects_pkey: PRIMARY KEY (id)
 projects.projects_shared_rpm_limit_check: CHECK (shared_rpm_limit IS NULL OR shared_rpm_limit >= 0)
 projects.projects_shared_tpm_limit_check: CHECK (shared_tpm_limit IS NULL OR shared_tpm_limit >= 0)
 schema_migrations.schema_migrations_pkey: PRIMARY KEY (name)
+spend_hourly.spend_hourly_pkey: PRIMARY KEY (hour, token_id, model)
+spend_hourly.spend_hourly_project_id_fkey: FOREIGN KEY (project_id) REFERENCES projects(id)
+spend_hourly.spend_hourly_token_id_fkey: FOREIGN KEY (token_id) REFERENCES tokens(id)
 tokens.tokens_max_concurrent_check: CHECK (max_concurrent IS NULL OR max_concurrent >= 0)
 tokens.tokens_pkey: PRIMARY KEY (id)
 tokens.tokens_project_id_fkey: FOREIGN KEY (project_id) REFERENCES projects(id)
@@ -170,9 +192,12 @@ CREATE UNIQUE INDEX events_outbox_pkey ON events_outbox USING btree (seq);
 CREATE INDEX events_outbox_project_idx ON events_outbox USING btree (project_id, "time", seq);
 CREATE INDEX events_outbox_time_idx ON events_outbox USING btree ("time", seq);
 CREATE INDEX events_outbox_token_idx ON events_outbox USING btree (token_id, "time", seq);
+CREATE UNIQUE INDEX project_budget_months_pkey ON project_budget_months USING btree (project_id, month);
 CREATE UNIQUE INDEX projects_name_key ON projects USING btree (name);
 CREATE UNIQUE INDEX projects_pkey ON projects USING btree (id);
 CREATE UNIQUE INDEX schema_migrations_pkey ON schema_migrations USING btree (name);
+CREATE UNIQUE INDEX spend_hourly_pkey ON spend_hourly USING btree (hour, token_id, model);
+CREATE INDEX spend_hourly_project_hour_idx ON spend_hourly USING btree (project_id, hour);
 CREATE UNIQUE INDEX tokens_pkey ON tokens USING btree (id);
 CREATE INDEX tokens_project_id_idx ON tokens USING btree (project_id);
 CREATE UNIQUE INDEX tokens_token_hash_key ON tokens USING btree (token_hash);

@@ -28,6 +28,9 @@ CREATE INDEX events_outbox_time_idx ON events_outbox (time, seq);
 -- index events_outbox_token_idx on events_outbox
 CREATE INDEX events_outbox_token_idx ON events_outbox (token_id, time, seq);
 
+-- index spend_hourly_project_hour_idx on spend_hourly
+CREATE INDEX spend_hourly_project_hour_idx ON spend_hourly (project_id, hour);
+
 -- index tokens_project_id_idx on tokens
 CREATE INDEX tokens_project_id_idx ON tokens (project_id);
 
@@ -88,6 +91,14 @@ CREATE TABLE events_outbox (
       payload TEXT NOT NULL -- the event as JSON, exactly what dispatchers deliver
     , time TEXT GENERATED ALWAYS AS (json_extract(payload, '$.time')) VIRTUAL, token_id TEXT GENERATED ALWAYS AS (json_extract(payload, '$.token_id')) VIRTUAL, project_id TEXT GENERATED ALWAYS AS (json_extract(payload, '$.project_id')) VIRTUAL, model TEXT GENERATED ALWAYS AS (json_extract(payload, '$.model')) VIRTUAL, status INTEGER GENERATED ALWAYS AS (json_extract(payload, '$.status')) VIRTUAL);
 
+-- table project_budget_months on project_budget_months
+CREATE TABLE project_budget_months (
+      project_id TEXT NOT NULL REFERENCES projects(id),
+      month TEXT NOT NULL, -- YYYY-MM (UTC)
+      reserved_nanos INTEGER NOT NULL DEFAULT 0,
+      PRIMARY KEY (project_id, month)
+    );
+
 -- table projects on projects
 CREATE TABLE projects (
       id TEXT PRIMARY KEY,
@@ -106,10 +117,20 @@ CREATE TABLE projects (
       cache_default_ttl_seconds INTEGER NULL CHECK (cache_default_ttl_seconds IS NULL OR cache_default_ttl_seconds >= 0),
       cache_shared_across_tokens INTEGER NOT NULL DEFAULT 1 CHECK (cache_shared_across_tokens IN (0, 1)),
       transformations TEXT NOT NULL DEFAULT '{}' -- JSON object (ProjectTransformations); '{}' = none
-    );
+    , prices TEXT NOT NULL DEFAULT '{}', monthly_budget_usd REAL);
 
 -- table schema_migrations on schema_migrations
 CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL);
+
+-- table spend_hourly on spend_hourly
+CREATE TABLE spend_hourly (
+      hour INTEGER NOT NULL, -- epoch ms at the start of the UTC hour
+      token_id TEXT NOT NULL REFERENCES tokens(id),
+      project_id TEXT NOT NULL REFERENCES projects(id),
+      model TEXT NOT NULL,
+      spend_nanos INTEGER NOT NULL DEFAULT 0,
+      PRIMARY KEY (hour, token_id, model)
+    );
 
 -- table tokens on tokens
 CREATE TABLE tokens (
@@ -130,7 +151,7 @@ CREATE TABLE tokens (
       updated_at INTEGER NOT NULL,
       last_used_at INTEGER NULL,
       revoked_at INTEGER NULL
-    , rpm_limit INTEGER NULL CHECK (rpm_limit IS NULL OR rpm_limit >= 0), tpm_limit INTEGER NULL CHECK (tpm_limit IS NULL OR tpm_limit >= 0), max_concurrent INTEGER NULL CHECK (max_concurrent IS NULL OR max_concurrent >= 0), quota_reserved INTEGER NOT NULL DEFAULT 0);
+    , rpm_limit INTEGER NULL CHECK (rpm_limit IS NULL OR rpm_limit >= 0), tpm_limit INTEGER NULL CHECK (tpm_limit IS NULL OR tpm_limit >= 0), max_concurrent INTEGER NULL CHECK (max_concurrent IS NULL OR max_concurrent >= 0), quota_reserved INTEGER NOT NULL DEFAULT 0, max_budget_usd REAL, spend_nanos INTEGER NOT NULL DEFAULT 0, budget_reserved_nanos INTEGER NOT NULL DEFAULT 0);
 
 -- table upstream_keys on upstream_keys
 CREATE TABLE upstream_keys (

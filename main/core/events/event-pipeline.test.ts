@@ -16,6 +16,7 @@ const event = (n: number): RequestEvent => ({
   upstreamMs: 1,
   promptTokens: null,
   completionTokens: null,
+  costUsd: null,
   cache: null,
   errorCode: null,
   aborted: false,

@@ -20,6 +20,11 @@ export interface RequestEvent {
   upstreamMs: number | null;
   promptTokens: number | null;
   completionTokens: number | null;
+  /**
+   * What the answer cost in USD (whole nano-dollars, main/core/money/cost.ts): 0 when nothing went upstream
+   * (refused, cache hit); null when the answer reported no usage or its model has no price ("unpriced").
+   */
+  costUsd: number | null;
   /** null when the response cache played no part. */
   cache: CacheStatus | null;
   /** The proxy's error code (`rate_limited`, `upstream_timeout`, …); null on success. */
@@ -48,6 +53,7 @@ export interface RequestEventPayload {
   upstream_ms: number | null;
   prompt_tokens: number | null;
   completion_tokens: number | null;
+  cost_usd: number | null;
   cache: CacheStatus | null;
   error: string | null;
   aborted: boolean;
@@ -73,6 +79,7 @@ export function toPayload(event: RequestEvent, id: string): RequestEventPayload 
     upstream_ms: event.upstreamMs === null ? null : round(event.upstreamMs),
     prompt_tokens: event.promptTokens,
     completion_tokens: event.completionTokens,
+    cost_usd: event.costUsd,
     cache: event.cache,
     error: event.errorCode,
     aborted: event.aborted,

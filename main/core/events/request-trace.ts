@@ -25,6 +25,8 @@ export class RequestTrace {
   projectId: string | null = null;
   model: string | null = null;
   cache: CacheStatus | null = null;
+  /** USD, set by the cost pass once usage is known (0 by refusals and cache hits: nothing went upstream). */
+  costUsd: number | null = null;
   /** The key of the current (at the end: the last) upstream attempt. */
   upstreamKeyId: string | null = null;
   private readonly startedAt = performance.now();
@@ -64,6 +66,7 @@ export class RequestTrace {
       upstreamMs: outcome.upstreamMs ?? null,
       promptTokens: outcome.usage ? outcome.usage.promptTokens : null,
       completionTokens: outcome.usage ? outcome.usage.completionTokens : null,
+      costUsd: this.costUsd,
       cache: this.cache,
       errorCode: outcome.errorCode,
       aborted: outcome.aborted ?? false,

@@ -29,6 +29,8 @@ function token(overrides: Partial<TokenRow> = {}): TokenRow {
     rpmLimit: null,
     tpmLimit: null,
     maxConcurrent: null,
+    maxBudgetUsd: null,
+    spendNanos: 0,
     ...overrides,
   };
 }

@@ -125,6 +125,7 @@ async function refuse(deps: ProxyHandlerDeps, x: ProxyExchange, refusal: ProxyRe
     clientIp: x.req.socket.remoteAddress ?? null,
     details: { reason: refusal.code, ...refusal.details },
   });
+  trace.costUsd = 0; // refused before anything went upstream
   await deps.events.record(trace.event({ status: error.status, errorCode: refusal.code }));
   sendProxyError(x.res, error, x.requestId, refusal.headers);
 }

@@ -8,6 +8,11 @@ export interface Usage {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  /** Parts of promptTokens, present when the provider reports them (they are priced apart). */
+  cachedInputTokens?: number;
+  cacheWriteTokens?: number;
+  /** Part of completionTokens, present when reported. */
+  reasoningTokens?: number;
 }
 
 export interface UsageTap {
@@ -25,6 +30,9 @@ const MAX_USAGE_VALUE_BYTES = 64 * 1024;
 interface Counts {
   input?: number;
   output?: number;
+  cacheRead?: number;
+  cacheWrite?: number;
+  reasoning?: number;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -36,11 +44,22 @@ function count(value: unknown): number | undefined {
 }
 
 /** Reads one `usage` object: OpenAI (prompt/completion) or Anthropic and Responses API (input/output). */
+function detail(details: unknown, name: string): number | undefined {
+  return isRecord(details) ? count(details[name]) : undefined;
+}
+
 function countsOf(usage: unknown): Counts {
   if (!isRecord(usage)) return {};
   const prompt = count(usage.prompt_tokens);
   const completion = count(usage.completion_tokens);
-  if (prompt !== undefined || completion !== undefined) return { input: prompt, output: completion };
+  if (prompt !== undefined || completion !== undefined) {
+    return {
+      input: prompt,
+      output: completion,
+      cacheRead: detail(usage.prompt_tokens_details, 'cached_tokens'),
+      reasoning: detail(usage.completion_tokens_details, 'reasoning_tokens'),
+    };
+  }
   let input = count(usage.input_tokens);
   // Anthropic counts cache writes and reads apart from input_tokens; OpenAI's prompt_tokens include
   // cached tokens. Summing keeps "prompt tokens" meaning the same for both providers.
@@ -49,7 +68,14 @@ function countsOf(usage: unknown): Counts {
   if (input !== undefined && (cacheWrite !== undefined || cacheRead !== undefined)) {
     input += (cacheWrite ?? 0) + (cacheRead ?? 0);
   }
-  return { input, output: count(usage.output_tokens) };
+  return {
+    input,
+    output: count(usage.output_tokens),
+    // Anthropic's cache fields, or the Responses API's details.
+    cacheRead: cacheRead ?? detail(usage.input_tokens_details, 'cached_tokens'),
+    cacheWrite,
+    reasoning: detail(usage.output_tokens_details, 'reasoning_tokens'),
+  };
 }
 
 /**
@@ -70,13 +96,21 @@ function countsInPayload(payload: unknown): Counts {
 function merge(into: Counts, next: Counts): void {
   if (next.input !== undefined) into.input = next.input;
   if (next.output !== undefined) into.output = next.output;
+  if (next.cacheRead !== undefined) into.cacheRead = next.cacheRead;
+  if (next.cacheWrite !== undefined) into.cacheWrite = next.cacheWrite;
+  if (next.reasoning !== undefined) into.reasoning = next.reasoning;
 }
 
 function toUsage(counts: Counts): Usage | null {
   if (counts.input === undefined && counts.output === undefined) return null;
   const promptTokens = counts.input ?? 0;
   const completionTokens = counts.output ?? 0;
-  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
+  const usage: Usage = { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
+  // Parts never exceed their whole, whatever an upstream reports.
+  if (counts.cacheRead) usage.cachedInputTokens = Math.min(counts.cacheRead, promptTokens);
+  if (counts.cacheWrite) usage.cacheWriteTokens = Math.min(counts.cacheWrite, promptTokens - (usage.cachedInputTokens ?? 0));
+  if (counts.reasoning) usage.reasoningTokens = Math.min(counts.reasoning, completionTokens);
+  return usage;
 }
 
 function parseJson(text: string): unknown {

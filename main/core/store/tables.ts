@@ -22,8 +22,10 @@ export const projectsTable = defineTable<ProjectRow>(
     cacheDefaultTtlSeconds: 'cache_default_ttl_seconds',
     cacheSharedAcrossTokens: ['cache_shared_across_tokens', 'flag'],
     transformations: ['transformations', 'json'],
+    prices: ['prices', 'json'],
+    monthlyBudgetUsd: 'monthly_budget_usd',
   },
-  ['name', 'baseUrl', 'isActive', 'updatedAt', 'deactivatedAt', 'defaultRpmLimit', 'defaultTpmLimit', 'sharedRpmLimit', 'sharedTpmLimit', 'sharedLimitKey', 'cacheDefaultTtlSeconds', 'cacheSharedAcrossTokens', 'transformations'],
+  ['name', 'baseUrl', 'isActive', 'updatedAt', 'deactivatedAt', 'defaultRpmLimit', 'defaultTpmLimit', 'sharedRpmLimit', 'sharedTpmLimit', 'sharedLimitKey', 'cacheDefaultTtlSeconds', 'cacheSharedAcrossTokens', 'transformations', 'prices', 'monthlyBudgetUsd'],
 );
 
 export const upstreamKeysTable = defineTable<UpstreamKeyRow>(
@@ -72,8 +74,10 @@ export const tokensTable = defineTable<TokenRow>(
     rpmLimit: 'rpm_limit',
     tpmLimit: 'tpm_limit',
     maxConcurrent: 'max_concurrent',
+    maxBudgetUsd: 'max_budget_usd',
+    spendNanos: 'spend_nanos',
   },
-  ['name', 'expiresAt', 'isActive', 'maxRequests', 'allowedModels', 'updatedAt', 'revokedAt', 'rpmLimit', 'tpmLimit', 'maxConcurrent'],
+  ['name', 'expiresAt', 'isActive', 'maxRequests', 'allowedModels', 'updatedAt', 'revokedAt', 'rpmLimit', 'tpmLimit', 'maxConcurrent', 'maxBudgetUsd'],
 );
 
 export const adminsTable = defineTable<AdminRow>(
@@ -146,8 +150,10 @@ export function newProjectRow(project: NewProject): ProjectRow {
     cacheSharedAcrossTokens: true,
     ...project,
     transformations: project.transformations ?? {},
+    monthlyBudgetUsd: null,
     updatedAt: project.createdAt,
     deactivatedAt: null,
+    prices: project.prices ?? {},
   };
 }
 
@@ -158,8 +164,10 @@ export function newTokenRow(token: NewToken): TokenRow {
     maxConcurrent: null,
     ...token,
     requestCount: 0,
+    maxBudgetUsd: null,
     promptTokens: 0,
     completionTokens: 0,
+    spendNanos: 0,
     cacheHitCount: 0,
     updatedAt: token.createdAt,
     lastUsedAt: null,

@@ -58,6 +58,10 @@ export interface ProjectRow {
   cacheSharedAcrossTokens: boolean;
   /** Stored as JSON text; `{}` when none. */
   transformations: ProjectTransformations;
+  /** Stored as JSON text; `{}` when none. */
+  prices: ProjectPrices;
+  /** USD per calendar month (UTC) for all the project's tokens; null = no budget. */
+  monthlyBudgetUsd: number | null;
 }
 
 /**
@@ -149,6 +153,10 @@ export interface TokenRow {
   tpmLimit: number | null;
   /** Requests in flight at once, per instance; null or 0 = no limit. */
   maxConcurrent: number | null;
+  /** USD over the token's lifetime; null = no budget. */
+  maxBudgetUsd: number | null;
+  /** What the token's answers cost, in whole nano-dollars (main/core/money/cost.ts). */
+  spendNanos: number;
 }
 
 export type AuditOutcome = 'success' | 'failure' | 'denied';
@@ -197,13 +205,15 @@ export type ProjectLimitFields = 'defaultRpmLimit' | 'defaultTpmLimit' | 'shared
 export type ProjectCacheFields = 'cacheDefaultTtlSeconds' | 'cacheSharedAcrossTokens';
 /** Limits left out are stored as null. */
 /** Left out on create: no transformations. */
-export type NewProject = Omit<ProjectRow, 'updatedAt' | 'deactivatedAt' | 'transformations' | ProjectLimitFields | ProjectCacheFields> &
-  Partial<Pick<ProjectRow, 'transformations' | ProjectLimitFields | ProjectCacheFields>>;
-export type ProjectChanges = Partial<Pick<ProjectRow, 'name' | 'baseUrl' | 'isActive' | 'deactivatedAt' | 'transformations' | ProjectLimitFields | ProjectCacheFields>>;
+/** Money settings; left out on create = no prices of its own, no budget. */
+export type ProjectMoneyFields = 'prices' | 'monthlyBudgetUsd';
+export type NewProject = Omit<ProjectRow, 'updatedAt' | 'deactivatedAt' | 'transformations' | ProjectLimitFields | ProjectCacheFields | ProjectMoneyFields> &
+  Partial<Pick<ProjectRow, 'transformations' | ProjectLimitFields | ProjectCacheFields | ProjectMoneyFields>>;
+export type ProjectChanges = Partial<Pick<ProjectRow, 'name' | 'baseUrl' | 'isActive' | 'deactivatedAt' | 'transformations' | ProjectLimitFields | ProjectCacheFields | ProjectMoneyFields>>;
 
-export type TokenLimitFields = 'rpmLimit' | 'tpmLimit' | 'maxConcurrent';
+export type TokenLimitFields = 'rpmLimit' | 'tpmLimit' | 'maxConcurrent' | 'maxBudgetUsd';
 /** Limits left out are stored as null. */
-export type NewToken = Omit<TokenRow, 'requestCount' | 'promptTokens' | 'completionTokens' | 'cacheHitCount' | 'updatedAt' | 'lastUsedAt' | 'revokedAt' | TokenLimitFields> &
+export type NewToken = Omit<TokenRow, 'requestCount' | 'promptTokens' | 'completionTokens' | 'cacheHitCount' | 'spendNanos' | 'updatedAt' | 'lastUsedAt' | 'revokedAt' | TokenLimitFields> &
   Partial<Pick<TokenRow, TokenLimitFields>>;
 export type TokenChanges = Partial<Pick<TokenRow, 'name' | 'isActive' | 'maxRequests' | 'expiresAt' | 'allowedModels' | 'revokedAt' | TokenLimitFields>>;
 

@@ -11,6 +11,11 @@ function toRegExp(glob: string): RegExp {
   return re;
 }
 
+/** One glob against one model name (also used by per-project price overrides). */
+export function modelMatches(glob: string, model: string): boolean {
+  return toRegExp(glob).test(model);
+}
+
 /** null allow-list = every model. A request naming no model passes only an unrestricted token. */
 export function modelAllowed(allowed: readonly string[] | null, model: string | null): boolean {
   if (allowed === null) return true;

@@ -198,6 +198,7 @@ export class TokenGate {
       limits: projectLimitsOf(row, budgetKey),
       cache: { defaultTtlSeconds: row.cacheDefaultTtlSeconds, sharedAcrossTokens: row.cacheSharedAcrossTokens },
       transformations: row.transformations,
+      prices: row.prices,
     };
     const entry: ProjectEntry = { isActive: row.isActive, loadedAt: this.deps.clock.now(), upstream };
     if (epoch === this.epoch) {

@@ -5,7 +5,7 @@ import type { ProjectCacheSettings } from '../cache/policy.ts';
 import type { ProjectLimits } from '../limits/policy.ts';
 import type { KeySelector } from '../proxy/key-selector.ts';
 import type { ProviderDefinition } from '../proxy/providers.ts';
-import type { ProjectTransformations } from '../store/types.ts';
+import type { ProjectPrices, ProjectTransformations } from '../store/types.ts';
 
 export interface UpstreamKey {
   id: string;
@@ -27,4 +27,6 @@ export interface Upstream {
   /** Response cache settings (default TTL, shared across tokens). */
   cache: ProjectCacheSettings;
   transformations: ProjectTransformations;
+  /** The project's own prices per model glob (they win over the catalogue's). */
+  prices: ProjectPrices;
 }

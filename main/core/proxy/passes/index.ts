@@ -4,12 +4,14 @@ import type { ResponseCache } from '../../cache/response-cache.ts';
 import type { Clock } from '../../clock.ts';
 import type { RequestEventRecorder } from '../../events/request-trace.ts';
 import type { RequestLimits } from '../../limits/request-limits.ts';
+import { PriceCatalogue } from '../../money/price-catalogue.ts';
 import type { TokenGate } from '../../tokens/token-gate.ts';
 import type { UsageRecorder } from '../../tokens/usage-recorder.ts';
 import type { KeyUsageRecorder } from '../key-usage-recorder.ts';
 import type { Pipeline } from '../pipeline.ts';
 import { authSwap } from './auth-swap.ts';
 import { authenticate } from './authenticate.ts';
+import { cost } from './cost.ts';
 import { encodeBody } from './encode-body.ts';
 import { endpointAllowList } from './endpoint-allow-list.ts';
 import { headerHygiene } from './header-hygiene.ts';
@@ -35,12 +37,15 @@ export interface BuiltInPassDeps {
   clock: Clock;
   maxBodyBytes: number;
   requestBodyTimeoutMs?: number;
+  /** Model prices (one catalogue per app: it keeps each model's resolved rates). */
+  prices?: PriceCatalogue;
 }
 
 export function builtInPipeline(deps: BuiltInPassDeps): Pipeline {
   const cache = responseCache(deps);
   const limits = rateLimits(deps.limits);
   const usage = usageExtraction(deps);
+  const pricing = cost({ prices: deps.prices ?? new PriceCatalogue() });
   return {
     request: [
       authenticate(deps.gate),
@@ -62,6 +67,7 @@ export function builtInPipeline(deps: BuiltInPassDeps): Pipeline {
     attempt: [authSwap],
     // Usage first: the limits settle tokens per minute with it.
     response: [headerHygiene, usage, limits, cache],
-    stream: [usage, cache],
+    // Cost after usage: it prices what the usage tap read.
+    stream: [usage, pricing, cache],
   };
 }

@@ -17,7 +17,7 @@ function tokenRow(allowedModels: string[] | null): TokenRow {
   return {
     id: 'tok-1', projectId: 'proj-1', name: null, tokenHash: 'h', tokenLast4: 'abcd', expiresAt: Number.MAX_SAFE_INTEGER, isActive: true,
     maxRequests: null, requestCount: 0, allowedModels, promptTokens: 0, completionTokens: 0, cacheHitCount: 0, createdAt: 0,
-    updatedAt: 0, lastUsedAt: null, revokedAt: null, rpmLimit: null, tpmLimit: null, maxConcurrent: null,
+    updatedAt: 0, lastUsedAt: null, revokedAt: null, rpmLimit: null, tpmLimit: null, maxConcurrent: null, maxBudgetUsd: null, spendNanos: 0,
   };
 }
 
@@ -30,6 +30,7 @@ function authFor(provider: Provider, allowedModels: string[] | null, rules: Proj
       limits: { defaultRpm: null, defaultTpm: null, sharedRpm: null, sharedTpm: null, sharedKey: 'fp' },
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: rules,
+      prices: {},
     },
   };
 }

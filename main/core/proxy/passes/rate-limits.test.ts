@@ -20,7 +20,7 @@ function tokenRow(): TokenRow {
   return {
     id: 'tok-1', projectId: 'proj-1', name: null, tokenHash: 'h', tokenLast4: 'abcd', expiresAt: Number.MAX_SAFE_INTEGER, isActive: true,
     maxRequests: null, requestCount: 0, allowedModels: null, promptTokens: 0, completionTokens: 0, cacheHitCount: 0, createdAt: 0,
-    updatedAt: 0, lastUsedAt: null, revokedAt: null, rpmLimit: 5, tpmLimit: null, maxConcurrent: 2,
+    updatedAt: 0, lastUsedAt: null, revokedAt: null, rpmLimit: 5, tpmLimit: null, maxConcurrent: 2, maxBudgetUsd: null, spendNanos: 0,
   };
 }
 
@@ -37,6 +37,7 @@ function exchange(model: string | null = 'gpt-4o-mini', requestedModel: string |
       limits: LIMITS,
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: {},
+      prices: {},
     },
   };
   x.provider = providers.openai;

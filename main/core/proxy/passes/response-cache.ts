@@ -32,6 +32,7 @@ export function responseCache(deps: { cache: ResponseCache; usage: UsageRecorder
       x.trace.cache = lookup.status;
       if (lookup.hit) {
         deps.usage.recordCacheHit(token.id, deps.clock.now());
+        x.trace.costUsd = 0; // nothing went upstream
         await deps.events.record(x.trace.event({ status: lookup.answer.status, errorCode: null, streamed: lookup.answer.streamed }));
         lookup.send(x.res, x.requestId);
         return 'answered';
