@@ -9,7 +9,7 @@ import { measureKeySelection, printKeySelection } from './key-selection.ts';
 import { BASELINE_REF, measurePipeline } from './pipeline.ts';
 import { latencyOneConnection, throughput, type Target } from './measure.ts';
 import { startTsProcess, type Participant } from './processes.ts';
-import { BENCH_BODY, startProxy as startProxyProcess, type ProxyVariant } from './proxy-process.ts';
+import { BENCH_BODY, BENCH_MANAGEMENT_TOKEN, startProxy as startProxyProcess, type ProxyVariant } from './proxy-process.ts';
 import { redisCommandsProcessed, redisForBench } from './redis.ts';
 import { storeLayerRate } from './store-layer.ts';
 import { measureStartup, printStartup } from './startup.ts';
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     console.log(`  ${targets[i]!.name.padEnd(26)} ${fmt((wide[i]!.rps / wide[2]!.rps) * 100, 1)} % of the full path's throughput   +${fmt(costP50, 3)} ms p50 at 1 connection`);
   }
   if (redisTarget) {
-    const info = await fetch(`${redisTarget.url}/manage/rpc/system.info`, { method: 'POST', headers: { authorization: 'Bearer bench-management-token' } });
+    const info = await fetch(`${redisTarget.url}/manage/rpc/system.info`, { method: 'POST', headers: { authorization: `Bearer ${BENCH_MANAGEMENT_TOKEN}` } });
     const { value } = (await info.json()) as { value: { redis: { state: string; local_decisions: number } } };
     console.log(`  Redis limiter: ${value.redis.state}, ${fmt(value.redis.local_decisions)} decisions made locally (Redis slower than --redis-command-timeout-ms)`);
   }
