@@ -1,4 +1,4 @@
-// Audit rows name what an event is about in words: a key by its label (from the event's details), not its id.
+// Audit rows name what an event is about in words: a key by its label (the server's target_label), not its id.
 import { describe, expect, it } from 'vitest';
 import { auditEvent } from '../testing/views.ts';
 import { describeTarget } from './audit.tsx';
@@ -9,13 +9,13 @@ const projectName = (id: string | null) => (id === PROJECT ? 'research' : null);
 const tokenName = () => null;
 
 describe('audit target', () => {
-  it('names an upstream key by the label its event carries', () => {
-    const event = auditEvent({ action: 'upstream_key.rotate', target_type: 'upstream_key', target_id: KEY, project_id: PROJECT, details: { label: 'backup', weight: 1 } });
+  it('names an upstream key by its label', () => {
+    const event = auditEvent({ action: 'upstream_key.rotate', target_type: 'upstream_key', target_id: KEY, project_id: PROJECT, target_label: 'backup', details: { label: 'backup', weight: 1 } });
     expect(describeTarget(event, projectName, tokenName)).toBe('key “backup” in research');
   });
 
-  it('falls back to a short id when the event has no label', () => {
-    const event = auditEvent({ action: 'upstream_key.remove', target_type: 'upstream_key', target_id: KEY, project_id: null, details: {} });
+  it('falls back to a short id when the server knows no label', () => {
+    const event = auditEvent({ action: 'upstream_key.remove', target_type: 'upstream_key', target_id: KEY, project_id: null, target_label: null, details: {} });
     expect(describeTarget(event, projectName, tokenName)).toBe('key 0190a000…');
   });
 });
