@@ -48,6 +48,21 @@ function writeAtomically(file, contents) {
   fs.renameSync(temp, file);
 }
 
+/** Chunks of earlier builds, once no CLI started from one can still be loading it. */
+const OLD_CHUNK_AGE_MS = 10 * 60_000;
+
+function removeOldChunks(outDir, current) {
+  for (const name of fs.readdirSync(outDir)) {
+    if (!name.startsWith('chunk-') || current.has(name)) continue;
+    const file = path.join(outDir, name);
+    try {
+      if (Date.now() - fs.statSync(file).mtimeMs > OLD_CHUNK_AGE_MS) fs.rmSync(file, { force: true });
+    } catch {
+      // Removed by another build meanwhile.
+    }
+  }
+}
+
 export async function bundleCli({ outDir = CLI_OUT_DIR } = {}) {
   const startedAt = Date.now();
   const result = await build({
@@ -77,6 +92,7 @@ export async function bundleCli({ outDir = CLI_OUT_DIR } = {}) {
   // package.json: the version is inlined from it.
   const inputs = ['package.json', ...Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/'))];
   writeAtomically(path.join(outDir, 'inputs.json'), Buffer.from(JSON.stringify({ builtAt: startedAt, inputs }) + '\n'));
+  removeOldChunks(outDir, new Set(result.outputFiles.map((file) => path.basename(file.path))));
   return entry;
 }
 
