@@ -68,7 +68,7 @@ export type DispatcherState = 'starting' | 'idle' | 'delivering' | 'retrying' | 
 export interface EventDispatcherView {
   /** `jsonl`, `webhook`, `redis-stream`: the key of its cursor and dead letters. */
   name: string;
-  kind: 'file' | 'webhook' | 'redis-stream';
+  kind: 'file' | 'webhook' | 'redis-stream' | 'otlp' | 'helicone';
   /** A file path, or a URL without path and query (webhook paths often hold a secret). */
   target: string;
   /** Where it reads: this instance's outbox, or the Redis stream every instance writes to. */

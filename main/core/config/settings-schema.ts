@@ -41,6 +41,11 @@ export interface Settings {
   eventLogMaxBytes: number;
   eventWebhook: string | undefined;
   eventRetentionDays: number;
+  otlpEndpoint: string | undefined;
+  otlpHeaders: Record<string, string>;
+  otlpServiceName: string;
+  heliconeApiKey: string | undefined;
+  heliconeUrl: string;
   metricsPublic: boolean;
   cacheMaxBytes: number;
   cacheMaxObjectBytes: number;
@@ -117,6 +122,28 @@ function isHttpUrl(value: string): boolean {
     return false;
   }
 }
+
+export const HELICONE_LOG_URL = 'https://api.worker.helicone.ai/custom/v1/log';
+
+/** `name=value,name2=value2` in env and flags (values may be percent-encoded), an object in the config file. */
+const headerList = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    const pairs = value.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
+      const eq = part.indexOf('=');
+      if (eq <= 0) return null;
+      try {
+        return [part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1).trim())] as const;
+      } catch {
+        return null;
+      }
+    });
+    return pairs.some((p) => p === null) ? value : Object.fromEntries(pairs as (readonly [string, string])[]);
+  },
+  z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: 'must be header names' }), z.string().regex(/^[\x20-\x7e]*$/, { error: 'must be printable' }), {
+    error: 'must be name=value pairs separated by commas',
+  }),
+);
 
 const nonEmpty = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
 
@@ -324,11 +351,40 @@ export const settingsSchema = z.object({
       description: 'POST request events to this URL as JSON batches ({"events": [...]}), retried with backoff until it answers 2xx; dead letters after repeated failures.',
     }),
   eventRetentionDays: integer(0, 3650)
-    .default(7)
+    .default(30)
     .register(settingMeta, {
       valueName: 'days',
-      description: 'How long raw request events stay in the database once every event dispatcher has them (0: delete them as soon as they are delivered). Daily usage is kept regardless.',
+      description: 'How long raw request events stay in the database once every event dispatcher has them; the request log (GET /manage/requests, the Requests screen) shows this many days (0: delete them as soon as they are delivered). Daily usage is kept regardless.',
     }),
+  otlpEndpoint: nonEmpty('an http(s) URL')
+    .refine(isHttpUrl, { error: 'must be an http:// or https:// URL' })
+    .optional()
+    .register(settingMeta, {
+      valueName: 'url',
+      defaultLabel: '(none)',
+      description: 'Send one OpenTelemetry span per request (GenAI semantic conventions, usage and cost) to this OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces; at least once, like the webhook.',
+    }),
+  otlpHeaders: headerList.default({}).register(settingMeta, {
+    valueName: 'name=value,…',
+    secret: true,
+    defaultLabel: '(none)',
+    description: 'Headers sent with every OTLP export (comma-separated name=value pairs, as OTEL_EXPORTER_OTLP_HEADERS), e.g. an API key of the tracing service.',
+  }),
+  otlpServiceName: nonEmpty('a service name')
+    .default('llm-proxy')
+    .register(settingMeta, { valueName: 'name', description: 'service.name of the spans sent to --otlp-endpoint.' }),
+  heliconeApiKey: nonEmpty('a Helicone API key')
+    .optional()
+    .register(settingMeta, {
+      valueName: 'key',
+      secret: true,
+      defaultLabel: '(none)',
+      description: "Log every request to Helicone (its custom-logging API: model, usage, status and timing; never a body) with this API key; at least once, like the webhook.",
+    }),
+  heliconeUrl: nonEmpty('an http(s) URL')
+    .refine(isHttpUrl, { error: 'must be an http:// or https:// URL' })
+    .default(HELICONE_LOG_URL)
+    .register(settingMeta, { valueName: 'url', description: "Helicone's custom-logging endpoint (another region, a self-hosted Helicone)." }),
   metricsPublic: onOff()
     .default(false)
     .register(settingMeta, {

@@ -68,7 +68,12 @@ describe('defaults', () => {
       eventLog: undefined,
       eventLogMaxBytes: 104_857_600,
       eventWebhook: undefined,
-      eventRetentionDays: 7,
+      eventRetentionDays: 30,
+      otlpEndpoint: undefined,
+      otlpHeaders: {},
+      otlpServiceName: 'llm-proxy',
+      heliconeApiKey: undefined,
+      heliconeUrl: 'https://api.worker.helicone.ai/custom/v1/log',
       metricsPublic: false,
       cacheMaxBytes: 67_108_864,
       cacheMaxObjectBytes: 1_048_576,
@@ -224,7 +229,7 @@ describe('descriptors and help', () => {
       defaultLabel: '600000 (10 min)',
       secret: false,
     });
-    expect(settingDescriptors.filter((d) => d.secret).map((d) => d.key)).toEqual(['databaseUrl', 'managementToken', 'encryptionKey', 'redisUrl', 'eventWebhook']);
+    expect(settingDescriptors.filter((d) => d.secret).map((d) => d.key)).toEqual(['databaseUrl', 'managementToken', 'encryptionKey', 'redisUrl', 'eventWebhook', 'otlpHeaders', 'heliconeApiKey']);
     for (const d of settingDescriptors) expect(d.description.length).toBeGreaterThan(10);
   });
 

@@ -102,6 +102,8 @@ export function loadSettings(input: LoadSettingsInput = {}): Settings {
     redisUrl: s.redisUrl,
     eventLog: s.eventLog,
     eventWebhook: s.eventWebhook,
+    otlpEndpoint: s.otlpEndpoint,
+    heliconeApiKey: s.heliconeApiKey,
   };
 }
 

@@ -13,7 +13,7 @@ import { ownerIsGone } from './lease-owner.ts';
 export interface EventSink {
   /** Stable key of the cursor and the dead letters: `jsonl`, `webhook`, `redis-stream`. */
   readonly name: string;
-  readonly kind: 'file' | 'webhook' | 'redis-stream';
+  readonly kind: 'file' | 'webhook' | 'redis-stream' | 'otlp' | 'helicone';
   /** Where it delivers, safe to show: a path, or a URL without credentials and query. */
   readonly target: string;
   /**

@@ -8,7 +8,7 @@ import type { Clock } from '../clock.ts';
 import type { Settings } from '../config/settings.ts';
 import { createProxyMetrics, type EventBacklog, type ProxyMetrics } from '../metrics/proxy-metrics.ts';
 import type { RedisLink } from '../redis/connection.ts';
-import type { Store } from '../store/types.ts';
+import type { Provider, Store } from '../store/types.ts';
 import { DeliveryLoop, OutboxSource, type DeliveryNotice, type DeliveryOptions, type EventSink, type EventSource } from './delivery.ts';
 import { EventPipeline } from './event-pipeline.ts';
 import { JsonlFileSink } from './jsonl-sink.ts';
@@ -16,10 +16,15 @@ import { LiveFeed } from './live-feed.ts';
 import { LiveStats } from './live-stats.ts';
 import { openStreamConnection, RedisStreamSink, RedisStreamSource, streamKey } from './redis-stream.ts';
 import { groupMemoryIn } from './redis-stream-groups.ts';
+import { HeliconeSink } from './helicone-sink.ts';
+import { OtlpSink } from './otlp-sink.ts';
 import { EventRetention, storedDeliveredUpTo } from './retention.ts';
 import { WebhookSink } from './webhook-sink.ts';
 
-export type EventsSettings = Pick<Settings, 'eventLog' | 'eventLogMaxBytes' | 'eventWebhook' | 'eventRetentionDays' | 'dataDir'>;
+export type EventsSettings = Pick<
+  Settings,
+  'eventLog' | 'eventLogMaxBytes' | 'eventWebhook' | 'eventRetentionDays' | 'dataDir' | 'otlpEndpoint' | 'otlpHeaders' | 'otlpServiceName' | 'heliconeApiKey' | 'heliconeUrl'
+>;
 
 /** Delivery tuning; the defaults suit production, tests shorten them. */
 export interface EventsOptions {
@@ -94,6 +99,16 @@ export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): 
   const sinks: EventSink[] = [];
   if (settings.eventLog) sinks.push(new JsonlFileSink({ file: settings.eventLog, maxBytes: settings.eventLogMaxBytes }));
   if (settings.eventWebhook) sinks.push(new WebhookSink({ url: settings.eventWebhook, timeoutMs: options.webhookTimeoutMs }));
+  if (settings.otlpEndpoint) {
+    // A project's provider never changes once created: remembered per project.
+    const providers = new Map<string, Promise<Provider | null>>();
+    const providerOf = (id: string) => {
+      if (!providers.has(id)) providers.set(id, store.projects.get(id).then((p) => p?.provider ?? null, () => (providers.delete(id), null)));
+      return providers.get(id)!;
+    };
+    sinks.push(new OtlpSink({ url: settings.otlpEndpoint, headers: settings.otlpHeaders, serviceName: settings.otlpServiceName, timeoutMs: options.webhookTimeoutMs, providerOf }));
+  }
+  if (settings.heliconeApiKey) sinks.push(new HeliconeSink({ url: settings.heliconeUrl, apiKey: settings.heliconeApiKey, timeoutMs: options.webhookTimeoutMs }));
   const redis = deps.redis ?? null;
   // Nothing reads the outbox with no dispatcher, no Redis and no retention: then events feed the
   // metrics and the dashboard only, and answers do not wait for a write.
