@@ -30,7 +30,7 @@ const token = (): TokenRow => ({
   expiresAt: Date.now() + 3_600_000, isActive: true, maxRequests: null, requestCount: 0, allowedModels: null,
   promptTokens: 0, completionTokens: 0, cacheHitCount: 0, createdAt: 0, updatedAt: 0, lastUsedAt: null, revokedAt: null,
   // Never reached: every decision pays for a full check.
-  rpmLimit: 1_000_000_000, tpmLimit: null, maxConcurrent: null,
+  rpmLimit: 1_000_000_000, tpmLimit: null, maxConcurrent: null, maxBudgetUsd: null, spendNanos: 0,
 });
 
 async function link(url: string, connectTimeoutMs?: number): Promise<RedisLink> {

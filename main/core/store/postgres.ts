@@ -8,6 +8,7 @@ import { appliedPostgresMigrationNames, createPostgresMigrator, refuseNewerPostg
 import { postgresAdminRepository } from './postgres-admins.ts';
 import { postgresAuditRepository } from './postgres-audit.ts';
 import { postgresEventRepository } from './postgres-events.ts';
+import { postgresMoneyRepository } from './postgres-money.ts';
 import { postgresProjectRepository } from './postgres-projects.ts';
 import { postgresTokenRepository } from './postgres-tokens.ts';
 import { postgresUpstreamKeyRepository } from './postgres-upstream-keys.ts';
@@ -97,6 +98,7 @@ function assemblePostgresStore(pool: pg.Pool, location: string, initialVersion: 
   const usage = postgresUsageRepository(pool);
   const events = postgresEventRepository(pool);
   return {
+  const money = postgresMoneyRepository(pool);
     pool,
     projects,
     upstreamKeys,
@@ -107,6 +109,7 @@ function assemblePostgresStore(pool: pg.Pool, location: string, initialVersion: 
     events,
     info(): StoreInfo {
       refreshVersion();
+    money,
       return { kind: 'postgres', location, schemaVersion };
     },
     async ping() {

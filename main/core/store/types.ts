@@ -1,6 +1,7 @@
 // The store's contract: plain rows and async repositories. SQLite (embedded default) and PostgreSQL
 // implement the same interfaces, so nothing above this folder knows which database it talks to.
 // Times are epoch milliseconds; ids are UUIDv7 strings.
+import type { MoneyRepository } from './money-types.ts';
 
 /** Provider definitions (endpoints, auth header, usage) live in main/core/proxy/providers.ts. */
 export type Provider = 'openai' | 'anthropic' | 'openai-compatible' | 'azure';
@@ -460,3 +461,5 @@ export interface Store {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+  /** Spend and budget reservations (money-types.ts). */
+  money: MoneyRepository;
