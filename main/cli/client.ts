@@ -53,6 +53,8 @@ export interface TokenFilter {
 }
 /** Query filters of GET /manage/audit, named as on the wire. */
 export type AuditFilter = Partial<Record<keyof InputOf<'audit.list'>, string | number | undefined>>;
+/** Query filters of GET /manage/requests, named as on the wire. */
+export type RequestFilter = Partial<Record<keyof InputOf<'requests.list'>, string | number | undefined>>;
 
 type Query = Record<string, string | number | boolean | undefined>;
 
@@ -142,6 +144,10 @@ export class ApiClient {
 
   getAuditEvent(id: string): Promise<OutputOf<'audit.get'>> {
     return this.call('GET', `/manage/audit/${enc(id)}`);
+  }
+
+  listRequests(filter: RequestFilter = {}): Promise<OutputOf<'requests.list'>> {
+    return this.call('GET', '/manage/requests', { query: filter });
   }
 
   /** Body `{all: true}`, `{project_id}`, `{prefix}` or `{method, url}` (a project narrows the others). */

@@ -20,6 +20,7 @@ export const commandGroups = {
   token: { summary: 'mint, list and revoke tokens', load: async () => (await import('./token.ts')).registerTokenCommands },
   admin: { summary: 'named admins of a shared proxy: create, list, update, remove, rotate', load: async () => (await import('./admin.ts')).registerAdminCommands },
   audit: { summary: 'read the audit trail', load: async () => (await import('./audit.ts')).registerAuditCommands },
+  requests: { summary: 'the request log: who called which model, with usage, cost and latency', load: async () => (await import('./requests.ts')).registerRequestsCommand },
   cache: { summary: 'see and purge the response cache', load: async () => (await import('./cache.ts')).registerCacheCommands },
   tls: { summary: 'HTTPS certificates', load: async () => (await import('./tls.ts')).registerTlsCommands },
 } satisfies Record<string, CommandGroup>;
