@@ -11,6 +11,7 @@ import './styles/screens.css';
 import './styles/live.css';
 import './styles/limits.css';
 import './styles/keys.css';
+import './styles/admins.css';
 import './styles/hints.css';
 import './styles/responsive.css';
 

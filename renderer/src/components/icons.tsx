@@ -42,11 +42,24 @@ export const AuditIcon = (p: P) => (
     <path d="M6 7h4.5M6 9.5h4.5M6 12h2.5" />
   </Icon>
 );
+export const RequestsIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M2.5 4h11M2.5 8h11M2.5 12h7" />
+    <path d="M12 10.5l2 1.5-2 1.5" />
+  </Icon>
+);
 export const SettingsIcon = (p: P) => (
   <Icon {...p}>
     <path d="M2.5 4.5h7M12.5 4.5h1M2.5 11.5h1M6.5 11.5h7" />
     <circle cx="11" cy="4.5" r="1.5" />
     <circle cx="5" cy="11.5" r="1.5" />
+  </Icon>
+);
+export const AdminsIcon = (p: P) => (
+  <Icon {...p}>
+    <circle cx="6" cy="5.5" r="2.5" />
+    <path d="M1.5 13.5c.5-2.5 2.3-4 4.5-4s4 1.5 4.5 4" />
+    <path d="M11 3.2a2.3 2.3 0 0 1 0 4.6M12.5 9.8c1.1.6 1.8 1.9 2 3.7" />
   </Icon>
 );
 export const PlusIcon = (p: P) => (

@@ -2,25 +2,31 @@
 // tablet breakpoint the list folds into a "Menu" button (CSS decides; the button is hidden on wide windows).
 import { useEffect, useState, type ReactNode } from 'react';
 import { currentTransport } from '../api/index.ts';
+import { ROLE_LABELS, screensFor } from '../lib/permissions.ts';
 import { hrefFor, type Screen } from '../lib/router.ts';
 import { useConnection } from '../stores/connection.ts';
+import { useMe } from '../stores/me.ts';
 import { useSession } from '../stores/session.ts';
 import { useSystem } from '../stores/system.ts';
-import { AuditIcon, CacheIcon, DashboardIcon, LogoMark, MenuIcon, ProjectsIcon, SettingsIcon, SignOutIcon, TokensIcon } from './icons.tsx';
+import { AdminsIcon, AuditIcon, CacheIcon, DashboardIcon, LogoMark, MenuIcon, ProjectsIcon, RequestsIcon, SettingsIcon, SignOutIcon, TokensIcon } from './icons.tsx';
 
 const ITEMS: { screen: Screen; label: string; icon: ReactNode }[] = [
   { screen: 'dashboard', label: 'Dashboard', icon: <DashboardIcon /> },
   { screen: 'projects', label: 'Projects', icon: <ProjectsIcon /> },
   { screen: 'tokens', label: 'Tokens', icon: <TokensIcon /> },
+  { screen: 'requests', label: 'Requests', icon: <RequestsIcon /> },
   { screen: 'cache', label: 'Cache', icon: <CacheIcon /> },
   { screen: 'audit', label: 'Audit', icon: <AuditIcon /> },
   { screen: 'settings', label: 'Settings', icon: <SettingsIcon /> },
+  { screen: 'admins', label: 'Admins', icon: <AdminsIcon /> },
 ];
 
 export function Sidebar({ current }: { current: Screen }) {
   const info = useSystem((s) => s.info);
   const online = useConnection((s) => s.online);
   const signOut = useSession((s) => s.signOut);
+  const me = useMe((s) => s.me);
+  const shown = screensFor(me);
   const canSignOut = currentTransport().needsSignIn;
   const [open, setOpen] = useState(false);
   // Choosing a screen folds the menu again.
@@ -48,7 +54,7 @@ export function Sidebar({ current }: { current: Screen }) {
       </div>
       <div className="sidebar-menu" id="screen-menu">
         <ul className="nav">
-          {ITEMS.map((item) => (
+          {ITEMS.filter((item) => shown.includes(item.screen)).map((item) => (
             <li key={item.screen}>
               <a href={hrefFor(item.screen)} className={item.screen === current ? 'nav-item nav-item-current' : 'nav-item'} aria-current={item.screen === current ? 'page' : undefined} onClick={() => setOpen(false)}>
                 {item.icon}
@@ -58,6 +64,11 @@ export function Sidebar({ current }: { current: Screen }) {
           ))}
         </ul>
         <div className="sidebar-footer">
+          {me ? (
+            <p className="signed-in-as" data-testid="signed-in-as">
+              <span className="muted">Signed in as</span> <strong>{me.name}</strong> · {ROLE_LABELS[me.role]}
+            </p>
+          ) : null}
           {info ? (
             <p className="server-address" title={`Tools reach the proxy at ${info.listen_url}/v1`}>
               <span className="mono">{info.listen_url.replace(/^https?:\/\//, '')}</span>

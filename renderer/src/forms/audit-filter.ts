@@ -7,17 +7,19 @@ export interface AuditFilterValues {
   outcome: '' | 'success' | 'failure' | 'denied';
   projectId: string;
   tokenId: string;
+  /** Who acted, exactly as the trail names them: `admin:alice`, `management`, `desktop`. */
+  actor: string;
   /** `datetime-local` values (local time, no zone). */
   from: string;
   to: string;
   search: string;
 }
 
-export const emptyAuditFilter: AuditFilterValues = { action: '', outcome: '', projectId: '', tokenId: '', from: '', to: '', search: '' };
+export const emptyAuditFilter: AuditFilterValues = { action: '', outcome: '', projectId: '', tokenId: '', actor: '', from: '', to: '', search: '' };
 
 export type AuditQuery = Omit<InputOf<'audit.list'>, 'page' | 'page_size'>;
 
-const AUDIT_FIELDS: Record<string, string> = { action: 'action', outcome: 'outcome', project_id: 'projectId', token_id: 'tokenId', from: 'from', to: 'to', search: 'search' };
+const AUDIT_FIELDS: Record<string, string> = { action: 'action', outcome: 'outcome', project_id: 'projectId', token_id: 'tokenId', actor: 'actor', from: 'from', to: 'to', search: 'search' };
 const fieldOf = (path: string) => AUDIT_FIELDS[path.split('.')[0] ?? ''] ?? '_form';
 
 /** `2025-03-01T14:30` in the viewer's zone → an RFC 3339 instant; invalid text → the text (the schema refuses it). */
@@ -32,6 +34,7 @@ export function auditQueryOf(values: AuditFilterValues): AuditQuery {
   if (values.outcome) query.outcome = values.outcome;
   if (values.projectId) query.project_id = values.projectId;
   if (values.tokenId.trim()) query.token_id = values.tokenId.trim();
+  if (values.actor.trim()) query.actor = values.actor.trim();
   if (values.from) query.from = localToIso(values.from);
   if (values.to) query.to = localToIso(values.to);
   if (values.search.trim()) query.search = values.search.trim();
@@ -55,6 +58,7 @@ export function auditFilterFromParams(params: Record<string, string>): AuditFilt
     outcome: (['success', 'failure', 'denied'] as const).find((o) => o === params.outcome) ?? '',
     projectId: params.project_id ?? '',
     tokenId: params.token_id ?? '',
+    actor: params.actor ?? '',
     search: params.search ?? '',
   };
 }

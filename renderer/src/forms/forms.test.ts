@@ -113,6 +113,8 @@ describe('audit filter', () => {
   it('starts from the filter another screen linked to', () => {
     expect(auditFilterFromParams({ token_id: PROJECT_ID, outcome: 'denied', nonsense: 'x' })).toEqual({ ...emptyAuditFilter, tokenId: PROJECT_ID, outcome: 'denied' });
     expect(auditFilterFromParams({ outcome: 'weird' }).outcome).toBe('');
+    expect(auditFilterFromParams({ actor: 'admin:olga' }).actor).toBe('admin:olga');
+    expect(auditQueryOf({ ...emptyAuditFilter, actor: ' admin:olga ' })).toEqual({ actor: 'admin:olga' });
   });
 });
 

@@ -2,7 +2,7 @@
 // desktop window alike, and need nothing from the server.
 import { create } from 'zustand';
 
-export const SCREENS = ['dashboard', 'projects', 'tokens', 'cache', 'audit', 'settings'] as const;
+export const SCREENS = ['dashboard', 'projects', 'tokens', 'requests', 'cache', 'audit', 'settings', 'admins'] as const;
 export type Screen = (typeof SCREENS)[number];
 
 export interface Route {

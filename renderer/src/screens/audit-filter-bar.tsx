@@ -1,4 +1,4 @@
-// The audit filters (action, outcome, project, token, time range, search), applied together.
+// The audit filters (action, outcome, project, token, actor, time range, search), applied together.
 import { useId, useState, type FormEvent } from 'react';
 import type { ProjectView, TokenView } from '../../../main/core/api/views.ts';
 import { Field, FormError } from '../components/field.tsx';
@@ -81,6 +81,9 @@ export function AuditFilterBar({ initial, projects, tokens, onApply }: Props) {
             </option>
           ))}
         </select>
+      </Field>
+      <Field label="Actor" error={errors.actor}>
+        <input className="input input-small" value={values.actor} onChange={set('actor')} placeholder="admin:alice" autoComplete="off" spellCheck={false} />
       </Field>
       <Field label="From" error={errors.from} className="filter-wide">
         <input className="input input-small" type="datetime-local" value={values.from} onChange={set('from')} />

@@ -12,6 +12,7 @@ import { useAction } from '../lib/use-action.ts';
 import { useFormErrors } from '../lib/use-form-errors.ts';
 import { useCache } from '../stores/cache.ts';
 import { useOffline } from '../stores/connection.ts';
+import { useCan } from '../lib/permissions.ts';
 import { notify } from '../stores/notices.ts';
 
 // Narrowest first; the dialog starts on the first.
@@ -26,7 +27,9 @@ export function PurgeCacheDialog({ projects, initial, onClose }: { projects: Pro
   const purge = useCache((s) => s.purge);
   const stats = useCache((s) => s.stats);
   const offline = useOffline();
-  const [values, setValues] = useState<PurgeValues>(initial);
+  // An operator purges its own projects only: never everything, and always naming the project.
+  const canPurgeAll = useCan('cache.purgeAll');
+  const [values, setValues] = useState<PurgeValues>(canPurgeAll ? initial : { ...initial, projectId: initial.projectId || (projects[0]?.id ?? '') });
   const action = useAction(purge);
   const form = useFormErrors(values, checkPurge, action.error, purgeFieldOf);
   const shown = form.errors;
@@ -44,25 +47,28 @@ export function PurgeCacheDialog({ projects, initial, onClose }: { projects: Pro
     }
   };
 
-  const projectSelect = (label: string, optional: boolean) => (
-    <Field label={label} error={shown.projectId} optional={optional}>
-      <select className="input" value={values.projectId} onChange={(e) => set('projectId', e.target.value)}>
-        <option value="">{optional ? 'Every project' : 'Choose a project…'}</option>
-        {projects.map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.name}
-          </option>
-        ))}
-      </select>
-    </Field>
-  );
+  const projectSelect = (label: string, optionalForOwners: boolean) => {
+    const optional = optionalForOwners && canPurgeAll;
+    return (
+      <Field label={label} error={shown.projectId} optional={optional}>
+        <select className="input" value={values.projectId} onChange={(e) => set('projectId', e.target.value)}>
+          <option value="">{optional ? 'Every project' : 'Choose a project…'}</option>
+          {projects.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </Field>
+    );
+  };
 
   return (
     <Dialog title="Purge cached answers" onClose={onClose} busy={action.pending} description="The next matching request goes to the upstream again. Purges are recorded in the audit trail.">
       <form className="form" onSubmit={submit} noValidate>
         <fieldset className="choice-group">
           <legend className="field-label">What to purge</legend>
-          {SCOPES.map((scope) => (
+          {SCOPES.filter((scope) => canPurgeAll || scope.value !== 'all').map((scope) => (
             <label key={scope.value} className="check choice">
               <input type="radio" name="purge-scope" value={scope.value} checked={values.scope === scope.value} onChange={() => set('scope', scope.value)} />
               <span>

@@ -5,6 +5,7 @@ import { PageHeader } from '../components/page-header.tsx';
 import { LoadFailed, Loading } from '../components/states.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { emptyPurge, type PurgeValues } from '../forms/cache-purge.ts';
+import { useCan } from '../lib/permissions.ts';
 import { usePolling } from '../lib/use-polling.ts';
 import { useCache } from '../stores/cache.ts';
 import { useProjects } from '../stores/projects.ts';
@@ -16,6 +17,7 @@ export function CacheScreen() {
   const { stats, status, error, load } = useCache();
   const projects = useProjects((s) => s.items);
   const [purging, setPurging] = useState<PurgeValues | null>(null);
+  const canPurge = useCan('cache.purge');
 
   useEffect(() => {
     void load();
@@ -29,9 +31,11 @@ export function CacheScreen() {
         title="Cache"
         subtitle="Repeated requests answered without the upstream: no tokens spent, no quota used."
         actions={
-          <button type="button" className="btn btn-danger-quiet" onClick={() => setPurging(emptyPurge)} disabled={!stats || stats.store === 'off'}>
-            Purge…
-          </button>
+          canPurge ? (
+            <button type="button" className="btn btn-danger-quiet" onClick={() => setPurging(emptyPurge)} disabled={!stats || stats.store === 'off'}>
+              Purge…
+            </button>
+          ) : undefined
         }
       />
       {status === 'loading' || status === 'idle' ? (
@@ -96,6 +100,7 @@ function Figure({ label, value, note, text }: { label: string; value: string; no
 }
 
 function EndpointTable({ stats, onPurge }: { stats: CacheStatsView; onPurge: (path: string) => void }) {
+  const canPurge = useCan('cache.purge');
   return (
     <div className="table-wrap table-flush table-stack">
       <table className="table cache-table">
@@ -126,9 +131,11 @@ function EndpointTable({ stats, onPurge }: { stats: CacheStatsView; onPurge: (pa
               <td className="col-num num" data-label="Size">{formatBytes(e.bytes)}</td>
               <td className="col-num num" data-label="Hits">{e.hits.toLocaleString('en')}</td>
               <td className="cell-actions">
-                <button type="button" className="btn btn-small btn-ghost" onClick={() => onPurge(e.path)} aria-label={`Purge ${e.method} ${e.path}`}>
-                  Purge
-                </button>
+                {canPurge ? (
+                  <button type="button" className="btn btn-small btn-ghost" onClick={() => onPurge(e.path)} aria-label={`Purge ${e.method} ${e.path}`}>
+                    Purge
+                  </button>
+                ) : null}
               </td>
             </tr>
           ))}

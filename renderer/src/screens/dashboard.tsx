@@ -6,6 +6,7 @@ import { PageHeader } from '../components/page-header.tsx';
 import { LoadFailed, Loading } from '../components/states.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { actionLabel } from '../lib/audit-labels.ts';
+import { useCan } from '../lib/permissions.ts';
 import { hrefFor } from '../lib/router.ts';
 import { usePolling } from '../lib/use-polling.ts';
 import { useDashboard } from '../stores/dashboard.ts';
@@ -19,6 +20,7 @@ export const DASHBOARD_REFRESH_MS = 5000;
 
 export function DashboardScreen() {
   const { summary, status, error, load } = useDashboard();
+  const canMint = useCan('tokens.manage');
   const projects = useProjects((s) => s.items);
   const tokens = useTokens((s) => s.items);
   const info = useSystem((s) => s.info);
@@ -49,9 +51,11 @@ export function DashboardScreen() {
         title="Dashboard"
         subtitle={info ? <>Proxy for your tools at <span className="mono">{info.listen_url}/v1</span></> : 'What this proxy is doing today.'}
         actions={
-          <a className="btn btn-primary" href={hrefFor('tokens', { mint: '1' })}>
-            <PlusIcon /> Mint token
-          </a>
+          canMint ? (
+            <a className="btn btn-primary" href={hrefFor('tokens', { mint: '1' })}>
+              <PlusIcon /> Mint token
+            </a>
+          ) : undefined
         }
       />
       {status === 'loading' || status === 'idle' ? (

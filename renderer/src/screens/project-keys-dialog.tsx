@@ -8,6 +8,7 @@ import { PlusIcon } from '../components/icons.tsx';
 import { LoadFailed, Loading, Spinner } from '../components/states.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { compactNumber, healthText, keepReason, trafficShare } from '../lib/key-text.ts';
+import { useCan } from '../lib/permissions.ts';
 import { useAction } from '../lib/use-action.ts';
 import { usePolling } from '../lib/use-polling.ts';
 import { useKeys } from '../stores/keys.ts';
@@ -20,6 +21,7 @@ export const KEYS_REFRESH_MS = 3000;
 type Open = { kind: 'add' } | { kind: 'edit' | 'rotate' | 'remove'; key: UpstreamKeyView } | null;
 
 export function ProjectKeysDialog({ project, onClose }: { project: ProjectView; onClose: () => void }) {
+  const canManage = useCan('keys.manage');
   const { items, status, error, load } = useKeys();
   const loaded = useKeys((s) => s.projectId === project.id);
   const [open, setOpen] = useState<Open>(null);
@@ -38,11 +40,13 @@ export function ProjectKeysDialog({ project, onClose }: { project: ProjectView; 
         className="dialog-keys"
         description="Requests are spread over the enabled keys by weight. A key that fails (401, 429, 5xx, unreachable) cools down and the others take over. Health is this server’s view, including cool-downs other servers sharing its Redis announced."
       >
-        <div className="keys-toolbar">
-          <button type="button" className="btn btn-primary btn-small" onClick={() => setOpen({ kind: 'add' })}>
-            <PlusIcon /> Add key
-          </button>
-        </div>
+        {canManage ? (
+          <div className="keys-toolbar">
+            <button type="button" className="btn btn-primary btn-small" onClick={() => setOpen({ kind: 'add' })}>
+              <PlusIcon /> Add key
+            </button>
+          </div>
+        ) : null}
         {!loaded || status === 'loading' || status === 'idle' ? (
           <Loading label="Loading keys…" />
         ) : status === 'error' ? (
@@ -101,6 +105,8 @@ function KeyRow({ upstreamKey: key, keys, onOpen }: { upstreamKey: UpstreamKeyVi
   const share = trafficShare(key, keys);
   const cannotDisable = key.is_enabled ? keepReason(key, keys, 'disable') : null;
   const cannotRemove = keepReason(key, keys, 'remove');
+  // A viewer sees the keys (masked) and changes none.
+  const canManage = useCan('keys.manage');
 
   return (
     <tr className={key.is_enabled ? 'key-row' : 'key-row key-disabled'} aria-label={key.label}>
@@ -137,33 +143,37 @@ function KeyRow({ upstreamKey: key, keys, onOpen }: { upstreamKey: UpstreamKeyVi
         {compactNumber(key.prompt_tokens)} in · {compactNumber(key.completion_tokens)} out
       </td>
       <td className="cell-actions">
-        <button
-          type="button"
-          className="btn btn-small"
-          onClick={() => void toggle.run()}
-          disabled={toggle.pending || cannotDisable !== null}
-          title={cannotDisable ?? undefined}
-          aria-label={`${key.is_enabled ? 'Disable' : 'Enable'} ${key.label}`}
-        >
-          {toggle.pending ? <Spinner /> : null}
-          {key.is_enabled ? 'Disable' : 'Enable'}
-        </button>
-        <button type="button" className="btn btn-small" onClick={() => onOpen('edit')} aria-label={`Edit ${key.label}`}>
-          Edit
-        </button>
-        <button type="button" className="btn btn-small" onClick={() => onOpen('rotate')} aria-label={`Rotate ${key.label}`}>
-          Rotate
-        </button>
-        <button
-          type="button"
-          className="btn btn-small btn-danger-quiet"
-          onClick={() => onOpen('remove')}
-          disabled={cannotRemove !== null}
-          title={cannotRemove ?? undefined}
-          aria-label={`Remove ${key.label}`}
-        >
-          Remove
-        </button>
+        {canManage ? (
+          <>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => void toggle.run()}
+              disabled={toggle.pending || cannotDisable !== null}
+              title={cannotDisable ?? undefined}
+              aria-label={`${key.is_enabled ? 'Disable' : 'Enable'} ${key.label}`}
+            >
+              {toggle.pending ? <Spinner /> : null}
+              {key.is_enabled ? 'Disable' : 'Enable'}
+            </button>
+            <button type="button" className="btn btn-small" onClick={() => onOpen('edit')} aria-label={`Edit ${key.label}`}>
+              Edit
+            </button>
+            <button type="button" className="btn btn-small" onClick={() => onOpen('rotate')} aria-label={`Rotate ${key.label}`}>
+              Rotate
+            </button>
+            <button
+              type="button"
+              className="btn btn-small btn-danger-quiet"
+              onClick={() => onOpen('remove')}
+              disabled={cannotRemove !== null}
+              title={cannotRemove ?? undefined}
+              aria-label={`Remove ${key.label}`}
+            >
+              Remove
+            </button>
+          </>
+        ) : null}
       </td>
     </tr>
   );

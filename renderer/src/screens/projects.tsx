@@ -11,6 +11,7 @@ import { WeekUsage } from '../components/week-usage.tsx';
 import { projectLimitsLine } from '../lib/limits-text.ts';
 import { providerLabel } from '../lib/providers.ts';
 import { transformationsLine } from '../lib/transformations-text.ts';
+import { useCan } from '../lib/permissions.ts';
 import { hrefFor } from '../lib/router.ts';
 import { useAction } from '../lib/use-action.ts';
 import { notify } from '../stores/notices.ts';
@@ -31,6 +32,7 @@ export function ProjectsScreen() {
   const tokens = useTokens((s) => s.items);
   const [open, setOpen] = useState<Open>(null);
   const offline = useOffline();
+  const canManage = useCan('projects.manage');
 
   useEffect(() => {
     void load();
@@ -50,9 +52,11 @@ export function ProjectsScreen() {
         title="Projects"
         subtitle="Each project keeps its upstream API keys. Tokens are minted per project and never see a key."
         actions={
-          <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: 'new' })} disabled={!!offline} title={offline ?? undefined}>
-            <PlusIcon /> New project
-          </button>
+          canManage ? (
+            <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: 'new' })} disabled={!!offline} title={offline ?? undefined}>
+              <PlusIcon /> New project
+            </button>
+          ) : undefined
         }
       />
       {status === 'loading' || status === 'idle' ? (
@@ -63,9 +67,11 @@ export function ProjectsScreen() {
         <Empty
           title="No projects yet"
           action={
-            <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: 'new' })} disabled={!!offline} title={offline ?? undefined}>
-              <PlusIcon /> New project
-            </button>
+            canManage ? (
+              <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: 'new' })} disabled={!!offline} title={offline ?? undefined}>
+                <PlusIcon /> New project
+              </button>
+            ) : undefined
           }
         >
           Create a project with your provider’s API key, then mint tokens for your tools.
@@ -97,6 +103,9 @@ export function ProjectsScreen() {
 
 function ProjectRow({ project, activeTokens, week, onOpen }: { project: ProjectView; activeTokens: number; week: ReactNode; onOpen: (kind: ProjectDialog) => void }) {
   const offline = useOffline();
+  const canManage = useCan('projects.manage');
+  const canSeeKeys = useCan('keys.read');
+  const canRevoke = useCan('tokens.manage');
   const update = useProjects((s) => s.update);
   const reactivate = useAction(async () => {
     const done = await update({ id: project.id, is_active: true });
@@ -146,16 +155,22 @@ function ProjectRow({ project, activeTokens, week, onOpen }: { project: ProjectV
       </dl>
       {/* A disabled fieldset disables every action in it while the server is away. */}
       <fieldset className="project-actions" disabled={!!offline} title={offline ?? undefined}>
-        <button type="button" className="btn btn-small" onClick={() => onOpen('rename')}>
-          Rename
-        </button>
-        <button type="button" className="btn btn-small" onClick={() => onOpen('keys')} aria-label={`Keys of ${project.name}`}>
-          Keys
-        </button>
-        <button type="button" className="btn btn-small" onClick={() => onOpen('revoke')}>
-          Revoke tokens
-        </button>
-        {project.is_active ? (
+        {canManage ? (
+          <button type="button" className="btn btn-small" onClick={() => onOpen('rename')}>
+            Rename
+          </button>
+        ) : null}
+        {canSeeKeys ? (
+          <button type="button" className="btn btn-small" onClick={() => onOpen('keys')} aria-label={`Keys of ${project.name}`}>
+            Keys
+          </button>
+        ) : null}
+        {canRevoke ? (
+          <button type="button" className="btn btn-small" onClick={() => onOpen('revoke')}>
+            Revoke tokens
+          </button>
+        ) : null}
+        {!canManage ? null : project.is_active ? (
           <button type="button" className="btn btn-small btn-danger-quiet" onClick={() => onOpen('deactivate')}>
             Deactivate
           </button>
@@ -181,6 +196,7 @@ function ProjectRow({ project, activeTokens, week, onOpen }: { project: ProjectV
  */
 function ProjectLimitsFact({ project, onEdit }: { project: ProjectView; onEdit: () => void }) {
   const offline = useOffline();
+  const canEdit = useCan('projects.manage');
   const limits = projectLimitsLine(project);
   return (
     <div className="fact-limits">
@@ -189,9 +205,18 @@ function ProjectLimitsFact({ project, onEdit }: { project: ProjectView; onEdit: 
         <span className={limits.short === 'none' ? 'limits-value limits-none' : 'limits-value num'} title={limits.long}>
           {limits.short}
         </span>
-        <button type="button" className="link-button limits-edit" onClick={onEdit} aria-label={`Edit limits of ${project.name}`} disabled={!!offline} title={offline ?? undefined}>
-          Edit
-        </button>
+        {canEdit ? (
+          <button
+            type="button"
+            className="link-button limits-edit"
+            onClick={onEdit}
+            aria-label={`Edit limits of ${project.name}`}
+            disabled={!!offline}
+            title={offline ?? undefined}
+          >
+            Edit
+          </button>
+        ) : null}
       </dd>
     </div>
   );
@@ -200,6 +225,7 @@ function ProjectLimitsFact({ project, onEdit }: { project: ProjectView; onEdit: 
 /** The transformations in one line under the limits, edited the same way. */
 function ProjectTransformationsFact({ project, onEdit }: { project: ProjectView; onEdit: () => void }) {
   const offline = useOffline();
+  const canEdit = useCan('projects.manage');
   const line = transformationsLine(project.transformations);
   return (
     <div className="fact-limits fact-transformations">
@@ -208,9 +234,18 @@ function ProjectTransformationsFact({ project, onEdit }: { project: ProjectView;
         <span className={line === 'none' ? 'limits-value limits-none' : 'limits-value'} title={line}>
           {line}
         </span>
-        <button type="button" className="link-button limits-edit" onClick={onEdit} aria-label={`Edit transformations of ${project.name}`} disabled={!!offline} title={offline ?? undefined}>
-          Edit
-        </button>
+        {canEdit ? (
+          <button
+            type="button"
+            className="link-button limits-edit"
+            onClick={onEdit}
+            aria-label={`Edit transformations of ${project.name}`}
+            disabled={!!offline}
+            title={offline ?? undefined}
+          >
+            Edit
+          </button>
+        ) : null}
       </dd>
     </div>
   );

@@ -8,6 +8,7 @@ import { TimeAgo } from '../components/time-ago.tsx';
 import { LifeMeter, UsageMeter } from '../components/usage-meter.tsx';
 import { WeekUsage } from '../components/week-usage.tsx';
 import { tokenLimitsLine } from '../lib/limits-text.ts';
+import { useCan } from '../lib/permissions.ts';
 import { hrefFor } from '../lib/router.ts';
 import { lifeLeft } from '../lib/time.ts';
 import { canRevoke } from '../lib/token-list.ts';
@@ -25,6 +26,7 @@ interface TokenRowProps {
 
 export function TokenRow({ token, project, week, offline, onRevoke, onEdit, onEditLimits }: TokenRowProps) {
   const label = token.name ?? 'Unnamed token';
+  const canManage = useCan('tokens.manage');
   const projectName = project?.name ?? 'Unknown project';
   const projectPaused = project?.is_active === false && token.status === 'active';
   // The limits beyond the quota, in quiet lines: "60/min · default 20k tok/min" (the project's), then the models.
@@ -69,7 +71,7 @@ export function TokenRow({ token, project, week, offline, onRevoke, onEdit, onEd
       </td>
       <td>
         <UsageMeter used={token.request_count} max={token.max_requests} label={`Requests used by ${label}`} />
-        {token.is_active ? (
+        {token.is_active && canManage ? (
           // The rate limits are edited where they show.
           <button type="button" className="link-button limits-line limits-line-edit num" onClick={onEditLimits} disabled={!!offline} title={offline ?? `${limits?.long ?? 'No rate limit'}. Click to edit.`}>
             {limits?.short ?? 'no rate limit'}
@@ -100,12 +102,12 @@ export function TokenRow({ token, project, week, offline, onRevoke, onEdit, onEd
       </td>
       <td className="cell-actions">
         <div className="row-actions">
-          {canRevoke(token) ? (
+          {canManage && canRevoke(token) ? (
             <button type="button" className="btn btn-small btn-danger-quiet" onClick={onRevoke} aria-label={`Revoke ${label}`} disabled={!!offline} title={offline ?? undefined}>
               Revoke
             </button>
           ) : null}
-          {token.is_active ? (
+          {canManage && token.is_active ? (
             <button type="button" className="btn btn-small" onClick={onEdit} aria-label={`Edit ${label}`} disabled={!!offline} title={offline ?? 'Name, quota, models and limits'}>
               Edit
             </button>

@@ -6,6 +6,7 @@ import { currentTransport } from '../api/index.ts';
 import { PlusIcon } from '../components/icons.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { Empty, LoadFailed, Loading } from '../components/states.tsx';
+import { useCan } from '../lib/permissions.ts';
 import { hrefFor, navigate, useRoute } from '../lib/router.ts';
 import { tokensToShow } from '../lib/token-list.ts';
 import { usePolling } from '../lib/use-polling.ts';
@@ -34,6 +35,7 @@ export function TokensScreen() {
   const projectsStatus = useProjects((s) => s.status);
   const listenUrl = useSystem((s) => s.info?.listen_url);
   const offline = useOffline();
+  const canManage = useCan('tokens.manage');
   const [open, setOpen] = useState<Open | null>(params.mint ? { kind: 'mint' } : null);
   const [statusFilter, setStatusFilter] = useState<StatusFilter>('all');
   const [search, setSearch] = useState('');
@@ -70,9 +72,11 @@ export function TokensScreen() {
         title="Tokens"
         subtitle="Short-lived keys for your tools. They work only through this proxy and wither on their own."
         actions={
-          <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: 'mint' })} disabled={!!mintBlocked} title={mintBlocked ?? undefined}>
-            <PlusIcon /> Mint token
-          </button>
+          canManage ? (
+            <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: 'mint' })} disabled={!!mintBlocked} title={mintBlocked ?? undefined}>
+              <PlusIcon /> Mint token
+            </button>
+          ) : undefined
         }
       />
       {items.length > 0 || projectFilter ? (
@@ -87,7 +91,7 @@ export function TokensScreen() {
         <Empty
           title={items.length === 0 ? 'No tokens yet' : 'No tokens match'}
           action={
-            items.length > 0 ? undefined : canMint ? (
+            items.length > 0 || !canManage ? undefined : canMint ? (
               <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: 'mint' })} disabled={!!offline} title={offline ?? undefined}>
                 <PlusIcon /> Mint token
               </button>

@@ -1,13 +1,15 @@
-// Signing in with the management token (HTTP only; the desktop window is always signed in) and
+// Signing in with the management token or a named admin's token (HTTP only; the desktop window is always signed in) and
 // signing out, which forgets the token and everything that was loaded with it.
 import { create } from 'zustand';
 import { api, currentTransport, onUnauthorized, setManagementToken, toApiError } from '../api/index.ts';
+import { useAdmins } from './admins.ts';
 import { useAudit } from './audit.ts';
 import { useCache } from './cache.ts';
 import { useConnection } from './connection.ts';
 import { useDashboard } from './dashboard.ts';
 import { useKeys } from './keys.ts';
 import { useLive } from './live.ts';
+import { useMe } from './me.ts';
 import { useNotices } from './notices.ts';
 import { useProjects } from './projects.ts';
 import { useSystem } from './system.ts';
@@ -24,7 +26,7 @@ interface SessionState {
   signOut(reason?: string): void;
 }
 
-export const WRONG_TOKEN = 'This server did not accept that management token. Check it and try again.';
+export const WRONG_TOKEN = 'This server did not accept that token. Check it and try again.';
 export const SESSION_ENDED = 'The server no longer accepts your management token (was it changed or the server restarted?). Sign in again.';
 
 export function initialSession(): Pick<SessionState, 'status' | 'error'> {
@@ -33,7 +35,7 @@ export function initialSession(): Pick<SessionState, 'status' | 'error'> {
 
 function forgetEverything(): void {
   setManagementToken(null);
-  for (const store of [useConnection, useProjects, useKeys, useTokens, useCache, useAudit, useDashboard, useSystem, useNotices, useLive, useUsage]) store.getState().reset();
+  for (const store of [useConnection, useProjects, useKeys, useTokens, useCache, useAudit, useDashboard, useSystem, useNotices, useLive, useUsage, useMe, useAdmins]) store.getState().reset();
 }
 
 export const useSession = create<SessionState>((set) => ({
@@ -47,7 +49,9 @@ export const useSession = create<SessionState>((set) => ({
     set({ status: 'signing-in', error: null });
     setManagementToken(token);
     try {
-      useSystem.getState().accept(await api['system.info']({}));
+      // Who this token belongs to decides what the screens offer; an operator has no server settings to read.
+      const me = await useMe.getState().load();
+      if (me.role !== 'operator') useSystem.getState().accept(await api['system.info']({}));
       set({ status: 'signed-in', error: null });
       return true;
     } catch (err) {

@@ -6,6 +6,7 @@ import { auditEvent, projectView, tokenView } from '../testing/views.ts';
 import type { AdminMethod } from '../../../main/core/api/contract.ts';
 import { useAudit } from './audit.ts';
 import { useDashboard } from './dashboard.ts';
+import { useMe } from './me.ts';
 import { useProjects } from './projects.ts';
 import { initialSession, SESSION_ENDED, useSession, WRONG_TOKEN } from './session.ts';
 import { useSystem } from './system.ts';
@@ -14,8 +15,10 @@ import { useTokens } from './tokens.ts';
 const MGMT = 'right-token';
 const INFO = { version: '1.0.0', data_dir: '/d', listen_url: 'http://127.0.0.1:8484', admin_url: 'http://127.0.0.1:8484/admin', database: { kind: 'sqlite', location: '/d/db', schema_version: '0002' }, started_at: '2025-01-01T00:00:00Z' };
 
+const OWNER = { actor: 'management', name: 'management', role: 'owner', project_ids: null, admin_id: null };
+
 function serve(handlers: Partial<Record<AdminMethod, Handler>>) {
-  const server = fakeFetch({ 'system.info': () => INFO, ...handlers }, { token: MGMT });
+  const server = fakeFetch({ 'system.info': () => INFO, 'admins.me': () => OWNER, ...handlers }, { token: MGMT });
   setTransport(new HttpTransport({ origin: 'http://127.0.0.1:8484', fetch: server.fetch }));
   useSession.setState(initialSession());
   return server;
@@ -40,6 +43,16 @@ describe('session', () => {
     expect(await pending).toBe(true);
     expect(useSession.getState()).toMatchObject({ status: 'signed-in', error: null });
     expect(useSystem.getState().info?.version).toBe('1.0.0');
+  });
+
+  it('learns who signed in; an operator’s sign-in does not ask for the server settings it may not read', async () => {
+    const operator = { actor: 'admin:olga', name: 'olga', role: 'operator', project_ids: ['p1'], admin_id: 'a1' };
+    const server = serve({ 'admins.me': () => operator, 'system.info': () => { throw new RpcFailure(403, { error: 'Your role does not allow this', code: 'forbidden_role' }); } });
+    expect(await useSession.getState().signIn(MGMT)).toBe(true);
+    expect(useMe.getState().me).toEqual(operator);
+    expect(server.calls.map((c) => c.url.split('/manage/rpc/')[1])).toEqual(['admins.me']);
+    useSession.getState().signOut();
+    expect(useMe.getState().me).toBeNull();
   });
 
   it('says clearly when the token is wrong, and forgets it', async () => {

@@ -18,7 +18,11 @@ export class RpcFailure {
   ) {}
 }
 
-export function fakeFetch(handlers: Partial<Record<AdminMethod, Handler>>, opts: { token?: string } = {}) {
+/** Who signs in unless a test says otherwise: the management token, the first owner. */
+const OWNER = { actor: 'management', name: 'management', role: 'owner', project_ids: null, admin_id: null };
+
+export function fakeFetch(given: Partial<Record<AdminMethod, Handler>>, opts: { token?: string } = {}) {
+  const handlers: Partial<Record<AdminMethod, Handler>> = { 'admins.me': () => OWNER, ...given };
   const calls: RecordedCall[] = [];
   const fetchImpl = (async (url: string | URL, init?: RequestInit) => {
     const headers = Object.fromEntries(Object.entries((init?.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]));
