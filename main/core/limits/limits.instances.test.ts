@@ -2,8 +2,10 @@
 // revocations broadcast, an outage handled by local limits and the shared limit back after it.
 // The processes get a 1 s Redis command timeout: on a loaded test machine a 50 ms timeout can fire
 // spuriously and hand a decision to the local limiter, which these exact counts would see. An outage is
-// detected from the closed connection, never by waiting out that timeout (the latency check proves it);
-// a stalled Redis and the default timeout are covered in process by limits.redis.test.ts.
+// detected from the closed connection, never by waiting out that timeout: the outage test sets the
+// timeout out of reach (60 s), so a request that waited for it would not be answered before the test's
+// own timeout; a stalled Redis and the default timeout are covered in process by limits.redis.test.ts.
+// How long such decisions take is a bench figure (`npm run bench`), not asserted here.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,11 +33,11 @@ function tempDataDir(): string {
   return dir;
 }
 
-async function serve(dataDir: string, redisUrl: string, prefix: string, extra: string[] = []): Promise<ServeProcess> {
+async function serve(dataDir: string, redisUrl: string, prefix: string, commandTimeoutMs = 1000): Promise<ServeProcess> {
   const server = await startServeProcess({
     dataDir,
     managementToken: MGMT,
-    args: ['--redis-url', redisUrl, '--redis-prefix', prefix, '--redis-command-timeout-ms', '1000', ...extra],
+    args: ['--redis-url', redisUrl, '--redis-prefix', prefix, '--redis-command-timeout-ms', String(commandTimeoutMs)],
   });
   onTestFinished(() => server.stop());
   return server;
@@ -53,20 +55,36 @@ async function mint(server: ServeProcess, projectId: string, extra: Record<strin
   return res.json;
 }
 
-async function call(server: ServeProcess, token: string): Promise<{ status: number; ms: number; code: string | null }> {
-  const started = performance.now();
+async function call(server: ServeProcess, token: string): Promise<{ status: number; code: string | null }> {
   const res = await fetch(`${server.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
   });
   const body = (await res.json()) as { error?: { code?: string } };
-  return { status: res.status, ms: performance.now() - started, code: body.error?.code ?? null };
+  return { status: res.status, code: body.error?.code ?? null };
 }
 
 /** `n` requests at once, alternating between the servers. */
 async function spread(servers: ServeProcess[], n: number, tokenFor: (server: ServeProcess) => string) {
   return Promise.all(Array.from({ length: n }, (_, i) => call(servers[i % servers.length]!, tokenFor(servers[i % servers.length]!))));
+}
+
+/** Rate-limit decisions this instance made locally (Redis not answering), from system.info. */
+async function localDecisions(server: ServeProcess): Promise<number> {
+  const res = await server.manage('POST', '/manage/rpc/system.info', {});
+  expect(res.status).toBe(200);
+  return res.json.value.redis.local_decisions as number;
+}
+
+/**
+ * Calls until the answer is no longer 200; fails if it still is after `attempts` calls. Each call is a
+ * full request through B, so this waits for B to hear of the change, without a clock.
+ */
+async function untilRefused(server: ServeProcess, token: string, attempts = 300) {
+  let answer = await call(server, token);
+  for (let i = 1; i < attempts && answer.status === 200; i++) answer = await call(server, token);
+  return answer;
 }
 
 const count = (results: { status: number }[], status: number) => results.filter((r) => r.status === status).length;
@@ -103,26 +121,20 @@ describe.skipIf(!redis.url)(`instances sharing Redis${redis.url ? '' : ` (skippe
       expect(((await (await fetch(`${b.url}/ready`)).json()) as { checks: unknown }).checks).toMatchObject({ redis: 'ok' });
     });
 
-    it('a token revoked on A is refused on B within 1 s', async () => {
+    // B caches the token for 10 minutes: only A's broadcast through Redis can make B refuse it now.
+    it('a token revoked on A is refused on B, long before its cached copy expires', async () => {
       const { id, token } = await mint(a, projectId);
       expect((await call(b, token)).status).toBe(200); // B has it cached now, for 10 minutes
-      const revokedAt = performance.now();
       expect((await a.manage('DELETE', `/manage/tokens/${id}`)).status).toBe(204);
-      let answer = await call(b, token);
-      while (answer.status === 200 && performance.now() - revokedAt < 1000) answer = await call(b, token);
-      expect(answer).toMatchObject({ status: 401, code: 'token_revoked' });
-      expect(performance.now() - revokedAt).toBeLessThan(1000);
+      expect(await untilRefused(b, token)).toMatchObject({ status: 401, code: 'token_revoked' });
     });
 
-    it('a project deactivated on A is refused on B within 1 s', async () => {
+    it('a project deactivated on A is refused on B, long before its cached copy expires', async () => {
       const otherProject = await createProject(a);
       const { token } = await mint(a, otherProject);
       expect((await call(b, token)).status).toBe(200);
-      const changedAt = performance.now();
       expect((await a.manage('PATCH', `/manage/projects/${otherProject}`, { is_active: false })).status).toBe(200);
-      let answer = await call(b, token);
-      while (answer.status === 200 && performance.now() - changedAt < 1000) answer = await call(b, token);
-      expect(answer).toMatchObject({ status: 403, code: 'project_inactive' });
+      expect(await untilRefused(b, token)).toMatchObject({ status: 403, code: 'project_inactive' });
     });
   });
 
@@ -148,29 +160,31 @@ describe.skipIf(!redis.url)(`instances sharing Redis${redis.url ? '' : ` (skippe
 
 describe.skipIf(!hasRedisServer())('Redis killed mid-run (a private redis-server)', () => {
   it(
-    'no 5xx and no request waits 100 ms extra; each instance grants its share of what Redis left; shared again after the restart',
+    'no 5xx and no request waits for Redis; each instance grants its share of what Redis left; shared again after the restart',
     async () => {
       const own: OwnRedis = await startOwnRedis();
       onTestFinished(() => own.stop());
       const dataDir = tempDataDir();
       const prefix = uniquePrefix('outage');
-      const a = await serve(dataDir, own.url, prefix);
-      const b = await serve(dataDir, own.url, prefix);
+      // A command timeout out of reach: a request that waited for Redis would not be answered in time.
+      const a = await serve(dataDir, own.url, prefix, 60_000);
+      const b = await serve(dataDir, own.url, prefix, 60_000);
       const projectId = await createProject(a);
       const { token } = await mint(a, projectId, { rpm_limit: 10 });
 
-      // Shared: 6 of the 10 used, one at a time, for a latency baseline.
+      // Shared: 6 of the 10 used, one at a time, all decided by Redis.
       const before = [];
       for (let i = 0; i < 6; i++) before.push(await call(i % 2 ? b : a, token));
       expect(before.every((r) => r.status === 200)).toBe(true);
-      const baseline = Math.max(...before.map((r) => r.ms));
+      expect((await localDecisions(a)) + (await localDecisions(b))).toBe(0);
 
       await own.kill();
       // Straight on, while the instances may not have noticed yet: 12 more per instance.
       const during = [];
       for (let i = 0; i < 24; i++) during.push(await call(i % 2 ? b : a, token));
       expect(during.filter((r) => r.status >= 500)).toEqual([]);
-      for (const r of during) expect(r.ms).toBeLessThan(baseline + 100);
+      // Every one of them was decided here, none by (or after waiting for) Redis.
+      expect((await localDecisions(a)) + (await localDecisions(b))).toBe(24);
       // Local limits: each instance its share of the two announced in Redis (⌈10 / 2⌉ = 5), and no more
       // than the last count Redis gave it left: A saw 5 (→ 5), B saw 6 (→ 4).
       expect(count(during, 200)).toBe(9);
@@ -181,9 +195,7 @@ describe.skipIf(!hasRedisServer())('Redis killed mid-run (a private redis-server
       expect(((await ready.json()) as { checks: unknown }).checks).toMatchObject({ redis: 'unreachable' });
 
       await own.restart();
-      const restartedAt = performance.now();
       await Promise.all([a.waitForLog(restored), b.waitForLog(restored)]);
-      expect(performance.now() - restartedAt).toBeLessThan(5000);
       const fresh = await mint(a, projectId, { rpm_limit: 10 });
       const after = await spread([a, b], 30, () => fresh.token);
       expect(count(after, 200)).toBe(10);
