@@ -43,7 +43,7 @@ export async function wideRun(target: Target, requests: number, connections = 64
   let last = started;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
-      { url: `${target.url}/v1/chat/completions`, method: 'POST', headers: { 'content-type': 'application/json', ...target.headers }, body: target.body, connections, amount: requests },
+      { url: `${target.url}/v1/chat/completions`, method: 'POST', headers: { 'content-type': 'application/json', ...target.headers }, body: target.body, connections, amount: requests, timeout: 60 },
       (err, done) => (err ? reject(err) : resolve(done)),
     );
     instance.on('response', () => {

@@ -6,6 +6,8 @@ import path from 'node:path';
 import type { Target } from './measure.ts';
 import { startProcess, type Participant } from './processes.ts';
 
+/** At least 32 characters, as serve requires. */
+export const BENCH_MANAGEMENT_TOKEN = 'bench-management-token-0123456789abcdef';
 export const BENCH_BODY = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say ok.' }] });
 
 /** Limits that never refuse, so every request pays for a full decision. */
@@ -27,7 +29,7 @@ export interface ProxyVariant {
 
 export async function startProxy(upstreamUrl: string, children: Participant[], variant: ProxyVariant = { name: 'proxy (full path)' }): Promise<Target> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-bench-'));
-  const managementToken = 'bench-management-token';
+  const managementToken = BENCH_MANAGEMENT_TOKEN;
   const proxy = await startProcess(
     [...(variant.nodeArgs ?? []), variant.bin ?? 'bin/llm-proxy.js', 'serve', '--port', '0', '--data-dir', dataDir, '--management-token', managementToken, '--log-level', 'warn', ...(variant.args ?? [])],
     /LLM Proxy listening on (http:\/\/\S+)/,

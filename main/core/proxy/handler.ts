@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { AuditEntry, AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import { RequestTrace, type RequestEventRecorder } from '../events/request-trace.ts';
-import { newId, validRequestId } from '../ids.ts';
+import { newRequestId, validRequestId } from '../ids.ts';
 import { redactString } from '../redact.ts';
 import { ProxyError, sendProxyError } from './errors.ts';
 import { ProxyRefusal, newExchange, type ProxyExchange } from './exchange.ts';
@@ -33,7 +33,7 @@ export interface ProxyHandlerDeps {
 
 export function createProxyHandler(deps: ProxyHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    const requestId = validRequestId(req.headers['x-request-id']) ?? newId();
+    const requestId = validRequestId(req.headers['x-request-id']) ?? newRequestId();
     const trace = new RequestTrace(req, requestId, deps.clock.now());
     const [path = '', search] = splitUrl(req.url ?? '');
     const x = newExchange(req, res, requestId, trace, path, search);

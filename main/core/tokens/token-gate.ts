@@ -5,6 +5,7 @@
 // max_requests claimed in the store before use, handed out in memory. Exact across concurrent requests and
 // instances, and a crash can waste at most one block (QUOTA_BLOCK) of a token's quota, never grant extra.
 // With Redis, this instance's invalidations are broadcast and other instances' arrive within a second.
+import { hash as digest } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { projectLimitsOf } from '../limits/policy.ts';
 import { KeySelector, type KeyHealth } from '../proxy/key-selector.ts';
@@ -41,6 +42,15 @@ interface TokenEntry {
   loadedAt: number;
 }
 
+/**
+ * The key a validated token is remembered under: SHA-256 of the presented text (one call, no keyed
+ * HMAC object per request; collision-resistant, so a different secret never finds another's entry).
+ * The secret itself is never kept.
+ */
+function presentedKey(rawToken: string): string {
+  return digest('sha256', rawToken, 'base64');
+}
+
 interface ProjectEntry {
   isActive: boolean;
   upstream: Upstream;
@@ -54,7 +64,8 @@ export const QUOTA_BLOCK = 10;
 const QUOTA_IDLE_RELEASE_MS = 10_000;
 
 export class TokenGate {
-  private readonly byHash = new Map<string, TokenEntry>();
+  /** Validated tokens by presentedKey(): bounded, trusted for `ttlMs`, dropped at once on invalidation. */
+  private readonly byPresented = new Map<string, TokenEntry>();
   private readonly projects = new Map<string, ProjectEntry>();
   private readonly loading = new Map<string, Promise<TokenEntry | null>>();
   /** Each limited token's quota, reserved ahead of use in blocks (by token id). */
@@ -102,7 +113,7 @@ export class TokenGate {
   /** Checks the token and its project; does not count anything yet. */
   async authenticate(rawToken: string | null): Promise<GateResult<Authenticated>> {
     if (!rawToken || tokenIdOf(rawToken) === null) return refuse('invalid_api_key', null, null);
-    const entry = await this.tokenEntry(this.deps.hash(rawToken));
+    const entry = await this.tokenEntry(rawToken);
     if (!entry) return refuse('invalid_api_key', null, null);
     const { token } = entry;
     const now = this.deps.clock.now();
@@ -141,7 +152,7 @@ export class TokenGate {
   /** Drops the token's cached state; `from: 'peer'` when another instance announced the change. */
   invalidateToken(tokenId: string, from: 'here' | 'peer' = 'here'): void {
     this.epoch++;
-    for (const [hash, entry] of this.byHash) if (entry.token.id === tokenId) this.byHash.delete(hash);
+    for (const [key, entry] of this.byPresented) if (entry.token.id === tokenId) this.byPresented.delete(key);
     // Its quota may have changed: what is held goes back, and the next request asks the store afresh.
     this.quota.forget(tokenId);
     if (from === 'here') this.deps.broadcast?.token(tokenId);
@@ -150,29 +161,30 @@ export class TokenGate {
   invalidateProject(projectId: string, from: 'here' | 'peer' = 'here'): void {
     this.epoch++;
     this.projects.delete(projectId);
-    for (const [hash, entry] of this.byHash) if (entry.token.projectId === projectId) this.byHash.delete(hash);
+    for (const [key, entry] of this.byPresented) if (entry.token.projectId === projectId) this.byPresented.delete(key);
     if (from === 'here') this.deps.broadcast?.project(projectId);
   }
 
-  private async tokenEntry(hash: string): Promise<TokenEntry | null> {
-    const cached = this.byHash.get(hash);
+  private async tokenEntry(rawToken: string): Promise<TokenEntry | null> {
+    const key = presentedKey(rawToken);
+    const cached = this.byPresented.get(key);
     if (cached && this.deps.clock.now() - cached.loadedAt < this.deps.ttlMs) return cached;
-    let pending = this.loading.get(hash);
+    let pending = this.loading.get(key);
     if (!pending) {
-      pending = this.loadToken(hash).finally(() => this.loading.delete(hash));
-      this.loading.set(hash, pending);
+      pending = this.loadToken(key, this.deps.hash(rawToken)).finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
     }
     return pending;
   }
 
-  private async loadToken(hash: string): Promise<TokenEntry | null> {
+  private async loadToken(key: string, hash: string): Promise<TokenEntry | null> {
     const epoch = this.epoch;
     const token = await this.deps.tokens.getByHash(hash);
     if (!token) return null;
     const entry = { token, loadedAt: this.deps.clock.now() };
     if (epoch === this.epoch) {
-      if (this.byHash.size >= MAX_CACHED) this.byHash.delete(this.byHash.keys().next().value as string);
-      this.byHash.set(hash, entry);
+      if (this.byPresented.size >= MAX_CACHED) this.byPresented.delete(this.byPresented.keys().next().value as string);
+      this.byPresented.set(key, entry);
     }
     return entry;
   }
