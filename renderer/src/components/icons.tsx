@@ -48,12 +48,6 @@ export const RequestsIcon = (p: P) => (
     <path d="M12 10.5l2 1.5-2 1.5" />
   </Icon>
 );
-export const RequestsIcon = (p: P) => (
-  <Icon {...p}>
-    <path d="M2.5 4h11M2.5 8h11M2.5 12h7" />
-    <path d="M12 10.5l2 1.5-2 1.5" />
-  </Icon>
-);
 export const SettingsIcon = (p: P) => (
   <Icon {...p}>
     <path d="M2.5 4.5h7M12.5 4.5h1M2.5 11.5h1M6.5 11.5h7" />
