@@ -27,12 +27,15 @@ export async function startServer(extraArgs: string[] = []): Promise<RunningServ
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-e2e-'));
   const managementToken = `e2e-mgmt-${randomBytes(18).toString('base64url')}`;
   let output = '';
+  let current: ChildProcess | null = null;
   const launch = async (port: string) => {
     const child = spawn(
       process.execPath,
       ['bin/llm-proxy.js', 'serve', '--port', port, '--data-dir', dataDir, '--management-token', managementToken, '--usage-flush-ms', '50', '--log-level', 'warn', ...extraArgs],
       { cwd: REPO, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    // Tracked at once, so a stop() during a resume still ends the new process.
+    current = child;
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const url = await new Promise<string>((resolve, reject) => {
       const lines = createInterface({ input: child.stdout });
@@ -44,22 +47,24 @@ export async function startServer(extraArgs: string[] = []): Promise<RunningServ
       child.once('exit', (code) => reject(new Error(`llm-proxy serve exited with ${code} before listening:\n${output}`)));
       child.once('error', reject);
     });
-    return { child, url };
+    return url;
   };
 
-  let { child, url } = await launch('0');
+  let url = await launch('0');
   return {
     url,
     managementToken,
     dataDir,
     output: () => output,
     stop: async () => {
-      await stopProcess(child);
+      if (current) await stopProcess(current);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
-    pause: () => stopProcess(child),
+    pause: async () => {
+      if (current) await stopProcess(current);
+    },
     resume: async () => {
-      ({ child, url } = await launch(new URL(url).port));
+      url = await launch(new URL(url).port);
     },
   };
 }
