@@ -13,6 +13,7 @@ import * as m0008 from './0008_token_quota_reservations.ts';
 import * as m0009 from './0009_admins.ts';
 import * as m0010 from './0010_money.ts';
 import * as m0011 from './0011_request_log.ts';
+import * as m0012 from './0012_settings.ts';
 
 export type { Migration } from './migration.ts';
 
@@ -28,4 +29,5 @@ export const migrations: Migration[] = [
   { name: '0009_admins', up: m0009.up, down: m0009.down, postgres: m0009.postgres },
   { name: '0010_money', up: m0010.up, down: m0010.down, postgres: m0010.postgres },
   { name: '0011_request_log', up: m0011.up, down: m0011.down, postgres: m0011.postgres },
+  { name: '0012_settings', up: m0012.up, down: m0012.down, postgres: m0012.postgres },
 ];

@@ -78,6 +78,11 @@ monthly_budget_usd double precision
 name text NOT NULL
 applied_at bigint NOT NULL
 
+-- table settings
+name text NOT NULL
+value_sealed text NOT NULL
+updated_at bigint NOT NULL
+
 -- table spend_hourly
 hour bigint NOT NULL
 token_id text NOT NULL
@@ -157,6 +162,7 @@ projects.projects_pkey: PRIMARY KEY (id)
 projects.projects_shared_rpm_limit_check: CHECK (shared_rpm_limit IS NULL OR shared_rpm_limit >= 0)
 projects.projects_shared_tpm_limit_check: CHECK (shared_tpm_limit IS NULL OR shared_tpm_limit >= 0)
 schema_migrations.schema_migrations_pkey: PRIMARY KEY (name)
+settings.settings_pkey: PRIMARY KEY (name)
 spend_hourly.spend_hourly_pkey: PRIMARY KEY (hour, token_id, model)
 spend_hourly.spend_hourly_project_id_fkey: FOREIGN KEY (project_id) REFERENCES projects(id)
 spend_hourly.spend_hourly_token_id_fkey: FOREIGN KEY (token_id) REFERENCES tokens(id)
@@ -196,6 +202,7 @@ CREATE UNIQUE INDEX project_budget_months_pkey ON project_budget_months USING bt
 CREATE UNIQUE INDEX projects_name_key ON projects USING btree (name);
 CREATE UNIQUE INDEX projects_pkey ON projects USING btree (id);
 CREATE UNIQUE INDEX schema_migrations_pkey ON schema_migrations USING btree (name);
+CREATE UNIQUE INDEX settings_pkey ON settings USING btree (name);
 CREATE UNIQUE INDEX spend_hourly_pkey ON spend_hourly USING btree (hour, token_id, model);
 CREATE INDEX spend_hourly_project_hour_idx ON spend_hourly USING btree (project_id, hour);
 CREATE UNIQUE INDEX tokens_pkey ON tokens USING btree (id);

@@ -122,6 +122,13 @@ CREATE TABLE projects (
 -- table schema_migrations on schema_migrations
 CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL);
 
+-- table settings on settings
+CREATE TABLE settings (
+      name TEXT PRIMARY KEY,
+      value_sealed TEXT NOT NULL, -- JSON value sealed with the data key
+      updated_at INTEGER NOT NULL
+    );
+
 -- table spend_hourly on spend_hourly
 CREATE TABLE spend_hourly (
       hour INTEGER NOT NULL, -- epoch ms at the start of the UTC hour

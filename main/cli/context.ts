@@ -2,6 +2,7 @@
 // fetch, process signals). The defaults load the real modules lazily, so `llm-proxy token list`
 // never loads the server or the SQLite driver.
 
+import type { SettingSources } from '../core/config/setting-sources.ts';
 import type { Settings } from '../core/config/settings.ts';
 import type { Migrator } from '../core/store/migrator.ts';
 import type { CliIo } from './io.ts';
@@ -12,7 +13,7 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export type StartApp = (settings: Settings, opts?: { log?: (line: string) => void }) => Promise<RunningApp>;
+export type StartApp = (settings: Settings, opts?: { log?: (line: string) => void; settingSources?: SettingSources }) => Promise<RunningApp>;
 
 export interface OpenedMigrator {
   migrator: Migrator;

@@ -29,7 +29,11 @@ import { createHttpServer } from './http/server.ts';
 import { isInsecureLan, planTls, refuseInsecureBind } from './http/tls/plan.ts';
 import { preflightTls, startTls, tlsInfoOf, withTlsReadiness, type TlsRuntime } from './http/tls/runtime.ts';
 import { startLimits } from './limits/runtime.ts';
-import { startRedis } from './redis/runtime.ts';
+import { createRedisSwitch } from './redis/switch.ts';
+import type { SettingSources } from './config/setting-sources.ts';
+import { createSettingsApplier } from './settings/settings-applier.ts';
+import { createSettingsService } from './settings/settings-service.ts';
+import { readStoredSettings, withStoredSettings } from './settings/stored-settings.ts';
 import { closeInOrder } from './teardown.ts';
 import { createLogger } from './log.ts';
 import { registerMetricsRoute } from './metrics/metrics-route.ts';
@@ -63,6 +67,8 @@ export interface StartOptions {
   events?: EventsOptions;
   /** Where the data key comes from (the desktop: sealed by the OS keychain); default: env var or key file. */
   dataKey?: DataKeyPort;
+  /** Where each setting came from (../config/setting-sources.ts): flags and env vars lock theirs against run-time changes. */
+  settingSources?: SettingSources;
 }
 
 export interface RunningApp {
@@ -87,7 +93,8 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export async function startApp(settings: Settings, opts: StartOptions = {}): Promise<RunningApp> {
+export async function startApp(startupSettings: Settings, opts: StartOptions = {}): Promise<RunningApp> {
+  let settings = startupSettings;
   const clock = opts.clock ?? systemClock;
   const say = opts.log ?? (() => undefined);
   const log = createLogger(settings.logLevel, opts.logStream);
@@ -109,6 +116,12 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   const dataKey = await (opts.dataKey ?? headlessDataKeyPort(settings)).load();
   const sealer = createSealer(dataKey.key);
   const hash = createTokenHasher(deriveKey(dataKey.key, 'token-hash'));
+  // Settings changed at run time (kept sealed in the store) win over the config file and defaults,
+  // never over a flag or an environment variable.
+  const settingSources = opts.settingSources ?? {};
+  const storedSettings = await readStoredSettings(store, sealer, (name) => say(`Warning: the stored setting ${name} was sealed with another data key; using the started value.`));
+  settings = withStoredSettings(startupSettings, storedSettings, settingSources);
+  log.level = settings.logLevel;
 
   const onBackgroundError = (what: string) => (err: unknown) => {
     storeReadiness.writeFailed(err);
@@ -117,14 +130,15 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   const usage = createUsageRecorder({ tokens: store.tokens, flushMs: settings.usageFlushMs, clock, onError: onBackgroundError('usage flush failed') });
   const audit = new AuditLog({ repo: store.audit, clock, flushMs: settings.usageFlushMs, onError: onBackgroundError('audit flush failed') });
   // The instance's Redis has one owner; limits, cache, events and key cool-downs borrow it.
-  const redis = startRedis(settings, { clock, log, audit });
+  const redisSwitch = createRedisSwitch(settings, { clock, log, audit });
+  const redis = redisSwitch.current();
   const limits = startLimits(settings, { redis, clock, windowSeconds: opts.limitWindowSeconds });
   const cooldownMs = settings.keyCooldownSeconds * 1000;
   // A key resting on one instance rests on every instance that shares the Redis.
-  const keyHealth = new KeyHealth({ cooldownMs, authCooldownMs: 10 * cooldownMs, maxCooldownMs: 20 * cooldownMs, onCooldown: redis?.broadcast.keyCooldown });
+  const keyHealth = new KeyHealth({ cooldownMs, authCooldownMs: 10 * cooldownMs, maxCooldownMs: 20 * cooldownMs, onCooldown: redisSwitch.broadcast.keyCooldown });
   const keyUsage = createKeyUsageRecorder({ keys: store.upstreamKeys, flushMs: settings.usageFlushMs, clock, onError: onBackgroundError('key usage flush failed') });
-  const gate = new TokenGate({ tokens: store.tokens, projects: store.projects, upstreamKeys: store.upstreamKeys, keyHealth, sealer, hash, usage, clock, ttlMs: settings.tokenCacheTtlMs, broadcast: redis?.broadcast, onError: onBackgroundError('quota release failed') });
-  redis?.listen(gate, keyHealth);
+  const gate = new TokenGate({ tokens: store.tokens, projects: store.projects, upstreamKeys: store.upstreamKeys, keyHealth, sealer, hash, usage, clock, ttlMs: settings.tokenCacheTtlMs, broadcast: redisSwitch.broadcast, onError: onBackgroundError('quota release failed') });
+  redisSwitch.listen(gate, keyHealth);
   // The response cache: in memory, or in the instance's Redis when one is configured.
   const cache = startCache(settings, { clock, log, redis: redis?.link ?? null });
   // Request events: metrics, the live dashboard, the durable outbox and its dispatchers.
@@ -141,7 +155,7 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
   let tls: TlsRuntime | null = null;
   // The one teardown list, in the order things stop; every exit (a failed start, close) runs all of it.
   const closeAll = () =>
-    closeInOrder([() => events.close(), () => tls?.close(), () => cache.close(), () => redis?.close(), () => gate.close(), () => usage.close(), () => keyUsage.close(), () => audit.close(), () => dispatcher.close(), () => store.close()]);
+    closeInOrder([() => events.close(), () => tls?.close(), () => cache.close(), () => redisSwitch.close(), () => gate.close(), () => usage.close(), () => keyUsage.close(), () => audit.close(), () => dispatcher.close(), () => store.close()]);
   const startedAt = new Date(clock.now()).toISOString();
 
   let listenUrl = '';
@@ -157,6 +171,17 @@ export async function startApp(settings: Settings, opts: StartOptions = {}): Pro
     systemInfo: () => ({ version, data_dir: settings.dataDir, listen_url: listenUrl, admin_url: `${listenUrl}/admin/`, started_at: startedAt, tls: tlsInfoOf(tls, insecureLan), redis: limits.status() }),
     requestsSince: (since) => store.usage.requestsSince(since),
     eventHandlers: createEventHandlers({ events, usage: store.usage, clock }),
+    settings: createSettingsService({
+      store,
+      sealer,
+      clock,
+      audit,
+      startup: startupSettings,
+      sources: settingSources,
+      stored: storedSettings,
+      applier: createSettingsApplier({ settings, redis: redisSwitch, limits, cache, events, log }),
+      redisStatus: () => limits.status(),
+    }),
   });
   const dispatch = createDispatch({ handlers, audit, authorize: createAuthorize({ store, now: () => clock.now() }) });
 

@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'decryption_failed'
   | 'store_unavailable'
   | 'admin_not_built'
+  | 'setting_locked'
+  | 'redis_connect_failed'
   | 'insecure_bind'
   | 'tls_file_unreadable'
   | 'tls_certificate_invalid'
@@ -75,6 +77,10 @@ const statusByCode: Record<ErrorCode, number> = {
   decryption_failed: 500,
   store_unavailable: 503,
   admin_not_built: 503,
+  /** A setting fixed by flag or environment cannot be changed at run time. */
+  setting_locked: 409,
+  /** A new Redis URL did not connect and answer PING in time; nothing was changed. */
+  redis_connect_failed: 422,
   insecure_bind: 500,
   tls_file_unreadable: 500,
   tls_certificate_invalid: 500,

@@ -6,6 +6,7 @@ import { app, clipboard, nativeTheme, protocol, safeStorage, shell } from 'elect
 import Store from 'electron-store';
 import { startApp } from '../core/app.ts';
 import { loadSettings } from '../core/config/settings.ts';
+import { settingSources } from '../core/config/setting-sources.ts';
 import { loadDesktopDataKey } from './data-key-sealing.ts';
 import { createIpcRouter } from './ipc-router.ts';
 import { keychainPort } from './keychain-port.ts';
@@ -59,7 +60,8 @@ async function onReady(): Promise<void> {
     encryptionKey: settings.encryptionKey,
     confirmPlainKeyFile: (reason) => confirmPlainKeyFile(prefs, reason, settings.dataDir),
   });
-  const controller = createProxyController({ start: () => startApp(settings, { dataKey: { load: async () => dataKey } }) });
+  // Settings changed from the Settings screen live in the core's store (sealed with this data key); env vars lock theirs.
+  const controller = createProxyController({ start: () => startApp(settings, { dataKey: { load: async () => dataKey }, settingSources: settingSources({ env: process.env }) }) });
 
   protocol.handle(APP_SCHEME, (request) => rendererResponse(PATHS.renderer, request.url, request.method));
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { openInBrowser: (url) => openInBrowser(shell, url) }));

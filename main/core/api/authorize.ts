@@ -106,6 +106,8 @@ const rules: { [M in AdminMethod]: Rule<M> } = {
   'admins.update': owner,
   'admins.remove': owner,
   'admins.rotateToken': everyone,
+  'settings.get': owner,
+  'settings.update': owner,
 };
 
 function forbidden(what: string): AppError {

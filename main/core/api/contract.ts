@@ -7,6 +7,7 @@ import type { AuditEventView, AuditPageView, CachePurgeResultView, CacheStatsVie
 import type { DeadLetterPageView, EventsStatusView, LiveSnapshotView, UsageDailyView } from './event-views.ts';
 import { adminSchemas, type AdminView, type CallerView, type CreatedAdminView } from './admin-schemas.ts';
 import type { RequestLogPageView } from './request-views.ts';
+import { settingsSchemas, type RuntimeSettingsView } from './settings-schemas.ts';
 import { projectTransformations } from './transformations-schema.ts';
 import { upstreamUrlProblem } from './upstream-url.ts';
 
@@ -228,6 +229,7 @@ export const schemas = {
     })
     .strict(),
   ...adminSchemas,
+  ...settingsSchemas,
 };
 
 interface Method<I extends z.ZodType, O> {
@@ -278,6 +280,10 @@ export const adminContract = {
   'admins.remove': command<typeof schemas.byId, AdminView>(schemas.byId),
   /** A new token for the calling admin; the old one stops working at once. */
   'admins.rotateToken': command<typeof schemas.empty, CreatedAdminView>(schemas.empty),
+  /** Settings that can change at run time, where each comes from, and which are locked. */
+  'settings.get': query<typeof schemas.empty, RuntimeSettingsView>(schemas.empty),
+  /** Applies at once (a Redis URL is tested first) and is kept across restarts, encrypted. */
+  'settings.update': command<typeof schemas.settingsUpdate, RuntimeSettingsView>(schemas.settingsUpdate),
 } as const;
 
 /**

@@ -46,6 +46,12 @@ export function createMemoryStore(opts: MemoryStoreOptions): CacheStore {
       }
       return deleted;
     },
+    async count(_glob, matches) {
+      lru.purgeStale();
+      let answers = 0;
+      for (const [key, record] of lru.entries()) if (record.kind === 'answer' && matches(key)) answers++;
+      return answers;
+    },
     async usage() {
       lru.purgeStale();
       const usage: StoreUsage = { entries: 0, bytes: lru.calculatedSize, endpoints: new Map(), partial: false };

@@ -58,6 +58,11 @@ export function createRedisStore(opts: RedisStoreOptions): CacheStore {
       }
       return deleted;
     },
+    async count(glob, matches) {
+      let answers = 0;
+      for await (const keys of scan(glob)) answers += keys.filter((key) => matches(key) && !parseKey(namespace, key)?.isVaryIndex).length;
+      return answers;
+    },
     async usage() {
       const usage: StoreUsage = { entries: 0, bytes: 0, endpoints: new Map(), partial: false };
       let seen = 0;

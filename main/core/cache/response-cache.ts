@@ -73,6 +73,13 @@ export interface CacheStats {
 export interface ResponseCache {
   lookup(request: CacheRequest): Promise<CacheLookup>;
   purge(selector: PurgeSelector): Promise<number>;
+  /** How many answers `purge(selector)` would delete now, deleting nothing. */
+  count(selector: PurgeSelector): Promise<number>;
+  /**
+   * Keeps answers in another store from the next request on (a Redis or a cache size changed at run
+   * time); the previous store is closed. Counters stay.
+   */
+  useStore(next: Pick<ResponseCacheOptions, 'store' | 'namespace' | 'maxBytes'>): Promise<void>;
   stats(): Promise<CacheStats>;
   close(): Promise<void>;
 }
@@ -107,7 +114,8 @@ const BYPASS = {
 } as const;
 
 export function createResponseCache(opts: ResponseCacheOptions): ResponseCache {
-  const { store, namespace, clock, log } = opts;
+  const { clock, log } = opts;
+  let { store, namespace, maxBytes } = opts;
   const factory = policyFactory(clock);
   const counters = { hits: 0, misses: 0, bypasses: 0, stored: 0, since: clock.now() };
   const hitsByEndpoint = new Map<string, number>();
@@ -230,6 +238,18 @@ export function createResponseCache(opts: ResponseCacheOptions): ResponseCache {
       return store.purge(matcher.glob, matcher.matches);
     },
 
+    async count(selector) {
+      if (!store) return 0;
+      const matcher = purgeMatcher(namespace, selector);
+      return store.count(matcher.glob, matcher.matches);
+    },
+
+    async useStore(next) {
+      const previous = store;
+      ({ store, namespace, maxBytes } = next);
+      if (previous !== store) await previous?.close();
+    },
+
     async stats() {
       const usage = store ? await store.usage() : { entries: 0, bytes: 0, endpoints: new Map<string, { entries: number; bytes: number }>(), partial: false };
       const names = new Set([...usage.endpoints.keys(), ...hitsByEndpoint.keys()]);
@@ -241,7 +261,7 @@ export function createResponseCache(opts: ResponseCacheOptions): ResponseCache {
         store: store?.kind ?? 'off',
         entries: usage.entries,
         bytes: usage.bytes,
-        maxBytes: store?.kind === 'memory' ? opts.maxBytes : null,
+        maxBytes: store?.kind === 'memory' ? maxBytes : null,
         maxObjectBytes: opts.maxObjectBytes,
         defaultTtlSeconds: opts.defaultTtlSeconds,
         ...counters,

@@ -40,6 +40,8 @@ export interface CacheStore {
   delete(keys: readonly string[]): Promise<void>;
   /** Removes every key the predicate accepts among those the glob selects; returns how many answers went. */
   purge(glob: string, matches: (key: string) => boolean): Promise<number>;
+  /** How many answers `purge` would remove with the same arguments (fresh ones only), removing nothing. */
+  count(glob: string, matches: (key: string) => boolean): Promise<number>;
   usage(): Promise<StoreUsage>;
   close(): Promise<void>;
 }

@@ -46,7 +46,7 @@ export class EventPipeline {
   private recordedCount = 0;
   private lastSeqWritten = 0;
 
-  constructor(private readonly opts: EventPipelineOptions) {
+  constructor(private opts: EventPipelineOptions) {
     this.retryDelay = opts.retryMs ?? 100;
   }
 
@@ -78,6 +78,11 @@ export class EventPipeline {
     if (this.queue.length + this.unwritten.length > (this.opts.maxPending ?? 100_000)) this.dropOldest();
     if (this.failing || this.closed) return RESOLVED;
     return this.scheduleWrite();
+  }
+
+  /** Starts or stops writing events to the outbox (a Redis or retention changed at run time). */
+  storeEvents(on: boolean): void {
+    this.opts = { ...this.opts, store: on };
   }
 
   /** Events recorded but not yet in the outbox. */

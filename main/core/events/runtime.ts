@@ -69,6 +69,10 @@ export interface EventsRuntime {
   onNotice(listener: (dispatcher: string, notice: DeliveryNotice) => void): void;
   /** Writes every recorded event to the outbox now. */
   flush(): Promise<void>;
+  /** Moves the Redis stream dispatchers to another Redis (or to the outbox with null) at run time. */
+  useRedis(next: { link: RedisLink; prefix: string } | null): Promise<void>;
+  /** Keeps raw events this many days from now on (0: until delivered). */
+  setRetentionDays(days: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -109,10 +113,12 @@ export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): 
     sinks.push(new OtlpSink({ url: settings.otlpEndpoint, headers: settings.otlpHeaders, serviceName: settings.otlpServiceName, timeoutMs: options.webhookTimeoutMs, providerOf }));
   }
   if (settings.heliconeApiKey) sinks.push(new HeliconeSink({ url: settings.heliconeUrl, apiKey: settings.heliconeApiKey, timeoutMs: options.webhookTimeoutMs }));
-  const redis = deps.redis ?? null;
+  let redis = deps.redis ?? null;
+  let retentionDays = settings.eventRetentionDays;
   // Nothing reads the outbox with no dispatcher, no Redis and no retention: then events feed the
   // metrics and the dashboard only, and answers do not wait for a write.
-  const stored = sinks.length > 0 || redis !== null || settings.eventRetentionDays > 0;
+  const storedNow = () => sinks.length > 0 || redis !== null || retentionDays > 0;
+  let stored = storedNow();
 
   const pipeline = new EventPipeline({ repo: store.events, clock, store: stored, onError: onError('event outbox write failed') });
   const stats = new LiveStats();
@@ -126,29 +132,37 @@ export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): 
     // Polled too: other instances' events wake nothing here.
     return { loop: new DeliveryLoop(sink, source, { ...opts, pollMs: options.outboxPollMs }, clock), source, sourceKind: 'outbox' };
   };
-  const stream = redis ? openStreamConnection(redis.link) : null;
-  if (redis && stream) {
-    // Every instance publishes its outbox to one stream (never giving up: the outbox holds the events
-    // meanwhile); each dispatcher reads the stream in a consumer group, so one delivery serves them all.
-    const key = streamKey(redis.prefix);
-    dispatchers.push(outboxDispatcher(new RedisStreamSink(stream, key), { ...delivery, maxAttempts: Infinity, maxBackoffMs: Math.min(delivery.maxBackoffMs, 5000) }));
-    const groups = groupMemoryIn(settings.dataDir);
-    for (const sink of sinks) {
-      const source = new RedisStreamSource({ conn: stream, key, group: sink.name, consumer: deps.instanceName ?? 'llm-proxy', repo: store.events, clock, groups });
-      dispatchers.push({ loop: new DeliveryLoop(sink, source, { ...delivery, pollMs: options.streamPollMs }, clock), source, sourceKind: 'redis-stream' });
+  const noticeListeners: ((dispatcher: string, notice: DeliveryNotice) => void)[] = [
+    (name, notice) => {
+      if (notice.type === 'dead_lettered') log.warn({ dispatcher: name, count: notice.count, error: notice.error }, 'events moved to dead letters');
+      else if (notice.type === 'failed' && notice.attempts === 1) log.warn({ dispatcher: name, error: notice.error }, 'event delivery failed; retrying');
+    },
+  ];
+  // The sinks outlive their dispatchers: a change of Redis rebuilds the dispatchers around the same file
+  // and webhook, and only close() closes the sinks.
+  const kept = sinks.map(keptOpen);
+  let stream: ReturnType<typeof openStreamConnection> | null = null;
+  const buildDispatchers = () => {
+    stream = redis ? openStreamConnection(redis.link) : null;
+    if (redis && stream) {
+      // Every instance publishes its outbox to one stream (never giving up: the outbox holds the events
+      // meanwhile); each dispatcher reads the stream in a consumer group, so one delivery serves them all.
+      const key = streamKey(redis.prefix);
+      dispatchers.push(outboxDispatcher(new RedisStreamSink(stream, key), { ...delivery, maxAttempts: Infinity, maxBackoffMs: Math.min(delivery.maxBackoffMs, 5000) }));
+      const groups = groupMemoryIn(settings.dataDir);
+      for (const sink of kept) {
+        const source = new RedisStreamSource({ conn: stream, key, group: sink.name, consumer: deps.instanceName ?? 'llm-proxy', repo: store.events, clock, groups });
+        dispatchers.push({ loop: new DeliveryLoop(sink, source, { ...delivery, pollMs: options.streamPollMs }, clock), source, sourceKind: 'redis-stream' });
+      }
+    } else {
+      for (const sink of kept) dispatchers.push(outboxDispatcher(sink, delivery));
     }
-  } else {
-    for (const sink of sinks) dispatchers.push(outboxDispatcher(sink, delivery));
-  }
+    for (const d of dispatchers) d.loop.onNotice((notice) => noticeListeners.forEach((listener) => listener(d.loop.name, notice)));
+  };
+  buildDispatchers();
   pipeline.onWritten(() => {
     for (const d of dispatchers) if (d.sourceKind === 'outbox') d.loop.wake();
   });
-  for (const d of dispatchers) {
-    d.loop.onNotice((notice) => {
-      if (notice.type === 'dead_lettered') log.warn({ dispatcher: d.loop.name, count: notice.count, error: notice.error }, 'events moved to dead letters');
-      else if (notice.type === 'failed' && notice.attempts === 1) log.warn({ dispatcher: d.loop.name, error: notice.error }, 'event delivery failed; retrying');
-    });
-  }
 
   const dispatcherViews = async (): Promise<EventDispatcherView[]> => {
     const now = clock.now();
@@ -202,17 +216,26 @@ export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): 
   };
   const live = new LiveFeed({ stats, clock, store, backlog: liveBacklog, onError: onError('live dashboard snapshot failed') });
 
-  const outboxNames = dispatchers.filter((d) => d.sourceKind === 'outbox').map((d) => d.loop.name);
-  const retention = stored
-    ? new EventRetention({
-        repo: store.events,
-        clock,
-        days: settings.eventRetentionDays,
-        // The stored cursors (also in standby, where this instance's view lags the lease holder's).
-        deliveredUpTo: () => storedDeliveredUpTo(store.events, outboxNames, clock.now()),
-        onError: onError('event retention failed'),
-      })
-    : null;
+  const outboxNames = () => dispatchers.filter((d) => d.sourceKind === 'outbox').map((d) => d.loop.name);
+  const newRetention = () =>
+    new EventRetention({
+      repo: store.events,
+      clock,
+      days: retentionDays,
+      // The stored cursors (also in standby, where this instance's view lags the lease holder's).
+      deliveredUpTo: () => storedDeliveredUpTo(store.events, outboxNames(), clock.now()),
+      onError: onError('event retention failed'),
+    });
+  let retention = stored ? newRetention() : null;
+  let started = false;
+  /** After a change of Redis or retention: store events or not, prune with the new number of days. */
+  const restartRetention = async () => {
+    stored = storedNow();
+    pipeline.storeEvents(stored);
+    await retention?.stop();
+    retention = stored ? newRetention() : null;
+    if (started) retention?.start();
+  };
 
   return {
     pipeline,
@@ -221,11 +244,26 @@ export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): 
     async start() {
       await Promise.all(dispatchers.map((d) => d.loop.start()));
       retention?.start();
+      started = true;
+    },
+    async useRedis(next) {
+      // What the old dispatchers had not delivered stays in the outbox (or the old stream) for the new ones.
+      await Promise.all(dispatchers.map((d) => d.loop.close()));
+      stream?.close();
+      dispatchers.length = 0;
+      redis = next;
+      buildDispatchers();
+      await restartRetention();
+      if (started) await Promise.all(dispatchers.map((d) => d.loop.start()));
+    },
+    async setRetentionDays(days) {
+      retentionDays = days;
+      await restartRetention();
     },
     async status() {
       const s = pipeline.stats();
       return {
-        retention_days: settings.eventRetentionDays,
+        retention_days: retentionDays,
         stored,
         stored_events: await store.events.storedCount(),
         pending: s.pending,
@@ -252,7 +290,7 @@ export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): 
       };
     },
     onNotice(listener) {
-      for (const d of dispatchers) d.loop.onNotice((notice) => listener(d.loop.name, notice));
+      noticeListeners.push(listener);
     },
     flush: () => pipeline.flush(),
     async close() {
@@ -262,8 +300,20 @@ export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): 
       // What is not delivered yet stays in the outbox (or the stream) and goes out after the next start.
       await Promise.all(dispatchers.map((d) => d.loop.close()));
       stream?.close();
+      await Promise.all(sinks.map((sink) => sink.close()));
     },
   };
+}
+
+/** The sink as its dispatchers see it: they may close it, and it stays open. */
+function keptOpen(sink: EventSink): EventSink {
+  return new Proxy(sink, {
+    get(target, name) {
+      if (name === 'close') return async () => undefined;
+      const value: unknown = Reflect.get(target, name, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 function iso(ms: number | null): string | null {

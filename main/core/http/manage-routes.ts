@@ -55,6 +55,8 @@ const routes: Route[] = [
   { method: 'GET', url: '/manage/audit/:id', call: 'audit.get', input: (req) => ({ id: params(req).id }) },
   { method: 'POST', url: '/manage/cache/purge', call: 'cache.purge', input: (req) => req.body ?? {} },
   { method: 'GET', url: '/manage/cache/stats', call: 'cache.stats', input: () => ({}) },
+  { method: 'GET', url: '/manage/settings', call: 'settings.get', input: () => ({}) },
+  { method: 'PATCH', url: '/manage/settings', call: 'settings.update', input: (req) => req.body ?? {} },
   { method: 'GET', url: '/manage/requests', call: 'requests.list', input: query },
   { method: 'GET', url: '/manage/admins', call: 'admins.list', input: () => ({}) },
   { method: 'POST', url: '/manage/admins', call: 'admins.create', input: (req) => req.body, status: 201 },

@@ -61,21 +61,34 @@ const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, s
 const NOTHING_TO_SETTLE: LimitTicket = { finish: () => undefined, cancel: () => undefined };
 
 export class RequestLimits {
-  private readonly pool: LimiterPool;
+  private pool: LimiterPool;
   private readonly inFlight = new Map<string, number>();
   private readonly windowSeconds: number;
   readonly counters: LimitCounters = { checked: 0, refused: 0, fallbacks: 0 };
 
-  constructor(private readonly opts: RequestLimitsOptions) {
+  constructor(private opts: RequestLimitsOptions) {
     this.windowSeconds = opts.windowSeconds ?? 60;
-    this.pool = new LimiterPool({
-      redis: opts.redis,
-      decisionTimeoutMs: opts.decisionTimeoutMs ?? 50,
-      liveInstances: opts.liveInstances,
-      clock: opts.clock,
-      prefix: opts.prefix,
+    this.pool = this.createPool();
+  }
+
+  /**
+   * Decides on another Redis (or per instance with null) from the next request on. Concurrency slots
+   * and counters stay; budgets start afresh on the new Redis (or in memory).
+   */
+  useRedis(redis: DecisionConnection | null, prefix: string, liveInstances?: () => number): void {
+    this.opts = { ...this.opts, redis, prefix, liveInstances };
+    this.pool = this.createPool();
+  }
+
+  private createPool(): LimiterPool {
+    return new LimiterPool({
+      redis: this.opts.redis,
+      decisionTimeoutMs: this.opts.decisionTimeoutMs ?? 50,
+      liveInstances: this.opts.liveInstances,
+      clock: this.opts.clock,
+      prefix: this.opts.prefix,
       windowSeconds: this.windowSeconds,
-      failClosed: opts.failClosed,
+      failClosed: this.opts.failClosed,
       onFallback: () => this.counters.fallbacks++,
     });
   }

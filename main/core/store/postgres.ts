@@ -6,6 +6,7 @@ import { migrations } from '../../../migrations/index.ts';
 import { AppError } from '../errors.ts';
 import { appliedPostgresMigrationNames, createPostgresMigrator, refuseNewerPostgresSchema } from './postgres-migrator.ts';
 import { postgresAdminRepository } from './postgres-admins.ts';
+import { postgresSettingRepository } from './postgres-settings.ts';
 import { postgresAuditRepository } from './postgres-audit.ts';
 import { postgresEventRepository } from './postgres-events.ts';
 import { postgresMoneyRepository } from './postgres-money.ts';
@@ -93,6 +94,7 @@ function assemblePostgresStore(pool: pg.Pool, location: string, initialVersion: 
   const projects = postgresProjectRepository(pool);
   const upstreamKeys = postgresUpstreamKeyRepository(pool);
   const admins = postgresAdminRepository(pool);
+  const settings = postgresSettingRepository(pool);
   const tokens = postgresTokenRepository(pool);
   const audit = postgresAuditRepository(pool);
   const usage = postgresUsageRepository(pool);
@@ -103,6 +105,7 @@ function assemblePostgresStore(pool: pg.Pool, location: string, initialVersion: 
     projects,
     upstreamKeys,
     admins,
+    settings,
     tokens,
     audit,
     usage,

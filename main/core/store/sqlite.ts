@@ -8,6 +8,7 @@ import { AppError } from '../errors.ts';
 import { appliedMigrationNames, createMigrator } from './migrator.ts';
 import { checkAppliedMigrations, refuseNewerSchemaBeforeOpening } from './schema-guard.ts';
 import { sqliteAdminRepository } from './sqlite-admins.ts';
+import { sqliteSettingRepository } from './sqlite-settings.ts';
 import { sqliteAuditRepository } from './sqlite-audit.ts';
 import { openSqliteEventRepository } from './sqlite-events.ts';
 import type { MoneyRepository } from './money-types.ts';
@@ -16,7 +17,7 @@ import { sqliteProjectRepository } from './sqlite-projects.ts';
 import { sqliteTokenRepository } from './sqlite-tokens.ts';
 import { sqliteUpstreamKeyRepository } from './sqlite-upstream-keys.ts';
 import { sqliteUsageRepository } from './sqlite-usage.ts';
-import type { AdminRepository, AuditRepository, EventRepository, ProjectRepository, Store, StoreInfo, TokenRepository, UpstreamKeyRepository, UsageRepository } from './types.ts';
+import type { AdminRepository, AuditRepository, EventRepository, ProjectRepository, SettingRepository, Store, StoreInfo, TokenRepository, UpstreamKeyRepository, UsageRepository } from './types.ts';
 
 export interface SqliteStoreOptions {
   file: string;
@@ -61,6 +62,7 @@ function assembleStore(db: Database, file: string): SqliteStore {
   let projects: ProjectRepository | undefined;
   let upstreamKeys: UpstreamKeyRepository | undefined;
   let admins: AdminRepository | undefined;
+  let settings: SettingRepository | undefined;
   let tokens: TokenRepository | undefined;
   let audit: AuditRepository | undefined;
   let usage: UsageRepository | undefined;
@@ -74,6 +76,9 @@ function assembleStore(db: Database, file: string): SqliteStore {
     },
     get admins() {
       return (admins ??= sqliteAdminRepository(db));
+    },
+    get settings() {
+      return (settings ??= sqliteSettingRepository(db));
     },
     get upstreamKeys() {
       return (upstreamKeys ??= sqliteUpstreamKeyRepository(db));

@@ -1,7 +1,7 @@
 // Every table the repositories read and write, declared once for SQLite and PostgreSQL (see
 // table-map.ts), and the full row a create writes (defaults for what the caller left out).
 import { defineTable } from './table-map.ts';
-import type { AdminRow, AuditRow, CursorRow, DailyUsageRow, DeadLetterRow, NewProject, NewToken, NewUpstreamKey, ProjectRow, TokenRow, UpstreamKeyRow } from './types.ts';
+import type { AdminRow, AuditRow, CursorRow, DailyUsageRow, DeadLetterRow, NewProject, NewToken, NewUpstreamKey, ProjectRow, StoredSettingRow, TokenRow, UpstreamKeyRow } from './types.ts';
 
 export const projectsTable = defineTable<ProjectRow>(
   'projects',
@@ -94,6 +94,8 @@ export const adminsTable = defineTable<AdminRow>(
   },
   ['name', 'role', 'projectIds', 'tokenHash', 'tokenLast4', 'updatedAt'],
 );
+
+export const settingsTable = defineTable<StoredSettingRow>('settings', { name: 'name', valueSealed: 'value_sealed', updatedAt: 'updated_at' });
 
 export const auditTable = defineTable<AuditRow>('audit_events', {
   id: 'id',

@@ -448,9 +448,24 @@ export interface AdminRepository {
   remove(id: string): Promise<boolean>;
 }
 
+/** A setting changed at run time (table settings); its JSON value sealed with the data key. */
+export interface StoredSettingRow {
+  name: string;
+  valueSealed: string;
+  updatedAt: number;
+}
+
+export interface SettingRepository {
+  list(): Promise<StoredSettingRow[]>;
+  /** Writes `put` and deletes `remove` (names) in one transaction. */
+  write(put: readonly StoredSettingRow[], remove: readonly string[]): Promise<void>;
+}
+
 export interface Store {
   projects: ProjectRepository;
   admins: AdminRepository;
+  /** Settings changed at run time (main/core/settings/). */
+  settings: SettingRepository;
   upstreamKeys: UpstreamKeyRepository;
   tokens: TokenRepository;
   audit: AuditRepository;

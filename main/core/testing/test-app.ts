@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { startApp, type RunningApp } from '../app.ts';
 import type { Clock } from '../clock.ts';
+import type { SettingSources } from '../config/setting-sources.ts';
 import type { Settings } from '../config/settings.ts';
 import type { EventsOptions } from '../events/runtime.ts';
 
@@ -32,8 +33,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(overrides: Partial<Settings> & { clock?: Clock; limitWindowSeconds?: number; events?: EventsOptions } = {}): Promise<TestApp> {
-  const { clock, limitWindowSeconds, events, ...settingsOverrides } = overrides;
+export async function startTestApp(overrides: Partial<Settings> & { clock?: Clock; limitWindowSeconds?: number; events?: EventsOptions; settingSources?: SettingSources } = {}): Promise<TestApp> {
+  const { clock, limitWindowSeconds, events, settingSources, ...settingsOverrides } = overrides;
   const dataDir = settingsOverrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-app-'));
   const managementToken = 'test-management-token-' + randomUUID();
   const settings: Settings = {
@@ -88,7 +89,7 @@ export async function startTestApp(overrides: Partial<Settings> & { clock?: Cloc
       done();
     },
   });
-  const app = await startApp(settings, { clock, logStream, log: (line) => (captured += line + '\n'), limitWindowSeconds, events });
+  const app = await startApp(settings, { clock, logStream, log: (line) => (captured += line + '\n'), limitWindowSeconds, events, settingSources });
   return {
     app,
     url: app.url,

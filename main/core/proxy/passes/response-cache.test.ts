@@ -44,6 +44,7 @@ function exchange(): ProxyExchange {
       cache: CACHE_SETTINGS,
       transformations: {},
       prices: {},
+      monthlyBudgetUsd: null,
     },
   };
   x.provider = providers.openai;
@@ -71,7 +72,9 @@ function deps(lookup: CacheLookup, recordEvent?: (event: RequestEvent) => Promis
       return lookup;
     },
     purge: unused,
+    count: unused,
     stats: unused,
+    useStore: unused,
     close: unused,
   };
   const usage: UsageRecorder = {
