@@ -95,11 +95,13 @@ describe('live dashboard', () => {
     const res = await fetch(`${t.url}/manage/stream/dashboard.live`, { headers: { authorization: `Bearer ${t.managementToken}` } });
     const reader = res.body!.getReader();
     await reader.read(); // the stream is open
-    const started = performance.now();
+    const end = (async () => {
+      for (;;) if ((await reader.read()).done) return 'ended by the server';
+    })().catch(() => 'cut off');
     await t.close();
-    // Not held for the 10 s drain: the stream was ended at once.
-    expect(performance.now() - started).toBeLessThan(5000);
-    for (;;) if ((await reader.read().catch(() => ({ done: true }))).done) break;
+    // Ended by the app as it shut down, not cut off when the 10 s drain gave up on it (which would be
+    // an error on this side). How long shutdown takes is not asserted.
+    expect(await end).toBe('ended by the server');
   });
 });
 
