@@ -93,7 +93,7 @@ export function RedisPanel({ redis, row: Row }: { redis: RedisStatusView; row: R
             <Row label="When Redis is down">{redis.fail_closed ? 'Refuse limited requests (fail closed)' : 'Keep serving under per-instance limits'}</Row>
           </>
         ) : (
-          <Row label="Enable" hint="Start every instance with the same Redis URL to share one budget.">
+          <Row label="Enable" hint="Set a Redis URL below (tested before it is used), or start every instance with the same one to share one budget.">
             <span className="mono">LLM_PROXY_REDIS_URL=redis://host:6379</span>
           </Row>
         )}

@@ -1,4 +1,5 @@
-// Read-only facts about the server; settings themselves change through flags, env vars or the config file.
+// Facts about the server, and the settings that change while it runs (./settings-runtime.tsx); the rest
+// change through flags, env vars or the config file.
 import { useEffect, type ReactNode } from 'react';
 import { currentTransport } from '../api/index.ts';
 import { CopyButton } from '../components/copy-button.tsx';
@@ -6,6 +7,7 @@ import { PageHeader } from '../components/page-header.tsx';
 import { LoadFailed, Loading } from '../components/states.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
 import { HttpsPanel, RedisPanel } from './settings-network.tsx';
+import { RuntimeSettingsPanel } from './settings-runtime.tsx';
 import { useSession } from '../stores/session.ts';
 import { useSystem } from '../stores/system.ts';
 
@@ -24,7 +26,7 @@ export function SettingsScreen() {
         title="Settings"
         subtitle={
           <>
-            What this server runs with. Change settings with flags, environment variables or the config file; <span className="mono">llm-proxy serve --help</span> lists them.
+            What this server runs with. Redis, the cache size, event retention and the log level change here without a restart; everything else with flags, environment variables or the config file (<span className="mono">llm-proxy serve --help</span> lists them).
           </>
         }
       />
@@ -70,6 +72,7 @@ export function SettingsScreen() {
           </section>
           <HttpsPanel tls={info.tls} row={Row} />
           <RedisPanel redis={info.redis} row={Row} />
+          <RuntimeSettingsPanel />
           <section className="panel" aria-labelledby="session-title">
             <header className="panel-header">
               <h2 id="session-title">This session</h2>
