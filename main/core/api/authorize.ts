@@ -61,6 +61,10 @@ const rules: { [M in AdminMethod]: Rule<M> } = {
     if (input.project_id) within.project(input.project_id);
     return { input, output: (tokens) => tokens.filter((t) => within.has(t.project_id)) };
   }),
+  'tokens.search': inProject((input, within) => {
+    if (input.project_id) within.project(input.project_id);
+    return { input: { ...input, project_ids: (input.project_ids ?? [...within.ids]).filter((id) => within.has(id)) } };
+  }),
   'tokens.get': inProject(byTokenId),
   'tokens.create': inProject((input, within) => {
     within.project(input.project_id);

@@ -8,6 +8,7 @@ import type { DeadLetterPageView, EventsStatusView, LiveSnapshotView, UsageDaily
 import { adminSchemas, type AdminView, type CallerView, type CreatedAdminView } from './admin-schemas.ts';
 import type { RequestLogPageView } from './request-views.ts';
 import { settingsSchemas, type RuntimeSettingsView } from './settings-schemas.ts';
+import { tokenSorts, type TokenSearchPage } from './token-search.ts';
 import { projectTransformations } from './transformations-schema.ts';
 import { upstreamUrlProblem } from './upstream-url.ts';
 
@@ -159,6 +160,20 @@ export const schemas = {
     .strict(),
   keyRemove: z.object({ project_id: id, id }).strict(),
   tokenList: z.object({ project_id: id.optional(), active_only: flag.optional() }).strict(),
+  /** One page of tokens: search (name, id, project), state, project, sort (active first by default). */
+  tokenSearch: z
+    .object({
+      search: z.string().max(200, 'must be at most 200 characters').optional(),
+      project_id: id.optional(),
+      /** Any of these projects (`a,b` in a query string); an operator's are filled in. */
+      project_ids: z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(id).max(100)).optional(),
+      status: z.enum(['active', 'expired', 'exhausted', 'revoked'], { message: 'must be active, expired, exhausted or revoked' }).optional(),
+      sort: z.enum(tokenSorts, { message: `must be one of ${tokenSorts.join(', ')}` }).optional(),
+      order: z.enum(['asc', 'desc'], { message: 'must be asc or desc' }).optional(),
+      page: pageNumber.optional(),
+      page_size: z.coerce.number().int().min(1).max(500).optional(),
+    })
+    .strict(),
   /** `{all: true}`, `{project_id}`, `{prefix}` or `{method, url}`; a project narrows a prefix or URL to it. */
   cachePurge: z
     .object({
@@ -255,6 +270,7 @@ export const adminContract = {
   /** Answers the key as it was just before removal. */
   'keys.remove': command<typeof schemas.keyRemove, UpstreamKeyView>(schemas.keyRemove),
   'tokens.list': query<typeof schemas.tokenList, TokenView[]>(schemas.tokenList),
+  'tokens.search': query<typeof schemas.tokenSearch, TokenSearchPage>(schemas.tokenSearch),
   'tokens.get': query<typeof schemas.byId, TokenView>(schemas.byId),
   'tokens.create': command<typeof schemas.tokenCreate, CreatedTokenView>(schemas.tokenCreate),
   'tokens.update': command<typeof schemas.tokenUpdate, TokenView>(schemas.tokenUpdate),

@@ -7,9 +7,10 @@ import { mintToken } from '../../tokens/format.ts';
 import type { ParsedInputOf } from '../contract.ts';
 import { fieldName, noneIfZero } from '../field-names.ts';
 import { auditBase, lookups, type HandlerDeps, type HandlersOf } from '../handler-types.ts';
+import { searchTokens } from '../token-search.ts';
 import { presentToken } from '../present.ts';
 
-type TokenMethod = 'tokens.list' | 'tokens.get' | 'tokens.create' | 'tokens.update' | 'tokens.revoke';
+type TokenMethod = 'tokens.list' | 'tokens.search' | 'tokens.get' | 'tokens.create' | 'tokens.update' | 'tokens.revoke';
 
 export function createTokenHandlers(deps: HandlerDeps): HandlersOf<TokenMethod> {
   const { store, gate, audit, clock } = deps;
@@ -20,6 +21,14 @@ export function createTokenHandlers(deps: HandlerDeps): HandlersOf<TokenMethod> 
       const now = clock.now();
       const rows = await store.tokens.list({ projectId: input.project_id, activeOnly: input.active_only ?? false, now });
       return rows.map((row) => presentToken(row, now));
+    },
+    async 'tokens.search'(input) {
+      const now = clock.now();
+      const [rows, projects] = await Promise.all([store.tokens.list({ projectId: input.project_id, now }), store.projects.list()]);
+      const names = new Map(projects.map((p) => [p.id, p.name]));
+      const within = input.project_ids ? new Set(input.project_ids) : null;
+      const views = rows.filter((row) => !within || within.has(row.projectId)).map((row) => presentToken(row, now));
+      return searchTokens(views, (id) => names.get(id) ?? '', { search: input.search, status: input.status, sort: input.sort, order: input.order, page: input.page ?? 1, pageSize: input.page_size ?? 50 });
     },
     async 'tokens.get'({ id }) {
       return presentToken(await tokenOrThrow(id), clock.now());
