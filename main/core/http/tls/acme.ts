@@ -1,54 +1,13 @@
 // Certificates from an ACME server (Let's Encrypt by default) with the HTTP-01 challenge, through
-// acme-client. The account key, the certificate and its key live in <data-dir>/tls/acme (keys 0600),
+// acme-client (loaded only when a certificate is ordered: it is slow to import). The account key, the certificate and its key live in <data-dir>/tls/acme (keys 0600),
 // per directory, so switching from a staging server to production never serves a staging certificate.
 import path from 'node:path';
 import acme from 'acme-client';
 import { AppError } from '../../errors.ts';
+import { acmeCertificatePaths, type AcmeOrder } from './acme-store.ts';
 import { checkPair, readOwnFile, writePrivateFile, writePublicFile, type LoadedCertificate } from './pem.ts';
 
-/** Key authorizations the plain-HTTP listener answers at /.well-known/acme-challenge/<token>. */
-export class AcmeChallenges {
-  private readonly answers = new Map<string, string>();
-
-  set(token: string, keyAuthorization: string): void {
-    this.answers.set(token, keyAuthorization);
-  }
-
-  delete(token: string): void {
-    this.answers.delete(token);
-  }
-
-  answer(token: string): string | undefined {
-    return this.answers.get(token);
-  }
-}
-
-export interface AcmeOrder {
-  /** `<data-dir>/tls/acme` */
-  dir: string;
-  directoryUrl: string;
-  domain: string;
-  email: string | undefined;
-  challenges: AcmeChallenges;
-}
-
-export function acmeCertificatePaths(order: Pick<AcmeOrder, 'dir' | 'directoryUrl' | 'domain'>): { cert: string; key: string } {
-  const folder = path.join(order.dir, directoryFolder(order.directoryUrl), order.domain);
-  return { cert: path.join(folder, 'cert.pem'), key: path.join(folder, 'key.pem') };
-}
-
-/** The certificate obtained earlier for this directory and domain, or null. */
-export function loadAcmeCertificate(order: Pick<AcmeOrder, 'dir' | 'directoryUrl' | 'domain'>): LoadedCertificate | null {
-  const paths = acmeCertificatePaths(order);
-  const cert = readOwnFile(paths.cert);
-  const key = readOwnFile(paths.key);
-  if (cert === null || key === null) return null;
-  try {
-    return checkPair(cert, key, { cert: `ACME certificate ${paths.cert}`, key: `ACME key ${paths.key}` });
-  } catch {
-    return null; // damaged: order a new one
-  }
-}
+export { AcmeChallenges, acmeCertificatePaths, loadAcmeCertificate, type AcmeOrder } from './acme-store.ts';
 
 /** Orders a new certificate (new key each time), stores it, and returns it. */
 export async function obtainAcmeCertificate(order: AcmeOrder): Promise<LoadedCertificate> {
@@ -111,11 +70,6 @@ async function accountKey(dir: string): Promise<string> {
 }
 
 /** `https://acme-v02.api.letsencrypt.org/directory` → `acme-v02.api.letsencrypt.org`; ports and paths kept apart. */
-function directoryFolder(directoryUrl: string): string {
-  const url = new URL(directoryUrl);
-  const rest = url.pathname.replace(/\/directory\/?$|\/dir\/?$/, '').replace(/^\/+|\/+$/g, '');
-  return [url.hostname, url.port, rest].filter(Boolean).join('_').replace(/[^A-Za-z0-9.-]+/g, '_');
-}
 
 /** acme-client throws plain Errors carrying the server's problem detail; network errors carry a code. */
 function describeAcmeError(err: unknown): string {

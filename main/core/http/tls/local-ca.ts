@@ -4,10 +4,12 @@
 import { createPrivateKey, randomBytes, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
 import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { canonicalName } from './names.ts';
+import { localCaPaths, type LocalCaPaths } from './local-ca-paths.ts';
 import { checkPair, readOwnFile, writePrivateFile, writePublicFile, type LoadedCertificate } from './pem.ts';
+
+export { localCaPaths, type LocalCaPaths } from './local-ca-paths.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -22,22 +24,6 @@ const BACKDATE_MS = 60 * 60_000;
 
 const KEY_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGNING_ALGORITHM = { name: 'ECDSA', hash: 'SHA-256' } as const;
-
-export interface LocalCaPaths {
-  caCert: string;
-  caKey: string;
-  cert: string;
-  key: string;
-}
-
-export function localCaPaths(dir: string): LocalCaPaths {
-  return {
-    caCert: path.join(dir, 'ca.pem'),
-    caKey: path.join(dir, 'ca-key.pem'),
-    cert: path.join(dir, 'server.pem'),
-    key: path.join(dir, 'server-key.pem'),
-  };
-}
 
 export interface LocalCertificate extends LoadedCertificate {
   caPath: string;

@@ -3,7 +3,7 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { Logger } from 'pino';
-import type { AcmeChallenges } from './acme.ts';
+import type { AcmeChallenges } from './acme-store.ts';
 
 const CHALLENGE_PREFIX = '/.well-known/acme-challenge/';
 /** A host name or an IP address (IPv6 in brackets), with an optional port: nothing to inject into Location. */

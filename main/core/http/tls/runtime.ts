@@ -6,8 +6,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { TlsInfoView } from '../../api/views.ts';
 import { AppError } from '../../errors.ts';
-import { AcmeChallenges, loadAcmeCertificate, obtainAcmeCertificate, type AcmeOrder } from './acme.ts';
-import { ensureLocalCertificate } from './local-ca.ts';
+import { AcmeChallenges, loadAcmeCertificate, type AcmeOrder } from './acme-store.ts';
 import { canonicalName } from './names.ts';
 import { loadCertificateFiles, type CertificateFacts, type LoadedCertificate } from './pem.ts';
 import type { TlsPlan } from './plan.ts';
@@ -159,6 +158,8 @@ function sourceFor(plan: Exclude<TlsPlan, { mode: 'off' }>, challenges: AcmeChal
     }
     case 'local_ca': {
       const ensure = async (force: boolean) => {
+        // The X.509 library is slow to load: only servers with a local CA pay for it.
+        const { ensureLocalCertificate } = await import('./local-ca.ts');
         const made = await ensureLocalCertificate(plan.dir, plan.names, { now: now(), force });
         if (made.created === 'ca') {
           deps.say(`Created a local certificate authority for HTTPS: ${made.caPath}`);
@@ -182,6 +183,7 @@ function sourceFor(plan: Exclude<TlsPlan, { mode: 'off' }>, challenges: AcmeChal
       const order: AcmeOrder = { dir: plan.dir, directoryUrl: plan.directoryUrl, domain: plan.domain, email: plan.email, challenges: challenges ?? new AcmeChallenges() };
       const obtain = async () => {
         deps.log.info({ domain: plan.domain, directory: plan.directoryUrl }, 'ordering a TLS certificate over ACME');
+        const { obtainAcmeCertificate } = await import('./acme.ts');
         return obtainAcmeCertificate(order);
       };
       return {

@@ -1,7 +1,7 @@
 // What `llm-proxy tls status` reports: the HTTPS mode the settings choose and the certificate on disk,
 // read without creating, ordering or starting anything (the server need not be running).
-import { acmeCertificatePaths } from './acme.ts';
-import { localCaPaths } from './local-ca.ts';
+import { acmeCertificatePaths } from './acme-store.ts';
+import { localCaPaths } from './local-ca-paths.ts';
 import { loadCertificateFiles, readOwnFile, type LoadedCertificate } from './pem.ts';
 import { isInsecureLan, planTls, refuseInsecureBind, type TlsMode, type TlsSettings } from './plan.ts';
 import { trustCommands, type TrustCommands } from './trust.ts';
