@@ -88,6 +88,11 @@ const rules: { [M in AdminMethod]: Rule<M> } = {
     within.project(input.project_id);
     return { input };
   }),
+  'cache.count': inProject((input, within) => {
+    if (!input.project_id) throw forbidden('count the cache of one of your projects (project_id)');
+    within.project(input.project_id);
+    return { input };
+  }),
   'system.info': owner,
   'dashboard.summary': owner,
   'dashboard.live': owner,

@@ -279,6 +279,8 @@ export const adminContract = {
   'audit.get': query<typeof schemas.byId, AuditEventView>(schemas.byId),
   'cache.stats': query<typeof schemas.empty, CacheStatsView>(schemas.empty),
   'cache.purge': command<typeof schemas.cachePurge, CachePurgeResultView>(schemas.cachePurge),
+  /** How many cached answers cache.purge would delete with the same selector; deletes nothing. */
+  'cache.count': query<typeof schemas.cachePurge, { entries: number }>(schemas.cachePurge),
   'system.info': query<typeof schemas.empty, SystemInfoView>(schemas.empty),
   'dashboard.summary': query<typeof schemas.empty, DashboardView>(schemas.empty),
   'dashboard.live': query<typeof schemas.empty, LiveSnapshotView>(schemas.empty),

@@ -43,7 +43,7 @@ export interface HandlerDeps {
   audit: AuditLog;
   clock: Clock;
   /** The response cache (stats and purge). */
-  cache: Pick<ResponseCache, 'stats' | 'purge'>;
+  cache: Pick<ResponseCache, 'stats' | 'purge' | 'count'>;
   systemInfo: () => Omit<SystemInfoView, 'database'>;
   requestsSince: (since: number) => Promise<number>;
   /**

@@ -96,6 +96,23 @@ for (const maker of makers) {
       expect((await h.store.usage()).entries).toBe(0);
     });
 
+    it('counts what each purge would delete, deleting nothing', async () => {
+      const keys = [key(), key({ body: Buffer.from('{"input":"y"}') }), key({ projectId: P2 }), key({ target: '/v1/chat/completions' }), key({ method: 'GET', target: '/v1/models', body: null })];
+      for (const k of keys) await h.store.set(k, answer(k), 60_000);
+      await h.store.set(varyIndexKey(keys[3]!), { kind: 'vary', fields: ['x'] }, 60_000);
+      const count = (selector: PurgeSelector) => {
+        const m = purgeMatcher(h.namespace, selector);
+        return h.store.count(m.glob, m.matches);
+      };
+      const selectors: PurgeSelector[] = [{ all: true }, { projectId: P2 }, { prefix: '/v1/chat' }, { method: 'POST', url: '/v1/embeddings' }, { method: 'POST', url: '/v1/embeddings', projectId: P1 }];
+      const expected = [5, 1, 1, 3, 2];
+      for (const [i, selector] of selectors.entries()) expect(await count(selector), JSON.stringify(selector)).toBe(expected[i]);
+      expect((await h.store.usage()).entries).toBe(5);
+      // The count is what the purge then deletes.
+      expect(await purge({ method: 'POST', url: '/v1/embeddings' })).toBe(3);
+      expect(await count({ all: true })).toBe(2);
+    });
+
     it('purges all, one project, a prefix, one method + URL, and nothing else; counts answers only', async () => {
       const keys = {
         emb1: key(),

@@ -1,10 +1,10 @@
 // cache.*: the response cache's statistics, and purge (everything, a project, a path prefix or one URL),
-// audited with what was deleted.
+// audited with what was deleted, and how many answers a purge would delete (cache.count, deleting nothing).
 import type { PurgeSelector } from '../../cache/keys.ts';
 import { definedOnly } from '../../store/row-changes.ts';
 import { auditBase, lookups, type HandlerDeps, type HandlersOf } from '../handler-types.ts';
 
-export function createCacheHandlers(deps: Pick<HandlerDeps, 'store' | 'cache' | 'audit'>): HandlersOf<'cache.stats' | 'cache.purge'> {
+export function createCacheHandlers(deps: Pick<HandlerDeps, 'store' | 'cache' | 'audit'>): HandlersOf<'cache.stats' | 'cache.purge' | 'cache.count'> {
   const { audit } = deps;
   const { projectOrThrow } = lookups(deps.store);
   return {
@@ -31,11 +31,13 @@ export function createCacheHandlers(deps: Pick<HandlerDeps, 'store' | 'cache' | 
         }),
       };
     },
+    async 'cache.count'(input) {
+      if (input.project_id) await projectOrThrow(input.project_id);
+      return { entries: await deps.cache.count(selectorOf(input)) };
+    },
     async 'cache.purge'(input, ctx) {
       if (input.project_id) await projectOrThrow(input.project_id);
-      const selector: PurgeSelector = input.all
-        ? { all: true }
-        : { projectId: input.project_id, prefix: input.prefix, method: input.method, url: input.url };
+      const selector = selectorOf(input);
       const scope = input.all ? 'all' : input.url !== undefined ? 'url' : input.prefix !== undefined ? 'prefix' : 'project';
       const deleted = await deps.cache.purge(selector);
       await audit.record({
@@ -50,4 +52,8 @@ export function createCacheHandlers(deps: Pick<HandlerDeps, 'store' | 'cache' | 
       return { deleted };
     },
   };
+}
+
+function selectorOf(input: { all?: true; project_id?: string; prefix?: string; method?: 'GET' | 'POST'; url?: string }): PurgeSelector {
+  return input.all ? { all: true } : { projectId: input.project_id, prefix: input.prefix, method: input.method, url: input.url };
 }
