@@ -40,6 +40,7 @@ import { registerMetricsRoute } from './metrics/metrics-route.ts';
 import { createProxyHandler } from './proxy/handler.ts';
 import { KeyHealth } from './proxy/key-selector.ts';
 import { createKeyUsageRecorder } from './proxy/key-usage-recorder.ts';
+import { startMoney } from './money/runtime.ts';
 import { builtInPipeline } from './proxy/passes/index.ts';
 import { createUpstreamAgent } from './proxy/upstream-agent.ts';
 import { readSecretFile, writeSecretFileOnce } from './secrets/data-key.ts';
@@ -151,11 +152,14 @@ export async function startApp(startupSettings: Settings, opts: StartOptions = {
     instanceName: instanceName(settings.dataDir),
     options: opts.events,
   });
+  // Prices, budgets and spend; a token or project changed anywhere lets go of the budget it held here.
+  const money = startMoney({ store, clock, flushMs: settings.usageFlushMs, recheckMs: settings.tokenCacheTtlMs, registry: events.metrics.registry, onError: onBackgroundError('spend flush failed') });
+  gate.onInvalidate(money.budgets);
   const dispatcher = createUpstreamAgent({ connectionsPerOrigin: settings.upstreamConnections });
   let tls: TlsRuntime | null = null;
   // The one teardown list, in the order things stop; every exit (a failed start, close) runs all of it.
   const closeAll = () =>
-    closeInOrder([() => events.close(), () => tls?.close(), () => cache.close(), () => redisSwitch.close(), () => gate.close(), () => usage.close(), () => keyUsage.close(), () => audit.close(), () => dispatcher.close(), () => store.close()]);
+    closeInOrder([() => events.close(), () => tls?.close(), () => cache.close(), () => redisSwitch.close(), () => gate.close(), () => money.close(), () => usage.close(), () => keyUsage.close(), () => audit.close(), () => dispatcher.close(), () => store.close()]);
   const startedAt = new Date(clock.now()).toISOString();
 
   let listenUrl = '';
@@ -186,7 +190,7 @@ export async function startApp(startupSettings: Settings, opts: StartOptions = {
   const dispatch = createDispatch({ handlers, audit, authorize: createAuthorize({ store, now: () => clock.now() }) });
 
   const proxy = createProxyHandler({
-    pipeline: builtInPipeline({ gate, limits: limits.limits, cache, usage, keyUsage, events: events.pipeline, clock, maxBodyBytes: settings.maxBodyBytes, requestBodyTimeoutMs: settings.requestBodyTimeoutMs }),
+    pipeline: builtInPipeline({ gate, limits: limits.limits, cache, usage, keyUsage, events: events.pipeline, clock, maxBodyBytes: settings.maxBodyBytes, requestBodyTimeoutMs: settings.requestBodyTimeoutMs, prices: money.prices, budgets: money.budgets, spend: money.spend }),
     audit,
     events: events.pipeline,
     keyHealth,

@@ -9,6 +9,7 @@ import { adminSchemas, type AdminView, type CallerView, type CreatedAdminView } 
 import type { RequestLogPageView } from './request-views.ts';
 import { settingsSchemas, type RuntimeSettingsView } from './settings-schemas.ts';
 import { tokenSorts, type TokenSearchPage } from './token-search.ts';
+import { budgetUsd, pricesSchema } from './money-fields.ts';
 import { projectTransformations } from './transformations-schema.ts';
 import { upstreamUrlProblem } from './upstream-url.ts';
 
@@ -115,6 +116,8 @@ export const schemas = {
       transformations: projectTransformations.optional(),
       ...projectLimits,
       ...projectCache,
+      prices: pricesSchema.optional(),
+      monthly_budget_usd: budgetUsd.optional(),
     })
     .strict(),
   projectUpdate: z
@@ -129,6 +132,9 @@ export const schemas = {
       transformations: projectTransformations.nullable().optional(),
       ...projectLimits,
       ...projectCache,
+      /** Replaces the whole object; null clears it. */
+      prices: pricesSchema.nullable().optional(),
+      monthly_budget_usd: budgetUsd.optional(),
     })
     .strict()
     .refine((v) => !v.revoke_tokens || v.is_active === false, { message: 'revoke_tokens needs is_active: false', path: ['revoke_tokens'] }),
@@ -137,6 +143,7 @@ export const schemas = {
       project_id: id,
       duration_minutes: z.number().int('must be a whole number').min(1, 'must be at least 1').max(525_600, 'must be at most 525600 (one year)'),
       max_requests: maxRequests.optional(),
+      max_budget_usd: budgetUsd.optional(),
       name: name.nullable().optional(),
       allowed_models: allowedModels.optional(),
       ...tokenLimits,
@@ -147,6 +154,7 @@ export const schemas = {
       id,
       is_active: z.boolean().optional(),
       max_requests: maxRequests.optional(),
+      max_budget_usd: budgetUsd.optional(),
       name: name.nullable().optional(),
       allowed_models: allowedModels.optional(),
       ...tokenLimits,

@@ -15,6 +15,8 @@ export const FIELD_NAMES: Record<string, string> = {
   sharedLimitKey: 'shared_limit_key',
   cacheDefaultTtlSeconds: 'cache_default_ttl_seconds',
   cacheSharedAcrossTokens: 'cache_shared_across_tokens',
+  maxBudgetUsd: 'max_budget_usd',
+  monthlyBudgetUsd: 'monthly_budget_usd',
 };
 
 /** A limit of 0 means none, stored as null (one way to say it). Undefined = unchanged. */

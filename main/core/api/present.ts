@@ -3,7 +3,9 @@ import { toIso } from '../clock.ts';
 import { maskToken } from '../tokens/format.ts';
 import type { KeyHealthStatus } from '../proxy/key-selector.ts';
 import type { AuditRow, ProjectRow, TokenRow, UpstreamKeyRow } from '../store/types.ts';
+import { noSpend, presentPrices, usdOf } from './money-fields.ts';
 import { presentTransformations } from './transformations.ts';
+import type { ProjectSpend } from '../store/money-types.ts';
 import type { AuditEventView, ProjectView, TokenStatus, TokenView, UpstreamKeyView } from './views.ts';
 
 /** `sk-…wxyz`; a short key (stored without its last four) shows nothing of itself. */
@@ -12,7 +14,7 @@ export function maskKey(last4: string): string {
 }
 
 /** `keys` oldest first (as the store lists them): the first one is the project's `api_key`. */
-export function presentProject(row: ProjectRow, keys: readonly UpstreamKeyRow[]): ProjectView {
+export function presentProject(row: ProjectRow, keys: readonly UpstreamKeyRow[], spend: ProjectSpend = noSpend): ProjectView {
   return {
     id: row.id,
     name: row.name,
@@ -32,6 +34,10 @@ export function presentProject(row: ProjectRow, keys: readonly UpstreamKeyRow[])
     shared_limit_key: row.sharedLimitKey,
     cache_default_ttl_seconds: row.cacheDefaultTtlSeconds,
     cache_shared_across_tokens: row.cacheSharedAcrossTokens,
+    prices: presentPrices(row.prices),
+    monthly_budget_usd: row.monthlyBudgetUsd,
+    spend_usd: usdOf(spend.totalNanos),
+    month_spend_usd: usdOf(spend.monthNanos),
   };
 }
 
@@ -91,6 +97,8 @@ export function presentToken(row: TokenRow, now: number): TokenView {
     rpm_limit: row.rpmLimit,
     tpm_limit: row.tpmLimit,
     max_concurrent: row.maxConcurrent,
+    max_budget_usd: row.maxBudgetUsd,
+    spend_usd: usdOf(row.spendNanos),
   };
 }
 

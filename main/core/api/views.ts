@@ -32,6 +32,13 @@ export interface ProjectView {
   cache_default_ttl_seconds: number | null;
   /** The project's tokens share cached answers; false = each token has its own. */
   cache_shared_across_tokens: boolean;
+  /** Its own prices per model glob, USD per million tokens (they win over the price catalogue); `{}` when none. */
+  prices: Record<string, { input_per_mtok: number; output_per_mtok: number; cached_input_per_mtok?: number }>;
+  /** USD per calendar month (UTC) for all its tokens; null = no budget. */
+  monthly_budget_usd: number | null;
+  /** USD its tokens spent, in all and in the current UTC month (priced answers only). */
+  spend_usd: number;
+  month_spend_usd: number;
 }
 
 /** A project's transformations as sent and shown; a field left out changes nothing. */
@@ -111,6 +118,10 @@ export interface TokenView {
   tpm_limit: number | null;
   /** Requests in flight at once, per instance; null = no limit. */
   max_concurrent: number | null;
+  /** USD over the token's lifetime; null = no budget. */
+  max_budget_usd: number | null;
+  /** USD its answers cost (priced models only). */
+  spend_usd: number;
 }
 
 export interface CreatedTokenView extends TokenView {

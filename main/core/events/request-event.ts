@@ -94,9 +94,9 @@ export function statusClass(status: number): string {
   return status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : 'other';
 }
 
-/** Answers refused by a rate limit or quota (429) or because limits could not be checked. */
+/** Answers refused by a rate limit, quota or budget (429) or because limits could not be checked. */
 export function isLimitRefusal(event: Pick<RequestEvent, 'errorCode'>): boolean {
-  return event.errorCode === 'rate_limited' || event.errorCode === 'quota_exceeded' || event.errorCode === 'limits_unavailable';
+  return event.errorCode === 'rate_limited' || event.errorCode === 'quota_exceeded' || event.errorCode === 'budget_exceeded' || event.errorCode === 'limits_unavailable';
 }
 
 export function isUpstreamError(event: Pick<RequestEvent, 'errorCode'>): boolean {

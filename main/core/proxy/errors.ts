@@ -12,6 +12,7 @@ export type ProxyErrorCode =
   | 'model_not_found'
   | 'endpoint_not_allowed'
   | 'quota_exceeded'
+  | 'budget_exceeded'
   | 'rate_limited'
   | 'limits_unavailable'
   | 'body_too_large'
@@ -53,6 +54,8 @@ const codes: Record<ProxyErrorCode, CodeInfo> = {
   // list is the public OpenAI API anyway, so nothing is gained by hiding it; either would be correct.
   endpoint_not_allowed: { status: 403, type: 'permission_error', message: 'This token may not use this endpoint.' },
   quota_exceeded: { status: 429, type: 'rate_limit_error', message: 'Quota or rate limit exceeded for this token.' },
+  // A token's lifetime budget or its project's monthly budget in USD is spent (main/core/money/budgets.ts).
+  budget_exceeded: { status: 429, type: 'rate_limit_error', message: 'The budget of this token or its project is spent.' },
   // Retryable, unlike quota_exceeded: sent with Retry-After and OpenAI's x-ratelimit-* headers.
   rate_limited: { status: 429, type: 'rate_limit_error', message: 'Rate limit reached for this token. Try again later.' },
   // Only with limitsFailClosed, while Redis is unreachable.

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { CacheMiss } from '../cache/response-cache.ts';
 import type { RequestTrace } from '../events/request-trace.ts';
 import type { LimitTicket } from '../limits/request-limits.ts';
+import type { BudgetClaim } from '../money/budgets.ts';
 import type { Authenticated } from '../tokens/token-gate.ts';
 import type { UpstreamKey } from '../tokens/upstream.ts';
 import type { ProxyError, ProxyErrorCode } from './errors.ts';
@@ -43,6 +44,8 @@ export interface ProxyExchange {
   cacheMiss: CacheMiss | null;
   /** Rate-limit slot, settled when the answer ends (rate-limits). */
   ticket: LimitTicket | null;
+  /** The budgets the answer's cost is charged to (budget-claim). */
+  budget: BudgetClaim | null;
   /** The upstream key of the current attempt. */
   key: UpstreamKey | null;
   /** Upstream attempts made (1, or 2 after a failover). */
@@ -73,6 +76,7 @@ export function newExchange(req: IncomingMessage, res: ServerResponse, requestId
     responseHeaders: {},
     cacheMiss: null,
     ticket: null,
+    budget: null,
     key: null,
     attempts: 0,
     usage: null,

@@ -272,6 +272,7 @@ beforeAll(async () => {
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: { modelAliases: { fast: 'gpt-4o-mini' }, maxTokensCeiling: 256, setHeaders: { 'x-team': 'search' } },
       prices: {},
+      monthlyBudgetUsd: null,
     },
   };
   const events: RequestEvent[] = [];

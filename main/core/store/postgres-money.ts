@@ -87,8 +87,14 @@ export function postgresMoneyRepository(pool: pg.Pool): MoneyRepository {
     async dailySpend(query) {
       const params: unknown[] = [query.from, query.to, query.offsetMs];
       let filter = '';
-      if (query.projectId !== undefined) params.push(query.projectId), (filter += ` AND project_id = $${params.length}`);
-      if (query.tokenId !== undefined) params.push(query.tokenId), (filter += ` AND token_id = $${params.length}`);
+      if (query.projectId !== undefined) {
+        params.push(query.projectId);
+        filter += ` AND project_id = $${params.length}`;
+      }
+      if (query.tokenId !== undefined) {
+        params.push(query.tokenId);
+        filter += ` AND token_id = $${params.length}`;
+      }
       const key = query.groupBy === 'token' ? 'token_id' : 'project_id';
       const res = await pool.query<{ key: string; day: number; model: string; nanos: number }>(
         `SELECT ${key} AS key, trunc((hour + $3::bigint)::numeric / ${DAY_MS})::bigint AS day, model, sum(spend_nanos)::bigint AS nanos

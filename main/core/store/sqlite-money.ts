@@ -92,8 +92,14 @@ export function sqliteMoneyRepository(db: Database): MoneyRepository {
       const key = query.groupBy === 'token' ? 'token_id' : 'project_id';
       const params: (number | string)[] = [query.offsetMs, query.from, query.to];
       let filter = '';
-      if (query.projectId !== undefined) (filter += ' AND project_id = ?'), params.push(query.projectId);
-      if (query.tokenId !== undefined) (filter += ' AND token_id = ?'), params.push(query.tokenId);
+      if (query.projectId !== undefined) {
+        filter += ' AND project_id = ?';
+        params.push(query.projectId);
+      }
+      if (query.tokenId !== undefined) {
+        filter += ' AND token_id = ?';
+        params.push(query.tokenId);
+      }
       const rows = db
         .prepare<(number | string)[], Row>(
           `SELECT ${key} AS key, CAST((hour + ?) / ${DAY_MS} AS INTEGER) AS day, model, sum(spend_nanos) AS nanos

@@ -65,6 +65,42 @@ export class DurableReservations {
     }
   }
 
+  /**
+   * For limits whose units are only known once a request is over (money): admits while this instance holds
+   * any of the subject's limit, reserving `block` more when it holds none. Nothing is taken here; `charge`
+   * takes the amount afterwards, so requests in flight together may all be admitted on the last units.
+   */
+  async admit(subject: string, block: number): Promise<boolean> {
+    if (this.closed) return false;
+    const h = this.holding(subject);
+    for (;;) {
+      if (h.held > 0) {
+        h.lastTakenAt = this.opts.clock.now();
+        return true;
+      }
+      if (this.refusedRecently(h)) return false;
+      const granted = await (h.refill ?? this.refill(subject, h, block));
+      if (granted === 0 || this.closed) return false;
+    }
+  }
+
+  /**
+   * Takes what an admitted request used. Beyond what is held, the rest is written to the store at once as
+   * reserved (a negative release), so every instance counts it before its next reservation.
+   */
+  charge(subject: string, amount: number): void {
+    if (amount <= 0) return;
+    const h = this.holding(subject);
+    h.lastTakenAt = this.opts.clock.now();
+    if (h.held >= amount) {
+      h.held -= amount;
+      return;
+    }
+    const beyond = amount - h.held;
+    h.held = 0;
+    this.opts.store.release([{ subject, amount: -beyond }]).catch((err: unknown) => this.opts.onError?.(err));
+  }
+
   /** Nothing is held and the store refused recently: spent, as far as this instance knows. */
   spent(subject: string): boolean {
     const h = this.holdings.get(subject);

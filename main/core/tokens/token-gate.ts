@@ -75,6 +75,8 @@ export class TokenGate {
    * reset every `ttlMs` (which would send every rarely used project's requests to its heaviest key).
    */
   private readonly selectors = new Map<string, KeySelector<UpstreamKey>>();
+  /** Told when a token or project changed here or on a peer (budgets let go of what they hold). */
+  private readonly invalidationListeners: { forgetToken(tokenId: string): void; forgetProject(projectId: string): void }[] = [];
   /** Bumped on every invalidation, so a load that began before a revoke is not cached after it. */
   private epoch = 0;
 
@@ -144,6 +146,10 @@ export class TokenGate {
     return { ok: true, value: auth };
   }
 
+  onInvalidate(listener: { forgetToken(tokenId: string): void; forgetProject(projectId: string): void }): void {
+    this.invalidationListeners.push(listener);
+  }
+
   /** Gives the unused reserved requests back to the store (clean shutdown). */
   close(): Promise<void> {
     return this.quota.close();
@@ -155,6 +161,7 @@ export class TokenGate {
     for (const [key, entry] of this.byPresented) if (entry.token.id === tokenId) this.byPresented.delete(key);
     // Its quota may have changed: what is held goes back, and the next request asks the store afresh.
     this.quota.forget(tokenId);
+    for (const l of this.invalidationListeners) l.forgetToken(tokenId);
     if (from === 'here') this.deps.broadcast?.token(tokenId);
   }
 
@@ -162,6 +169,7 @@ export class TokenGate {
     this.epoch++;
     this.projects.delete(projectId);
     for (const [key, entry] of this.byPresented) if (entry.token.projectId === projectId) this.byPresented.delete(key);
+    for (const l of this.invalidationListeners) l.forgetProject(projectId);
     if (from === 'here') this.deps.broadcast?.project(projectId);
   }
 
@@ -211,6 +219,7 @@ export class TokenGate {
       cache: { defaultTtlSeconds: row.cacheDefaultTtlSeconds, sharedAcrossTokens: row.cacheSharedAcrossTokens },
       transformations: row.transformations,
       prices: row.prices,
+      monthlyBudgetUsd: row.monthlyBudgetUsd,
     };
     const entry: ProjectEntry = { isActive: row.isActive, loadedAt: this.deps.clock.now(), upstream };
     if (epoch === this.epoch) {

@@ -29,4 +29,6 @@ export interface Upstream {
   transformations: ProjectTransformations;
   /** The project's own prices per model glob (they win over the catalogue's). */
   prices: ProjectPrices;
+  /** USD per UTC month for all the project's tokens; null = none. */
+  monthlyBudgetUsd: number | null;
 }

@@ -10,6 +10,7 @@ import type { ParsedInputOf } from '../contract.ts';
 import { fieldName, noneIfZero } from '../field-names.ts';
 import { auditBase, lookups, type HandlerDeps, type HandlersOf } from '../handler-types.ts';
 import { presentProject } from '../present.ts';
+import { pricesFromInput, utcMonthBounds } from '../money-fields.ts';
 import { transformationFields, transformationsFromInput } from '../transformations.ts';
 import { DEFAULT_KEY_LABEL, lastFour } from './keys.ts';
 
@@ -32,12 +33,19 @@ function baseUrlFor(provider: Provider, given: string | undefined): string {
 export function createProjectHandlers(deps: HandlerDeps): HandlersOf<ProjectMethod> {
   const { store, sealer, gate, audit, clock, keyHealth } = deps;
   const { projectOrThrow } = lookups(store);
-  const present = async (row: ProjectRow) => presentProject(row, await store.upstreamKeys.listForProject(row.id));
+  const spendOf = () => {
+    const month = utcMonthBounds(clock.now());
+    return store.money.projectSpend(month.from, month.to);
+  };
+  const present = async (row: ProjectRow) => {
+    const [keys, spend] = await Promise.all([store.upstreamKeys.listForProject(row.id), spendOf()]);
+    return presentProject(row, keys, spend.get(row.id));
+  };
 
   return {
     async 'projects.list'() {
-      const [rows, keys] = await Promise.all([store.projects.list(), store.upstreamKeys.listAllByProject()]);
-      return rows.map((row) => presentProject(row, keys.get(row.id) ?? []));
+      const [rows, keys, spend] = await Promise.all([store.projects.list(), store.upstreamKeys.listAllByProject(), spendOf()]);
+      return rows.map((row) => presentProject(row, keys.get(row.id) ?? [], spend.get(row.id)));
     },
     async 'projects.get'({ id }) {
       return present(await projectOrThrow(id));
@@ -59,7 +67,7 @@ export function createProjectHandlers(deps: HandlerDeps): HandlersOf<ProjectMeth
         createdAt: now,
       };
       const row = await store.projects.create(
-        { id, name: input.name, provider, baseUrl, isActive: true, createdAt: now, transformations, ...projectLimitChanges(input), ...projectCacheChanges(input) },
+        { id, name: input.name, provider, baseUrl, isActive: true, createdAt: now, transformations, ...projectLimitChanges(input), ...projectCacheChanges(input), ...projectMoneyChanges(input) },
         [firstKey],
       );
       await audit.record({
@@ -95,7 +103,7 @@ export function createProjectHandlers(deps: HandlerDeps): HandlersOf<ProjectMeth
         }
         rotated = keys[0];
       }
-      const changes: ProjectChanges = { ...projectLimitChanges(input), ...projectCacheChanges(input) };
+      const changes: ProjectChanges = { ...projectLimitChanges(input), ...projectCacheChanges(input), ...projectMoneyChanges(input) };
       if (input.name !== undefined) changes.name = input.name;
       if (input.base_url !== undefined) changes.baseUrl = input.base_url;
       if (input.transformations !== undefined) changes.transformations = transformationsFromInput(input.transformations);
@@ -147,6 +155,10 @@ function projectLimitChanges(input: ParsedInputOf<'projects.update'> | ParsedInp
     sharedTpmLimit: noneIfZero(input.shared_tpm_limit),
     sharedLimitKey: input.shared_limit_key,
   });
+}
+
+function projectMoneyChanges(input: ParsedInputOf<'projects.update'> | ParsedInputOf<'projects.create'>): ProjectChanges {
+  return definedOnly({ prices: input.prices === undefined ? undefined : pricesFromInput(input.prices), monthlyBudgetUsd: input.monthly_budget_usd });
 }
 
 function projectCacheChanges(input: ParsedInputOf<'projects.update'> | ParsedInputOf<'projects.create'>): ProjectChanges {

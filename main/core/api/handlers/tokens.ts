@@ -67,6 +67,7 @@ export function createTokenHandlers(deps: HandlerDeps): HandlersOf<TokenMethod> 
           ...(row.rpmLimit !== null && { rpm_limit: row.rpmLimit }),
           ...(row.tpmLimit !== null && { tpm_limit: row.tpmLimit }),
           ...(row.maxConcurrent !== null && { max_concurrent: row.maxConcurrent }),
+          ...(row.maxBudgetUsd !== null && { max_budget_usd: row.maxBudgetUsd }),
         },
       });
       return { ...presentToken(row, now), token: minted.token };
@@ -101,5 +102,5 @@ export function createTokenHandlers(deps: HandlerDeps): HandlersOf<TokenMethod> 
 
 /** On a token, null = the project's default and 0 = no limit, so 0 is kept; max_concurrent 0 = none. */
 function tokenLimitChanges(input: ParsedInputOf<'tokens.update'> | ParsedInputOf<'tokens.create'>): TokenChanges {
-  return definedOnly({ rpmLimit: input.rpm_limit, tpmLimit: input.tpm_limit, maxConcurrent: noneIfZero(input.max_concurrent) });
+  return definedOnly({ rpmLimit: input.rpm_limit, tpmLimit: input.tpm_limit, maxConcurrent: noneIfZero(input.max_concurrent), maxBudgetUsd: input.max_budget_usd });
 }

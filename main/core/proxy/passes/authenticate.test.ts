@@ -29,6 +29,7 @@ function authFor(provider: Provider): Authenticated {
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: {},
       prices: {},
+      monthlyBudgetUsd: null,
     },
   };
 }

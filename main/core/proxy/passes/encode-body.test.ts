@@ -35,6 +35,7 @@ function exchange(text: string, rules: ProjectTransformations = {}): ProxyExchan
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: rules,
       prices: {},
+      monthlyBudgetUsd: null,
     },
   };
   x.provider = providers.openai;

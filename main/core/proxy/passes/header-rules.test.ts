@@ -37,6 +37,7 @@ function exchange(provider: Provider, rules: ProjectTransformations, clientHeade
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: rules,
       prices: {},
+      monthlyBudgetUsd: null,
     },
   };
   x.provider = providers[provider];

@@ -4,13 +4,16 @@ import type { ResponseCache } from '../../cache/response-cache.ts';
 import type { Clock } from '../../clock.ts';
 import type { RequestEventRecorder } from '../../events/request-trace.ts';
 import type { RequestLimits } from '../../limits/request-limits.ts';
+import type { Budgets } from '../../money/budgets.ts';
 import { PriceCatalogue } from '../../money/price-catalogue.ts';
+import type { SpendRecorder } from '../../money/spend-recorder.ts';
 import type { TokenGate } from '../../tokens/token-gate.ts';
 import type { UsageRecorder } from '../../tokens/usage-recorder.ts';
 import type { KeyUsageRecorder } from '../key-usage-recorder.ts';
 import type { Pipeline } from '../pipeline.ts';
 import { authSwap } from './auth-swap.ts';
 import { authenticate } from './authenticate.ts';
+import { budgetCheck, budgetClaim } from './budget.ts';
 import { cost } from './cost.ts';
 import { encodeBody } from './encode-body.ts';
 import { endpointAllowList } from './endpoint-allow-list.ts';
@@ -39,13 +42,17 @@ export interface BuiltInPassDeps {
   requestBodyTimeoutMs?: number;
   /** Model prices (one catalogue per app: it keeps each model's resolved rates). */
   prices?: PriceCatalogue;
+  /** Budgets in USD and the spend they are charged with; without them nothing is limited or counted. */
+  budgets?: Budgets;
+  spend?: SpendRecorder;
 }
 
 export function builtInPipeline(deps: BuiltInPassDeps): Pipeline {
   const cache = responseCache(deps);
   const limits = rateLimits(deps.limits);
   const usage = usageExtraction(deps);
-  const pricing = cost({ prices: deps.prices ?? new PriceCatalogue() });
+  const pricing = cost({ prices: deps.prices ?? new PriceCatalogue(), budgets: deps.budgets, spend: deps.spend });
+  const budgets = deps.budgets;
   return {
     request: [
       authenticate(deps.gate),
@@ -58,9 +65,11 @@ export function builtInPipeline(deps: BuiltInPassDeps): Pipeline {
       streamUsage,
       encodeBody,
       quotaCheck(deps.gate),
+      ...(budgets ? [budgetCheck(budgets)] : []),
       cache,
       limits,
       quotaClaim(deps.gate),
+      ...(budgets ? [budgetClaim(budgets)] : []),
       headerHygiene,
       headerRules,
     ],

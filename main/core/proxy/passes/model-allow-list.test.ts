@@ -31,6 +31,7 @@ function authFor(provider: Provider, allowedModels: string[] | null, rules: Proj
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: rules,
       prices: {},
+      monthlyBudgetUsd: null,
     },
   };
 }

@@ -35,6 +35,7 @@ function exchange(model: string | null, requestedModel: string | null = null): P
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: {},
       prices: {},
+      monthlyBudgetUsd: null,
     },
   };
   x.provider = providers.openai;

@@ -38,6 +38,7 @@ function exchange(model: string | null = 'gpt-4o-mini', requestedModel: string |
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: {},
       prices: {},
+      monthlyBudgetUsd: null,
     },
   };
   x.provider = providers.openai;

@@ -34,6 +34,7 @@ function authFor(allowedModels: string[] | null): Authenticated {
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: {},
       prices: {},
+      monthlyBudgetUsd: null,
     },
   };
 }

@@ -31,6 +31,7 @@ function authFor(provider: Provider, rules: ProjectTransformations): Authenticat
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: rules,
       prices: {},
+      monthlyBudgetUsd: null,
     },
   };
 }

@@ -36,6 +36,7 @@ function exchange(keys: UpstreamKey[]): ProxyExchange {
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: {},
       prices: {},
+      monthlyBudgetUsd: null,
     },
   };
   x.auth = auth;

@@ -39,6 +39,7 @@ function exchange(): ProxyExchange {
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: {},
       prices: {},
+      monthlyBudgetUsd: null,
     },
   };
   x.provider = providers.openai;
