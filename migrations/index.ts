@@ -14,6 +14,7 @@ import * as m0009 from './0009_admins.ts';
 import * as m0010 from './0010_money.ts';
 import * as m0011 from './0011_request_log.ts';
 import * as m0012 from './0012_settings.ts';
+import * as m0013 from './0013_spend_unpriced.ts';
 
 export type { Migration } from './migration.ts';
 
@@ -30,4 +31,5 @@ export const migrations: Migration[] = [
   { name: '0010_money', up: m0010.up, down: m0010.down, postgres: m0010.postgres },
   { name: '0011_request_log', up: m0011.up, down: m0011.down, postgres: m0011.postgres },
   { name: '0012_settings', up: m0012.up, down: m0012.down, postgres: m0012.postgres },
+  { name: '0013_spend_unpriced', up: m0013.up, down: m0013.down, postgres: m0013.postgres },
 ];

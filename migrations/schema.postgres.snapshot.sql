@@ -89,6 +89,7 @@ token_id text NOT NULL
 project_id text NOT NULL
 model text NOT NULL
 spend_nanos bigint NOT NULL DEFAULT 0
+unpriced_requests bigint NOT NULL DEFAULT 0
 
 -- table tokens
 id text NOT NULL

@@ -135,7 +135,7 @@ CREATE TABLE spend_hourly (
       token_id TEXT NOT NULL REFERENCES tokens(id),
       project_id TEXT NOT NULL REFERENCES projects(id),
       model TEXT NOT NULL,
-      spend_nanos INTEGER NOT NULL DEFAULT 0,
+      spend_nanos INTEGER NOT NULL DEFAULT 0, unpriced_requests INTEGER NOT NULL DEFAULT 0,
       PRIMARY KEY (hour, token_id, model)
     );
 

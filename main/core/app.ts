@@ -174,7 +174,7 @@ export async function startApp(startupSettings: Settings, opts: StartOptions = {
     clock,
     systemInfo: () => ({ version, data_dir: settings.dataDir, listen_url: listenUrl, admin_url: `${listenUrl}/admin/`, started_at: startedAt, tls: tlsInfoOf(tls, insecureLan), redis: limits.status() }),
     requestsSince: (since) => store.usage.requestsSince(since),
-    eventHandlers: createEventHandlers({ events, usage: store.usage, clock }),
+    eventHandlers: createEventHandlers({ events, usage: store.usage, money: store.money, clock }),
     settings: createSettingsService({
       store,
       sealer,
@@ -271,6 +271,7 @@ export async function startApp(startupSettings: Settings, opts: StartOptions = {
       await events.flush();
       await usage.flush();
       await keyUsage.flush();
+      await money.spend.flush();
       await audit.flushAll();
     },
     tls,

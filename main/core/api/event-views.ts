@@ -137,5 +137,18 @@ export interface UsageDailyRowView {
   prompt_tokens: number[];
   completion_tokens: number[];
   cache_hits: number[];
-  total: { requests: number; prompt_tokens: number; completion_tokens: number; cache_hits: number };
+  /** USD of priced answers per day (whole nano-dollars / 1e9, as spend_usd everywhere). */
+  spend_usd: number[];
+  /** Answers per day whose model had no price: their cost is unknown, not 0. */
+  unpriced_requests: number[];
+  /** The same per model, most spent first; only models with spend or unpriced answers in the window. */
+  models: UsageDailyModelView[];
+  total: { requests: number; prompt_tokens: number; completion_tokens: number; cache_hits: number; spend_usd: number; unpriced_requests: number };
+}
+
+export interface UsageDailyModelView {
+  model: string;
+  spend_usd: number[];
+  unpriced_requests: number[];
+  total: { spend_usd: number; unpriced_requests: number };
 }

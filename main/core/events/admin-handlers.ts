@@ -1,8 +1,10 @@
 // The contract methods of this capability: the live snapshot, the event pipeline's status and dead
-// letters, and daily usage per token or project (rolled up from the hourly buckets).
+// letters, and daily usage and spend per token or project (rolled up from the hourly buckets).
 import type { UsageDailyRowView } from '../api/event-views.ts';
 import type { AdminHandlers } from '../api/handler-types.ts';
 import type { Clock } from '../clock.ts';
+import { addDailySpend, emptyUsageRow } from '../money/daily-spend.ts';
+import type { MoneyRepository } from '../store/money-types.ts';
 import type { UsageRepository } from '../store/types.ts';
 import type { EventsRuntime } from './runtime.ts';
 
@@ -11,7 +13,7 @@ export type EventHandlers = Pick<AdminHandlers, 'dashboard.live' | 'events.statu
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
-export function createEventHandlers(deps: { events: Pick<EventsRuntime, 'live' | 'status' | 'deadLetters'>; usage: UsageRepository; clock: Clock }): EventHandlers {
+export function createEventHandlers(deps: { events: Pick<EventsRuntime, 'live' | 'status' | 'deadLetters'>; usage: UsageRepository; money: Pick<MoneyRepository, 'dailySpend'>; clock: Clock }): EventHandlers {
   return {
     async 'dashboard.live'() {
       return deps.events.live.snapshot();
@@ -28,22 +30,22 @@ export function createEventHandlers(deps: { events: Pick<EventsRuntime, 'live' |
       // Days are counted in the viewer's time: day n covers [n·DAY − offset, (n+1)·DAY − offset) in UTC.
       const today = Math.floor((deps.clock.now() + offsetMs) / DAY_MS);
       const firstDay = today - dayCount + 1;
-      const rows = await deps.usage.daily({
+      const query = {
         groupBy: input.group_by,
         from: firstDay * DAY_MS - offsetMs,
         to: (today + 1) * DAY_MS - offsetMs,
         offsetMs,
         projectId: input.project_id,
         tokenId: input.token_id,
-      });
+      };
+      const [rows, spend] = await Promise.all([deps.usage.daily(query), deps.money.dailySpend(query)]);
       const byKey = new Map<string, UsageDailyRowView>();
       for (const row of rows) {
         const index = row.day - firstDay;
         if (index < 0 || index >= dayCount) continue;
         let view = byKey.get(row.key);
         if (!view) {
-          const zeros = () => Array<number>(dayCount).fill(0);
-          view = { id: row.key, requests: zeros(), prompt_tokens: zeros(), completion_tokens: zeros(), cache_hits: zeros(), total: { requests: 0, prompt_tokens: 0, completion_tokens: 0, cache_hits: 0 } };
+          view = emptyUsageRow(row.key, dayCount);
           byKey.set(row.key, view);
         }
         view.requests[index] = (view.requests[index] ?? 0) + row.requests;
@@ -55,6 +57,7 @@ export function createEventHandlers(deps: { events: Pick<EventsRuntime, 'live' |
         view.total.completion_tokens += row.completionTokens;
         view.total.cache_hits += row.cacheHits;
       }
+      addDailySpend(byKey, spend, firstDay, dayCount);
       const days = Array.from({ length: dayCount }, (_, i) => new Date((firstDay + i) * DAY_MS).toISOString().slice(0, 10));
       return { group_by: input.group_by, days, rows: [...byKey.values()].sort((a, b) => b.total.requests - a.total.requests) };
     },

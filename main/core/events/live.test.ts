@@ -128,7 +128,11 @@ describe('usage.daily', () => {
       prompt_tokens: [0, 0, 0, 0, 22, 0, 33],
       completion_tokens: [0, 0, 0, 0, 10, 0, 15],
       cache_hits: [0, 0, 0, 0, 0, 0, 0],
-      total: { requests: 5, prompt_tokens: 55, completion_tokens: 25, cache_hits: 0 },
+      // Spend per day and model: money/daily-spend.app.test.ts.
+      spend_usd: expect.any(Array),
+      unpriced_requests: expect.any(Array),
+      models: expect.any(Array),
+      total: { requests: 5, prompt_tokens: 55, completion_tokens: 25, cache_hits: 0, spend_usd: expect.any(Number), unpriced_requests: expect.any(Number) },
     });
     expect(byToken.rows[1]).toMatchObject({ id: other.id, total: { requests: 1 } });
 

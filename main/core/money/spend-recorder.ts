@@ -6,7 +6,8 @@ import { createDeltaBatcher } from '../delta-batcher.ts';
 import type { MoneyRepository, SpendDelta } from '../store/money-types.ts';
 
 export interface SpendRecorder {
-  record(tokenId: string, model: string, nanos: number): void;
+  /** `nanos` null: the model had no price; the answer is counted as unpriced. */
+  record(tokenId: string, model: string, nanos: number | null): void;
   flush(): Promise<void>;
   close(): Promise<void>;
 }
@@ -15,10 +16,11 @@ export function createSpendRecorder(deps: { money: MoneyRepository; clock: Clock
   const batcher = createDeltaBatcher<SpendDelta>({
     empty: (key) => {
       const cut = key.indexOf('\u0000');
-      return { tokenId: key.slice(0, cut), model: key.slice(cut + 1), nanos: 0, at: 0 };
+      return { tokenId: key.slice(0, cut), model: key.slice(cut + 1), nanos: 0, unpriced: 0, at: 0 };
     },
     mergeOlder: (target, source) => {
       target.nanos += source.nanos;
+      target.unpriced += source.unpriced;
       target.at = Math.max(target.at, source.at);
     },
     write: (deltas) => deps.money.addSpend(deltas),
@@ -27,9 +29,10 @@ export function createSpendRecorder(deps: { money: MoneyRepository; clock: Clock
   });
   return {
     record(tokenId, model, nanos) {
-      if (nanos <= 0) return;
+      if (nanos !== null && nanos <= 0) return;
       const delta = batcher.deltaFor(`${tokenId}\u0000${model}`);
-      delta.nanos += nanos;
+      if (nanos === null) delta.unpriced += 1;
+      else delta.nanos += nanos;
       delta.at = deps.clock.now();
     },
     flush: batcher.flush,

@@ -8,6 +8,8 @@ export interface SpendDelta {
   tokenId: string;
   model: string;
   nanos: number;
+  /** Answers whose model had no price (cost null): counted, never priced. */
+  unpriced: number;
   /** When it was spent (its hour bucket). */
   at: number;
 }
@@ -19,6 +21,8 @@ export interface DailySpendRow {
   day: number;
   model: string;
   nanos: number;
+  /** Answers on that day and model that had no price. */
+  unpriced: number;
 }
 
 export interface ProjectSpend {

@@ -19,10 +19,10 @@ describeEachStore('money', (open) => {
   it('adds spend to the token and to its hour and model buckets', async () => {
     const { store, project, token } = await setUp(open);
     await store.money.addSpend([
-      { tokenId: token.id, model: 'gpt-4o-mini', nanos: 1_500, at: T0 },
-      { tokenId: token.id, model: 'gpt-4o', nanos: 20_000, at: T0 + 1 },
+      { tokenId: token.id, model: 'gpt-4o-mini', nanos: 1_500, unpriced: 0, at: T0 },
+      { tokenId: token.id, model: 'gpt-4o', nanos: 20_000, unpriced: 0, at: T0 + 1 },
     ]);
-    await store.money.addSpend([{ tokenId: token.id, model: 'gpt-4o-mini', nanos: 500, at: T0 + 2 * HOUR }]);
+    await store.money.addSpend([{ tokenId: token.id, model: 'gpt-4o-mini', nanos: 500, unpriced: 0, at: T0 + 2 * HOUR }]);
     expect((await store.tokens.get(token.id))!.spendNanos).toBe(22_000);
     const totals = await store.money.spendTotals();
     expect(totals.sort((a, b) => a.model.localeCompare(b.model))).toEqual([
@@ -39,6 +39,19 @@ describeEachStore('money', (open) => {
     expect(daily.every((r) => r.key === token.id && Math.abs(r.day - day) <= 1)).toBe(true);
   });
 
+  it('counts unpriced answers per day and model without adding them to spend', async () => {
+    const { store, project, token } = await setUp(open);
+    await store.money.addSpend([
+      { tokenId: token.id, model: 'llama3', nanos: 0, unpriced: 2, at: T0 },
+      { tokenId: token.id, model: 'gpt-4o', nanos: 7_000, unpriced: 0, at: T0 },
+    ]);
+    await store.money.addSpend([{ tokenId: token.id, model: 'llama3', nanos: 0, unpriced: 3, at: T0 + 1 }]);
+    expect((await store.tokens.get(token.id))!.spendNanos).toBe(7_000);
+    const daily = await store.money.dailySpend({ groupBy: 'project', from: T0 - HOUR, to: T0 + HOUR, offsetMs: 0, projectId: project.id });
+    const byModel = Object.fromEntries(daily.map((r) => [r.model, { nanos: r.nanos, unpriced: r.unpriced, key: r.key }]));
+    expect(byModel).toEqual({ llama3: { nanos: 0, unpriced: 5, key: project.id }, 'gpt-4o': { nanos: 7_000, unpriced: 0, key: project.id } });
+  });
+
   it("never grants more than a token's budget to concurrent reservations, and nothing without a token", async () => {
     const { store, token } = await setUp(open, { maxBudgetUsd: 1 });
     const subject = budgetSubject.token(token.id);
@@ -51,7 +64,7 @@ describeEachStore('money', (open) => {
   it('starts from what was spent, takes back releases, and counts a debt (spend past the reservation)', async () => {
     const { store, token } = await setUp(open, { maxBudgetUsd: 1 });
     const subject = budgetSubject.token(token.id);
-    await store.money.addSpend([{ tokenId: token.id, model: 'm', nanos: 900_000_000, at: T0 }]);
+    await store.money.addSpend([{ tokenId: token.id, model: 'm', nanos: 900_000_000, unpriced: 0, at: T0 }]);
     expect(await store.money.reserveBudget(subject, USD)).toBe(50_000_000); // half of what is left
     await store.money.releaseBudget([{ subject, amount: 50_000_000 }]);
     await store.money.releaseBudget([{ subject, amount: -80_000_000 }]); // spent 0.08 past what it held
@@ -66,7 +79,7 @@ describeEachStore('money', (open) => {
   it("holds a project's monthly budget per UTC month, from the month's spend", async () => {
     const { store, project, token } = await setUp(open, { monthlyBudgetUsd: 2 });
     const month = utcMonth(T0);
-    await store.money.addSpend([{ tokenId: token.id, model: 'm', nanos: 1_500_000_000, at: T0 }]);
+    await store.money.addSpend([{ tokenId: token.id, model: 'm', nanos: 1_500_000_000, unpriced: 0, at: T0 }]);
     const subject = budgetSubject.project(project.id, month);
     const grants = await Promise.all(Array.from({ length: 80 }, () => store.money.reserveBudget(subject, 100_000_000)));
     expect(grants.reduce((a, b) => a + b, 0)).toBe(500_000_000);

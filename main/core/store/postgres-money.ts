@@ -43,12 +43,13 @@ export function postgresMoneyRepository(pool: pg.Pool): MoneyRepository {
       const sorted = [...deltas].sort(byId((d) => d.tokenId));
       await withTransaction(pool, async (client) => {
         for (const d of sorted) {
-          await client.query('UPDATE tokens SET spend_nanos = spend_nanos + $2 WHERE id = $1', [d.tokenId, d.nanos]);
+          if (d.nanos !== 0) await client.query('UPDATE tokens SET spend_nanos = spend_nanos + $2 WHERE id = $1', [d.tokenId, d.nanos]);
           await client.query(
-            `INSERT INTO spend_hourly (hour, token_id, project_id, model, spend_nanos)
-             SELECT $1::bigint, id, project_id, $3, $4 FROM tokens WHERE id = $2
-             ON CONFLICT (hour, token_id, model) DO UPDATE SET spend_nanos = spend_hourly.spend_nanos + excluded.spend_nanos`,
-            [Math.floor(d.at / HOUR_MS) * HOUR_MS, d.tokenId, d.model, d.nanos],
+            `INSERT INTO spend_hourly (hour, token_id, project_id, model, spend_nanos, unpriced_requests)
+             SELECT $1::bigint, id, project_id, $3, $4, $5 FROM tokens WHERE id = $2
+             ON CONFLICT (hour, token_id, model) DO UPDATE SET spend_nanos = spend_hourly.spend_nanos + excluded.spend_nanos,
+               unpriced_requests = spend_hourly.unpriced_requests + excluded.unpriced_requests`,
+            [Math.floor(d.at / HOUR_MS) * HOUR_MS, d.tokenId, d.model, d.nanos, d.unpriced],
           );
         }
       });
@@ -96,8 +97,9 @@ export function postgresMoneyRepository(pool: pg.Pool): MoneyRepository {
         filter += ` AND token_id = $${params.length}`;
       }
       const key = query.groupBy === 'token' ? 'token_id' : 'project_id';
-      const res = await pool.query<{ key: string; day: number; model: string; nanos: number }>(
-        `SELECT ${key} AS key, trunc((hour + $3::bigint)::numeric / ${DAY_MS})::bigint AS day, model, sum(spend_nanos)::bigint AS nanos
+      const res = await pool.query<{ key: string; day: number; model: string; nanos: number; unpriced: number }>(
+        `SELECT ${key} AS key, trunc((hour + $3::bigint)::numeric / ${DAY_MS})::bigint AS day, model, sum(spend_nanos)::bigint AS nanos,
+           sum(unpriced_requests)::bigint AS unpriced
          FROM spend_hourly WHERE hour >= $1::bigint AND hour < $2::bigint${filter} GROUP BY 1, 2, 3`,
         params,
       );

@@ -12,10 +12,10 @@ interface Row {
 
 export function sqliteMoneyRepository(db: Database): MoneyRepository {
   const addToToken = db.prepare<[number, string]>('UPDATE tokens SET spend_nanos = spend_nanos + ? WHERE id = ?');
-  const addToHour = db.prepare<{ hour: number; tokenId: string; model: string; nanos: number }>(`
-    INSERT INTO spend_hourly (hour, token_id, project_id, model, spend_nanos)
-    SELECT @hour, id, project_id, @model, @nanos FROM tokens WHERE id = @tokenId
-    ON CONFLICT (hour, token_id, model) DO UPDATE SET spend_nanos = spend_nanos + excluded.spend_nanos`);
+  const addToHour = db.prepare<{ hour: number; tokenId: string; model: string; nanos: number; unpriced: number }>(`
+    INSERT INTO spend_hourly (hour, token_id, project_id, model, spend_nanos, unpriced_requests)
+    SELECT @hour, id, project_id, @model, @nanos, @unpriced FROM tokens WHERE id = @tokenId
+    ON CONFLICT (hour, token_id, model) DO UPDATE SET spend_nanos = spend_nanos + excluded.spend_nanos, unpriced_requests = unpriced_requests + excluded.unpriced_requests`);
   const tokenBudget = db.prepare<[string], { max_budget_usd: number | null; spend_nanos: number; budget_reserved_nanos: number }>(
     'SELECT max_budget_usd, spend_nanos, budget_reserved_nanos FROM tokens WHERE id = ?',
   );
@@ -41,8 +41,8 @@ export function sqliteMoneyRepository(db: Database): MoneyRepository {
 
   const addSpendTx = db.transaction((deltas: SpendDelta[]) => {
     for (const d of deltas) {
-      addToToken.run(d.nanos, d.tokenId);
-      addToHour.run({ hour: Math.floor(d.at / HOUR_MS) * HOUR_MS, tokenId: d.tokenId, model: d.model, nanos: d.nanos });
+      if (d.nanos !== 0) addToToken.run(d.nanos, d.tokenId);
+      addToHour.run({ hour: Math.floor(d.at / HOUR_MS) * HOUR_MS, tokenId: d.tokenId, model: d.model, nanos: d.nanos, unpriced: d.unpriced });
     }
   });
   const reserveTx = db.transaction((subject: string, want: number): number => {
@@ -102,11 +102,11 @@ export function sqliteMoneyRepository(db: Database): MoneyRepository {
       }
       const rows = db
         .prepare<(number | string)[], Row>(
-          `SELECT ${key} AS key, CAST((hour + ?) / ${DAY_MS} AS INTEGER) AS day, model, sum(spend_nanos) AS nanos
+          `SELECT ${key} AS key, CAST((hour + ?) / ${DAY_MS} AS INTEGER) AS day, model, sum(spend_nanos) AS nanos, sum(unpriced_requests) AS unpriced
            FROM spend_hourly WHERE hour >= ? AND hour < ?${filter} GROUP BY 1, 2, 3`,
         )
         .all(...params);
-      return rows.map((r): DailySpendRow => ({ key: String(r.key), day: Number(r.day), model: String(r.model), nanos: Number(r.nanos) }));
+      return rows.map((r): DailySpendRow => ({ key: String(r.key), day: Number(r.day), model: String(r.model), nanos: Number(r.nanos), unpriced: Number(r.unpriced) }));
     },
   };
 }

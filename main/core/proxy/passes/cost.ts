@@ -20,7 +20,11 @@ export function cost(deps: { prices: PriceCatalogue; budgets?: Pick<Budgets, 'ch
           const upstream = x.auth!.upstream;
           const usd = costOf(deps.prices, { provider: upstream.provider.id, baseUrl: upstream.baseUrl, prices: upstream.prices }, x.model, usage);
           x.trace.costUsd = usd;
-          if (!usd) return;
+          if (usd === null) {
+            if (x.model) deps.spend?.record(x.auth!.token.id, x.model, null);
+            return;
+          }
+          if (usd === 0) return;
           const nanos = toNanos(usd);
           if (x.budget) deps.budgets?.charge(x.budget, nanos);
           deps.spend?.record(x.auth!.token.id, x.model!, nanos);
