@@ -9,7 +9,7 @@ test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
 test('a wrong management token gets a clear error and no access', async ({ page, server, consoleWatch }) => {
   // The browser logs the refused sign-in's 401 as a failed resource; that one is expected.
-  consoleWatch.allow(/Failed to load resource: the server responded with a status of 401.*\/manage\/rpc\/system\.info/);
+  consoleWatch.allow(/Failed to load resource: the server responded with a status of 401.*\/manage\/rpc\/admins\.me/);
   await page.goto(`${server.url}/admin/`);
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -2,12 +2,13 @@
 // its token once; the operator signs in with it, sees its name in the sidebar, only its project and
 // only what its role allows, mints a token there, and finds its actions in Audit under admin:<name>.
 // A viewer sees everything and can change nothing. A removed admin's session ends on the next call.
+import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
-import { createProject, goTo, signIn } from './support/screens.ts';
+import { goTo, signIn } from './support/screens.ts';
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
-async function signOut(page: import('@playwright/test').Page) {
+async function signOut(page: Page) {
   const nav = page.getByRole('navigation', { name: 'Screens' });
   // On a narrow window Sign out is folded behind "Menu" with the screens.
   const menu = nav.getByRole('button', { name: 'Menu' });
@@ -15,14 +16,14 @@ async function signOut(page: import('@playwright/test').Page) {
   await nav.getByRole('button', { name: 'Sign out' }).click();
 }
 
-async function signInAs(page: import('@playwright/test').Page, url: string, token: string, landing: string) {
+async function signInAs(page: Page, url: string, token: string, landing: string) {
   await page.goto(`${url}/admin/`);
   await page.getByLabel('Management token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: landing, level: 1 })).toBeVisible();
 }
 
-async function addAdmin(page: import('@playwright/test').Page, opts: { name: string; role: 'Operator' | 'Viewer'; project?: string }): Promise<string> {
+async function addAdmin(page: Page, opts: { name: string; role: 'Operator' | 'Viewer'; project?: string }): Promise<string> {
   await goTo(page, 'Admins');
   await page.getByRole('button', { name: 'New admin' }).first().click();
   const dialog = page.getByRole('dialog', { name: 'New admin' });
@@ -43,10 +44,15 @@ async function addAdmin(page: import('@playwright/test').Page, opts: { name: str
 }
 
 test('owner hands out an operator and a viewer token; each sees only what its role allows; removal ends a session', async ({ page, server, upstream, consoleWatch }) => {
+  // Three people sign in one after the other: a long journey.
+  test.slow();
+  // The projects come from the API: this journey is about who may do what with them.
+  for (const [name, key] of [['team-a', 'sk-team-a-upstream-key-1111'], ['team-b', 'sk-team-b-upstream-key-2222']]) {
+    const res = await fetch(`${server.url}/manage/projects`, { method: 'POST', headers: { authorization: `Bearer ${server.managementToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ name, api_key: key, base_url: upstream.url }) });
+    expect(res.status).toBe(201);
+  }
   await signIn(page, server.url, server.managementToken);
   await expect(page.getByTestId('signed-in-as')).toContainText('management · Owner');
-  await createProject(page, { name: 'team-a', baseUrl: upstream.url, apiKey: 'sk-team-a-upstream-key-1111' });
-  await createProject(page, { name: 'team-b', baseUrl: upstream.url, apiKey: 'sk-team-b-upstream-key-2222' });
   const operatorToken = await addAdmin(page, { name: 'olga', role: 'Operator', project: 'team-a' });
   const viewerToken = await addAdmin(page, { name: 'vera', role: 'Viewer' });
 
@@ -55,7 +61,7 @@ test('owner hands out an operator and a viewer token; each sees only what its ro
   await signInAs(page, server.url, operatorToken, 'Projects');
   const nav = page.getByRole('navigation', { name: 'Screens' });
   await expect(page.getByTestId('signed-in-as')).toContainText('olga · Operator');
-  await expect(nav.locator('.nav a')).toHaveText(['Projects', 'Tokens', 'Cache', 'Audit']);
+  await expect(nav.locator('.nav a')).toHaveText(['Projects', 'Tokens', 'Requests', 'Cache', 'Audit']);
   await expect(page.getByRole('listitem', { name: 'team-a' })).toBeVisible();
   await expect(page.getByRole('listitem', { name: 'team-b' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'New project' })).toHaveCount(0);
@@ -79,7 +85,7 @@ test('owner hands out an operator and a viewer token; each sees only what its ro
   await signOut(page);
   await signInAs(page, server.url, viewerToken, 'Dashboard');
   await expect(page.getByTestId('signed-in-as')).toContainText('vera · Viewer');
-  await expect(nav.locator('.nav a')).toHaveText(['Dashboard', 'Projects', 'Tokens', 'Cache', 'Audit', 'Settings']);
+  await expect(nav.locator('.nav a')).toHaveText(['Dashboard', 'Projects', 'Tokens', 'Requests', 'Cache', 'Audit', 'Settings']);
   await expect(page.getByRole('link', { name: 'Mint token' })).toHaveCount(0);
   await goTo(page, 'Tokens');
   await expect(page.getByText('olga-script')).toBeVisible();
@@ -101,7 +107,7 @@ test('owner hands out an operator and a viewer token; each sees only what its ro
   const vera = admins.find((a) => a.name === 'vera')!;
   expect((await fetch(`${server.url}/manage/admins/${vera.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.managementToken}` } })).status).toBe(204);
   consoleWatch.allow(/Failed to load resource: the server responded with a status of 401/);
-  await goTo(page, 'Projects');
+  await nav.getByRole('link', { name: 'Projects' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await expect(page.getByRole('alert')).toContainText('Sign in again');
 });

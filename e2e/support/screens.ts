@@ -11,7 +11,7 @@ export async function signIn(page: Page, serverUrl: string, managementToken: str
   await expect(page.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible();
 }
 
-export async function goTo(page: Page, screen: 'Dashboard' | 'Projects' | 'Tokens' | 'Cache' | 'Audit' | 'Settings'): Promise<void> {
+export async function goTo(page: Page, screen: 'Dashboard' | 'Projects' | 'Tokens' | 'Cache' | 'Audit' | 'Settings' | 'Admins'): Promise<void> {
   const nav = page.getByRole('navigation', { name: 'Screens' });
   // On a narrow window the screen list is folded behind "Menu".
   const menu = nav.getByRole('button', { name: 'Menu' });

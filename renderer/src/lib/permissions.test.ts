@@ -11,11 +11,11 @@ describe('what each role may do on the screens', () => {
     expect(screensFor(as('owner'))).toContain('admins');
   });
 
-  it('lets an operator manage tokens and purge its cache, nothing of projects, keys, admins or settings', () => {
+  it('lets an operator manage tokens, purge its cache and read its requests, nothing of projects, keys, admins or settings', () => {
     const op = as('operator');
     expect(['tokens.manage', 'cache.purge'].every((p) => allows(op, p as never))).toBe(true);
     expect(['projects.manage', 'keys.read', 'keys.manage', 'cache.purgeAll', 'admins.manage'].some((p) => allows(op, p as never))).toBe(false);
-    expect(screensFor(op)).toEqual(['projects', 'tokens', 'cache', 'audit']);
+    expect(screensFor(op)).toEqual(['projects', 'tokens', 'requests', 'cache', 'audit']);
   });
 
   it('lets a viewer read everything but the admins, and change nothing', () => {
