@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findRedis, uniquePrefix } from '../redis/test-redis.ts';
 import { startMockUpstream, type MockUpstream } from '../testing/mock-upstream.ts';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
@@ -92,7 +92,12 @@ describe.skipIf(!redis.url)(`events through a Redis stream${redis.reason ? ` (sk
         const seen = await published();
         return ids.every((id) => seen.includes(id));
       }, 'all events published');
-      await new Promise((r) => setTimeout(r, 300)); // a second publisher would have added its copies by now
+      // A second publisher's copies would be in the stream by the time both instances are caught up: a
+      // publisher reaches the end of the outbox only after XADD returned (the holder), and an instance in
+      // standby sees the stored cursor there only after the holder acknowledged everything.
+      await vi.waitFor(async () => {
+        for (const app of [a, b]) expect((await app.manage('POST', '/manage/rpc/events.status', {})).json.value.dispatchers[0].lag_events).toBe(0);
+      }, { timeout: 15_000, interval: 20 });
       expect((await published()).sort()).toEqual([...ids].sort());
       const states = await Promise.all([a, b].map(async (app) => (await app.manage('POST', '/manage/rpc/events.status', {})).json.value.dispatchers[0]));
       expect(states.map((d: { name: string }) => d.name)).toEqual(['redis-stream', 'redis-stream']);

@@ -84,12 +84,14 @@ describe('key usage recorder', () => {
     const { store, a } = await storeWithKeys();
     let running = 0;
     let most = 0;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
     const keys: UpstreamKeyRepository = {
       ...store.upstreamKeys,
       addUsage: async (deltas) => {
         running++;
         most = Math.max(most, running);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await held; // the first write stays in progress until the test lets it go
         await store.upstreamKeys.addUsage(deltas);
         running--;
       },
@@ -100,7 +102,12 @@ describe('key usage recorder', () => {
     recorder.recordAttempt(a, T0);
     const first = recorder.flush();
     recorder.recordAttempt(a, T0 + 1);
-    await Promise.all([first, recorder.flush(), recorder.flush()]);
+    const more = [recorder.flush(), recorder.flush()];
+    // A flush running alongside the held one would have entered addUsage by now: every pending
+    // promise callback has run before an immediate.
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await Promise.all([first, ...more]);
     expect(most).toBe(1);
     expect(await store.upstreamKeys.get(a)).toMatchObject({ requestCount: 2 });
   });

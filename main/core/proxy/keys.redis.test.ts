@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { findRedis, uniquePrefix } from '../redis/test-redis.ts';
 import { startMockUpstream, type MockUpstream } from '../testing/mock-upstream.ts';
 import { startTestApp, type TestApp } from '../testing/test-app.ts';
@@ -36,7 +36,9 @@ describe.skipIf(!redis.url)(`key cool-downs shared through Redis${redis.reason ?
 
   it('a key that failed on one instance is skipped by the other until its cool-down ends', async () => {
     const project = (await one.manage('POST', '/manage/projects', { name: 'shared', api_key: KEY_A, base_url: upstream.url })).json as { id: string };
-    await new Promise((resolve) => setTimeout(resolve, 2)); // the second key is the younger one
+    // The second key is the younger one: wait for the clock to move past the project's creation.
+    const projectCreatedAt = Date.now();
+    await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(projectCreatedAt), { timeout: 10_000, interval: 1 });
     expect((await one.manage('POST', `/manage/projects/${project.id}/keys`, { label: 'b', api_key: KEY_B })).status).toBe(201);
     const token = ((await one.manage('POST', '/manage/tokens', { project_id: project.id, duration_minutes: 60 })).json as { token: string }).token;
     const chat = (app: TestApp) => new OpenAI({ baseURL: `${app.url}/v1`, apiKey: token, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });

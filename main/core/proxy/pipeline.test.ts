@@ -510,7 +510,7 @@ describe('handler: a pass that fails before the answer', () => {
     const res = await chat({ model: 'fast', messages });
     expect(res.status).toBe(204);
     expect(w.mock.received).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.waitFor(() => expect(w.tickets[0]!.finished.length + w.tickets[0]!.cancelled).toBeGreaterThan(0), { timeout: 10_000, interval: 5 });
     expect(w.tickets).toHaveLength(1);
     expect(w.tickets[0]!.finished.length + w.tickets[0]!.cancelled).toBe(1);
   });
