@@ -62,6 +62,11 @@ export function createRedisSwitch(initial: RedisSettings, deps: { clock: Clock; 
       const previous = current;
       const next = startRedis(settings, deps);
       if (next) {
+        // The runtime's own connection must be up too (a busy machine can be slower than the probe's).
+        if (!(await readyWithin(next, deps.probeDeadlineMs ?? PROBE_DEADLINE_MS))) {
+          await next.close();
+          throw new AppError('redis_connect_failed', `Redis at ${next.link.location} did not stay connected (${next.link.lastError() ?? 'no answer'}); nothing was changed`);
+        }
         if (listeners) next.listen(listeners.gate, listeners.keyHealth);
         await next.started();
       }
@@ -77,4 +82,17 @@ export function createRedisSwitch(initial: RedisSettings, deps: { clock: Clock; 
       await current?.close();
     },
   };
+}
+
+function readyWithin(runtime: RedisRuntime, ms: number): Promise<boolean> {
+  if (runtime.link.state() === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(runtime.link.state() === 'ready'), ms);
+    timer.unref();
+    runtime.link.onChange((state) => {
+      if (state !== 'ready') return;
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
 }

@@ -33,6 +33,19 @@ async function ready(t: TestApp): Promise<{ status: number; json: { checks: Reco
   return { status: res.status, json: (await res.json()) as { checks: Record<string, string> } };
 }
 
+/**
+ * /ready until it reports Redis connected, as a user would look: a busy machine can make the first
+ * connection attempt fail (it is retried within a second). Gives up after 10 s.
+ */
+async function redisReady(t: TestApp): Promise<{ status: number; json: { checks: Record<string, string> } }> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const answer = await ready(t);
+    if (answer.json.checks.redis === 'ok' || Date.now() > deadline) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** With a password, so the test can look for it: Redis's nopass default user accepts any. */
 function withPassword(url: string, password: string): string {
   const parsed = new URL(url);
@@ -60,8 +73,8 @@ describe('settings changed at run time', () => {
     expect(changed.status, JSON.stringify(changed.json)).toBe(200);
     expect(changed.json.settings.redis_url).toMatchObject({ value: withPassword(redisUrl, '****'), source: 'changed', locked: false });
     expect(changed.json.settings.redis_prefix).toMatchObject({ value: prefix, source: 'changed' });
-    expect(changed.json.redis).toMatchObject({ configured: true, state: 'ready', prefix });
-    expect(await ready(t)).toMatchObject({ status: 200, json: { checks: { redis: 'ok' } } });
+    expect(changed.json.redis).toMatchObject({ configured: true, prefix });
+    expect(await redisReady(t)).toMatchObject({ status: 200, json: { checks: { redis: 'ok' } } });
 
     // Every borrower moved: the instance is announced, the cache and the event stream live in Redis.
     const probe = new Redis(redisUrl);
@@ -89,7 +102,7 @@ describe('settings changed at run time', () => {
 
     // Same data folder, no flag or env var: the stored change applies before the first request.
     const again = await start({ dataDir });
-    expect(await ready(again)).toMatchObject({ status: 200, json: { checks: { redis: 'ok' } } });
+    expect(await redisReady(again)).toMatchObject({ status: 200, json: { checks: { redis: 'ok' } } });
     const after = await again.manage('GET', '/manage/settings');
     expect(after.json.settings.redis_url).toMatchObject({ value: withPassword(redisUrl, '****'), source: 'changed' });
     expect(after.json.redis).toMatchObject({ state: 'ready', prefix });
