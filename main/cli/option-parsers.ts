@@ -47,6 +47,16 @@ export function limitOr(keyword: string, max = 1_000_000_000_000) {
   };
 }
 
+/** A budget in USD (more than 0, at most 1e9), or `keyword` for null (no budget). */
+export function usdOr(keyword: string) {
+  return (value: string): Nullable<number> => {
+    if (value.trim().toLowerCase() === keyword) return { value: null };
+    const n = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+    if (!(n > 0 && n <= 1_000_000_000)) throw new InvalidArgumentError(`must be an amount in USD above 0 and at most 1000000000 (e.g. 5 or 0.25), or "${keyword}".`);
+    return { value: n };
+  };
+}
+
 /** A shared limit key, or `default` (null: the upstream key's fingerprint). */
 export function sharedLimitKey(value: string): Nullable<string> {
   const key = value.trim();

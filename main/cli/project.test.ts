@@ -67,13 +67,13 @@ describe('project create', () => {
 
 describe('project list and get', () => {
   it('prints a table by default and the raw JSON with --json', async () => {
-    const projects = [sampleProject(), sampleProject({ id: 'p2', name: 'other', is_active: false })];
+    const projects = [sampleProject({ month_spend_usd: 0.5, spend_usd: 1.5, monthly_budget_usd: 20 }), sampleProject({ id: 'p2', name: 'other', is_active: false })];
     const server = await fakeManagementServer({ 'GET /manage/projects': { body: projects } });
 
     const table = await run(['project', 'list', ...at(server)]);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/│ ID\s+│ Name\s+│ Provider\s+│ API key\s+│ Keys\s+│ Active\s+│ Created/);
-    expect(table.stdout).toMatch(new RegExp(`│ ${PROJECT_ID} │ demo\\s+│ openai\\s+│ sk-…wxyz │ 1\\s+│ yes\\s+│ 2 hours ago \\(2024-12-31T22:00:00.000Z\\)`));
+    expect(table.stdout).toMatch(/│ ID\s+│ Name\s+│ Provider\s+│ API key\s+│ Keys\s+│ Active\s+│ Month spend\s+│ Spend\s+│ Created/);
+    expect(table.stdout).toMatch(new RegExp(`│ ${PROJECT_ID} │ demo\\s+│ openai\\s+│ sk-…wxyz │ 1\\s+│ yes\\s+│ \\$0\\.5 / \\$20\\s+│ \\$1\\.5\\s+│ 2 hours ago \\(2024-12-31T22:00:00.000Z\\)`));
     expect(table.stdout).toMatch(/│ p2\s+│ other\s+│.*│ no /);
 
     const json = await run(['project', 'list', '--json', ...at(server)]);

@@ -2,7 +2,8 @@
 // (`project transform`); tokens are minted for a project.
 
 import { Option, type Command } from 'commander';
-import { limitOr, sharedLimitKey, type Nullable } from './option-parsers.ts';
+import { limitOr, sharedLimitKey, usdOr, type Nullable } from './option-parsers.ts';
+import { budgetText, spendAgainst, usd } from './money-format.ts';
 import { providerIds } from '../core/api/contract.ts';
 import type { ProjectView } from '../core/api/views.ts';
 import { ApiError, type ProjectChanges } from './client.ts';
@@ -24,6 +25,7 @@ interface LimitOptions {
   cacheTtl?: Nullable<number>;
   cachePerToken?: boolean;
   cacheShared?: boolean;
+  monthlyBudgetUsd?: Nullable<number>;
 }
 
 interface CreateOptions extends ConnectionOptions, LimitOptions {
@@ -55,10 +57,11 @@ function addLimitOptions(command: Command): Command {
     .option('--shared-limit-key <key>', 'name of the shared budget ("default" = derived from the upstream key)', sharedLimitKey)
     .option('--cache-ttl <seconds>', 'cache POST answers this long without a client opt-in (0 = only on opt-in, "default" = the server\'s --cache-default-ttl-seconds)', limitOr('default', 31_536_000))
     .addOption(new Option('--cache-per-token', 'each token gets its own cached answers').conflicts('cacheShared'))
-    .addOption(new Option('--cache-shared', "the project's tokens share cached answers (the default)"));
+    .addOption(new Option('--cache-shared', "the project's tokens share cached answers (the default)"))
+    .option('--monthly-budget-usd <usd>', 'USD all its tokens may spend per calendar month (UTC), then 429 budget_exceeded ("none" = no budget)', usdOr('none'));
 }
 
-type LimitChanges = Pick<ProjectChanges, 'default_rpm_limit' | 'default_tpm_limit' | 'shared_rpm_limit' | 'shared_tpm_limit' | 'shared_limit_key' | 'cache_default_ttl_seconds' | 'cache_shared_across_tokens'>;
+type LimitChanges = Pick<ProjectChanges, 'default_rpm_limit' | 'default_tpm_limit' | 'shared_rpm_limit' | 'shared_tpm_limit' | 'shared_limit_key' | 'cache_default_ttl_seconds' | 'cache_shared_across_tokens' | 'monthly_budget_usd'>;
 
 function limitChanges(opts: LimitOptions): LimitChanges {
   return {
@@ -70,6 +73,7 @@ function limitChanges(opts: LimitOptions): LimitChanges {
     ...(opts.cacheTtl !== undefined && { cache_default_ttl_seconds: opts.cacheTtl.value }),
     ...(opts.cachePerToken && { cache_shared_across_tokens: false }),
     ...(opts.cacheShared && { cache_shared_across_tokens: true }),
+    ...(opts.monthlyBudgetUsd !== undefined && { monthly_budget_usd: opts.monthlyBudgetUsd.value }),
   };
 }
 
@@ -107,8 +111,8 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       if (opts.json) return printJson(ctx.io, projects);
       if (projects.length === 0) return println(ctx.io.stdout, 'No projects yet. Create one with `llm-proxy project create`.');
       const now = ctx.now();
-      const rows = projects.map((p) => [p.id, p.name, p.provider, p.api_key, String(p.key_count), yesNo(p.is_active), formatTime(p.created_at, now)]);
-      println(ctx.io.stdout, listTable(['ID', 'Name', 'Provider', 'API key', 'Keys', 'Active', 'Created'], rows));
+      const rows = projects.map((p) => [p.id, p.name, p.provider, p.api_key, String(p.key_count), yesNo(p.is_active), spendAgainst(p.month_spend_usd, p.monthly_budget_usd), usd(p.spend_usd ?? 0), formatTime(p.created_at, now)]);
+      println(ctx.io.stdout, listTable(['ID', 'Name', 'Provider', 'API key', 'Keys', 'Active', 'Month spend', 'Spend', 'Created'], rows));
     });
 
   addConnectionOptions(project.command('get'))
@@ -203,11 +207,23 @@ export function printProject(ctx: CliContext, opts: ConnectionOptions, p: Projec
       ['Defaults', perMinute(p.default_rpm_limit, p.default_tpm_limit, 'per token')],
       ['Shared', perMinute(p.shared_rpm_limit, p.shared_tpm_limit, `key: ${p.shared_limit_key ?? 'from the upstream key'}`)],
       ['Cache', cacheSummary(p)],
+      ['Budget', budgetText(p.monthly_budget_usd, 'per month (UTC)')],
+      ['Spend', `${usd(p.month_spend_usd ?? 0)} this month, ${usd(p.spend_usd ?? 0)} in all`],
+      ['Prices', pricesSummary(p.prices)],
       ['Created', formatTime(p.created_at, now)],
       ['Updated', formatTime(p.updated_at, now)],
       ['Deactivated', formatTime(p.deactivated_at, now)],
     ]),
   );
+}
+
+/** `gpt-4o*: $2.5 in, $10 out per million tokens; …`, or the catalogue's. */
+function pricesSummary(prices: ProjectView['prices'] | undefined): string {
+  const entries = Object.entries(prices ?? {});
+  if (entries.length === 0) return "the price catalogue's";
+  return entries
+    .map(([glob, p]) => `${glob}: ${usd(p.input_per_mtok)} in, ${usd(p.output_per_mtok)} out${p.cached_input_per_mtok === undefined ? '' : `, ${usd(p.cached_input_per_mtok)} cached`} per million tokens`)
+    .join('; ');
 }
 
 /** `POST answers 300 s without opt-in, shared by its tokens`. */

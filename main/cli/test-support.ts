@@ -198,6 +198,10 @@ export function sampleProject(overrides: Partial<ProjectView> = {}): ProjectView
     shared_limit_key: null,
     cache_default_ttl_seconds: null,
     cache_shared_across_tokens: true,
+    prices: {},
+    monthly_budget_usd: null,
+    spend_usd: 0,
+    month_spend_usd: 0,
     ...overrides,
   };
 }
@@ -249,6 +253,8 @@ export function sampleToken(overrides: Partial<TokenView> = {}): TokenView {
     rpm_limit: null,
     tpm_limit: null,
     max_concurrent: null,
+    max_budget_usd: null,
+    spend_usd: 0,
     ...overrides,
   };
 }

@@ -79,14 +79,14 @@ describe('token create', () => {
 describe('token list, get, revoke', () => {
   it('passes project_id and active_only=true, and prints a table', async () => {
     const server = await fakeManagementServer({
-      'GET /manage/tokens': { body: [sampleToken(), sampleToken({ id: 't2', name: null, max_requests: null, status: 'revoked', last_used_at: '2024-12-31T23:59:30.000Z' })] },
+      'GET /manage/tokens': { body: [sampleToken({ spend_usd: 0.25, max_budget_usd: 5 }), sampleToken({ id: 't2', name: null, max_requests: null, status: 'revoked', last_used_at: '2024-12-31T23:59:30.000Z' })] },
     });
     const result = await run(['token', 'list', '--project', PROJECT_ID, '--active-only', ...at(server)]);
     expect(result.code).toBe(0);
     expect(server.only().query).toEqual({ project_id: PROJECT_ID, active_only: 'true' });
-    expect(result.stdout).toMatch(/│ ID\s+│ Name\s+│ Project\s+│ Token\s+│ Status\s+│ Requests\s+│ Expires\s+│ Last used/);
-    expect(result.stdout).toMatch(new RegExp(`│ ${TOKEN_ID} │ ci\\s+│ ${PROJECT_ID} │ llmp_…abcd │ active\\s+│ 3 / 100\\s+│ in 8 hours .*│ never`));
-    expect(result.stdout).toMatch(/│ t2\s+│ -\s+│.*│ revoked │ 3 \/ ∞\s+│.*│ 30 seconds ago \(2024-12-31T23:59:30.000Z\)/);
+    expect(result.stdout).toMatch(/│ ID\s+│ Name\s+│ Project\s+│ Token\s+│ Status\s+│ Requests\s+│ Spend\s+│ Expires\s+│ Last used/);
+    expect(result.stdout).toMatch(new RegExp(`│ ${TOKEN_ID} │ ci\\s+│ ${PROJECT_ID} │ llmp_…abcd │ active\\s+│ 3 / 100\\s+│ \\$0\\.25 / \\$5\\s+│ in 8 hours .*│ never`));
+    expect(result.stdout).toMatch(/│ t2\s+│ -\s+│.*│ revoked │ 3 \/ ∞\s+│ \$0\s+│.*│ 30 seconds ago \(2024-12-31T23:59:30.000Z\)/);
   });
 
   it('sends no query without filters; --json prints the raw array', async () => {

@@ -7,7 +7,8 @@ import type { CliContext } from './context.ts';
 import { detailTable, formatTime, listTable, orDash } from './format.ts';
 import { printJson, println, UsageError } from './io.ts';
 import type { TokenChanges } from './client.ts';
-import { commaList, limitOr, wholeNumber, type Nullable } from './option-parsers.ts';
+import { commaList, limitOr, usdOr, wholeNumber, type Nullable } from './option-parsers.ts';
+import { budgetText, spendAgainst, usd } from './money-format.ts';
 import { summaryOf } from './commands.ts';
 import { PROJECT_REF_HELP, projectIdOf, resolveProject } from './project-ref.ts';
 
@@ -22,6 +23,7 @@ interface CreateOptions extends ConnectionOptions {
   rpmLimit?: Nullable<number>;
   tpmLimit?: Nullable<number>;
   maxConcurrent?: number;
+  maxBudgetUsd?: Nullable<number>;
 }
 
 interface UpdateOptions extends ConnectionOptions {
@@ -32,8 +34,10 @@ interface UpdateOptions extends ConnectionOptions {
   rpmLimit?: Nullable<number>;
   tpmLimit?: Nullable<number>;
   maxConcurrent?: number;
+  maxBudgetUsd?: Nullable<number>;
 }
 
+const BUDGET_HELP = 'USD this token may spend over its life, then 429 budget_exceeded (priced models only)';
 const RPM_HELP = 'requests per minute (0 = no limit, "inherit" = the project default)';
 const TPM_HELP = 'tokens per minute, counted from usage (0 = no limit, "inherit" = the project default)';
 const CONCURRENT_HELP = 'requests in flight at once, per instance (0 = no limit)';
@@ -56,6 +60,7 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
     .option('--rpm-limit <n>', RPM_HELP, limitOr('inherit', 1_000_000_000))
     .option('--tpm-limit <n>', TPM_HELP, limitOr('inherit'))
     .option('--max-concurrent <n>', CONCURRENT_HELP, wholeNumber(0, 100_000))
+    .option('--max-budget-usd <usd>', BUDGET_HELP, usdOr('none'))
     .action(async (opts: CreateOptions) => {
       const client = connect(opts, ctx);
       const created = await client.createToken({
@@ -95,10 +100,11 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
         t.token,
         t.status ?? (t.is_active ? 'active' : 'revoked'),
         requests(t),
+        spendAgainst(t.spend_usd, t.max_budget_usd),
         formatTime(t.expires_at, now),
         formatTime(t.last_used_at, now, 'never'),
       ]);
-      println(ctx.io.stdout, listTable(['ID', 'Name', 'Project', 'Token', 'Status', 'Requests', 'Expires', 'Last used'], rows));
+      println(ctx.io.stdout, listTable(['ID', 'Name', 'Project', 'Token', 'Status', 'Requests', 'Spend', 'Expires', 'Last used'], rows));
     });
 
   addConnectionOptions(token.command('get'))
@@ -120,6 +126,7 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
     .option('--rpm-limit <n>', RPM_HELP, limitOr('inherit', 1_000_000_000))
     .option('--tpm-limit <n>', TPM_HELP, limitOr('inherit'))
     .option('--max-concurrent <n>', CONCURRENT_HELP, wholeNumber(0, 100_000))
+    .option('--max-budget-usd <usd>', `${BUDGET_HELP}; "none" removes it`, usdOr('none'))
     .action(async (id: string, opts: UpdateOptions) => {
       if (opts.allModels && opts.allowedModels) throw new UsageError('give --allowed-models or --all-models, not both');
       const changes: TokenChanges = {
@@ -130,7 +137,7 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
         ...limitChanges(opts),
       };
       if (Object.keys(changes).length === 0) {
-        throw new UsageError('nothing to update: give --name, --max-requests, --allowed-models, --all-models, --rpm-limit, --tpm-limit or --max-concurrent');
+        throw new UsageError('nothing to update: give --name, --max-requests, --allowed-models, --all-models, --rpm-limit, --tpm-limit, --max-concurrent or --max-budget-usd');
       }
       const updated = await connect(opts, ctx).updateToken(id, changes);
       if (opts.json) return printJson(ctx.io, updated);
@@ -149,8 +156,9 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
     });
 }
 
-function limitChanges(opts: { rpmLimit?: Nullable<number>; tpmLimit?: Nullable<number>; maxConcurrent?: number }) {
+function limitChanges(opts: { rpmLimit?: Nullable<number>; tpmLimit?: Nullable<number>; maxConcurrent?: number; maxBudgetUsd?: Nullable<number> }) {
   return {
+    ...(opts.maxBudgetUsd !== undefined && { max_budget_usd: opts.maxBudgetUsd.value }),
     ...(opts.rpmLimit !== undefined && { rpm_limit: opts.rpmLimit.value }),
     ...(opts.tpmLimit !== undefined && { tpm_limit: opts.tpmLimit.value }),
     ...(opts.maxConcurrent !== undefined && { max_concurrent: opts.maxConcurrent }),
@@ -180,6 +188,8 @@ function tokenDetails(t: TokenView, now: number, withToken: boolean): string {
     ['Rate limit', perMinute(t.rpm_limit, 'requests')],
     ['Token limit', perMinute(t.tpm_limit, 'tokens')],
     ['Concurrency', t.max_concurrent ? `${t.max_concurrent} at once` : 'no limit'],
+    ['Budget', budgetText(t.max_budget_usd, "over the token's life")],
+    ['Spend', usd(t.spend_usd ?? 0)],
     ['Prompt tokens', String(t.prompt_tokens ?? 0)],
     ['Completion tokens', String(t.completion_tokens ?? 0)],
     ['Cache hits', String(t.cache_hit_count ?? 0)],
