@@ -2,9 +2,11 @@
 // write to the WAL without an fsync. That survives a crash or kill -9 of the process (the OS has the
 // bytes), not a power cut, and lets the outbox commit every event-loop turn without stalling the proxy
 // for a disk flush. Management writes keep `FULL` on the main connection. This connection never
-// checkpoints after a commit (a checkpoint fsyncs): a timer does it at most once a second instead.
+// checkpoints after a commit (a checkpoint fsyncs): a timer asks for one at most once a second, run by
+// a worker thread on its own connection (sqlite-checkpointer.ts), off the event loop.
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { pageWindow } from './audit-query.ts';
+import { startCheckpointer } from './sqlite-checkpointer.ts';
 import { requestLogSelect } from './request-log-query.ts';
 import { sqliteDialect, type DbRecord } from './table-map.ts';
 import { cursorsTable, deadLettersTable } from './tables.ts';
@@ -28,20 +30,24 @@ export function openSqliteEventRepository(file: string): EventRepository & { clo
   db.pragma('synchronous = NORMAL');
   db.pragma('wal_autocheckpoint = 0');
   const repo = sqliteEventRepository(db);
-  let written = repo.writes();
-  const timer = setInterval(() => {
-    if (repo.writes() === written || !db.open) return;
-    written = repo.writes();
+  const checkpointer = startCheckpointer(file, () => {
     try {
       db.pragma('wal_checkpoint(PASSIVE)');
     } catch {
       // Busy or closing: the next tick (or the main connection's own checkpoint) does it.
     }
+  });
+  let written = repo.writes();
+  const timer = setInterval(() => {
+    if (repo.writes() === written || !db.open) return;
+    written = repo.writes();
+    checkpointer.checkpoint();
   }, CHECKPOINT_MS);
   timer.unref();
   return Object.assign(repo, {
     close: () => {
       clearInterval(timer);
+      checkpointer.close();
       if (db.open) db.close();
     },
   });

@@ -8,6 +8,7 @@ import { projectNotFound } from './store-errors.ts';
 import { sqliteDialect as d, type DbRecord } from './table-map.ts';
 import { newTokenRow, tokensTable as table } from './tables.ts';
 import type { NewToken, TokenChanges, TokenRepository, TokenRow, UsageDelta } from './types.ts';
+import { withoutFsync } from './sqlite-no-fsync.ts';
 
 interface ListParams {
   projectId?: string;
@@ -111,7 +112,7 @@ export function sqliteTokenRepository(db: Database): TokenRepository {
       return revokeAllTx.immediate(projectId, now);
     },
     async addUsage(deltas) {
-      if (deltas.length > 0) addUsageTx(deltas);
+      if (deltas.length > 0) withoutFsync(db, () => addUsageTx(deltas));
     },
     async reserveRequests(tokenId, want) {
       // Committed (synchronous = FULL) before any of it is handed out: that is what makes it survive a crash.

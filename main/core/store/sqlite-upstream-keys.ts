@@ -7,6 +7,7 @@ import { duplicateKeyLabel, projectNotFound } from './store-errors.ts';
 import { sqliteDialect as d, type DbRecord } from './table-map.ts';
 import { groupByProject, newUpstreamKeyRow, upstreamKeysTable as table } from './tables.ts';
 import type { NewUpstreamKey, UpstreamKeyChanges, UpstreamKeyRepository, UpstreamKeyRow, UpstreamKeyUsageDelta } from './types.ts';
+import { withoutFsync } from './sqlite-no-fsync.ts';
 
 /**
  * Inserts one key (used by the project repository too, inside its create transaction). Throws
@@ -85,7 +86,7 @@ export function sqliteUpstreamKeyRepository(db: Database): UpstreamKeyRepository
       return remove.run(id).changes > 0;
     },
     async addUsage(deltas) {
-      if (deltas.length > 0) addUsageTx.immediate(deltas);
+      if (deltas.length > 0) withoutFsync(db, () => addUsageTx.immediate(deltas));
     },
   };
 }
