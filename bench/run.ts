@@ -5,6 +5,7 @@
 // and the choice of upstream key (in process).
 import { CACHE_OPT_IN, measureCacheHit } from './cache-hit.ts';
 import { measureEventPipeline } from './events.ts';
+import { measureFloorSuite } from './floor-suite.ts';
 import { measureKeySelection, printKeySelection } from './key-selection.ts';
 import { BASELINE_REF, measurePipeline } from './pipeline.ts';
 import { latencyOneConnection, throughput, type Target } from './measure.ts';
@@ -112,6 +113,10 @@ async function main(): Promise<void> {
 
   console.log('\nRequest events (full path, 64 connections, median of interleaved rounds; CPU from /proc)');
   await measureEventPipeline((variant) => startProxy(upstream.url, variant), children, { seconds, latencyRequests });
+
+  // Issue 22's floor rows (own processes): ratios to the bare pass-through, 1,000 SSE streams, cache hit, RSS.
+  for (const { child } of children.splice(0)) child.kill('SIGTERM');
+  await measureFloorSuite();
 
   // Last: the durations tests no longer assert (an abort reaching the upstream, decisions while Redis is out).
   await measureTestFigures(startProxy);
