@@ -6,6 +6,8 @@ import { goTo, signIn } from './support/screens.ts';
 import { rpc } from './support/seed.ts';
 
 test('the server goes away and comes back', async ({ page, server, upstream, consoleWatch }) => {
+  // A seeded server and every screen (or a server restart): more than the default minute on a busy machine.
+  test.slow();
   // Polling a stopped server is refused by the network; that is the point of this test.
   consoleWatch.allow(/Failed to load resource: net::ERR_CONNECTION_REFUSED/);
   const project = await rpc(server, 'projects.create', { name: 'coding-agents', api_key: 'sk-agents-1111', base_url: upstream.url });

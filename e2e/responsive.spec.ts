@@ -6,6 +6,8 @@ import { goTo, signIn } from './support/screens.ts';
 import { seed } from './support/seed.ts';
 
 test('every screen and dialog fits the window', async ({ page, server, upstream }) => {
+  // A seeded server and every screen (or a server restart): more than the default minute on a busy machine.
+  test.slow();
   await seed(server, upstream.url);
   await page.goto(`${server.url}/admin/`);
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();

@@ -9,6 +9,8 @@ import { rpc, seed } from './support/seed.ts';
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
 test('find, edit and duplicate tokens; the new one is not lost by accident', async ({ page, server, upstream }) => {
+  // A seeded server and every screen (or a server restart): more than the default minute on a busy machine.
+  test.slow();
   await seed(server, upstream.url);
   await signIn(page, server.url, server.managementToken);
   await goTo(page, 'Tokens');
