@@ -41,7 +41,9 @@ for (const size of SIZES) {
       await shoot(page, '04-tokens-empty');
     });
 
-    test('busy server: every screen and dialog', async ({ page, server, upstream }) => {
+    // The busy server's screens in three journeys, each on its own seeded server, so they run side by
+    // side and none needs a long timeout (one journey through all of them took over 60 s on a busy machine).
+    test('busy server: dashboard and projects', async ({ page, server, upstream }) => {
       await seed(server, upstream.url);
       await signIn(page, server.url, server.managementToken);
       await expect(page.getByText('Recent activity')).toBeVisible();
@@ -73,7 +75,11 @@ for (const size of SIZES) {
       await projectLimits.getByRole('button', { name: 'Save limits' }).click();
       await expect(projectLimits).toBeHidden();
       await expect(agents).toContainText('shared 600/min (budget “team-a”)');
+    });
 
+    test('busy server: tokens', async ({ page, server, upstream }) => {
+      await seed(server, upstream.url);
+      await signIn(page, server.url, server.managementToken);
       await goTo(page, 'Tokens');
       await expect(page.getByRole('row').filter({ hasText: 'claude-code session' })).toContainText('17 / 20');
       await shoot(page, '20-tokens');
@@ -109,7 +115,11 @@ for (const size of SIZES) {
       await expect(tokenLimits).toBeHidden();
       await expect(page.getByText('Limits of “notebook on laptop” saved')).toBeVisible();
       await expect(laptop).toContainText('30k tok/min · 2 at once');
+    });
 
+    test('busy server: audit and settings', async ({ page, server, upstream }) => {
+      await seed(server, upstream.url);
+      await signIn(page, server.url, server.managementToken);
       await goTo(page, 'Audit');
       await expect(page.getByRole('table')).toBeVisible();
       await shoot(page, '30-audit');
