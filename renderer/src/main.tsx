@@ -10,6 +10,7 @@ import './styles/tables.css';
 import './styles/screens.css';
 import './styles/live.css';
 import './styles/limits.css';
+import './styles/money.css';
 import './styles/keys.css';
 import './styles/admins.css';
 import './styles/hints.css';

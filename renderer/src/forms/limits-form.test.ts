@@ -14,7 +14,8 @@ describe('mint form limits', () => {
     expect(checkTokenForm({ ...valid, rpmLimit: '60', tpmLimit: '20000', maxConcurrent: '4' })).toMatchObject({ ok: true, value: { rpm_limit: 60, tpm_limit: 20000, max_concurrent: 4 } });
     expect(checkTokenForm({ ...valid, tpmLimit: '0' })).toMatchObject({ ok: true, value: { tpm_limit: 0 } });
     const none = checkTokenForm(valid);
-    expect(none.ok && ['rpm_limit', 'tpm_limit', 'max_concurrent'].some((k) => k in none.value)).toBe(false);
+    expect(none.ok && ['rpm_limit', 'tpm_limit', 'max_concurrent', 'max_budget_usd'].some((k) => k in none.value)).toBe(false);
+    expect(checkTokenForm({ ...valid, maxBudgetUsd: '5' })).toMatchObject({ ok: true, value: { max_budget_usd: 5 } });
   });
 
   it('explains each wrong limit at once, and the contract’s ranges', () => {
@@ -33,13 +34,18 @@ describe('mint form limits', () => {
 
 describe('edit token limits', () => {
   it('starts from the token’s limits (no concurrency limit shows empty)', () => {
-    expect(tokenLimitValuesOf(tokenView({ rpm_limit: 60, tpm_limit: 0, max_concurrent: null }))).toEqual({ rpmLimit: '60', tpmLimit: '0', maxConcurrent: '' });
+    expect(tokenLimitValuesOf(tokenView({ rpm_limit: 60, tpm_limit: 0, max_concurrent: null, max_budget_usd: 2.5 }))).toEqual({ rpmLimit: '60', tpmLimit: '0', maxConcurrent: '', maxBudgetUsd: '2.5' });
     expect(tokenLimitValuesOf(tokenView())).toEqual(emptyTokenLimits);
   });
 
-  it('sends all three, so an emptied field goes back to the project’s default', () => {
-    expect(checkTokenLimits(ID, { rpmLimit: ' 30 ', tpmLimit: '', maxConcurrent: '' })).toEqual({ ok: true, value: { id: ID, rpm_limit: 30, tpm_limit: null, max_concurrent: null } });
-    expect(checkTokenLimits(ID, { rpmLimit: '0', tpmLimit: '50000', maxConcurrent: '2' })).toEqual({ ok: true, value: { id: ID, rpm_limit: 0, tpm_limit: 50000, max_concurrent: 2 } });
+  it('sends all four, so an emptied field goes back to the project’s default (or no budget)', () => {
+    expect(checkTokenLimits(ID, { rpmLimit: ' 30 ', tpmLimit: '', maxConcurrent: '', maxBudgetUsd: '' })).toEqual({ ok: true, value: { id: ID, rpm_limit: 30, tpm_limit: null, max_concurrent: null, max_budget_usd: null } });
+    expect(checkTokenLimits(ID, { rpmLimit: '0', tpmLimit: '50000', maxConcurrent: '2', maxBudgetUsd: '$0.25' })).toEqual({ ok: true, value: { id: ID, rpm_limit: 0, tpm_limit: 50000, max_concurrent: 2, max_budget_usd: 0.25 } });
+  });
+
+  it('refuses a budget that is not an amount above 0', () => {
+    expect(checkTokenLimits(ID, { ...emptyTokenLimits, maxBudgetUsd: 'ten' })).toEqual({ ok: false, errors: { maxBudgetUsd: 'Must be an amount in USD such as 5 or 0.25, or empty for no budget.' } });
+    expect(checkTokenLimits(ID, { ...emptyTokenLimits, maxBudgetUsd: '0' })).toEqual({ ok: false, errors: { maxBudgetUsd: 'Must be more than 0 (null removes the budget).' } });
   });
 
   it('refuses what the server would', () => {

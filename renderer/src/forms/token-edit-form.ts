@@ -34,7 +34,7 @@ export function checkTokenEdit(id: string, values: TokenEditValues): Checked<Inp
     // 0 and empty both mean no quota.
     max_requests: Number.isNaN(maxRequests) ? null : maxRequests || null,
     allowed_models: parseModels(values.allowedModels),
-    ...(limits.ok ? limits.value : { rpm_limit: null, tpm_limit: null, max_concurrent: null }),
+    ...(limits.ok ? limits.value : { rpm_limit: null, tpm_limit: null, max_concurrent: null, max_budget_usd: null }),
   };
   return withErrors(checkInput('tokens.update', input, tokenFieldOf), errors);
 }

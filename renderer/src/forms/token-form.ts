@@ -18,6 +18,8 @@ export interface TokenFormValues {
   tpmLimit: string;
   /** Requests in flight at once (per instance); empty = none. */
   maxConcurrent: string;
+  /** USD over the token's life; empty = no budget. */
+  maxBudgetUsd: string;
   allowedModels: string;
 }
 
@@ -30,6 +32,7 @@ export const defaultTokenForm = (projectId = ''): TokenFormValues => ({
   rpmLimit: '',
   tpmLimit: '',
   maxConcurrent: '',
+  maxBudgetUsd: '',
   allowedModels: '',
 });
 
@@ -44,6 +47,7 @@ const TOKEN_FIELDS: Record<string, string> = {
   rpm_limit: 'rpmLimit',
   tpm_limit: 'tpmLimit',
   max_concurrent: 'maxConcurrent',
+  max_budget_usd: 'maxBudgetUsd',
 };
 export const tokenFieldOf = (path: string) => TOKEN_FIELDS[path.split('.')[0] ?? ''] ?? '_form';
 
@@ -80,6 +84,7 @@ export function checkTokenForm(values: TokenFormValues): Checked<InputOf<'tokens
     if (limits.value.rpm_limit !== null) input.rpm_limit = limits.value.rpm_limit;
     if (limits.value.tpm_limit !== null) input.tpm_limit = limits.value.tpm_limit;
     if (limits.value.max_concurrent !== null) input.max_concurrent = limits.value.max_concurrent;
+    if (limits.value.max_budget_usd !== null) input.max_budget_usd = limits.value.max_budget_usd;
   }
   return withErrors(checkInput('tokens.create', input, tokenFieldOf), errors);
 }
@@ -97,7 +102,7 @@ export function envSnippet(proxyOrigin: string, token: string): string {
 
 /** "Duplicate this token's policy": the mint form filled from an existing token (its lifetime, quota,
  *  limits and models; a new name, since the old one names the old token). */
-export function policyOf(token: Pick<TokenView, 'project_id' | 'created_at' | 'expires_at' | 'max_requests' | 'rpm_limit' | 'tpm_limit' | 'max_concurrent' | 'allowed_models'>): TokenFormValues {
+export function policyOf(token: Pick<TokenView, 'project_id' | 'created_at' | 'expires_at' | 'max_requests' | 'rpm_limit' | 'tpm_limit' | 'max_concurrent' | 'max_budget_usd' | 'allowed_models'>): TokenFormValues {
   const minutes = Math.max(1, Math.round((Date.parse(token.expires_at) - Date.parse(token.created_at)) / 60_000));
   const unit: LifetimeUnit = minutes % MINUTES.days === 0 ? 'days' : minutes % MINUTES.hours === 0 ? 'hours' : 'minutes';
   const text = (n: number | null) => (n === null ? '' : String(n));
@@ -110,6 +115,7 @@ export function policyOf(token: Pick<TokenView, 'project_id' | 'created_at' | 'e
     rpmLimit: text(token.rpm_limit),
     tpmLimit: text(token.tpm_limit),
     maxConcurrent: token.max_concurrent ? String(token.max_concurrent) : '',
+    maxBudgetUsd: token.max_budget_usd === null || token.max_budget_usd === undefined ? '' : String(token.max_budget_usd),
     allowedModels: token.allowed_models?.join(', ') ?? '',
   };
 }

@@ -10,11 +10,13 @@ import { useCan } from '../lib/permissions.ts';
 import { hrefFor } from '../lib/router.ts';
 import { usePolling } from '../lib/use-polling.ts';
 import { useDashboard } from '../stores/dashboard.ts';
+import { useSpend } from '../stores/spend.ts';
 import { useProjects } from '../stores/projects.ts';
 import { useSystem } from '../stores/system.ts';
 import { useTokens } from '../stores/tokens.ts';
 import { describeTarget } from './audit.tsx';
 import { LivePanel } from './dashboard-live.tsx';
+import { SpendPanel } from './dashboard-spend.tsx';
 
 export const DASHBOARD_REFRESH_MS = 5000;
 
@@ -29,10 +31,12 @@ export function DashboardScreen() {
     void load();
     void useProjects.getState().load({ quiet: true });
     void useTokens.getState().load({ quiet: true });
+    void useSpend.getState().load({ quiet: true });
   }, [load]);
   usePolling(() => {
     void load({ quiet: true });
     void useTokens.getState().load({ quiet: true });
+    void useSpend.getState().load({ quiet: true });
   }, DASHBOARD_REFRESH_MS);
 
   const projectName = (id: string | null) => (id ? (projects.find((p) => p.id === id)?.name ?? null) : null);
@@ -81,6 +85,7 @@ export function DashboardScreen() {
           </p>
 
           {summary.projects.total === 0 ? <GettingStarted /> : <LivePanel />}
+          {summary.projects.total === 0 ? null : <SpendPanel />}
 
           <div className="dashboard-columns">
             <section className="panel" aria-labelledby="recent-title">

@@ -22,9 +22,10 @@ import { usageRow, useUsage } from '../stores/usage.ts';
 import { DeactivateProjectDialog, NewProjectDialog, RenameProjectDialog, RevokeProjectTokensDialog } from './project-dialogs.tsx';
 import { ProjectKeysDialog } from './project-keys-dialog.tsx';
 import { ProjectLimitsDialog } from './project-limits-dialog.tsx';
+import { ProjectMoneyDialog, ProjectSpendFact } from './project-money.tsx';
 import { ProjectTransformationsDialog } from './project-transformations-dialog.tsx';
 
-type ProjectDialog = 'rename' | 'keys' | 'limits' | 'transformations' | 'deactivate' | 'revoke';
+type ProjectDialog = 'rename' | 'keys' | 'limits' | 'money' | 'transformations' | 'deactivate' | 'revoke';
 type Open = { kind: 'new' } | { kind: ProjectDialog; project: ProjectView } | null;
 
 export function ProjectsScreen() {
@@ -94,6 +95,7 @@ export function ProjectsScreen() {
       {open?.kind === 'rename' ? <RenameProjectDialog project={open.project} onClose={close} /> : null}
       {open?.kind === 'keys' ? <ProjectKeysDialog project={open.project} onClose={close} /> : null}
       {open?.kind === 'limits' ? <ProjectLimitsDialog project={open.project} onClose={close} /> : null}
+      {open?.kind === 'money' ? <ProjectMoneyDialog project={currentOf(open.project)} onClose={close} /> : null}
       {open?.kind === 'transformations' ? <ProjectTransformationsDialog project={currentOf(open.project)} onClose={close} /> : null}
       {open?.kind === 'deactivate' ? <DeactivateProjectDialog project={open.project} activeTokens={activeTokens(open.project.id)} onClose={close} /> : null}
       {open?.kind === 'revoke' ? <RevokeProjectTokensDialog project={open.project} activeTokens={activeTokens(open.project.id)} onClose={close} /> : null}
@@ -151,6 +153,7 @@ function ProjectRow({ project, activeTokens, week, onOpen }: { project: ProjectV
           </dd>
         </div>
         <ProjectLimitsFact project={project} onEdit={() => onOpen('limits')} />
+        <ProjectSpendFact project={project} onEdit={() => onOpen('money')} />
         <ProjectTransformationsFact project={project} onEdit={() => onOpen('transformations')} />
       </dl>
       {/* A disabled fieldset disables every action in it while the server is away. */}

@@ -102,7 +102,7 @@ export function MintTokenDialog({ projects, tokens, projectId, from, onClose }: 
             <input className="input" value={values.name} onChange={set('name')} autoComplete="off" placeholder="e.g. notebook on laptop" data-autofocus={!!values.projectId || undefined} />
           </Field>
         </div>
-        <div className="form-row">
+        <div className="form-row form-row-3">
           <Field label="Lifetime" error={shown.lifetime} hint={until ? `Until ${until}` : undefined}>
             <div className="input-group">
               <input className="input num" inputMode="numeric" value={values.lifetime} onChange={set('lifetime')} aria-label="Lifetime" />
@@ -115,6 +115,9 @@ export function MintTokenDialog({ projects, tokens, projectId, from, onClose }: 
           </Field>
           <Field label="Max requests" optional error={shown.maxRequests} hint="In total; empty for no limit.">
             <input className="input num" inputMode="numeric" value={values.maxRequests} onChange={set('maxRequests')} autoComplete="off" />
+          </Field>
+          <Field label="Budget (USD)" optional error={shown.maxBudgetUsd} hint="Over its life, priced models only; empty for none.">
+            <input className="input num" inputMode="decimal" value={values.maxBudgetUsd} onChange={set('maxBudgetUsd')} autoComplete="off" placeholder="e.g. 5" />
           </Field>
         </div>
         <div className="form-row form-row-3 form-row-even">

@@ -8,6 +8,7 @@ import { Spinner } from '../components/states.tsx';
 import { checkTokenEdit, tokenEditValuesOf, type TokenEditValues } from '../forms/token-edit-form.ts';
 import { tokenFieldOf } from '../forms/token-form.ts';
 import { projectDefaultHint } from '../lib/limits-text.ts';
+import { formatUsd } from '../lib/money.ts';
 import { exactTime } from '../lib/time.ts';
 import { useAction } from '../lib/use-action.ts';
 import { useFormErrors } from '../lib/use-form-errors.ts';
@@ -47,12 +48,15 @@ export function TokenEditDialog({ token, project, onClose, onMintLikeThis }: Tok
   return (
     <Dialog title={`Edit “${label}”`} onClose={onClose} busy={action.pending} wide description={<>Changes apply from the next request of <span className="mono">{token.token}</span>.</>}>
       <form className="form" onSubmit={submit} noValidate>
-        <div className="form-row">
+        <div className="form-row form-row-3">
           <Field label="Name" optional error={shown.name} hint="Who or what uses it.">
             <input className="input" value={values.name} onChange={set('name')} autoComplete="off" data-autofocus />
           </Field>
           <Field label="Max requests" optional error={shown.maxRequests} hint={`In total; ${token.request_count.toLocaleString('en')} used so far. Empty for no limit.`}>
             <input className="input num" inputMode="numeric" value={values.maxRequests} onChange={set('maxRequests')} autoComplete="off" />
+          </Field>
+          <Field label="Budget (USD)" optional error={shown.maxBudgetUsd} hint={`Over its life; ${formatUsd(token.spend_usd)} spent so far. Empty for none.`}>
+            <input className="input num" inputMode="decimal" value={values.maxBudgetUsd} onChange={set('maxBudgetUsd')} autoComplete="off" placeholder="e.g. 5" />
           </Field>
         </div>
         <Field label="Allowed models" optional error={shown.allowedModels} hint="Comma-separated, wildcards * and ? allowed. Empty for any model.">

@@ -1,4 +1,4 @@
-// "Edit limits" of one token after minting: requests and tokens per minute, requests at once.
+// "Edit limits" of one token after minting: requests and tokens per minute, requests at once, budget in USD.
 import { useState, type FormEvent } from 'react';
 import type { ProjectView, TokenView } from '../../../main/core/api/views.ts';
 import { Dialog } from '../components/dialog.tsx';
@@ -6,6 +6,7 @@ import { Field, FormError } from '../components/field.tsx';
 import { Spinner } from '../components/states.tsx';
 import { checkTokenLimits, tokenLimitFieldOf, tokenLimitValuesOf, type TokenLimitValues } from '../forms/limits-form.ts';
 import { projectDefaultHint } from '../lib/limits-text.ts';
+import { formatUsd } from '../lib/money.ts';
 import { useAction } from '../lib/use-action.ts';
 import { useFormErrors } from '../lib/use-form-errors.ts';
 import { notify } from '../stores/notices.ts';
@@ -51,9 +52,14 @@ export function TokenLimitsDialog({ token, project, onClose }: { token: TokenVie
             <input className="input num" inputMode="numeric" value={values.tpmLimit} onChange={set('tpmLimit')} autoComplete="off" placeholder="e.g. 20000" />
           </Field>
         </div>
-        <Field label="Max concurrent" optional error={shown.maxConcurrent} hint="Requests in flight at once, on each instance. Empty or 0 for no limit." className="field-half">
-          <input className="input num" inputMode="numeric" value={values.maxConcurrent} onChange={set('maxConcurrent')} autoComplete="off" placeholder="e.g. 4" />
-        </Field>
+        <div className="form-row">
+          <Field label="Max concurrent" optional error={shown.maxConcurrent} hint="Requests in flight at once, on each instance. Empty or 0 for no limit.">
+            <input className="input num" inputMode="numeric" value={values.maxConcurrent} onChange={set('maxConcurrent')} autoComplete="off" placeholder="e.g. 4" />
+          </Field>
+          <Field label="Budget (USD)" optional error={shown.maxBudgetUsd} hint={`Over the token’s life; ${formatUsd(token.spend_usd)} spent so far. Empty for no budget.`}>
+            <input className="input num" inputMode="decimal" value={values.maxBudgetUsd} onChange={set('maxBudgetUsd')} autoComplete="off" placeholder="e.g. 5" />
+          </Field>
+        </div>
         <FormError message={shown._form} />
         <div className="dialog-actions">
           <button type="button" className="btn" onClick={onClose} disabled={action.pending}>

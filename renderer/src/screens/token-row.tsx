@@ -5,6 +5,7 @@ import type { UsageDailyRowView } from '../../../main/core/api/event-views.ts';
 import { AuditIcon } from '../components/icons.tsx';
 import { TokenStatusBadge } from '../components/status-badge.tsx';
 import { TimeAgo } from '../components/time-ago.tsx';
+import { SpendMeter } from '../components/spend-meter.tsx';
 import { LifeMeter, UsageMeter } from '../components/usage-meter.tsx';
 import { WeekUsage } from '../components/week-usage.tsx';
 import { tokenLimitsLine } from '../lib/limits-text.ts';
@@ -71,6 +72,7 @@ export function TokenRow({ token, project, week, offline, onRevoke, onEdit, onEd
       </td>
       <td>
         <UsageMeter used={token.request_count} max={token.max_requests} label={`Requests used by ${label}`} />
+        <SpendMeter spent={token.spend_usd} budget={token.max_budget_usd} unpriced={week.row.total.unpriced_requests} unpricedPeriod="in the last 7 days" label={`Budget spent by ${label}`} />
         {token.is_active && canManage ? (
           // The rate limits are edited where they show.
           <button type="button" className="link-button limits-line limits-line-edit num" onClick={onEditLimits} disabled={!!offline} title={offline ?? `${limits?.long ?? 'No rate limit'}. Click to edit.`}>

@@ -12,6 +12,7 @@ import { useLive } from './live.ts';
 import { useMe } from './me.ts';
 import { useNotices } from './notices.ts';
 import { useProjects } from './projects.ts';
+import { useSpend } from './spend.ts';
 import { useSystem } from './system.ts';
 import { useTokens } from './tokens.ts';
 import { useUsage } from './usage.ts';
@@ -35,7 +36,7 @@ export function initialSession(): Pick<SessionState, 'status' | 'error'> {
 
 function forgetEverything(): void {
   setManagementToken(null);
-  for (const store of [useConnection, useProjects, useKeys, useTokens, useCache, useAudit, useDashboard, useSystem, useNotices, useLive, useUsage, useMe, useAdmins]) store.getState().reset();
+  for (const store of [useConnection, useProjects, useKeys, useTokens, useCache, useAudit, useDashboard, useSystem, useNotices, useLive, useUsage, useSpend, useMe, useAdmins]) store.getState().reset();
 }
 
 export const useSession = create<SessionState>((set) => ({

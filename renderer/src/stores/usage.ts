@@ -41,5 +41,15 @@ export function usageRow(view: UsageDailyView | null, id: string): UsageDailyRow
   if (found) return found;
   const days = view?.days.length ?? USAGE_DAYS;
   const zeros = () => Array<number>(days).fill(0);
-  return { id, requests: zeros(), prompt_tokens: zeros(), completion_tokens: zeros(), cache_hits: zeros(), total: { requests: 0, prompt_tokens: 0, completion_tokens: 0, cache_hits: 0 } };
+  return {
+    id,
+    requests: zeros(),
+    prompt_tokens: zeros(),
+    completion_tokens: zeros(),
+    cache_hits: zeros(),
+    spend_usd: zeros(),
+    unpriced_requests: zeros(),
+    models: [],
+    total: { requests: 0, prompt_tokens: 0, completion_tokens: 0, cache_hits: 0, spend_usd: 0, unpriced_requests: 0 },
+  };
 }

@@ -24,6 +24,10 @@ export function projectView(over: Partial<ProjectView> = {}): ProjectView {
     shared_limit_key: null,
     cache_default_ttl_seconds: null,
     cache_shared_across_tokens: true,
+    prices: {},
+    monthly_budget_usd: null,
+    spend_usd: 0,
+    month_spend_usd: 0,
     ...over,
   };
 }
@@ -72,6 +76,8 @@ export function tokenView(over: Partial<TokenView> = {}): TokenView {
     rpm_limit: null,
     tpm_limit: null,
     max_concurrent: null,
+    max_budget_usd: null,
+    spend_usd: 0,
     ...over,
   };
 }
