@@ -8,12 +8,15 @@ import { goTo, signIn } from './support/screens.ts';
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
-async function signOut(page: Page) {
-  const nav = page.getByRole('navigation', { name: 'Screens' });
-  // On a narrow window Sign out is folded behind "Menu" with the screens.
-  const menu = nav.getByRole('button', { name: 'Menu' });
+/** On a narrow window the screens and Sign out are folded behind "Menu". */
+async function unfoldMenu(page: Page) {
+  const menu = page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Menu' });
   if ((await menu.isVisible()) && (await menu.getAttribute('aria-expanded')) === 'false') await menu.click();
-  await nav.getByRole('button', { name: 'Sign out' }).click();
+}
+
+async function signOut(page: Page) {
+  await unfoldMenu(page);
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Sign out' }).click();
 }
 
 async function signInAs(page: Page, url: string, token: string, landing: string) {
@@ -107,6 +110,7 @@ test('owner hands out an operator and a viewer token; each sees only what its ro
   const vera = admins.find((a) => a.name === 'vera')!;
   expect((await fetch(`${server.url}/manage/admins/${vera.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.managementToken}` } })).status).toBe(204);
   consoleWatch.allow(/Failed to load resource: the server responded with a status of 401/);
+  await unfoldMenu(page);
   await nav.getByRole('link', { name: 'Projects' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await expect(page.getByRole('alert')).toContainText('Sign in again');
