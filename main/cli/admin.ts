@@ -46,7 +46,7 @@ async function projectIds(client: ApiClient, refs: string[] | undefined): Promis
 
 /** The admin named by `ref`: its id, or its exact name. */
 async function resolveAdmin(client: ApiClient, ref: string): Promise<AdminView> {
-  const admins = await client.listAdmins();
+  const admins = await client.api['admins.list']({});
   const found = admins.find((a) => (UUID.test(ref) ? a.id === ref.toLowerCase() : a.name === ref));
   if (found) return found;
   const names = admins.map((a) => `"${a.name}"`).join(', ');
@@ -73,7 +73,7 @@ export function registerAdminCommands(program: Command, ctx: CliContext): void {
     .action(async (opts: CreateOptions) => {
       const client = connect(opts, ctx);
       const ids = await projectIds(client, opts.projects);
-      const created = await client.createAdmin({ name: opts.name, role: role(opts.role), ...(ids && { project_ids: ids }) });
+      const created = await client.api['admins.create']({ name: opts.name, role: role(opts.role), ...(ids && { project_ids: ids }) });
       if (opts.json) return printJson(ctx.io, created);
       printAdminToken(ctx, created, `Admin ${created.name} (${created.role}) created.`);
     });
@@ -81,7 +81,7 @@ export function registerAdminCommands(program: Command, ctx: CliContext): void {
   addConnectionOptions(admin.command('list'))
     .description('list the named admins (never their tokens)')
     .action(async (opts: ConnectionOptions) => {
-      const admins = await connect(opts, ctx).listAdmins();
+      const admins = await connect(opts, ctx).api['admins.list']({});
       if (opts.json) return printJson(ctx.io, admins);
       if (admins.length === 0) return println(ctx.io.stdout, 'No named admins (the management token acts as the owner).');
       const rows = admins.map((a) => [a.id, a.name, a.role, a.project_ids.join(', ') || '-', a.token, formatTime(a.created_at, ctx.now())]);
@@ -99,11 +99,11 @@ export function registerAdminCommands(program: Command, ctx: CliContext): void {
       const client = connect(opts, ctx);
       const target = await resolveAdmin(client, ref);
       const ids = await projectIds(client, opts.projects);
-      const updated = await client.updateAdmin(target.id, {
+      const updated = await client.api['admins.update']({ id: target.id, ...{
         ...(opts.name !== undefined && { name: opts.name }),
         ...(opts.role !== undefined && { role: role(opts.role) }),
         ...(ids && { project_ids: ids }),
-      });
+      } });
       if (opts.json) return printJson(ctx.io, updated);
       println(ctx.io.stdout, `Admin ${updated.name} is now ${updated.role}${updated.project_ids.length ? ` of ${updated.project_ids.join(', ')}` : ''}.`);
     });
@@ -114,7 +114,7 @@ export function registerAdminCommands(program: Command, ctx: CliContext): void {
     .action(async (ref: string, opts: ConnectionOptions) => {
       const client = connect(opts, ctx);
       const target = await resolveAdmin(client, ref);
-      await client.removeAdmin(target.id);
+      await client.api['admins.remove']({ id: target.id });
       if (opts.json) return printJson(ctx.io, { id: target.id, name: target.name, removed: true });
       println(ctx.io.stdout, `Admin ${target.name} removed; their token no longer works.`);
     });
@@ -122,7 +122,7 @@ export function registerAdminCommands(program: Command, ctx: CliContext): void {
   addConnectionOptions(admin.command('rotate'))
     .description('replace the admin token this command runs with (the old one stops working at once)')
     .action(async (opts: ConnectionOptions) => {
-      const rotated = await connect(opts, ctx).rotateMyAdminToken();
+      const rotated = await connect(opts, ctx).api['admins.rotateToken']({});
       if (opts.json) return printJson(ctx.io, rotated);
       printAdminToken(ctx, rotated, 'New token created; the old one no longer works.');
     });

@@ -1,5 +1,6 @@
 // `llm-proxy audit ...`: read the audit trail (mint, use, refuse, revoke, purge).
 
+import type { InputOf } from '../core/api/contract.ts';
 import { Option, type Command } from 'commander';
 import type { AuditEventView } from '../core/api/views.ts';
 import type { AuditFilter } from './client.ts';
@@ -50,7 +51,8 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
         page: opts.page,
         page_size: opts.pageSize,
       };
-      const page = await client.listAuditEvents(filter);
+      // The server validates the filter (the values are the flags as typed; `outcome` among them).
+      const page = await client.api['audit.list'](filter as InputOf<'audit.list'>);
       if (opts.json) return printJson(ctx.io, page);
       const { pagination: p } = page;
       if (page.events.length === 0) return println(ctx.io.stdout, p.total_count ? `No events on page ${p.page}.` : 'No audit events match.');
@@ -65,7 +67,7 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
     .description('show one audit event with its details')
     .argument('<id>', 'event id')
     .action(async (id: string, opts: ConnectionOptions) => {
-      const e = await connect(opts, ctx).getAuditEvent(id);
+      const e = await connect(opts, ctx).api['audit.get']({ id });
       if (opts.json) return printJson(ctx.io, e);
       const now = ctx.now();
       println(

@@ -43,7 +43,7 @@ export function registerCacheCommands(program: Command, ctx: CliContext): void {
       const { server, ...rest } = opts;
       const client = connect({ ...rest, url: server }, ctx);
       if (input.project_id !== undefined) input.project_id = (await resolveProject(client, input.project_id)).id;
-      const result = await client.purgeCache(input);
+      const result = await client.api['cache.purge'](input);
       if (opts.json) return printJson(ctx.io, result);
       println(ctx.io.stdout, `Purged ${result.deleted} cached answer${result.deleted === 1 ? '' : 's'} (${describe(input)}).`);
     });
@@ -51,7 +51,7 @@ export function registerCacheCommands(program: Command, ctx: CliContext): void {
   addConnectionOptions(cache.command('stats'))
     .description('entries, bytes, hit rate and the endpoints with the most cached answers')
     .action(async (opts: ConnectionOptions) => {
-      const stats = await connect(opts, ctx).cacheStats();
+      const stats = await connect(opts, ctx).api['cache.stats']({});
       if (opts.json) return printJson(ctx.io, stats);
       printStats(ctx, stats);
     });

@@ -1,7 +1,8 @@
 // HTTP client for the `/manage` REST API: one method per endpoint, typed by the AdminApi contract.
 // It sends exactly what the REST reference documents, so tests can point it at any server.
 
-import type { InputOf, OutputOf } from '../core/api/contract.ts';
+import { isAdminMethod, type AdminMethod, type InputOf, type OutputOf } from '../core/api/contract.ts';
+import { fieldOf, restRouteOf, type EmptyRestMethod } from '../core/api/rest-routes.ts';
 import { CliError } from './io.ts';
 
 export interface ApiClientOptions {
@@ -45,18 +46,13 @@ export class ServerUnreachableError extends CliError {
 
 export type ProjectChanges = Omit<InputOf<'projects.update'>, 'id'>;
 export type TokenChanges = Omit<InputOf<'tokens.update'>, 'id'>;
-export type NewUpstreamKey = Omit<InputOf<'keys.add'>, 'project_id'>;
-export type UpstreamKeyChanges = Omit<InputOf<'keys.update'>, 'project_id' | 'id'>;
-export interface TokenFilter {
-  projectId?: string | undefined;
-  activeOnly?: boolean | undefined;
-}
 /** Query filters of GET /manage/audit, named as on the wire. */
 export type AuditFilter = Partial<Record<keyof InputOf<'audit.list'>, string | number | undefined>>;
-/** Query filters of GET /manage/requests, named as on the wire. */
-export type RequestFilter = Partial<Record<keyof InputOf<'requests.list'>, string | number | undefined>>;
 
 type Query = Record<string, string | number | boolean | undefined>;
+
+/** The AdminApi as the CLI sees it: a REST route answering 204 resolves with nothing. */
+export type CliApi = { [M in AdminMethod]: (input: InputOf<M>) => Promise<M extends EmptyRestMethod ? void : OutputOf<M>> };
 
 const REASONS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
@@ -78,108 +74,27 @@ export class ApiClient {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
   }
 
-  listProjects(): Promise<OutputOf<'projects.list'>> {
-    return this.call('GET', '/manage/projects');
-  }
+  /**
+   * Every contract method, derived from the contract's method list: methods with a REST route go to it
+   * (the table in main/core/api/rest-routes.ts, which the server registers too), the others to
+   * `POST /manage/rpc/<method>`. A method added to the contract is callable here without an edit.
+   */
+  readonly api: CliApi = new Proxy({} as CliApi, {
+    get: (_target, name) => (typeof name === 'string' && isAdminMethod(name) ? (input: unknown) => this.send(name, input) : undefined),
+  });
 
-  createProject(input: InputOf<'projects.create'>): Promise<OutputOf<'projects.create'>> {
-    return this.call('POST', '/manage/projects', { body: input });
-  }
-
-  getProject(id: string): Promise<OutputOf<'projects.get'>> {
-    return this.call('GET', `/manage/projects/${enc(id)}`);
-  }
-
-  updateProject(id: string, changes: ProjectChanges): Promise<OutputOf<'projects.update'>> {
-    return this.call('PATCH', `/manage/projects/${enc(id)}`, { body: changes });
-  }
-
-  revokeProjectTokens(id: string): Promise<OutputOf<'projects.revokeTokens'>> {
-    return this.call('POST', `/manage/projects/${enc(id)}/tokens/revoke`);
-  }
-
-  listKeys(projectId: string): Promise<OutputOf<'keys.list'>> {
-    return this.call('GET', `/manage/projects/${enc(projectId)}/keys`);
-  }
-
-  addKey(projectId: string, input: NewUpstreamKey): Promise<OutputOf<'keys.add'>> {
-    return this.call('POST', `/manage/projects/${enc(projectId)}/keys`, { body: input });
-  }
-
-  updateKey(projectId: string, keyId: string, changes: UpstreamKeyChanges): Promise<OutputOf<'keys.update'>> {
-    return this.call('PATCH', `/manage/projects/${enc(projectId)}/keys/${enc(keyId)}`, { body: changes });
-  }
-
-  /** DELETE answers 204 with no body. */
-  async removeKey(projectId: string, keyId: string): Promise<void> {
-    await this.call<unknown>('DELETE', `/manage/projects/${enc(projectId)}/keys/${enc(keyId)}`);
-  }
-
-  listTokens(filter: TokenFilter = {}): Promise<OutputOf<'tokens.list'>> {
-    return this.call('GET', '/manage/tokens', {
-      query: { project_id: filter.projectId, active_only: filter.activeOnly ? 'true' : undefined },
+  private async send(method: AdminMethod, input: unknown): Promise<unknown> {
+    const route = restRouteOf(method);
+    if (!route) return (await this.call<{ value: unknown }>('POST', `/manage/rpc/${method}`, { body: input ?? {} })).value;
+    const rest: Record<string, unknown> = { ...(input as Record<string, unknown> | undefined) };
+    const path = route.path.replace(/:(\w+)/g, (_m, param: string) => {
+      const field = fieldOf(route, param);
+      const value = rest[field];
+      delete rest[field];
+      return encodeURIComponent(String(value ?? ''));
     });
-  }
-
-  createToken(input: InputOf<'tokens.create'>): Promise<OutputOf<'tokens.create'>> {
-    return this.call('POST', '/manage/tokens', { body: input });
-  }
-
-  getToken(id: string): Promise<OutputOf<'tokens.get'>> {
-    return this.call('GET', `/manage/tokens/${enc(id)}`);
-  }
-
-  updateToken(id: string, changes: TokenChanges): Promise<OutputOf<'tokens.update'>> {
-    return this.call('PATCH', `/manage/tokens/${enc(id)}`, { body: changes });
-  }
-
-  /** DELETE answers 204 with no body; revoking twice is fine. */
-  async revokeToken(id: string): Promise<void> {
-    await this.call<unknown>('DELETE', `/manage/tokens/${enc(id)}`);
-  }
-
-  listAuditEvents(filter: AuditFilter = {}): Promise<OutputOf<'audit.list'>> {
-    return this.call('GET', '/manage/audit', { query: filter });
-  }
-
-  getAuditEvent(id: string): Promise<OutputOf<'audit.get'>> {
-    return this.call('GET', `/manage/audit/${enc(id)}`);
-  }
-
-  listRequests(filter: RequestFilter = {}): Promise<OutputOf<'requests.list'>> {
-    return this.call('GET', '/manage/requests', { query: filter });
-  }
-
-  /** Body `{all: true}`, `{project_id}`, `{prefix}` or `{method, url}` (a project narrows the others). */
-  purgeCache(input: InputOf<'cache.purge'>): Promise<OutputOf<'cache.purge'>> {
-    return this.call('POST', '/manage/cache/purge', { body: input });
-  }
-
-  cacheStats(): Promise<OutputOf<'cache.stats'>> {
-    return this.call('GET', '/manage/cache/stats');
-  }
-
-  listAdmins(): Promise<OutputOf<'admins.list'>> {
-    return this.call('GET', '/manage/admins');
-  }
-
-  /** Answers the admin's token, once. */
-  createAdmin(input: InputOf<'admins.create'>): Promise<OutputOf<'admins.create'>> {
-    return this.call('POST', '/manage/admins', { body: input });
-  }
-
-  updateAdmin(id: string, changes: Omit<InputOf<'admins.update'>, 'id'>): Promise<OutputOf<'admins.update'>> {
-    return this.call('PATCH', `/manage/admins/${enc(id)}`, { body: changes });
-  }
-
-  /** DELETE answers 204 with no body; the admin's token is refused from the next call on. */
-  async removeAdmin(id: string): Promise<void> {
-    await this.call<unknown>('DELETE', `/manage/admins/${enc(id)}`);
-  }
-
-  /** A new token for the admin whose token this client uses; the old one stops working at once. */
-  rotateMyAdminToken(): Promise<OutputOf<'admins.rotateToken'>> {
-    return this.call('POST', '/manage/admins/me/token');
+    if (route.method === 'POST' || route.method === 'PATCH') return this.call(route.method, path, Object.keys(rest).length || route.method === 'PATCH' ? { body: rest } : {});
+    return this.call(route.method, path, route.query ? { query: rest as Query } : {});
   }
 
   private async call<T>(method: string, path: string, opts: { body?: unknown; query?: Query } = {}): Promise<T> {
@@ -229,7 +144,6 @@ export class ApiClient {
   }
 }
 
-const enc = (id: string) => encodeURIComponent(id);
 
 function parseJson(text: string): unknown {
   if (text === '') return undefined;

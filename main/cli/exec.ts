@@ -29,7 +29,7 @@ interface ExecOptions extends ConnectionOptions {
 /** The project to mint for: the one named, or the only one there is. */
 async function projectFor(client: ApiClient, ref: string | undefined): Promise<string> {
   if (ref !== undefined) return (await resolveProject(client, ref)).id;
-  const projects = (await client.listProjects()).filter((p) => p.is_active);
+  const projects = (await client.api['projects.list']({})).filter((p) => p.is_active);
   if (projects.length === 1) return projects[0]!.id;
   if (projects.length === 0) throw new CliError('project_not_found', 'There is no active project to mint a token for', 'create one with llm-proxy project create');
   const names = projects.map((p) => `"${p.name}"`).join(', ');
@@ -62,7 +62,7 @@ export function registerExecCommand(program: Command, ctx: CliContext): void {
     .action(async (command: string, args: string[], opts: ExecOptions) => {
       const client = connect(opts, ctx);
       const projectId = await projectFor(client, opts.project);
-      const created = await client.createToken({
+      const created = await client.api['tokens.create']({
         project_id: projectId,
         duration_minutes: opts.duration,
         name: opts.name ?? tokenNameFor(command),
@@ -73,7 +73,7 @@ export function registerExecCommand(program: Command, ctx: CliContext): void {
       try {
         outcome = await runChild(command, args, childEnv(ctx.io.env, client.baseUrl, created.token), ctx.cwd);
       } finally {
-        await client.revokeToken(created.id).catch((err: unknown) => {
+        await client.api['tokens.revoke']({ id: created.id }).catch((err: unknown) => {
           const why = err instanceof Error ? err.message : String(err);
           println(ctx.io.stderr, `warning: could not revoke token ${created.id} (${why}); it expires ${created.expires_at}`);
         });

@@ -17,7 +17,7 @@ const KEY_ARG = 'key id or label';
 
 async function resolveKey(client: ApiClient, projectRef: string, keyRef: string): Promise<{ projectId: string; key: UpstreamKeyView }> {
   const { id: projectId } = await resolveProject(client, projectRef);
-  const keys = await client.listKeys(projectId);
+  const keys = await client.api['keys.list']({ project_id: projectId });
   const key = keys.find((k) => k.id === keyRef) ?? keys.find((k) => k.label === keyRef);
   if (!key) {
     const labels = keys.map((k) => `"${k.label}"`).join(', ');
@@ -37,7 +37,7 @@ export function registerProjectKeyCommands(project: Command, ctx: CliContext): v
     .action(async (projectRef: string, opts: ConnectionOptions) => {
       const client = connect(opts, ctx);
       const { id } = await resolveProject(client, projectRef);
-      const keys = await client.listKeys(id);
+      const keys = await client.api['keys.list']({ project_id: id });
       if (opts.json) return printJson(ctx.io, keys);
       const now = ctx.now();
       const rows = keys.map((k) => [
@@ -64,7 +64,7 @@ export function registerProjectKeyCommands(project: Command, ctx: CliContext): v
       const client = connect(opts, ctx);
       const { id } = await resolveProject(client, projectRef);
       const apiKey = await readKey(ctx, opts.apiKey);
-      const added = await client.addKey(id, { label: opts.label, api_key: apiKey, ...(opts.weight !== undefined && { weight: opts.weight }) });
+      const added = await client.api['keys.add']({ project_id: id, ...{ label: opts.label, api_key: apiKey, ...(opts.weight !== undefined && { weight: opts.weight }) } });
       printKey(ctx, opts, added, `Key "${added.label}" added.`);
     });
 
@@ -76,7 +76,7 @@ export function registerProjectKeyCommands(project: Command, ctx: CliContext): v
       .action(async (projectRef: string, keyRef: string, opts: ConnectionOptions) => {
         const client = connect(opts, ctx);
         const { projectId, key: found } = await resolveKey(client, projectRef, keyRef);
-        const updated = await client.updateKey(projectId, found.id, { is_enabled: isEnabled });
+        const updated = await client.api['keys.update']({ project_id: projectId, id: found.id, ...{ is_enabled: isEnabled } });
         printKey(ctx, opts, updated, `Key "${updated.label}" ${isEnabled ? 'enabled' : 'disabled'}.`);
       });
   simple('enable', 'put a key back into rotation', true);
@@ -91,7 +91,7 @@ export function registerProjectKeyCommands(project: Command, ctx: CliContext): v
       const client = connect(opts, ctx);
       const { projectId, key: found } = await resolveKey(client, projectRef, keyRef);
       const apiKey = await readKey(ctx, opts.apiKey);
-      const updated = await client.updateKey(projectId, found.id, { api_key: apiKey });
+      const updated = await client.api['keys.update']({ project_id: projectId, id: found.id, ...{ api_key: apiKey } });
       printKey(ctx, opts, updated, `Key "${updated.label}" rotated (now ${updated.key}).`);
     });
 
@@ -103,7 +103,7 @@ export function registerProjectKeyCommands(project: Command, ctx: CliContext): v
     .action(async (projectRef: string, keyRef: string, weight: number, opts: ConnectionOptions) => {
       const client = connect(opts, ctx);
       const { projectId, key: found } = await resolveKey(client, projectRef, keyRef);
-      const updated = await client.updateKey(projectId, found.id, { weight });
+      const updated = await client.api['keys.update']({ project_id: projectId, id: found.id, ...{ weight } });
       printKey(ctx, opts, updated, `Key "${updated.label}" now has weight ${updated.weight}.`);
     });
 
@@ -115,7 +115,7 @@ export function registerProjectKeyCommands(project: Command, ctx: CliContext): v
     .action(async (projectRef: string, keyRef: string, label: string, opts: ConnectionOptions) => {
       const client = connect(opts, ctx);
       const { projectId, key: found } = await resolveKey(client, projectRef, keyRef);
-      const updated = await client.updateKey(projectId, found.id, { label });
+      const updated = await client.api['keys.update']({ project_id: projectId, id: found.id, ...{ label } });
       printKey(ctx, opts, updated, `Key "${found.label}" renamed to "${updated.label}".`);
     });
 
@@ -126,7 +126,7 @@ export function registerProjectKeyCommands(project: Command, ctx: CliContext): v
     .action(async (projectRef: string, keyRef: string, opts: ConnectionOptions) => {
       const client = connect(opts, ctx);
       const { projectId, key: found } = await resolveKey(client, projectRef, keyRef);
-      await client.removeKey(projectId, found.id);
+      await client.api['keys.remove']({ project_id: projectId, id: found.id });
       // DELETE answers 204 without a body.
       if (opts.json) return printJson(ctx.io, { id: found.id, label: found.label, removed: true });
       println(ctx.io.stdout, `Key "${found.label}" (${found.key}) removed.`);

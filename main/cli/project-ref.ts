@@ -19,7 +19,7 @@ function listed(projects: readonly ProjectView[]): string {
 /** The project named by `ref`: its id, or its unique name. */
 export async function resolveProject(client: ApiClient, ref: string): Promise<{ id: string; name: string | null }> {
   if (UUID.test(ref)) return { id: ref.toLowerCase(), name: null };
-  const projects = await client.listProjects();
+  const projects = await client.api['projects.list']({});
   const exact = projects.filter((p) => p.name === ref);
   if (exact.length === 1) return { id: exact[0]!.id, name: exact[0]!.name };
   if (exact.length > 1) {

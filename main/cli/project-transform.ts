@@ -69,7 +69,7 @@ export function registerProjectTransformCommand(project: Command, ctx: CliContex
     .action(async (projectRef: string, opts: TransformOptions) => {
       const client = connect(opts, ctx);
       const { id } = await resolveProject(client, projectRef);
-      const current = await client.getProject(id);
+      const current = await client.api['projects.get']({ id });
       if (!changesAsked(opts)) return printTransformations(ctx, opts, current.transformations);
 
       const next: TransformationsView = opts.clear ? {} : structuredClone(current.transformations);
@@ -86,7 +86,7 @@ export function registerProjectTransformCommand(project: Command, ctx: CliContex
       if (opts.systemPrefix === false) delete next.system_prompt_prefix;
       else if (opts.systemPrefix !== undefined) next.system_prompt_prefix = opts.systemPrefix === '-' ? await readSecretFromStdin(ctx.io, '--system-prefix') : opts.systemPrefix;
 
-      const updated = await client.updateProject(id, { transformations: next });
+      const updated = await client.api['projects.update']({ id, ...{ transformations: next } });
       printTransformations(ctx, opts, updated.transformations, `Transformations of "${updated.name}" saved.`);
     });
 }

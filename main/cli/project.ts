@@ -93,7 +93,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       ),
   ).action(async (opts: CreateOptions) => {
       const apiKey = opts.apiKey === '-' ? await readSecretFromStdin(ctx.io, '--api-key') : opts.apiKey;
-      const created = await connect(opts, ctx).createProject({
+      const created = await connect(opts, ctx).api['projects.create']({
         name: opts.name,
         api_key: apiKey,
         ...(opts.keyLabel !== undefined && { key_label: opts.keyLabel }),
@@ -107,7 +107,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
   addConnectionOptions(project.command('list'))
     .description('list projects')
     .action(async (opts: ConnectionOptions) => {
-      const projects = await connect(opts, ctx).listProjects();
+      const projects = await connect(opts, ctx).api['projects.list']({});
       if (opts.json) return printJson(ctx.io, projects);
       if (projects.length === 0) return println(ctx.io.stdout, 'No projects yet. Create one with `llm-proxy project create`.');
       const now = ctx.now();
@@ -120,7 +120,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
     .argument('<project>', PROJECT_REF_HELP)
     .action(async (ref: string, opts: ConnectionOptions) => {
       const client = connect(opts, ctx);
-      printProject(ctx, opts, await client.getProject((await resolveProject(client, ref)).id));
+      printProject(ctx, opts, await client.api['projects.get']({ id: (await resolveProject(client, ref)).id }));
     });
 
   addLimitOptions(
@@ -149,9 +149,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       }
       const client = connect(opts, ctx);
       const { id } = await resolveProject(client, ref);
-      const updated = await client
-        .updateProject(id, changes)
-        .catch((err: unknown) => {
+      const updated = await client.api['projects.update']({ id, ...changes }).catch((err: unknown) => {
           if (err instanceof ApiError && err.code === 'ambiguous_upstream_key') {
             throw new ApiError(err.status, err.code, err.message, err.issues, `pick the key: llm-proxy project key list ${id}, then llm-proxy project key rotate ${id} <key> --api-key -`);
           }
@@ -167,7 +165,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
     .action(async (ref: string, opts: ConnectionOptions & { revokeTokens?: boolean }) => {
       const changes: ProjectChanges = { is_active: false, ...(opts.revokeTokens && { revoke_tokens: true }) };
       const client = connect(opts, ctx);
-      const updated = await client.updateProject((await resolveProject(client, ref)).id, changes);
+      const updated = await client.api['projects.update']({ id: (await resolveProject(client, ref)).id, ...changes });
       const what = opts.revokeTokens ? 'deactivated; its tokens are revoked' : 'deactivated; its tokens are blocked';
       printProject(ctx, opts, updated, `Project "${updated.name}" ${what}.`);
     });
@@ -180,7 +178,7 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
     .argument('<project>', PROJECT_REF_HELP)
     .action(async (ref: string, opts: ConnectionOptions) => {
       const client = connect(opts, ctx);
-      const result = await client.revokeProjectTokens((await resolveProject(client, ref)).id);
+      const result = await client.api['projects.revokeTokens']({ id: (await resolveProject(client, ref)).id });
       if (opts.json) return printJson(ctx.io, result);
       println(
         ctx.io.stdout,

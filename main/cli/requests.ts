@@ -39,7 +39,7 @@ export function registerRequestsCommand(program: Command, ctx: CliContext): void
     .option('--page-size <n>', 'requests per page (up to 500)', wholeNumber(1, 500))
     .action(async (opts: ListOptions) => {
       const client = connect(opts, ctx);
-      const page = await client.listRequests({
+      const page = await client.api['requests.list']({
         token_id: opts.token,
         project_id: await projectIdOf(client, opts.project),
         model: opts.model,

@@ -63,7 +63,7 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
     .option('--max-budget-usd <usd>', BUDGET_HELP, usdOr('none'))
     .action(async (opts: CreateOptions) => {
       const client = connect(opts, ctx);
-      const created = await client.createToken({
+      const created = await client.api['tokens.create']({
         project_id: (await resolveProject(client, opts.project)).id,
         duration_minutes: opts.duration,
         ...(opts.maxRequests !== undefined && { max_requests: opts.maxRequests }),
@@ -89,7 +89,7 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
     .option('--active-only', 'only tokens that still work')
     .action(async (opts: ListOptions) => {
       const client = connect(opts, ctx);
-      const tokens = await client.listTokens({ projectId: await projectIdOf(client, opts.project), activeOnly: opts.activeOnly });
+      const tokens = await client.api['tokens.list']({ project_id: await projectIdOf(client, opts.project), active_only: opts.activeOnly || undefined });
       if (opts.json) return printJson(ctx.io, tokens);
       if (tokens.length === 0) return println(ctx.io.stdout, 'No tokens.');
       const now = ctx.now();
@@ -111,7 +111,7 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
     .description('show one token')
     .argument('<id>', 'token id')
     .action(async (id: string, opts: ConnectionOptions) => {
-      const found = await connect(opts, ctx).getToken(id);
+      const found = await connect(opts, ctx).api['tokens.get']({ id });
       if (opts.json) return printJson(ctx.io, found);
       println(ctx.io.stdout, tokenDetails(found, ctx.now(), true));
     });
@@ -139,7 +139,7 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
       if (Object.keys(changes).length === 0) {
         throw new UsageError('nothing to update: give --name, --max-requests, --allowed-models, --all-models, --rpm-limit, --tpm-limit, --max-concurrent or --max-budget-usd');
       }
-      const updated = await connect(opts, ctx).updateToken(id, changes);
+      const updated = await connect(opts, ctx).api['tokens.update']({ id, ...changes });
       if (opts.json) return printJson(ctx.io, updated);
       println(ctx.io.stdout, 'Token updated.');
       println(ctx.io.stdout, tokenDetails(updated, ctx.now(), true));
@@ -149,7 +149,7 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
     .description('revoke a token (takes effect on its next request; revoking twice is fine)')
     .argument('<id>', 'token id')
     .action(async (id: string, opts: ConnectionOptions) => {
-      await connect(opts, ctx).revokeToken(id);
+      await connect(opts, ctx).api['tokens.revoke']({ id });
       // DELETE answers 204 without a body; --json still gets something to parse.
       if (opts.json) return printJson(ctx.io, { id, revoked: true });
       println(ctx.io.stdout, `Token ${id} revoked.`);
