@@ -29,7 +29,9 @@ export const test = base.extend<Fixtures>({
     await upstream.close();
   },
   consoleWatch: [
-    async ({ page }, use) => {
+    // Depends on the server so that it is checked before the server stops: a screen that polls would
+    // otherwise log the refused connections of the teardown as errors.
+    async ({ page, server: _server }, use) => {
       const watch = watchConsole(page);
       await use(watch);
       expect(watch.problems, 'console errors, page errors or CSP violations').toEqual([]);
