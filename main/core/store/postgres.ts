@@ -8,8 +8,8 @@ import { appliedPostgresMigrationNames, createPostgresMigrator, refuseNewerPostg
 import { postgresAdminRepository } from './postgres-admins.ts';
 import { postgresSettingRepository } from './postgres-settings.ts';
 import { postgresAuditRepository } from './postgres-audit.ts';
-import { postgresEventRepository } from './postgres-events.ts';
 import { postgresMoneyRepository } from './postgres-money.ts';
+import { postgresEventRepository } from './postgres-events.ts';
 import { postgresProjectRepository } from './postgres-projects.ts';
 import { postgresTokenRepository } from './postgres-tokens.ts';
 import { postgresUpstreamKeyRepository } from './postgres-upstream-keys.ts';
@@ -98,9 +98,9 @@ function assemblePostgresStore(pool: pg.Pool, location: string, initialVersion: 
   const tokens = postgresTokenRepository(pool);
   const audit = postgresAuditRepository(pool);
   const usage = postgresUsageRepository(pool);
+  const money = postgresMoneyRepository(pool);
   const events = postgresEventRepository(pool);
   return {
-  const money = postgresMoneyRepository(pool);
     pool,
     projects,
     upstreamKeys,
@@ -109,10 +109,10 @@ function assemblePostgresStore(pool: pg.Pool, location: string, initialVersion: 
     tokens,
     audit,
     usage,
+    money,
     events,
     info(): StoreInfo {
       refreshVersion();
-    money,
       return { kind: 'postgres', location, schemaVersion };
     },
     async ping() {
