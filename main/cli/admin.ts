@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { AdminView } from '../core/api/admin-schemas.ts';
 import { adminRoles, type AdminRoleName } from '../core/api/admin-schemas.ts';
 import type { ApiClient } from './client.ts';
-import { summaryOf } from './commands.ts';
+import { summaryOf } from './command-summaries.ts';
 import { addConnectionOptions, connect, type ConnectionOptions } from './connection.ts';
 import type { CliContext } from './context.ts';
 import { formatTime, listTable } from './format.ts';

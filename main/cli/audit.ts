@@ -9,7 +9,7 @@ import type { CliContext } from './context.ts';
 import { detailTable, formatTime, listTable, orDash } from './format.ts';
 import { printJson, println } from './io.ts';
 import { isoTime, wholeNumber } from './option-parsers.ts';
-import { summaryOf } from './commands.ts';
+import { summaryOf } from './command-summaries.ts';
 import { PROJECT_REF_HELP, projectIdOf } from './project-ref.ts';
 
 interface ListOptions extends ConnectionOptions {

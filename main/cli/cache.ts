@@ -8,7 +8,7 @@ import { addConnectionOptions, connect, type ConnectionOptions } from './connect
 import type { CliContext } from './context.ts';
 import { detailTable, formatTime, listTable } from './format.ts';
 import { printJson, println, UsageError } from './io.ts';
-import { summaryOf } from './commands.ts';
+import { summaryOf } from './command-summaries.ts';
 import { PROJECT_REF_HELP, resolveProject } from './project-ref.ts';
 
 interface PurgeOptions extends Omit<ConnectionOptions, 'url'> {

@@ -2,6 +2,7 @@
 // are listed by name and summary), so `--version`, `--help` and a client command such as `token list`
 // never load the server, the settings schema or the ACME client they do not use.
 import type { Command } from 'commander';
+import { commandSummaries, type CommandName } from './command-summaries.ts';
 import type { CliContext } from './context.ts';
 
 type Register = (program: Command, ctx: CliContext) => void;
@@ -12,22 +13,20 @@ interface CommandGroup {
 }
 
 export const commandGroups = {
-  serve: { summary: 'run the proxy (/v1), the management API (/manage) and the admin screens (/admin)', load: async () => (await import('./serve.ts')).registerServeCommand },
-  exec: { summary: 'run a command with a fresh token of a project in its environment, revoked when it ends', load: async () => (await import('./exec.ts')).registerExecCommand },
-  migrate: { summary: 'apply, revert or list database schema migrations', load: async () => (await import('./migrate.ts')).registerMigrateCommands },
-  db: { summary: 'move data between stores', load: async () => (await import('./db.ts')).registerDbCommands },
-  project: { summary: 'manage projects (each holds one or more upstream API keys)', load: async () => (await import('./project.ts')).registerProjectCommands },
-  token: { summary: 'mint, list and revoke tokens', load: async () => (await import('./token.ts')).registerTokenCommands },
-  admin: { summary: 'named admins of a shared proxy: create, list, update, remove, rotate', load: async () => (await import('./admin.ts')).registerAdminCommands },
-  audit: { summary: 'read the audit trail', load: async () => (await import('./audit.ts')).registerAuditCommands },
-  requests: { summary: 'the request log: who called which model, with usage, cost and latency', load: async () => (await import('./requests.ts')).registerRequestsCommand },
-  cache: { summary: 'see and purge the response cache', load: async () => (await import('./cache.ts')).registerCacheCommands },
-  tls: { summary: 'HTTPS certificates', load: async () => (await import('./tls.ts')).registerTlsCommands },
-} satisfies Record<string, CommandGroup>;
+  serve: { summary: commandSummaries.serve, load: async () => (await import('./serve.ts')).registerServeCommand },
+  exec: { summary: commandSummaries.exec, load: async () => (await import('./exec.ts')).registerExecCommand },
+  migrate: { summary: commandSummaries.migrate, load: async () => (await import('./migrate.ts')).registerMigrateCommands },
+  db: { summary: commandSummaries.db, load: async () => (await import('./db.ts')).registerDbCommands },
+  project: { summary: commandSummaries.project, load: async () => (await import('./project.ts')).registerProjectCommands },
+  token: { summary: commandSummaries.token, load: async () => (await import('./token.ts')).registerTokenCommands },
+  admin: { summary: commandSummaries.admin, load: async () => (await import('./admin.ts')).registerAdminCommands },
+  audit: { summary: commandSummaries.audit, load: async () => (await import('./audit.ts')).registerAuditCommands },
+  requests: { summary: commandSummaries.requests, load: async () => (await import('./requests.ts')).registerRequestsCommand },
+  cache: { summary: commandSummaries.cache, load: async () => (await import('./cache.ts')).registerCacheCommands },
+  tls: { summary: commandSummaries.tls, load: async () => (await import('./tls.ts')).registerTlsCommands },
+} satisfies Record<CommandName, CommandGroup>;
 
-export type CommandName = keyof typeof commandGroups;
-
-export const summaryOf = (name: CommandName): string => commandGroups[name].summary;
+export { summaryOf, type CommandName } from './command-summaries.ts';
 
 /** The command the arguments run (`help <command>` included), or null for the program's own flags. */
 export function commandOf(argv: readonly string[]): CommandName | null {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from './context.ts';
 import { CliError, printJson, println } from './io.ts';
-import { summaryOf } from './commands.ts';
+import { summaryOf } from './command-summaries.ts';
 
 interface CopyOptions {
   from: string;

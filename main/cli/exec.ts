@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ApiClient } from './client.ts';
-import { summaryOf } from './commands.ts';
+import { summaryOf } from './command-summaries.ts';
 import { addConnectionOptions, connect, type ConnectionOptions } from './connection.ts';
 import type { CliContext } from './context.ts';
 import { runChild, type ChildOutcome } from './exec-child.ts';

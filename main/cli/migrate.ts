@@ -7,7 +7,7 @@ import { loadSomeSettings } from '../core/config/settings.ts';
 import type { CliContext, OpenedMigrator } from './context.ts';
 import { CliError, printJson, println, UsageError } from './io.ts';
 import { wholeNumber } from './option-parsers.ts';
-import { summaryOf } from './commands.ts';
+import { summaryOf } from './command-summaries.ts';
 
 interface DatabaseOptions {
   dataDir?: string;

@@ -13,7 +13,7 @@ import { addConnectionOptions, connect, type ConnectionOptions } from './connect
 import type { CliContext } from './context.ts';
 import { detailTable, formatTime, listTable, yesNo } from './format.ts';
 import { printJson, println, readSecretFromStdin, UsageError } from './io.ts';
-import { summaryOf } from './commands.ts';
+import { summaryOf } from './command-summaries.ts';
 import { PROJECT_REF_HELP, resolveProject } from './project-ref.ts';
 
 interface LimitOptions {

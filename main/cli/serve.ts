@@ -6,7 +6,7 @@ import { loadSettings, renderSettingsHelp, settingDescriptors } from '../core/co
 import { settingSources } from '../core/config/setting-sources.ts';
 import type { CliContext } from './context.ts';
 import { CliError, println } from './io.ts';
-import { summaryOf } from './commands.ts';
+import { summaryOf } from './command-summaries.ts';
 
 export function registerServeCommand(program: Command, ctx: CliContext): void {
   const serve = program

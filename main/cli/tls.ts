@@ -7,7 +7,7 @@ import { loadSomeSettings, settingDescriptors, type SettingKey } from '../core/c
 import { readTlsStatus, type TlsStatus } from '../core/http/tls/status.ts';
 import type { CliContext } from './context.ts';
 import { printJson, println } from './io.ts';
-import { summaryOf } from './commands.ts';
+import { summaryOf } from './command-summaries.ts';
 
 const TLS_SETTINGS = [
   'host',

@@ -9,7 +9,7 @@ import { printJson, println, UsageError } from './io.ts';
 import type { TokenChanges } from './client.ts';
 import { commaList, limitOr, usdOr, wholeNumber, type Nullable } from './option-parsers.ts';
 import { budgetText, spendAgainst, usd } from './money-format.ts';
-import { summaryOf } from './commands.ts';
+import { summaryOf } from './command-summaries.ts';
 import { PROJECT_REF_HELP, projectIdOf, resolveProject } from './project-ref.ts';
 
 export const DEFAULT_DURATION_MINUTES = 480;

@@ -1,6 +1,6 @@
 // The store's side of money (main/core/money): spend per token, hour and model, and the durable budget
 // reservations. Amounts are whole nano-dollars; budgets are USD as set on the token or project.
-import type { DailyUsageQuery } from './types.ts';
+import type { DailyUsageQuery } from './daily-usage-query.ts';
 import { reservationGrant } from './quota-reservations.ts';
 
 /** What one token spent on one model since the last flush, added (never assigned) to the store. */

@@ -1,6 +1,7 @@
 // The store's contract: plain rows and async repositories. SQLite (embedded default) and PostgreSQL
 // implement the same interfaces, so nothing above this folder knows which database it talks to.
 // Times are epoch milliseconds; ids are UUIDv7 strings.
+import type { DailyUsageQuery } from './daily-usage-query.ts';
 import type { MoneyRepository } from './money-types.ts';
 
 /** Provider definitions (endpoints, auth header, usage) live in main/core/proxy/providers.ts. */
@@ -273,16 +274,7 @@ export interface UsageRepository {
   daily(query: DailyUsageQuery): Promise<DailyUsageRow[]>;
 }
 
-export interface DailyUsageQuery {
-  groupBy: 'token' | 'project';
-  /** Start of the first day and end (exclusive) of the last, epoch ms. */
-  from: number;
-  to: number;
-  /** Added to an hour bucket's time before it is cut into days: the viewer's UTC offset. */
-  offsetMs: number;
-  projectId?: string;
-  tokenId?: string;
-}
+export type { DailyUsageQuery } from './daily-usage-query.ts';
 
 export interface DailyUsageRow {
   /** Token or project id. */
@@ -470,11 +462,11 @@ export interface Store {
   tokens: TokenRepository;
   audit: AuditRepository;
   usage: UsageRepository;
+  /** Spend and budget reservations (money-types.ts). */
+  money: MoneyRepository;
   events: EventRepository;
   info(): StoreInfo;
   /** Answers when the database does (for /ready). */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-  /** Spend and budget reservations (money-types.ts). */
-  money: MoneyRepository;
