@@ -1,7 +1,10 @@
 // The store's contract: plain rows and async repositories. SQLite (embedded default) and PostgreSQL
 // implement the same interfaces, so nothing above this folder knows which database it talks to.
 // Times are epoch milliseconds; ids are UUIDv7 strings.
+import type { AdminRepository, SettingRepository } from './admin-types.ts';
 import type { DailyUsageQuery } from './daily-usage-query.ts';
+import type { EventRepository } from './event-types.ts';
+import type { Page } from './page.ts';
 import type { MoneyRepository } from './money-types.ts';
 
 /** Provider definitions (endpoints, auth header, usage) live in main/core/proxy/providers.ts. */
@@ -197,10 +200,7 @@ export interface AuditQuery {
   pageSize: number;
 }
 
-export interface Page<T> {
-  items: T[];
-  totalCount: number;
-}
+export type { Page } from './page.ts';
 
 export type ProjectLimitFields = 'defaultRpmLimit' | 'defaultTpmLimit' | 'sharedRpmLimit' | 'sharedTpmLimit' | 'sharedLimitKey';
 /** Response cache settings; left out on create = the defaults (server TTL, shared across tokens). */
@@ -275,6 +275,8 @@ export interface UsageRepository {
 }
 
 export type { DailyUsageQuery } from './daily-usage-query.ts';
+export type * from './event-types.ts';
+export type * from './admin-types.ts';
 
 export interface DailyUsageRow {
   /** Token or project id. */
@@ -287,170 +289,11 @@ export interface DailyUsageRow {
   cacheHits: number;
 }
 
-/** One request event in the outbox: its delivery order and the JSON every dispatcher sends. */
-export interface OutboxEvent {
-  seq: number;
-  writtenAt: number;
-  payload: string;
-}
-
-export interface DeadLetterRow {
-  id: number;
-  dispatcher: string;
-  eventId: string;
-  time: number;
-  failedAt: number;
-  attempts: number;
-  /** Why the last attempt failed; never a URL or a credential. */
-  error: string;
-  payload: string;
-}
-
-export type NewDeadLetter = Omit<DeadLetterRow, 'id'>;
-
-/** A dispatcher's cursor in the outbox and who holds its lease (the one instance that delivers for it). */
-export interface CursorRow {
-  dispatcher: string;
-  /** The last seq delivered and acknowledged. */
-  position: number;
-  updatedAt: number;
-  leaseOwner: string | null;
-  /** Epoch ms; the lease is free once passed. */
-  leaseUntil: number | null;
-}
-
-export interface CursorClaim {
-  owned: boolean;
-  position: number | null;
-}
-
-export interface CursorAdvance {
-  dispatcher: string;
-  /** The lease holder moving it. */
-  owner: string;
-  position: number;
-  now: number;
-}
-
-/**
- * The durable event queue (outbox), the dispatchers' cursors and their dead letters. SQLite writes it
- * through a connection of its own whose commits survive a crash of the process (not a power cut).
- */
-export interface EventRepository {
-  /** Appends in one transaction; returns the seq of the last row. */
-  append(events: { writtenAt: number; payload: string }[]): Promise<number>;
-  /** Up to `limit` events after `position`, oldest first. */
-  readAfter(position: number, limit: number): Promise<OutboxEvent[]>;
-  /** The highest seq written (0 for none); pruning never removes it, so it never goes back. */
-  lastSeq(): Promise<number>;
-  /** When the first event after `position` was written; null when none is waiting. */
-  oldestAfter(position: number): Promise<number | null>;
-  /** The position stored for a dispatcher; null before its first claim. */
-  cursor(dispatcher: string): Promise<number | null>;
-  /** Every cursor row with its lease (retention reads them; tests check the lease). */
-  cursors(): Promise<CursorRow[]>;
-  /**
-   * Takes or renews the dispatcher's lease for `owner` until `now + leaseMs`, in one atomic step: when no
-   * row exists (created at the current end of the outbox: a dispatcher configured for the first time
-   * starts with the events written from then on), when nobody holds it, when it lapsed (`lease_until <
-   * now`) or when `owner` holds it already. Otherwise leaves it alone. Returns whether `owner` holds it
-   * now, and the stored position (null when it cannot be read in the same step).
-   */
-  claimCursor(dispatcher: string, owner: string, now: number, leaseMs: number): Promise<CursorClaim>;
-  /** Gives the lease up if `owner` holds it, so another instance takes over at once. */
-  releaseCursor(dispatcher: string, owner: string): Promise<void>;
-  /**
-   * Moves the cursor forward (never back) while `owner` holds its lease; false, changing nothing, when
-   * another instance holds it or nobody does (a leader that lost its lease must not move the cursor).
-   */
-  setCursor(dispatcher: string, owner: string, position: number, now: number): Promise<boolean>;
-  /**
-   * Stores dead letters and, with `advance`, moves the cursor past them in one transaction — only while
-   * `advance.owner` holds the lease: otherwise nothing is stored and it resolves false.
-   */
-  addDeadLetters(rows: NewDeadLetter[], advance?: CursorAdvance): Promise<boolean>;
-  deadLetters(query: { dispatcher?: string; page: number; pageSize: number }): Promise<Page<DeadLetterRow>>;
-  /** Dead letters per dispatcher. */
-  deadLetterCounts(): Promise<Record<string, number>>;
-  /**
-   * Deletes up to `limit` of the oldest events written before `before` whose seq is ≤ `upTo` (every
-   * dispatcher has them), and the dead letters that failed before `deadLettersBefore`.
-   */
-  prune(opts: { before: number; upTo: number; limit: number; deadLettersBefore: number }): Promise<{ events: number; deadLetters: number }>;
-  /** Rows in the outbox now. */
-  storedCount(): Promise<number>;
-  /** The request log: stored events matching the filters, newest first (./request-log-query.ts). */
-  requestLog(query: RequestLogQuery): Promise<Page<OutboxEvent>>;
-}
-
-/** Filters of the request log; every field narrows, `projectIds` to any of them (an operator's projects). */
-export interface RequestLogQuery {
-  tokenId?: string;
-  projectId?: string;
-  projectIds?: readonly string[];
-  model?: string;
-  /** Inclusive range: one status (429..429) or a class (400..499). */
-  status?: { min: number; max: number };
-  /** Epoch ms, inclusive: the request arrived at or after it. */
-  from?: number;
-  /** Epoch ms, exclusive. */
-  to?: number;
-  page: number;
-  pageSize: number;
-}
-
 export interface StoreInfo {
   kind: 'sqlite' | 'postgres';
   /** File path for SQLite, a credential-free URL for PostgreSQL. */
   location: string;
   schemaVersion: string | null;
-}
-
-/** What a named admin may do (main/core/api/authorize.ts); the management token and the desktop act as owners. */
-export type AdminRole = 'owner' | 'operator' | 'viewer';
-
-/** A named person who manages the proxy with a token of their own (table admins). */
-export interface AdminRow {
-  id: string;
-  /** Unique; the audit trail names them `admin:<name>`. */
-  name: string;
-  role: AdminRole;
-  /** The projects an operator manages (stored as JSON; empty for owners and viewers). */
-  projectIds: string[];
-  /** Keyed hash (HMAC-SHA-256, hex) of the admin's token; the token itself is never stored. */
-  tokenHash: string;
-  tokenLast4: string;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export type NewAdmin = Omit<AdminRow, 'updatedAt'>;
-export type AdminChanges = Partial<Pick<AdminRow, 'name' | 'role' | 'projectIds' | 'tokenHash' | 'tokenLast4'>>;
-
-export interface AdminRepository {
-  /** Throws AppError('duplicate_name') when the name is taken. */
-  create(admin: NewAdmin): Promise<AdminRow>;
-  get(id: string): Promise<AdminRow | null>;
-  getByTokenHash(tokenHash: string): Promise<AdminRow | null>;
-  /** By name. */
-  list(): Promise<AdminRow[]>;
-  /** Returns null when the id is unknown. Throws AppError('duplicate_name') on a taken name. */
-  update(id: string, changes: AdminChanges, now: number): Promise<AdminRow | null>;
-  /** Deletes the admin (their token stops working on the next call); false when it did not exist. */
-  remove(id: string): Promise<boolean>;
-}
-
-/** A setting changed at run time (table settings); its JSON value sealed with the data key. */
-export interface StoredSettingRow {
-  name: string;
-  valueSealed: string;
-  updatedAt: number;
-}
-
-export interface SettingRepository {
-  list(): Promise<StoredSettingRow[]>;
-  /** Writes `put` and deletes `remove` (names) in one transaction. */
-  write(put: readonly StoredSettingRow[], remove: readonly string[]): Promise<void>;
 }
 
 export interface Store {
