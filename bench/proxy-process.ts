@@ -23,6 +23,8 @@ export interface ProxyVariant {
   /** Extra fields for the project, and keys added after the first. */
   project?: Record<string, unknown>;
   keys?: { label: string; api_key: string; weight: number }[];
+  /** Extra fields for the token (e.g. a budget). */
+  token?: Record<string, unknown>;
   /** Node flags for the proxy process (e.g. --cpu-prof). */
   nodeArgs?: string[];
 }
@@ -48,6 +50,7 @@ export async function startProxy(upstreamUrl: string, children: Participant[], v
     max_requests: 1_000_000_000,
     allowed_models: ['gpt-4o-mini'],
     ...(variant.limits && NEVER_REACHED),
+    ...variant.token,
   });
   return { name: variant.name, url: proxy.url, pid: proxy.child.pid, headers: { authorization: `Bearer ${token.token}`, ...variant.headers }, body: BENCH_BODY };
 }

@@ -7,6 +7,7 @@ import { CACHE_OPT_IN, measureCacheHit } from './cache-hit.ts';
 import { measureEventPipeline } from './events.ts';
 import { measureFloorSuite } from './floor-suite.ts';
 import { measureKeySelection, printKeySelection } from './key-selection.ts';
+import { measureMoney } from './money.ts';
 import { BASELINE_REF, measurePipeline } from './pipeline.ts';
 import { latencyOneConnection, throughput, type Target } from './measure.ts';
 import { startTsProcess, type Participant } from './processes.ts';
@@ -110,6 +111,9 @@ async function main(): Promise<void> {
   console.log('\nResponse cache (memory store; the same opted-in chat request, answered from the cache)');
   const hit = await startProxy(upstream.url, { name: 'proxy, cache hit', headers: CACHE_OPT_IN });
   await measureCacheHit(hit, { seconds, latencyRequests, passthrough: narrow[1]!, fullPath: narrow[2]! });
+
+  console.log('\nMoney on the hot path (cost + budget check and charge against the same path without prices or budgets)');
+  await measureMoney(upstream.url, children, { seconds, latencyRequests });
 
   console.log('\nRequest events (full path, 64 connections, median of interleaved rounds; CPU from /proc)');
   await measureEventPipeline((variant) => startProxy(upstream.url, variant), children, { seconds, latencyRequests });
