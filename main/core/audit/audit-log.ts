@@ -56,7 +56,8 @@ export class AuditLog {
 
   /**
    * Counts a refusal that a flood could repeat (a wrong management token, an unknown proxy token): the
-   * rows of one minute are written when it is over, one per actor, source and reason, with `count`.
+   * first one per actor, source and reason in a minute is written at once (count 1), the rest of that
+   * minute as one more row with their count when the minute is over — at most two rows, however many.
    */
   tally(entry: AuditEntry): void {
     const minute = Math.floor(this.deps.clock.now() / MINUTE_MS) * MINUTE_MS;
@@ -68,19 +69,23 @@ export class AuditLog {
       entry = { ...entry, actor: entry.actor.startsWith('token:') ? 'anonymous' : entry.actor, clientIp: null, tokenId: null, projectId: null, details: { ...entry.details, sources: 'many' } };
     }
     const tally = this.tallies.get(key);
-    if (tally) tally.count++;
-    else this.tallies.set(key, { entry: { ...entry, requestId: null }, count: 1 });
+    if (tally) {
+      tally.count++;
+      return;
+    }
+    this.tallies.set(key, { entry: { ...entry, requestId: null }, count: 0 });
+    this.queue.push(this.tallyRow(entry, 1, minute));
   }
 
-  /** Moves the tallies of a minute that is over (or all, at close) into the write queue. */
+  /** Moves the counts of a minute that is over (or all, at close) into the write queue. */
   private closeTallies(nextMinute: number): void {
-    const from = this.tallyMinute;
-    for (const { entry, count } of this.tallies.values()) {
-      const row = this.toRow({ ...entry, details: { ...entry.details, count, from: new Date(from).toISOString(), to: new Date(from + MINUTE_MS).toISOString() } });
-      this.queue.push(row);
-    }
+    for (const { entry, count } of this.tallies.values()) if (count > 0) this.queue.push(this.tallyRow(entry, count, this.tallyMinute));
     this.tallies.clear();
     this.tallyMinute = nextMinute;
+  }
+
+  private tallyRow(entry: AuditEntry, count: number, minute: number): AuditRow {
+    return this.toRow({ ...entry, details: { ...entry.details, count, from: new Date(minute).toISOString(), to: new Date(minute + MINUTE_MS).toISOString() } });
   }
 
   async flush(): Promise<void> {
