@@ -10,9 +10,9 @@ import { checkAppliedMigrations, refuseNewerSchemaBeforeOpening } from './schema
 import { sqliteAdminRepository } from './sqlite-admins.ts';
 import { sqliteSettingRepository } from './sqlite-settings.ts';
 import { sqliteAuditRepository } from './sqlite-audit.ts';
-import { openSqliteEventRepository } from './sqlite-events.ts';
 import type { MoneyRepository } from './money-types.ts';
 import { sqliteMoneyRepository } from './sqlite-money.ts';
+import { openSqliteEventRepository } from './sqlite-events.ts';
 import { sqliteProjectRepository } from './sqlite-projects.ts';
 import { sqliteTokenRepository } from './sqlite-tokens.ts';
 import { sqliteUpstreamKeyRepository } from './sqlite-upstream-keys.ts';
@@ -66,9 +66,9 @@ function assembleStore(db: Database, file: string): SqliteStore {
   let tokens: TokenRepository | undefined;
   let audit: AuditRepository | undefined;
   let usage: UsageRepository | undefined;
+  let money: MoneyRepository | undefined;
   let events: (EventRepository & { close(): void }) | undefined;
 
-  let money: MoneyRepository | undefined;
   return {
     db,
     get projects() {
@@ -92,13 +92,13 @@ function assembleStore(db: Database, file: string): SqliteStore {
     get usage() {
       return (usage ??= sqliteUsageRepository(db));
     },
+    get money() {
+      return (money ??= sqliteMoneyRepository(db));
+    },
     get events() {
       // A connection of its own (synchronous = NORMAL): see sqlite-events.ts.
       if (!events && !db.open) throw new AppError('store_unavailable', 'The database is closed');
       return (events ??= openSqliteEventRepository(file));
-    },
-    get money() {
-      return (money ??= sqliteMoneyRepository(db));
     },
     info(): StoreInfo {
       // `llm-proxy migrate` may move the schema on this very connection, so read it fresh while open.
