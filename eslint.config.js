@@ -4,7 +4,10 @@ import tseslint from 'typescript-eslint';
 
 const electronFree = {
   patterns: [
-    { group: ['electron', 'electron/*', 'electron-store'], message: 'main/core runs headless: never import electron here. Pass Electron APIs in through a port from main/electron.' },
+    {
+      group: ['electron', 'electron/*', 'electron-store'],
+      message: 'main/core runs headless: never import electron here. Pass Electron APIs in through a port from main/electron.',
+    },
   ],
 };
 

@@ -21,7 +21,9 @@ export async function startHeldUpstream(): Promise<HeldUpstream> {
     req.resume();
     res.on('close', () => waiters.shift()?.(process.hrtime.bigint()));
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content: 'first' } }] })}\n\n`);
+    res.write(
+      `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content: 'first' } }] })}\n\n`,
+    );
     // and never ends on its own
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

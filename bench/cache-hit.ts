@@ -7,10 +7,17 @@ export const CACHE_OPT_IN = { 'cache-control': 'public, max-age=3600' };
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-export async function measureCacheHit(target: Target, opts: { seconds: number; latencyRequests: number; passthrough: Latency; fullPath: Latency }): Promise<void> {
+export async function measureCacheHit(
+  target: Target,
+  opts: { seconds: number; latencyRequests: number; passthrough: Latency; fullPath: Latency },
+): Promise<void> {
   // The first answer is stored; from the second on every request must be a hit, or the figures lie.
   for (const expected of ['MISS', 'HIT']) {
-    const res = await fetch(`${target.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...target.headers }, body: target.body });
+    const res = await fetch(`${target.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...target.headers },
+      body: target.body,
+    });
     await res.arrayBuffer();
     const got = res.headers.get('x-proxy-cache');
     if (got !== expected) throw new Error(`cache-hit scenario: expected ${expected}, got ${got} (${res.status})`);

@@ -13,7 +13,11 @@ import { median, run, type Run } from './rounds.ts';
 type StartProxy = (variant: { name: string; args?: string[] }) => Promise<Target>;
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-export async function measureEventPipeline(startProxy: StartProxy, children: Participant[], opts: { seconds: number; latencyRequests: number; rounds?: number }): Promise<void> {
+export async function measureEventPipeline(
+  startProxy: StartProxy,
+  children: Participant[],
+  opts: { seconds: number; latencyRequests: number; rounds?: number },
+): Promise<void> {
   const receiver = await startTsProcess('bench/webhook-receiver.ts');
   children.push(receiver);
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-bench-events-'));
@@ -43,12 +47,16 @@ export async function measureEventPipeline(startProxy: StartProxy, children: Par
     console.log(`  ${target.name.padEnd(26)} ${fmt(rps[i]!).padStart(8)} req/s${cpuText}   p50 at 1 connection ${fmt(narrow[i]!.p50, 3)} ms`);
   }
   const pct = (a: number, b: number) => `${fmt((a / b) * 100, 1)} %`;
-  console.log(`  throughput (median of ${rounds} interleaved rounds of ${fmt(requests)} requests): with dispatchers ${pct(rps[2]!, rps[1]!)} of without (target ≥ 95 %); outbox ${pct(rps[1]!, rps[0]!)} of not stored`);
+  console.log(
+    `  throughput (median of ${rounds} interleaved rounds of ${fmt(requests)} requests): with dispatchers ${pct(rps[2]!, rps[1]!)} of without (target ≥ 95 %); outbox ${pct(rps[1]!, rps[0]!)} of not stored`,
+  );
   if (cpu[0] && cpu[1] && cpu[2]) {
     // A CPU-bound process's throughput is inversely proportional to its CPU time per request (kernel
     // time for WAL writes and fsyncs included), which a busy machine disturbs less than requests/s.
     const cost = (base: number, with_: number) => `${fmt((1 - base / with_) * 100, 1)} %`;
-    console.log(`  from CPU time per request: dispatchers cost ${cost(cpu[1], cpu[2])} (target < 5 %); the outbox ${cost(cpu[0], cpu[1])}; both ${cost(cpu[0], cpu[2])}`);
+    console.log(
+      `  from CPU time per request: dispatchers cost ${cost(cpu[1], cpu[2])} (target < 5 %); the outbox ${cost(cpu[0], cpu[1])}; both ${cost(cpu[0], cpu[2])}`,
+    );
   }
   console.log(`  added p50 at 1 connection (the answer's last byte waits for its event's commit): ${fmt(narrow[1]!.p50 - narrow[0]!.p50, 3)} ms`);
   fs.rmSync(logDir, { recursive: true, force: true });

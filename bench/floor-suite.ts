@@ -46,7 +46,11 @@ export async function measureFloorSuite(): Promise<void> {
     console.log('\nMemory cache hit against the bare pass-through (64 connections)');
     const hit = await startProxy(upstream.url, children, { name: 'proxy, cache hit', headers: CACHE_OPT_IN, args });
     for (const expected of ['MISS', 'HIT']) {
-      const res = await fetch(`${hit.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...hit.headers }, body: hit.body });
+      const res = await fetch(`${hit.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...hit.headers },
+        body: hit.body,
+      });
       await res.arrayBuffer();
       if (res.headers.get('x-proxy-cache') !== expected) throw new Error(`cache hit: expected ${expected}, got ${res.headers.get('x-proxy-cache')}`);
     }

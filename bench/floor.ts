@@ -43,7 +43,15 @@ export async function wideRun(target: Target, requests: number, connections = 64
   let last = started;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
-      { url: `${target.url}/v1/chat/completions`, method: 'POST', headers: { 'content-type': 'application/json', ...target.headers }, body: target.body, connections, amount: requests, timeout: 60 },
+      {
+        url: `${target.url}/v1/chat/completions`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...target.headers },
+        body: target.body,
+        connections,
+        amount: requests,
+        timeout: 60,
+      },
       (err, done) => (err ? reject(err) : resolve(done)),
     );
     instance.on('response', () => {
@@ -53,14 +61,19 @@ export async function wideRun(target: Target, requests: number, connections = 64
   const after = cpuSeconds(target.pid);
   if (result.errors || result.non2xx) throw new Error(`${target.name}: ${result.errors} errors, ${result.non2xx} non-2xx`);
   const done = result.requests.total;
-  return { rps: done / ((last - started) / 1000), p99: result.latency.p99, cpuMicros: before === null || after === null ? null : ((after - before) * 1e6) / done };
+  return {
+    rps: done / ((last - started) / 1000),
+    p99: result.latency.p99,
+    cpuMicros: before === null || after === null ? null : ((after - before) * 1e6) / done,
+  };
 }
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
 const medianOf = (values: number[]) => sorted(values)[Math.floor(values.length / 2)]!;
 /** `median (min–max)` of per-round values. */
-export const spread = (values: number[], digits = 2) => `${fmt(medianOf(values), digits)} (${fmt(sorted(values)[0]!, digits)}–${fmt(sorted(values).at(-1)!, digits)})`;
+export const spread = (values: number[], digits = 2) =>
+  `${fmt(medianOf(values), digits)} (${fmt(sorted(values)[0]!, digits)}–${fmt(sorted(values).at(-1)!, digits)})`;
 
 /** Portkey's gateway when it is installed beside this checkout; it is not a dependency. */
 function portkeyInstalled(): boolean {
@@ -80,7 +93,12 @@ export interface FloorFigures {
   bareRps: number[];
 }
 
-export async function measureFloor(direct: Target, bare: Target, proxy: Target, opts: { rounds: number; requests: number; latencyRequests: number }): Promise<FloorFigures> {
+export async function measureFloor(
+  direct: Target,
+  bare: Target,
+  proxy: Target,
+  opts: { rounds: number; requests: number; latencyRequests: number },
+): Promise<FloorFigures> {
   const figures: FloorFigures = { throughput: [], addedP50: [], p99: [], cpu: [], bareRps: [] };
   await wideRun(bare, 5000);
   await wideRun(proxy, 5000);
@@ -108,7 +126,8 @@ export async function measureFloor(direct: Target, bare: Target, proxy: Target, 
   console.log(`  (Portkey: ${portkeyInstalled() ? 'installed but not measured here' : 'not installed on this machine, so not measured'})`);
   console.log(`  ratios to the bare pass-through, median (min–max) of ${opts.rounds} interleaved rounds of ${fmt(opts.requests)} requests:`);
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
-  const row = (label: string, values: number[], target: string, ok: boolean) => console.log(`    ${label.padEnd(34)} ${spread(values).padEnd(20)} target ${target}: ${verdict(ok)}`);
+  const row = (label: string, values: number[], target: string, ok: boolean) =>
+    console.log(`    ${label.padEnd(34)} ${spread(values).padEnd(20)} target ${target}: ${verdict(ok)}`);
   row('throughput at c=64', figures.throughput, '≥ 0.85', medianOf(figures.throughput) >= 0.85);
   row('added p50 at c=1', figures.addedP50, '≤ 1.25', medianOf(figures.addedP50) <= 1.25);
   row('p99 at c=64', figures.p99, '≤ 1.5', medianOf(figures.p99) <= 1.5);

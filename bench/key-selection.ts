@@ -46,7 +46,9 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFracti
 
 export function printKeySelection(result: KeySelectionResult): void {
   const { a, b, c } = result.counts;
-  console.log(`  pick (3 keys, weights 1/2/3, one cooling down): ${fmt(result.nsPerPick, 1)} ns per request over ${fmt(result.picks)} picks   (target < 1 µs per request)`);
+  console.log(
+    `  pick (3 keys, weights 1/2/3, one cooling down): ${fmt(result.nsPerPick, 1)} ns per request over ${fmt(result.picks)} picks   (target < 1 µs per request)`,
+  );
   console.log(`  picks: a ${fmt(a!)}, b ${fmt(b!)} (cooling down), c ${fmt(c!)}`);
 }
 

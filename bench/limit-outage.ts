@@ -26,11 +26,29 @@ export interface OutageFigures {
 
 const project: ProjectLimits = { defaultRpm: null, defaultTpm: null, sharedRpm: null, sharedTpm: null, sharedKey: 'bench' };
 const token = (): TokenRow => ({
-  id: `bench-${Math.random().toString(36).slice(2)}`, projectId: 'p', name: null, tokenHash: 'h', tokenLast4: 'abcd',
-  expiresAt: Date.now() + 3_600_000, isActive: true, maxRequests: null, requestCount: 0, allowedModels: null,
-  promptTokens: 0, completionTokens: 0, cacheHitCount: 0, createdAt: 0, updatedAt: 0, lastUsedAt: null, revokedAt: null,
+  id: `bench-${Math.random().toString(36).slice(2)}`,
+  projectId: 'p',
+  name: null,
+  tokenHash: 'h',
+  tokenLast4: 'abcd',
+  expiresAt: Date.now() + 3_600_000,
+  isActive: true,
+  maxRequests: null,
+  requestCount: 0,
+  allowedModels: null,
+  promptTokens: 0,
+  completionTokens: 0,
+  cacheHitCount: 0,
+  createdAt: 0,
+  updatedAt: 0,
+  lastUsedAt: null,
+  revokedAt: null,
   // Never reached: every decision pays for a full check.
-  rpmLimit: 1_000_000_000, tpmLimit: null, maxConcurrent: null, maxBudgetUsd: null, spendNanos: 0,
+  rpmLimit: 1_000_000_000,
+  tpmLimit: null,
+  maxConcurrent: null,
+  maxBudgetUsd: null,
+  spendNanos: 0,
 });
 
 async function link(url: string, connectTimeoutMs?: number): Promise<RedisLink> {
@@ -41,7 +59,12 @@ async function link(url: string, connectTimeoutMs?: number): Promise<RedisLink> 
 }
 
 function limitsOn(l: RedisLink): RequestLimits {
-  return new RequestLimits({ redis: { client: l.decisions, ready: () => l.decisions.status === 'ready' }, decisionTimeoutMs: DEADLINE_MS, prefix: uniquePrefix('bench-outage'), failClosed: false });
+  return new RequestLimits({
+    redis: { client: l.decisions, ready: () => l.decisions.status === 'ready' },
+    decisionTimeoutMs: DEADLINE_MS,
+    prefix: uniquePrefix('bench-outage'),
+    failClosed: false,
+  });
 }
 
 /** Milliseconds per decision, one at a time (a request's admission). */
@@ -98,12 +121,15 @@ export async function measureLimitOutage(decisions = 2000): Promise<OutageFigure
 
 export function printLimitOutage(f: OutageFigures): void {
   const ms = (n: number) => n.toFixed(3);
-  const row = (label: string, p: Percentiles, extra = '') => console.log(`  ${label.padEnd(34)} p50 ${ms(p.p50)} ms   p99 ${ms(p.p99)} ms   max ${ms(p.max)} ms${extra}`);
+  const row = (label: string, p: Percentiles, extra = '') =>
+    console.log(`  ${label.padEnd(34)} p50 ${ms(p.p50)} ms   p99 ${ms(p.p99)} ms   max ${ms(p.max)} ms${extra}`);
   if (f.healthy) row('Redis answering', f.healthy);
   row('Redis down (closed port)', f.down, f.healthy ? `   added p99 ${ms(f.down.p99 - f.healthy.p99)} ms` : '');
   if (f.stalled) {
     row('Redis stalled (SIGSTOP)', f.stalled, f.healthy ? `   added p99 ${ms(f.stalled.p99 - f.healthy.p99)} ms` : '');
-    console.log(`  ${''.padEnd(34)} ${f.stalled.waited} of ${f.decisions} waited for the ${DEADLINE_MS} ms deadline (one probe at a time; the rest decided locally)`);
+    console.log(
+      `  ${''.padEnd(34)} ${f.stalled.waited} of ${f.decisions} waited for the ${DEADLINE_MS} ms deadline (one probe at a time; the rest decided locally)`,
+    );
   }
   for (const reason of f.skipped) console.log(`  (skipped ${reason})`);
 }

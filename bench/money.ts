@@ -19,7 +19,11 @@ const PRICED: Omit<ProxyVariant, 'name'> = {
   token: { max_budget_usd: NEVER_REACHED_USD },
 };
 
-export async function measureMoney(upstreamUrl: string, children: Participant[], opts: { seconds: number; latencyRequests: number; rounds?: number }): Promise<void> {
+export async function measureMoney(
+  upstreamUrl: string,
+  children: Participant[],
+  opts: { seconds: number; latencyRequests: number; rounds?: number },
+): Promise<void> {
   const plain = await startProxy(upstreamUrl, children, { name: 'no prices, no budgets', project: { provider: 'openai-compatible' } });
   const money = await startProxy(upstreamUrl, children, { name: 'priced + 2 budgets', ...PRICED });
   const targets = [plain, money];
@@ -68,7 +72,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     const upstream = await startTsProcess('bench/upstream.ts');
     children.push(upstream);
     console.log('Money on the hot path (cost + budget check and charge), full path side by side');
-    await measureMoney(upstream.url, children, { seconds: Number(process.env.BENCH_SECONDS ?? 5), latencyRequests: Number(process.env.BENCH_LATENCY_REQUESTS ?? 2000) });
+    await measureMoney(upstream.url, children, {
+      seconds: Number(process.env.BENCH_SECONDS ?? 5),
+      latencyRequests: Number(process.env.BENCH_LATENCY_REQUESTS ?? 2000),
+    });
   } finally {
     for (const { child } of children) child.kill('SIGTERM');
   }

@@ -13,7 +13,12 @@ import { median, run, type Run } from './rounds.ts';
 /** The last commit with the hard-coded request path (before providers, keys and passes). */
 export const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? '13cf5b8';
 
-export type StartProxy = (variant: { name: string; bin?: string; project?: Record<string, unknown>; keys?: { label: string; api_key: string; weight: number }[] }) => Promise<Target>;
+export type StartProxy = (variant: {
+  name: string;
+  bin?: string;
+  project?: Record<string, unknown>;
+  keys?: { label: string; api_key: string; weight: number }[];
+}) => Promise<Target>;
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 

@@ -33,12 +33,29 @@ export async function startProxy(upstreamUrl: string, children: Participant[], v
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-bench-'));
   const managementToken = BENCH_MANAGEMENT_TOKEN;
   const proxy = await startProcess(
-    [...(variant.nodeArgs ?? []), variant.bin ?? 'bin/llm-proxy.js', 'serve', '--port', '0', '--data-dir', dataDir, '--management-token', managementToken, '--log-level', 'warn', ...(variant.args ?? [])],
+    [
+      ...(variant.nodeArgs ?? []),
+      variant.bin ?? 'bin/llm-proxy.js',
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--management-token',
+      managementToken,
+      '--log-level',
+      'warn',
+      ...(variant.args ?? []),
+    ],
     /LLM Proxy listening on (http:\/\/\S+)/,
   );
   children.push(proxy);
   const manage = async (urlPath: string, payload: unknown) => {
-    const res = await fetch(proxy.url + urlPath, { method: 'POST', headers: { authorization: `Bearer ${managementToken}`, 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+    const res = await fetch(proxy.url + urlPath, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${managementToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
     if (res.status !== 201) throw new Error(`${urlPath}: ${res.status} ${await res.text()}`);
     return (await res.json()) as { id: string; token: string };
   };
@@ -52,5 +69,11 @@ export async function startProxy(upstreamUrl: string, children: Participant[], v
     ...(variant.limits && NEVER_REACHED),
     ...variant.token,
   });
-  return { name: variant.name, url: proxy.url, pid: proxy.child.pid, headers: { authorization: `Bearer ${token.token}`, ...variant.headers }, body: BENCH_BODY };
+  return {
+    name: variant.name,
+    url: proxy.url,
+    pid: proxy.child.pid,
+    headers: { authorization: `Bearer ${token.token}`, ...variant.headers },
+    body: BENCH_BODY,
+  };
 }

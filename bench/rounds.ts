@@ -53,4 +53,3 @@ export async function run(target: Target, pid: number | undefined, requests: num
 }
 
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-

@@ -41,7 +41,13 @@ async function main(): Promise<void> {
     await startProxy(upstream.url, { name: '+ limits, memory', limits: true }),
   ];
   if (redis.url) {
-    targets.push(await startProxy(upstream.url, { name: '+ limits, Redis', limits: true, args: ['--redis-url', redis.url, '--redis-prefix', `llmp-bench-${process.pid}:`] }));
+    targets.push(
+      await startProxy(upstream.url, {
+        name: '+ limits, Redis',
+        limits: true,
+        args: ['--redis-url', redis.url, '--redis-prefix', `llmp-bench-${process.pid}:`],
+      }),
+    );
   } else {
     console.log(`\n(Redis limiter skipped: ${redis.reason})`);
   }
@@ -91,12 +97,16 @@ async function main(): Promise<void> {
   console.log('\nRate limits (requests + tokens per minute on the token, never reached)');
   for (let i = 3; i < targets.length; i++) {
     const costP50 = narrow[i]!.p50 - narrow[2]!.p50;
-    console.log(`  ${targets[i]!.name.padEnd(26)} ${fmt((wide[i]!.rps / wide[2]!.rps) * 100, 1)} % of the full path's throughput   +${fmt(costP50, 3)} ms p50 at 1 connection`);
+    console.log(
+      `  ${targets[i]!.name.padEnd(26)} ${fmt((wide[i]!.rps / wide[2]!.rps) * 100, 1)} % of the full path's throughput   +${fmt(costP50, 3)} ms p50 at 1 connection`,
+    );
   }
   if (redisTarget) {
     const info = await fetch(`${redisTarget.url}/manage/rpc/system.info`, { method: 'POST', headers: { authorization: `Bearer ${BENCH_MANAGEMENT_TOKEN}` } });
     const { value } = (await info.json()) as { value: { redis: { state: string; local_decisions: number } } };
-    console.log(`  Redis limiter: ${value.redis.state}, ${fmt(value.redis.local_decisions)} decisions made locally (Redis slower than --redis-command-timeout-ms)`);
+    console.log(
+      `  Redis limiter: ${value.redis.state}, ${fmt(value.redis.local_decisions)} decisions made locally (Redis slower than --redis-command-timeout-ms)`,
+    );
   }
   if (redisRequests > 0) {
     // Two EVALSHA at admission (requests and tokens, sent in one pipelined write: one round trip), one

@@ -7,7 +7,14 @@ const CHUNKS = Number(process.env.BENCH_SSE_CHUNKS ?? 20);
 const GAP_MS = Number(process.env.BENCH_SSE_GAP_MS ?? 50);
 const event = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
 const chunk = event({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content: 'ok' } }] });
-const tail = event({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', model: 'gpt-4o-mini', choices: [], usage: { prompt_tokens: 8, completion_tokens: CHUNKS, total_tokens: 8 + CHUNKS } }) + 'data: [DONE]\n\n';
+const tail =
+  event({
+    id: 'chatcmpl-bench',
+    object: 'chat.completion.chunk',
+    model: 'gpt-4o-mini',
+    choices: [],
+    usage: { prompt_tokens: 8, completion_tokens: CHUNKS, total_tokens: 8 + CHUNKS },
+  }) + 'data: [DONE]\n\n';
 
 const server = http.createServer((req, res) => {
   req.resume();

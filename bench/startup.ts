@@ -23,7 +23,9 @@ function timed(args: string[]): number {
 /** Spawn to the first 200 from /health, then a clean stop. */
 async function serveToHealthy(dataDir: string): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--management-token', MANAGEMENT_TOKEN, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--management-token', MANAGEMENT_TOKEN, '--log-level', 'warn'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -33,7 +35,12 @@ async function serveToHealthy(dataDir: string): Promise<number> {
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
   });
-  while ((await fetch(`${url}/health`).then((r) => r.status, () => 0)) !== 200);
+  while (
+    (await fetch(`${url}/health`).then(
+      (r) => r.status,
+      () => 0,
+    )) !== 200
+  );
   const ms = performance.now() - started;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
@@ -54,7 +61,11 @@ export async function measureStartup(runs = Number(process.env.BENCH_STARTUP_RUN
     // Rebuilds the CLI if a source changed, and warms the file cache.
     timed([BIN, '--version']);
     await serveToHealthy(dataDir);
-    const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--management-token', MANAGEMENT_TOKEN, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const server = spawn(
+      process.execPath,
+      [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--management-token', MANAGEMENT_TOKEN, '--log-level', 'warn'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const serverUrl = await new Promise<string>((resolve) => {
       let out = '';
       server.stdout!.on('data', (chunk: Buffer) => {
@@ -97,4 +108,3 @@ export function printStartup(figures: StartupFigure[], runs: number): void {
     console.log(`  ${f.name.padEnd(26)} ${f.ms.toFixed(0).padStart(6)} ms   ${f.ratio.toFixed(1).padStart(5)}× node   ${f.target}`);
   }
 }
-

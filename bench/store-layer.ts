@@ -21,13 +21,43 @@ export async function storeLayerRate(opts: { ttlMs: number; seconds: number }): 
   const now = Date.now();
   const projectId = newId(now);
   await store.projects.create({ id: projectId, name: 'bench', provider: 'openai', baseUrl: 'http://127.0.0.1:1', isActive: true, createdAt: now }, [
-    { id: newId(now), projectId, label: 'default', keySealed: sealer.seal('sk-bench', projectId), keyLast4: 'ench', weight: 1, isEnabled: true, createdAt: now },
+    {
+      id: newId(now),
+      projectId,
+      label: 'default',
+      keySealed: sealer.seal('sk-bench', projectId),
+      keyLast4: 'ench',
+      weight: 1,
+      isEnabled: true,
+      createdAt: now,
+    },
   ]);
   const minted = mintToken(now);
-  await store.tokens.create({ id: minted.id, projectId, name: null, tokenHash: hash(minted.token), tokenLast4: minted.last4, expiresAt: now + 3_600_000, isActive: true, maxRequests: 1_000_000_000, allowedModels: ['gpt-4o-mini'], createdAt: now });
+  await store.tokens.create({
+    id: minted.id,
+    projectId,
+    name: null,
+    tokenHash: hash(minted.token),
+    tokenLast4: minted.last4,
+    expiresAt: now + 3_600_000,
+    isActive: true,
+    maxRequests: 1_000_000_000,
+    allowedModels: ['gpt-4o-mini'],
+    createdAt: now,
+  });
   const usage = createUsageRecorder({ tokens: store.tokens, flushMs: 250 });
   const keyHealth = new KeyHealth({ cooldownMs: 30_000, authCooldownMs: 300_000, maxCooldownMs: 600_000 });
-  const gate = new TokenGate({ tokens: store.tokens, projects: store.projects, upstreamKeys: store.upstreamKeys, keyHealth, sealer, hash, usage, clock: systemClock, ttlMs: opts.ttlMs });
+  const gate = new TokenGate({
+    tokens: store.tokens,
+    projects: store.projects,
+    upstreamKeys: store.upstreamKeys,
+    keyHealth,
+    sealer,
+    hash,
+    usage,
+    clock: systemClock,
+    ttlMs: opts.ttlMs,
+  });
 
   let count = 0;
   const deadline = performance.now() + opts.seconds * 1000;

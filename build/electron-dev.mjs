@@ -28,7 +28,13 @@ export function sqliteForElectron({ log = console.log } = {}) {
   const electronVersion = JSON.parse(fs.readFileSync(path.join(electronDir, 'package.json'), 'utf8')).version;
   const source = path.join(root, 'node_modules', 'better-sqlite3');
   const sqliteVersion = JSON.parse(fs.readFileSync(path.join(source, 'package.json'), 'utf8')).version;
-  const dir = path.join(root, 'node_modules', '.cache', 'llm-proxy', `better-sqlite3-${sqliteVersion}-electron-${electronVersion}-${process.platform}-${process.arch}`);
+  const dir = path.join(
+    root,
+    'node_modules',
+    '.cache',
+    'llm-proxy',
+    `better-sqlite3-${sqliteVersion}-electron-${electronVersion}-${process.platform}-${process.arch}`,
+  );
   const addon = path.join(dir, 'build', 'Release', 'better_sqlite3.node');
   if (fs.existsSync(addon)) return dir;
 
@@ -41,7 +47,10 @@ export function sqliteForElectron({ log = console.log } = {}) {
   const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
   const attempts = [
     [bin('prebuild-install'), ['--runtime=electron', `--target=${electronVersion}`, `--arch=${process.arch}`, `--platform=${process.platform}`]],
-    [bin('node-gyp'), ['rebuild', '--release', '--runtime=electron', `--target=${electronVersion}`, `--arch=${process.arch}`, '--dist-url=https://electronjs.org/headers']],
+    [
+      bin('node-gyp'),
+      ['rebuild', '--release', '--runtime=electron', `--target=${electronVersion}`, `--arch=${process.arch}`, '--dist-url=https://electronjs.org/headers'],
+    ],
   ];
   for (const [command, args] of attempts) {
     const result = spawnSync(command, args, { cwd: dir, env, stdio: 'inherit', shell: process.platform === 'win32' });

@@ -54,8 +54,13 @@ test("find one token's calls, open one, export them as CSV", async ({ page, serv
   await page.getByRole('button', { name: 'Export CSV' }).click();
   const download = await downloadPromise;
   expect(download.suggestedFilename()).toMatch(/^llm-proxy-requests-.*\.csv$/);
-  const lines = fs.readFileSync(await download.path(), 'utf8').trim().split(/\r\n/);
-  expect(lines[0]).toBe('request_id,time,token_id,project_id,method,path,model,status,error_code,prompt_tokens,completion_tokens,cost_usd,latency_ms,upstream_ms,cache,upstream_key,streamed,aborted,attempts,id');
+  const lines = fs
+    .readFileSync(await download.path(), 'utf8')
+    .trim()
+    .split(/\r\n/);
+  expect(lines[0]).toBe(
+    'request_id,time,token_id,project_id,method,path,model,status,error_code,prompt_tokens,completion_tokens,cost_usd,latency_ms,upstream_ms,cache,upstream_key,streamed,aborted,attempts,id',
+  );
   expect(lines).toHaveLength(7);
   expect(lines.slice(1).every((line) => line.includes(ci.id))).toBe(true);
   expect(lines.join('\n')).not.toContain('sk-proj');

@@ -105,7 +105,12 @@ for (const size of SIZES) {
       const laptop = page.getByRole('row').filter({ hasText: 'notebook on laptop' });
       await expect(laptop).toContainText('60/min · 20k tok/min · 2 at once');
       await expect(page.getByRole('row').filter({ hasText: 'CI review bot' })).toContainText('default 120/min · 40k tok/min');
-      await expect(page.getByRole('row').filter({ hasText: 'shared demo' }).getByRole('button', { name: /Edit limits/ })).toHaveCount(0);
+      await expect(
+        page
+          .getByRole('row')
+          .filter({ hasText: 'shared demo' })
+          .getByRole('button', { name: /Edit limits/ }),
+      ).toHaveCount(0);
       await laptop.getByRole('button', { name: 'Edit limits of notebook on laptop' }).click();
       const tokenLimits = page.getByRole('dialog', { name: 'Limits of “notebook on laptop”' });
       await tokenLimits.getByLabel('Tokens per minute').fill('30000');

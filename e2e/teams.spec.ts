@@ -46,12 +46,24 @@ async function addAdmin(page: Page, opts: { name: string; role: 'Operator' | 'Vi
   return token;
 }
 
-test('owner hands out an operator and a viewer token; each sees only what its role allows; removal ends a session', async ({ page, server, upstream, consoleWatch }) => {
+test('owner hands out an operator and a viewer token; each sees only what its role allows; removal ends a session', async ({
+  page,
+  server,
+  upstream,
+  consoleWatch,
+}) => {
   // Three people sign in one after the other: a long journey.
   test.slow();
   // The projects come from the API: this journey is about who may do what with them.
-  for (const [name, key] of [['team-a', 'sk-team-a-upstream-key-1111'], ['team-b', 'sk-team-b-upstream-key-2222']]) {
-    const res = await fetch(`${server.url}/manage/projects`, { method: 'POST', headers: { authorization: `Bearer ${server.managementToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ name, api_key: key, base_url: upstream.url }) });
+  for (const [name, key] of [
+    ['team-a', 'sk-team-a-upstream-key-1111'],
+    ['team-b', 'sk-team-b-upstream-key-2222'],
+  ]) {
+    const res = await fetch(`${server.url}/manage/projects`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.managementToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name, api_key: key, base_url: upstream.url }),
+    });
     expect(res.status).toBe(201);
   }
   await signIn(page, server.url, server.managementToken);
@@ -106,9 +118,14 @@ test('owner hands out an operator and a viewer token; each sees only what its ro
   await expect(page.getByRole('button', { name: 'Purge…' })).toHaveCount(0);
 
   // Removed by the owner (through the API, as another person would): the viewer's next call signs it out.
-  const admins = (await (await fetch(`${server.url}/manage/admins`, { headers: { authorization: `Bearer ${server.managementToken}` } })).json()) as { id: string; name: string }[];
+  const admins = (await (await fetch(`${server.url}/manage/admins`, { headers: { authorization: `Bearer ${server.managementToken}` } })).json()) as {
+    id: string;
+    name: string;
+  }[];
   const vera = admins.find((a) => a.name === 'vera')!;
-  expect((await fetch(`${server.url}/manage/admins/${vera.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.managementToken}` } })).status).toBe(204);
+  expect(
+    (await fetch(`${server.url}/manage/admins/${vera.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.managementToken}` } })).status,
+  ).toBe(204);
   consoleWatch.allow(/Failed to load resource: the server responded with a status of 401/);
   await unfoldMenu(page);
   await nav.getByRole('link', { name: 'Projects' }).click();

@@ -16,7 +16,8 @@ async function pageHolds(page: Page, secret: string): Promise<string[]> {
     const found: string[] = [];
     if (document.body.innerText.includes(s)) found.push('text');
     for (const el of document.querySelectorAll('input, textarea')) if ((el as HTMLInputElement).value.includes(s)) found.push(`value of ${el.tagName}`);
-    for (const el of document.querySelectorAll('*')) for (const attr of el.getAttributeNames()) if (el.getAttribute(attr)?.includes(s)) found.push(`attribute ${attr}`);
+    for (const el of document.querySelectorAll('*'))
+      for (const attr of el.getAttributeNames()) if (el.getAttribute(attr)?.includes(s)) found.push(`attribute ${attr}`);
     if (location.href.includes(s)) found.push('url');
     if (document.title.includes(s)) found.push('title');
     return found;

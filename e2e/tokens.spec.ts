@@ -30,7 +30,10 @@ test('find, edit and duplicate tokens; the new one is not lost by accident', asy
   await expect(rows).toHaveCount(2);
   await expect(rows.nth(1)).toContainText('shared demo');
   await expect(page.getByRole('group', { name: 'State' }).getByRole('button', { name: /Revoked/ })).toContainText('1');
-  await page.getByRole('group', { name: 'State' }).getByRole('button', { name: /Active/ }).click();
+  await page
+    .getByRole('group', { name: 'State' })
+    .getByRole('button', { name: /Active/ })
+    .click();
   await expect(page.getByText('No tokens match')).toBeVisible();
   await page.getByRole('group', { name: 'State' }).getByRole('button', { name: /All/ }).click();
   await search.fill('');
@@ -88,4 +91,3 @@ test('find, edit and duplicate tokens; the new one is not lost by accident', asy
   const copy = (await rpc(server, 'tokens.list', {})).find((t) => t.name === 'second laptop');
   expect(copy).toMatchObject({ max_requests: 800, allowed_models: ['gpt-4o-mini', 'gpt-4.1-*'], rpm_limit: 60, tpm_limit: 20000, max_concurrent: 2 });
 });
-

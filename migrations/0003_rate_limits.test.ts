@@ -8,10 +8,18 @@ it('0003_rate_limits goes down to exactly the schema before it, and up again', a
   const before = new BetterSqlite3(':memory:');
   const db = new BetterSqlite3(':memory:');
   try {
-    await createMigrator(before, migrations.filter((m) => m.name < '0003')).up();
-    const migrator = createMigrator(db, migrations.filter((m) => m.name <= '0003_rate_limits'));
+    await createMigrator(
+      before,
+      migrations.filter((m) => m.name < '0003'),
+    ).up();
+    const migrator = createMigrator(
+      db,
+      migrations.filter((m) => m.name <= '0003_rate_limits'),
+    );
     await migrator.up();
-    db.prepare("INSERT INTO projects (id, name, base_url, api_key_sealed, api_key_last4, created_at, updated_at, shared_rpm_limit) VALUES ('p', 'p', 'x', 's', 'abcd', 0, 0, 10)").run();
+    db.prepare(
+      "INSERT INTO projects (id, name, base_url, api_key_sealed, api_key_last4, created_at, updated_at, shared_rpm_limit) VALUES ('p', 'p', 'x', 's', 'abcd', 0, 0, 10)",
+    ).run();
     expect(() => db.prepare("UPDATE projects SET shared_rpm_limit = -1 WHERE id = 'p'").run()).toThrow(/CHECK/);
     expect(await migrator.down()).toEqual(['0003_rate_limits']);
     const strip = (sql: string) => sql.replace(/^.*schema_migrations.*$/gm, '');

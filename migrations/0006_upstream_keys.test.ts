@@ -17,8 +17,30 @@ const DEPENDENTS = `
   INSERT INTO usage_hourly (hour, token_id, project_id, requests) VALUES (0, 't1', 'p1', 3)`;
 
 const movedKeys = [
-  { id: 'p1', project_id: 'p1', label: 'default', key_sealed: 'v1.sealed-one', key_last4: 'aaaa', weight: 1, created_at: 100, updated_at: 100, request_count: 0, last_used_at: null },
-  { id: 'p2', project_id: 'p2', label: 'default', key_sealed: 'v1.sealed-two', key_last4: 'bbbb', weight: 1, created_at: 200, updated_at: 200, request_count: 0, last_used_at: null },
+  {
+    id: 'p1',
+    project_id: 'p1',
+    label: 'default',
+    key_sealed: 'v1.sealed-one',
+    key_last4: 'aaaa',
+    weight: 1,
+    created_at: 100,
+    updated_at: 100,
+    request_count: 0,
+    last_used_at: null,
+  },
+  {
+    id: 'p2',
+    project_id: 'p2',
+    label: 'default',
+    key_sealed: 'v1.sealed-two',
+    key_last4: 'bbbb',
+    weight: 1,
+    created_at: 200,
+    updated_at: 200,
+    request_count: 0,
+    last_used_at: null,
+  },
 ];
 const KEY_COLUMNS = 'id, project_id, label, key_sealed, key_last4, weight, created_at, updated_at, request_count, last_used_at';
 // p1 gains a newer enabled key and an older disabled one: down gives p1 its oldest *enabled* key back.
@@ -52,13 +74,24 @@ describe('0006_upstream_keys on SQLite', () => {
     expect(columns).not.toContain('api_key_sealed');
     expect(columns).not.toContain('api_key_last4');
     expect(db.prepare("SELECT name, provider, shared_rpm_limit, transformations, created_at, updated_at FROM projects WHERE id = 'p1'").get()).toEqual({
-      name: 'one', provider: 'openai', shared_rpm_limit: 10, transformations: '{}', created_at: 100, updated_at: 150,
+      name: 'one',
+      provider: 'openai',
+      shared_rpm_limit: 10,
+      transformations: '{}',
+      created_at: 100,
+      updated_at: 150,
     });
     // Tokens and usage still point at their project; the provider is no longer limited to two.
     expect(db.pragma('foreign_key_check')).toEqual([]);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(() => db.exec("INSERT INTO tokens (id, project_id, token_hash, token_last4, expires_at, created_at, updated_at) VALUES ('t2', 'nope', 'h2', 'x', 1, 1, 1)")).toThrow(/FOREIGN KEY/);
-    expect(() => db.exec("INSERT INTO upstream_keys (id, project_id, label, key_sealed, key_last4, weight, created_at, updated_at) VALUES ('k0', 'p1', 'w', 's', 'x', 0, 1, 1)")).toThrow(/CHECK/);
+    expect(() =>
+      db.exec("INSERT INTO tokens (id, project_id, token_hash, token_last4, expires_at, created_at, updated_at) VALUES ('t2', 'nope', 'h2', 'x', 1, 1, 1)"),
+    ).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      db.exec(
+        "INSERT INTO upstream_keys (id, project_id, label, key_sealed, key_last4, weight, created_at, updated_at) VALUES ('k0', 'p1', 'w', 's', 'x', 0, 1, 1)",
+      ),
+    ).toThrow(/CHECK/);
     db.exec(MORE_KEYS);
 
     expect(await migrator.down()).toEqual(['0006_upstream_keys']);
@@ -92,7 +125,10 @@ describe('0006_upstream_keys on SQLite', () => {
     db.exec(`INSERT INTO projects (id, name, provider, base_url, created_at, updated_at) VALUES ('p', 'p', 'azure', 'x', 0, 0);
       INSERT INTO upstream_keys (id, project_id, label, key_sealed, key_last4, created_at, updated_at) VALUES ('k', 'p', 'default', 's', 'abcd', 0, 0)`);
     const schema = dumpSchema(db);
-    await expect(migrator.down()).rejects.toMatchObject({ code: 'migration_failed', message: expect.stringMatching(/providers other than openai and anthropic/) });
+    await expect(migrator.down()).rejects.toMatchObject({
+      code: 'migration_failed',
+      message: expect.stringMatching(/providers other than openai and anthropic/),
+    });
     expect(dumpSchema(db)).toBe(schema);
 
     db.exec("UPDATE projects SET provider = 'openai'; DELETE FROM upstream_keys");
@@ -104,7 +140,12 @@ describe('0006_upstream_keys on SQLite', () => {
 
 describe.skipIf(pgUnavailable !== null)(`0006_upstream_keys on PostgreSQL${pgUnavailable ? ` (skipped: ${pgUnavailable})` : ''}`, () => {
   const columnsOf = async (client: Awaited<ReturnType<typeof schemaClient>>, table: string) =>
-    (await client.query<{ c: string }>('SELECT column_name AS c FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY 1', [table])).rows.map((r) => r.c);
+    (
+      await client.query<{ c: string }>(
+        'SELECT column_name AS c FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY 1',
+        [table],
+      )
+    ).rows.map((r) => r.c);
 
   it("moves each project's key into upstream_keys and gives it back on down", async () => {
     const client = await schemaClient(await scratchSchema());
@@ -124,7 +165,10 @@ describe.skipIf(pgUnavailable !== null)(`0006_upstream_keys on PostgreSQL${pgUna
     await client.query("UPDATE projects SET provider = 'openai-compatible' WHERE id = 'p2'");
     await client.query(MORE_KEYS.replace(/, 1, 300/, ', TRUE, 300').replace(/, 0, 50/, ', FALSE, 50'));
 
-    await expect(migrator.down()).rejects.toMatchObject({ code: 'migration_failed', message: expect.stringMatching(/providers other than openai and anthropic/) });
+    await expect(migrator.down()).rejects.toMatchObject({
+      code: 'migration_failed',
+      message: expect.stringMatching(/providers other than openai and anthropic/),
+    });
     await client.query("UPDATE projects SET provider = 'anthropic' WHERE id = 'p2'");
     expect(await migrator.down()).toEqual(['0006_upstream_keys']);
     expect(await columnsOf(client, 'projects')).toEqual(projectColumns);

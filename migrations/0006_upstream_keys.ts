@@ -53,8 +53,21 @@ const PROJECTS_0006 = `CREATE TABLE projects (
 
 /** Columns both versions of projects share, in either table's order. */
 const SHARED_COLUMNS = [
-  'id', 'name', 'provider', 'base_url', 'is_active', 'created_at', 'updated_at', 'deactivated_at', 'default_rpm_limit', 'default_tpm_limit',
-  'shared_rpm_limit', 'shared_tpm_limit', 'shared_limit_key', 'cache_default_ttl_seconds', 'cache_shared_across_tokens',
+  'id',
+  'name',
+  'provider',
+  'base_url',
+  'is_active',
+  'created_at',
+  'updated_at',
+  'deactivated_at',
+  'default_rpm_limit',
+  'default_tpm_limit',
+  'shared_rpm_limit',
+  'shared_tpm_limit',
+  'shared_limit_key',
+  'cache_default_ttl_seconds',
+  'cache_shared_across_tokens',
 ].join(', ');
 
 // The UNIQUE (project_id, label) index leads with project_id, so it also serves lookups by project and
@@ -114,7 +127,10 @@ export function up(db: Database): void {
 export function down(db: Database): void {
   const unknownProviders = db.prepare(`SELECT count(*) FROM projects WHERE provider NOT IN ${OLD_PROVIDERS}`).pluck().get() as number;
   if (unknownProviders > 0) throw new Error(`${UNKNOWN_PROVIDER_MESSAGE} (${unknownProviders} project(s))`);
-  const keyless = db.prepare('SELECT count(*) FROM projects WHERE NOT EXISTS (SELECT 1 FROM upstream_keys k WHERE k.project_id = projects.id)').pluck().get() as number;
+  const keyless = db
+    .prepare('SELECT count(*) FROM projects WHERE NOT EXISTS (SELECT 1 FROM upstream_keys k WHERE k.project_id = projects.id)')
+    .pluck()
+    .get() as number;
   if (keyless > 0) throw new Error(`${NO_KEY_MESSAGE} (${keyless} project(s))`);
 
   db.pragma('defer_foreign_keys = ON');

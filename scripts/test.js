@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type checks, lint, unit and integration tests (vitest), browser journeys (Playwright) —
+// `npm test`: type checks, lint, format check, unit and integration tests (vitest), browser journeys (Playwright) —
 // then one closing line `N passed, N failed[, N skipped]` counting every test and every check.
 // The type checks and lint are independent: they run side by side (as many at once as there are CPUs),
 // each printing its output when it ends, with tsc's build info and eslint's cache kept under
@@ -53,9 +53,11 @@ function checkInBackground({ label, command, args }) {
 /** The independent checks, `parallel` at a time. */
 async function checksSideBySide(checks, parallel) {
   const queue = [...checks];
-  await Promise.all(Array.from({ length: Math.min(parallel, queue.length) }, async () => {
-    while (queue.length) await checkInBackground(queue.shift());
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, queue.length) }, async () => {
+      while (queue.length) await checkInBackground(queue.shift());
+    }),
+  );
 }
 
 function countVitest(label, args) {
@@ -106,6 +108,7 @@ const checks = [];
 const extraProject = (name) => (fs.existsSync(path.join(root, name)) ? [typecheck(`typecheck (${name})`, name)] : []);
 checks.push(...extraProject('tsconfig.electron.json'));
 checks.push({ label: 'lint', command: bin('eslint'), args: ['.', '--cache', '--cache-location', path.join(cache, 'eslint.cache')] });
+checks.push({ label: 'format (prettier --check)', command: bin('prettier'), args: ['--check', '.', '--log-level', 'warn'] });
 checks.push(typecheck('typecheck (core, cli, migrations, tests)', 'tsconfig.json'));
 checks.push(...extraProject('tsconfig.renderer.json'), ...extraProject('tsconfig.e2e.json'));
 await checksSideBySide(checks, Math.max(1, Number(process.env.TEST_CHECKS_PARALLEL) || os.availableParallelism()));

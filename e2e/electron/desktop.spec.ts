@@ -87,7 +87,9 @@ test('closing the window keeps the app running; a second launch shows it again',
   expect(await window.evaluate((w) => w.isVisible())).toBe(false);
   const userData = await app.evaluate(({ app: a }) => a.getPath('userData'));
   // The second instance hands over to the first and quits at once (its launch may not even complete).
-  const second = await electron.launch({ executablePath: binary!, args: [mainDir], env: { ...process.env, LLM_PROXY_USER_DATA_DIR: userData } }).catch(() => null);
+  const second = await electron
+    .launch({ executablePath: binary!, args: [mainDir], env: { ...process.env, LLM_PROXY_USER_DATA_DIR: userData } })
+    .catch(() => null);
   const proc = second?.process();
   if (proc && proc.exitCode === null) await new Promise((resolve) => proc.once('exit', resolve));
   await expect.poll(() => window.evaluate((w) => w.isVisible())).toBe(true);

@@ -31,7 +31,21 @@ export async function startServer(extraArgs: string[] = []): Promise<RunningServ
   const launch = async (port: string) => {
     const child = spawn(
       process.execPath,
-      ['bin/llm-proxy.js', 'serve', '--port', port, '--data-dir', dataDir, '--management-token', managementToken, '--usage-flush-ms', '50', '--log-level', 'warn', ...extraArgs],
+      [
+        'bin/llm-proxy.js',
+        'serve',
+        '--port',
+        port,
+        '--data-dir',
+        dataDir,
+        '--management-token',
+        managementToken,
+        '--usage-flush-ms',
+        '50',
+        '--log-level',
+        'warn',
+        ...extraArgs,
+      ],
       { cwd: REPO, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     // Tracked at once, so a stop() during a resume still ends the new process.

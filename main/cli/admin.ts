@@ -50,7 +50,11 @@ async function resolveAdmin(client: ApiClient, ref: string): Promise<AdminView> 
   const found = admins.find((a) => (UUID.test(ref) ? a.id === ref.toLowerCase() : a.name === ref));
   if (found) return found;
   const names = admins.map((a) => `"${a.name}"`).join(', ');
-  throw new CliError('admin_not_found', `No admin ${UUID.test(ref) ? 'with id' : 'named'} ${ref}${names ? `. Admins: ${names}` : ': there are none yet'}`, 'list them with llm-proxy admin list');
+  throw new CliError(
+    'admin_not_found',
+    `No admin ${UUID.test(ref) ? 'with id' : 'named'} ${ref}${names ? `. Admins: ${names}` : ': there are none yet'}`,
+    'list them with llm-proxy admin list',
+  );
 }
 
 function printAdminToken(ctx: CliContext, admin: AdminView & { token: string }, what: string): void {
@@ -95,15 +99,19 @@ export function registerAdminCommands(program: Command, ctx: CliContext): void {
     .option('--role <role>', ROLE_HELP)
     .option('--projects <projects>', `${PROJECTS_HELP}; replaces the current ones`, collectProjects)
     .action(async (ref: string, opts: UpdateOptions) => {
-      if (opts.name === undefined && opts.role === undefined && opts.projects === undefined) throw new UsageError('nothing to update: give --name, --role or --projects');
+      if (opts.name === undefined && opts.role === undefined && opts.projects === undefined)
+        throw new UsageError('nothing to update: give --name, --role or --projects');
       const client = connect(opts, ctx);
       const target = await resolveAdmin(client, ref);
       const ids = await projectIds(client, opts.projects);
-      const updated = await client.api['admins.update']({ id: target.id, ...{
-        ...(opts.name !== undefined && { name: opts.name }),
-        ...(opts.role !== undefined && { role: role(opts.role) }),
-        ...(ids && { project_ids: ids }),
-      } });
+      const updated = await client.api['admins.update']({
+        id: target.id,
+        ...{
+          ...(opts.name !== undefined && { name: opts.name }),
+          ...(opts.role !== undefined && { role: role(opts.role) }),
+          ...(ids && { project_ids: ids }),
+        },
+      });
       if (opts.json) return printJson(ctx.io, updated);
       println(ctx.io.stdout, `Admin ${updated.name} is now ${updated.role}${updated.project_ids.length ? ` of ${updated.project_ids.join(', ')}` : ''}.`);
     });

@@ -7,8 +7,26 @@ describe('audit list', () => {
   it('sends each filter under its documented query name', async () => {
     const server = await fakeManagementServer({ 'GET /manage/audit': { body: { events: [], pagination } } });
     const result = await run([
-      'audit', 'list', '--action', 'token.create', '--outcome', 'denied', '--project', PROJECT_ID, '--token', TOKEN_ID,
-      '--from', '2024-12-01', '--to', '2024-12-31T12:00:00+01:00', '--search', 'gpt', '--page', '2', '--page-size', '50',
+      'audit',
+      'list',
+      '--action',
+      'token.create',
+      '--outcome',
+      'denied',
+      '--project',
+      PROJECT_ID,
+      '--token',
+      TOKEN_ID,
+      '--from',
+      '2024-12-01',
+      '--to',
+      '2024-12-31T12:00:00+01:00',
+      '--search',
+      'gpt',
+      '--page',
+      '2',
+      '--page-size',
+      '50',
       ...at(server),
     ]);
     expect(result.code).toBe(0);
@@ -33,7 +51,9 @@ describe('audit list', () => {
     const table = await run(['audit', 'list', ...at(server)]);
     expect(server.requests[0]!.url).toBe('/manage/audit');
     expect(table.stdout).toMatch(/│ ID\s+│ Time\s+│ Action\s+│ Outcome\s+│ Actor\s+│ Target/);
-    expect(table.stdout).toMatch(new RegExp(`│ ${EVENT_ID} │ 1 minute ago \\(2024-12-31T23:59:00.000Z\\) │ token.create │ success │ management │ token ${TOKEN_ID}`));
+    expect(table.stdout).toMatch(
+      new RegExp(`│ ${EVENT_ID} │ 1 minute ago \\(2024-12-31T23:59:00.000Z\\) │ token.create │ success │ management │ token ${TOKEN_ID}`),
+    );
     expect(table.stdout).toMatch(/│ e2\s+│.*│ denied\s+│ management │ -/);
     expect(table.stdout).toContain('Page 1 of 3, 5 event(s) (next: --page 2)\n');
 

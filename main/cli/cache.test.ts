@@ -27,7 +27,11 @@ describe('cache purge', () => {
     [['--all'], { all: true }, 'Purged 4 cached answers (everything).'],
     [['--project', PROJECT_ID], { project_id: PROJECT_ID }, `Purged 4 cached answers (all URLs in project ${PROJECT_ID}).`],
     [['--prefix', '/v1/embeddings'], { prefix: '/v1/embeddings' }, 'Purged 4 cached answers (URLs starting with /v1/embeddings).'],
-    [['--method', 'post', '--url', '/v1/chat/completions'], { method: 'POST', url: '/v1/chat/completions' }, 'Purged 4 cached answers (POST /v1/chat/completions).'],
+    [
+      ['--method', 'post', '--url', '/v1/chat/completions'],
+      { method: 'POST', url: '/v1/chat/completions' },
+      'Purged 4 cached answers (POST /v1/chat/completions).',
+    ],
   ])('%j sends %j to POST /manage/cache/purge', async (flags, body, line) => {
     const server = await fakeManagementServer({ 'POST /manage/cache/purge': { body: { deleted: 4 } } });
     const result = await run(['cache', 'purge', ...flags, ...to(server)]);
@@ -42,18 +46,24 @@ describe('cache purge', () => {
     expect(JSON.parse(result.stdout)).toEqual({ deleted: 1 });
   });
 
-  it.each([[[]], [['--method', 'POST']], [['--url', '/v1/x']], [['--all', '--project', PROJECT_ID]], [['--prefix', '/v1', '--method', 'GET', '--url', '/v1/models']], [['--method', 'PUT', '--url', '/x']]])(
-    'refuses %j as a usage error without calling the server',
-    async (flags) => {
-      const server = await fakeManagementServer({});
-      const result = await run(['cache', 'purge', ...flags, ...to(server)]);
-      expect(result.code).toBe(2);
-      expect(server.requests).toHaveLength(0);
-    },
-  );
+  it.each([
+    [[]],
+    [['--method', 'POST']],
+    [['--url', '/v1/x']],
+    [['--all', '--project', PROJECT_ID]],
+    [['--prefix', '/v1', '--method', 'GET', '--url', '/v1/models']],
+    [['--method', 'PUT', '--url', '/x']],
+  ])('refuses %j as a usage error without calling the server', async (flags) => {
+    const server = await fakeManagementServer({});
+    const result = await run(['cache', 'purge', ...flags, ...to(server)]);
+    expect(result.code).toBe(2);
+    expect(server.requests).toHaveLength(0);
+  });
 
   it("shows the server's validation error", async () => {
-    const server = await fakeManagementServer({ 'POST /manage/cache/purge': { status: 404, body: { error: `No project with id ${PROJECT_ID}`, code: 'project_not_found' } } });
+    const server = await fakeManagementServer({
+      'POST /manage/cache/purge': { status: 404, body: { error: `No project with id ${PROJECT_ID}`, code: 'project_not_found' } },
+    });
     const result = await run(['cache', 'purge', '--project', PROJECT_ID, ...to(server)]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('(project_not_found)');
@@ -76,7 +86,9 @@ describe('cache stats', () => {
 
 describe('project cache settings', () => {
   it('sets the default TTL and per-token answers, and shows them', async () => {
-    const server = await fakeManagementServer({ [`PATCH /manage/projects/${PROJECT_ID}`]: { body: sampleProject({ cache_default_ttl_seconds: 300, cache_shared_across_tokens: false }) } });
+    const server = await fakeManagementServer({
+      [`PATCH /manage/projects/${PROJECT_ID}`]: { body: sampleProject({ cache_default_ttl_seconds: 300, cache_shared_across_tokens: false }) },
+    });
     const result = await run(['project', 'update', PROJECT_ID, '--cache-ttl', '300', '--cache-per-token', ...at(server)]);
     expect(result.code).toBe(0);
     expect(server.only().body).toEqual({ cache_default_ttl_seconds: 300, cache_shared_across_tokens: false });

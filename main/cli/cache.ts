@@ -93,7 +93,13 @@ function printStats(ctx: CliContext, s: CacheStatsView): void {
     ]),
   );
   if (s.top_endpoints.length === 0) return;
-  println(ctx.io.stdout, listTable(['Endpoint', 'Entries', 'Size', 'Hits'], s.top_endpoints.map((e) => [`${e.method} ${e.path}`, String(e.entries), bytes(e.bytes), String(e.hits)])));
+  println(
+    ctx.io.stdout,
+    listTable(
+      ['Endpoint', 'Entries', 'Size', 'Hits'],
+      s.top_endpoints.map((e) => [`${e.method} ${e.path}`, String(e.entries), bytes(e.bytes), String(e.hits)]),
+    ),
+  );
 }
 
 function bytes(n: number): string {

@@ -93,7 +93,8 @@ export class ApiClient {
       delete rest[field];
       return encodeURIComponent(String(value ?? ''));
     });
-    if (route.method === 'POST' || route.method === 'PATCH') return this.call(route.method, path, Object.keys(rest).length || route.method === 'PATCH' ? { body: rest } : {});
+    if (route.method === 'POST' || route.method === 'PATCH')
+      return this.call(route.method, path, Object.keys(rest).length || route.method === 'PATCH' ? { body: rest } : {});
     return this.call(route.method, path, route.query ? { query: rest as Query } : {});
   }
 
@@ -143,7 +144,6 @@ export class ApiClient {
     return new ApiError(response.status, `http_${response.status}`, `the server answered ${status}`, [], hint);
   }
 }
-
 
 function parseJson(text: string): unknown {
   if (text === '') return undefined;

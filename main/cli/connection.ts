@@ -46,10 +46,10 @@ export function resolveServerUrl(opts: ConnectionOptions, ctx: CliContext): stri
 
 /** The token to send, or undefined (the server then answers 401 and we say how to supply one). */
 function resolveManagementToken(opts: ConnectionOptions, ctx: CliContext): { token: string | undefined; tokenFile: string } {
-  const settings = loadSomeSettings(
-    { flags: { managementToken: opts.managementToken, dataDir: opts.dataDir }, env: ctx.io.env, cwd: ctx.cwd },
-    ['managementToken', 'dataDir'],
-  );
+  const settings = loadSomeSettings({ flags: { managementToken: opts.managementToken, dataDir: opts.dataDir }, env: ctx.io.env, cwd: ctx.cwd }, [
+    'managementToken',
+    'dataDir',
+  ]);
   const tokenFile = path.join(settings.dataDir, 'management-token');
   if (settings.managementToken) return { token: settings.managementToken, tokenFile };
   try {

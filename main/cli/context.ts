@@ -50,10 +50,7 @@ export const defaultDeps: CliDeps = {
       const { openPostgresMigrator } = await import('../core/store/postgres-migrator.ts');
       return openPostgresMigrator(file);
     }
-    const [{ openSqliteStore }, { createMigrator }] = await Promise.all([
-      import('../core/store/sqlite.ts'),
-      import('../core/store/migrator.ts'),
-    ]);
+    const [{ openSqliteStore }, { createMigrator }] = await Promise.all([import('../core/store/sqlite.ts'), import('../core/store/migrator.ts')]);
     const store = await openSqliteStore({ file, migrate: false });
     return { migrator: createMigrator(store.db), close: () => store.close() };
   },

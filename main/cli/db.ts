@@ -32,9 +32,13 @@ export function registerDbCommands(program: Command, ctx: CliContext): void {
       if (opts.json) return printJson(ctx.io, result);
       const out = ctx.io.stdout;
       println(out, `Copied ${result.from} → ${result.to}`);
-      for (const [table, c] of Object.entries(result.tables)) println(out, `  ${table.padEnd(13)} ${String(c.source).padStart(8)} read, ${String(c.target).padStart(8)} verified`);
+      for (const [table, c] of Object.entries(result.tables))
+        println(out, `  ${table.padEnd(13)} ${String(c.source).padStart(8)} read, ${String(c.target).padStart(8)} verified`);
       println(out, result.verified ? 'Verified: every row arrived.' : 'Verification FAILED: some rows are missing in PostgreSQL.');
-      println(out, 'Run the PostgreSQL instances with the same data key (LLM_PROXY_ENCRYPTION_KEY or this data folder\'s data-key), or keys will not decrypt and tokens will not match.');
+      println(
+        out,
+        "Run the PostgreSQL instances with the same data key (LLM_PROXY_ENCRYPTION_KEY or this data folder's data-key), or keys will not decrypt and tokens will not match.",
+      );
       if (!result.verified) throw new CliError('copy_unverified', 'some rows did not arrive');
     });
 }

@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 
-export type ChildOutcome = { kind: 'exited'; code: number } | { kind: 'signalled'; signal: NodeJS.Signals; code: number } | { kind: 'not-started'; code: number; reason: string };
+export type ChildOutcome =
+  { kind: 'exited'; code: number } | { kind: 'signalled'; signal: NodeJS.Signals; code: number } | { kind: 'not-started'; code: number; reason: string };
 
 /** Sent by someone to `exec` itself: passed on. */
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'];

@@ -31,7 +31,8 @@ async function projectFor(client: ApiClient, ref: string | undefined): Promise<s
   if (ref !== undefined) return (await resolveProject(client, ref)).id;
   const projects = (await client.api['projects.list']({})).filter((p) => p.is_active);
   if (projects.length === 1) return projects[0]!.id;
-  if (projects.length === 0) throw new CliError('project_not_found', 'There is no active project to mint a token for', 'create one with llm-proxy project create');
+  if (projects.length === 0)
+    throw new CliError('project_not_found', 'There is no active project to mint a token for', 'create one with llm-proxy project create');
   const names = projects.map((p) => `"${p.name}"`).join(', ');
   throw new UsageError(`there are ${projects.length} projects (${names}): say which with --project <id|name>`);
 }
@@ -53,12 +54,20 @@ export function registerExecCommand(program: Command, ctx: CliContext): void {
     .argument('<command>', 'the command to run')
     .argument('[args...]', 'its arguments')
     .option('--project <project>', `${PROJECT_REF_HELP} (default: the only active project)`)
-    .option('--duration <minutes>', 'the token’s lifetime: the most it outlives `exec` if that is killed with -9', wholeNumber(1, 525_600), EXEC_DEFAULT_DURATION_MINUTES)
+    .option(
+      '--duration <minutes>',
+      'the token’s lifetime: the most it outlives `exec` if that is killed with -9',
+      wholeNumber(1, 525_600),
+      EXEC_DEFAULT_DURATION_MINUTES,
+    )
     .option('--max-requests <n>', 'stop after this many requests (0 = unlimited)', wholeNumber(0))
     .option('--models <list>', 'comma-separated models or patterns the command may use, e.g. gpt-4o-mini,o3*', commaList)
     .option('--name <label>', 'the token’s name on the Tokens screen (default: "exec: <command>")')
     .passThroughOptions()
-    .addHelpText('after', '\nThe command gets OPENAI_BASE_URL, OPENAI_API_KEY, ANTHROPIC_BASE_URL and ANTHROPIC_API_KEY; its exit code is exec\'s.\nExample: llm-proxy exec --project my-scripts -- python my_script.py')
+    .addHelpText(
+      'after',
+      "\nThe command gets OPENAI_BASE_URL, OPENAI_API_KEY, ANTHROPIC_BASE_URL and ANTHROPIC_API_KEY; its exit code is exec's.\nExample: llm-proxy exec --project my-scripts -- python my_script.py",
+    )
     .action(async (command: string, args: string[], opts: ExecOptions) => {
       const client = connect(opts, ctx);
       const projectId = await projectFor(client, opts.project);

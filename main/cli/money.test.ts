@@ -20,11 +20,30 @@ afterAll(async () => {
 
 const cli = (...args: string[]) => run([...args, '--url', t.url, '--management-token', t.managementToken]);
 /** The cells of the table line that holds `id`. */
-const cellsOf = (table: string, id: string) => table.split('\n').find((line) => line.includes(id))!.split('│').map((c) => c.trim());
+const cellsOf = (table: string, id: string) =>
+  table
+    .split('\n')
+    .find((line) => line.includes(id))!
+    .split('│')
+    .map((c) => c.trim());
 
 describe('money in the CLI', () => {
   it('sets budgets and prints the same spend as the API and /metrics', async () => {
-    const created = await cli('project', 'create', '--name', 'money-cli', '--api-key', 'sk-cli-money-key-1234', '--provider', 'openai-compatible', '--base-url', upstream.url, '--monthly-budget-usd', '10', '--json');
+    const created = await cli(
+      'project',
+      'create',
+      '--name',
+      'money-cli',
+      '--api-key',
+      'sk-cli-money-key-1234',
+      '--provider',
+      'openai-compatible',
+      '--base-url',
+      upstream.url,
+      '--monthly-budget-usd',
+      '10',
+      '--json',
+    );
     expect(created.code, created.stderr).toBe(0);
     const project = JSON.parse(created.stdout);
     expect(project.monthly_budget_usd).toBe(10);

@@ -14,7 +14,10 @@ export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER) {
 
 /** `a, b*` → ['a', 'b*'] */
 export function commaList(value: string): string[] {
-  const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new InvalidArgumentError('must name at least one item (comma-separated).');
   return items;
 }
@@ -52,7 +55,8 @@ export function usdOr(keyword: string) {
   return (value: string): Nullable<number> => {
     if (value.trim().toLowerCase() === keyword) return { value: null };
     const n = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
-    if (!(n > 0 && n <= 1_000_000_000)) throw new InvalidArgumentError(`must be an amount in USD above 0 and at most 1000000000 (e.g. 5 or 0.25), or "${keyword}".`);
+    if (!(n > 0 && n <= 1_000_000_000))
+      throw new InvalidArgumentError(`must be an amount in USD above 0 and at most 1000000000 (e.g. 5 or 0.25), or "${keyword}".`);
     return { value: n };
   };
 }

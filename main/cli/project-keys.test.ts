@@ -6,7 +6,15 @@ const twoKeys = [sampleKey(), sampleKey({ id: KEY_ID_2, label: 'team-b', key: 's
 
 describe('project key list', () => {
   it('prints a masked table with state and usage, and the raw JSON with --json', async () => {
-    const cooling = sampleKey({ id: KEY_ID_2, label: 'team-b', key: 'sk-…bbbb', health: 'cooling_down', cooling_down_until: '2025-01-01T00:02:00.000Z', last_error: 'status_429', last_error_at: '2024-12-31T23:59:30.000Z' });
+    const cooling = sampleKey({
+      id: KEY_ID_2,
+      label: 'team-b',
+      key: 'sk-…bbbb',
+      health: 'cooling_down',
+      cooling_down_until: '2025-01-01T00:02:00.000Z',
+      last_error: 'status_429',
+      last_error_at: '2024-12-31T23:59:30.000Z',
+    });
     const disabled = sampleKey({ id: 'k3', label: 'old', key: 'sk-…cccc', is_enabled: false, health: 'disabled' });
     const server = await fakeManagementServer({ [`GET ${keysPath}`]: { body: [sampleKey(), cooling, disabled] } });
     const table = await run(['project', 'key', 'list', PROJECT_ID, ...at(server)]);
@@ -21,7 +29,10 @@ describe('project key list', () => {
   });
 
   it('finds the project by name', async () => {
-    const server = await fakeManagementServer({ 'GET /manage/projects': { body: [sampleProject({ name: 'research' })] }, [`GET ${keysPath}`]: { body: twoKeys } });
+    const server = await fakeManagementServer({
+      'GET /manage/projects': { body: [sampleProject({ name: 'research' })] },
+      [`GET ${keysPath}`]: { body: twoKeys },
+    });
     const result = await run(['project', 'key', 'list', 'research', ...at(server)]);
     expect(result.code).toBe(0);
     expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /manage/projects', `GET ${keysPath}`]);
@@ -30,7 +41,10 @@ describe('project key list', () => {
   it('says which project names exist when none matches', async () => {
     const server = await fakeManagementServer({ 'GET /manage/projects': { body: [sampleProject()] } });
     const result = await run(['project', 'key', 'list', 'nope', ...at(server)]);
-    expect(result).toMatchObject({ code: 1, stderr: `error: No project named "nope". Projects: "demo" (${PROJECT_ID}) (project_not_found)\nhint: list them with llm-proxy project list\n` });
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: `error: No project named "nope". Projects: "demo" (${PROJECT_ID}) (project_not_found)\nhint: list them with llm-proxy project list\n`,
+    });
   });
 });
 
@@ -102,7 +116,10 @@ describe('project key enable, disable, rotate, weight, rename, remove', () => {
       [`DELETE ${keysPath}/${KEY_ID}`]: { status: 409, body: { error: '"default" is the last upstream key of "demo"', code: 'last_upstream_key' } },
     });
     const unknown = await run(['project', 'key', 'disable', PROJECT_ID, 'nope', ...at(server)]);
-    expect(unknown).toMatchObject({ code: 1, stderr: `error: Project ${PROJECT_ID} has no upstream key "nope" (its keys: "default", "team-b") (upstream_key_not_found)\n` });
+    expect(unknown).toMatchObject({
+      code: 1,
+      stderr: `error: Project ${PROJECT_ID} has no upstream key "nope" (its keys: "default", "team-b") (upstream_key_not_found)\n`,
+    });
     const last = await run(['project', 'key', 'remove', PROJECT_ID, 'default', ...at(server)]);
     expect(last).toMatchObject({ code: 1, stderr: 'error: "default" is the last upstream key of "demo" (last_upstream_key)\n' });
   });
@@ -114,14 +131,32 @@ describe('project key enable, disable, rotate, weight, rename, remove', () => {
     const result = await run(['project', 'update', PROJECT_ID, '--api-key', 'sk-new', ...at(server)]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('(ambiguous_upstream_key)');
-    expect(result.stderr).toContain(`hint: pick the key: llm-proxy project key list ${PROJECT_ID}, then llm-proxy project key rotate ${PROJECT_ID} <key> --api-key -`);
+    expect(result.stderr).toContain(
+      `hint: pick the key: llm-proxy project key list ${PROJECT_ID}, then llm-proxy project key rotate ${PROJECT_ID} <key> --api-key -`,
+    );
   });
 });
 
 describe('project create with providers', () => {
   it('sends the provider, base URL and first key label', async () => {
-    const server = await fakeManagementServer({ 'POST /manage/projects': { status: 201, body: sampleProject({ provider: 'azure', base_url: 'https://r.openai.azure.com/openai' }) } });
-    const result = await run(['project', 'create', '--name', 'az', '--api-key', 'k', '--provider', 'azure', '--base-url', 'https://r.openai.azure.com/openai', '--key-label', 'primary', ...at(server)]);
+    const server = await fakeManagementServer({
+      'POST /manage/projects': { status: 201, body: sampleProject({ provider: 'azure', base_url: 'https://r.openai.azure.com/openai' }) },
+    });
+    const result = await run([
+      'project',
+      'create',
+      '--name',
+      'az',
+      '--api-key',
+      'k',
+      '--provider',
+      'azure',
+      '--base-url',
+      'https://r.openai.azure.com/openai',
+      '--key-label',
+      'primary',
+      ...at(server),
+    ]);
     expect(result.code).toBe(0);
     expect(server.only().body).toEqual({ name: 'az', api_key: 'k', provider: 'azure', base_url: 'https://r.openai.azure.com/openai', key_label: 'primary' });
   });

@@ -64,7 +64,10 @@ export function registerProjectKeyCommands(project: Command, ctx: CliContext): v
       const client = connect(opts, ctx);
       const { id } = await resolveProject(client, projectRef);
       const apiKey = await readKey(ctx, opts.apiKey);
-      const added = await client.api['keys.add']({ project_id: id, ...{ label: opts.label, api_key: apiKey, ...(opts.weight !== undefined && { weight: opts.weight }) } });
+      const added = await client.api['keys.add']({
+        project_id: id,
+        ...{ label: opts.label, api_key: apiKey, ...(opts.weight !== undefined && { weight: opts.weight }) },
+      });
       printKey(ctx, opts, added, `Key "${added.label}" added.`);
     });
 

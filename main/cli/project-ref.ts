@@ -27,9 +27,14 @@ export async function resolveProject(client: ApiClient, ref: string): Promise<{ 
   }
   const folded = ref.toLowerCase();
   const similar = projects.filter((p) => p.name.toLowerCase().includes(folded) || folded.includes(p.name.toLowerCase()));
-  if (projects.length === 0) throw new CliError('project_not_found', `No project named "${ref}": there are no projects yet`, 'create one with llm-proxy project create');
+  if (projects.length === 0)
+    throw new CliError('project_not_found', `No project named "${ref}": there are no projects yet`, 'create one with llm-proxy project create');
   const candidates = similar.length > 0 ? similar : projects;
-  throw new CliError('project_not_found', `No project named "${ref}". ${similar.length > 0 ? 'Did you mean' : 'Projects'}: ${listed(candidates)}`, 'list them with llm-proxy project list');
+  throw new CliError(
+    'project_not_found',
+    `No project named "${ref}". ${similar.length > 0 ? 'Did you mean' : 'Projects'}: ${listed(candidates)}`,
+    'list them with llm-proxy project list',
+  );
 }
 
 /** The id for an optional project option (undefined stays undefined). */

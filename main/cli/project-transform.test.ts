@@ -25,8 +25,20 @@ describe('project transform', () => {
   it('changes field by field, keeping the rest', async () => {
     const s = await server({ max_tokens_ceiling: 2000 });
     const result = await run([
-      'project', 'transform', PROJECT_ID, '--alias', 'smart=gpt-4o', '--max-tokens', '2000', '--set-header', 'X-Team: research',
-      '--remove-header', 'x-a,x-b', '--system-prefix', 'Be brief.', ...at(s),
+      'project',
+      'transform',
+      PROJECT_ID,
+      '--alias',
+      'smart=gpt-4o',
+      '--max-tokens',
+      '2000',
+      '--set-header',
+      'X-Team: research',
+      '--remove-header',
+      'x-a,x-b',
+      '--system-prefix',
+      'Be brief.',
+      ...at(s),
     ]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(s.requests.find((r) => r.method === 'PATCH')?.body).toEqual({
@@ -71,7 +83,11 @@ describe('project transform', () => {
       [`GET ${projectPath}`]: { body: sampleProject() },
       [`PATCH ${projectPath}`]: {
         status: 400,
-        body: { error: 'Invalid input', code: 'validation_failed', issues: [{ path: 'transformations.set_headers.authorization', message: 'authorization cannot be set or removed' }] },
+        body: {
+          error: 'Invalid input',
+          code: 'validation_failed',
+          issues: [{ path: 'transformations.set_headers.authorization', message: 'authorization cannot be set or removed' }],
+        },
       },
     });
     const result = await run(['project', 'transform', PROJECT_ID, '--set-header', 'Authorization: x', ...at(s)]);

@@ -40,7 +40,13 @@ function headerPair(value: string, previous: [string, string][] = []): [string, 
 }
 
 function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
 }
 
 /** The options that change something (anything but the connection ones). */
@@ -84,7 +90,8 @@ export function registerProjectTransformCommand(project: Command, ctx: CliContex
       if (opts.removeHeaders === false) delete next.remove_headers;
       if (opts.removeHeader) next.remove_headers = [...new Set([...(next.remove_headers ?? []), ...opts.removeHeader.map((n) => n.toLowerCase())])];
       if (opts.systemPrefix === false) delete next.system_prompt_prefix;
-      else if (opts.systemPrefix !== undefined) next.system_prompt_prefix = opts.systemPrefix === '-' ? await readSecretFromStdin(ctx.io, '--system-prefix') : opts.systemPrefix;
+      else if (opts.systemPrefix !== undefined)
+        next.system_prompt_prefix = opts.systemPrefix === '-' ? await readSecretFromStdin(ctx.io, '--system-prefix') : opts.systemPrefix;
 
       const updated = await client.api['projects.update']({ id, ...{ transformations: next } });
       printTransformations(ctx, opts, updated.transformations, `Transformations of "${updated.name}" saved.`);
@@ -95,7 +102,12 @@ function printTransformations(ctx: CliContext, opts: ConnectionOptions, t: Trans
   if (opts.json) return printJson(ctx.io, t);
   if (headline) println(ctx.io.stdout, headline);
   if (Object.keys(t).length === 0) return println(ctx.io.stdout, 'No transformations: requests pass as the client sent them.');
-  const list = (record: Record<string, string> | undefined, sep: string) => (record ? Object.entries(record).map(([k, v]) => `${k}${sep}${v}`).join('\n') : '-');
+  const list = (record: Record<string, string> | undefined, sep: string) =>
+    record
+      ? Object.entries(record)
+          .map(([k, v]) => `${k}${sep}${v}`)
+          .join('\n')
+      : '-';
   println(
     ctx.io.stdout,
     detailTable([

@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { at, fakeManagementServer, MGMT, PROJECT_ID, run, sampleProject } from './test-support.ts';
 
-
 const OTHER_ID = '01943f5a-0000-7000-8000-000000000002';
 describe('project create', () => {
   it('POSTs the documented body with the management token and prints the project', async () => {
     const server = await fakeManagementServer({ 'POST /manage/projects': { status: 201, body: sampleProject({ provider: 'anthropic' }) } });
     const result = await run([
-      'project', 'create', '--name', 'demo', '--api-key', 'sk-live-1234wxyz',
-      '--base-url', 'https://api.anthropic.com', '--provider', 'anthropic', ...at(server),
+      'project',
+      'create',
+      '--name',
+      'demo',
+      '--api-key',
+      'sk-live-1234wxyz',
+      '--base-url',
+      'https://api.anthropic.com',
+      '--provider',
+      'anthropic',
+      ...at(server),
     ]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const req = server.only();
@@ -67,13 +75,20 @@ describe('project create', () => {
 
 describe('project list and get', () => {
   it('prints a table by default and the raw JSON with --json', async () => {
-    const projects = [sampleProject({ month_spend_usd: 0.5, spend_usd: 1.5, monthly_budget_usd: 20 }), sampleProject({ id: 'p2', name: 'other', is_active: false })];
+    const projects = [
+      sampleProject({ month_spend_usd: 0.5, spend_usd: 1.5, monthly_budget_usd: 20 }),
+      sampleProject({ id: 'p2', name: 'other', is_active: false }),
+    ];
     const server = await fakeManagementServer({ 'GET /manage/projects': { body: projects } });
 
     const table = await run(['project', 'list', ...at(server)]);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/│ ID\s+│ Name\s+│ Provider\s+│ API key\s+│ Keys\s+│ Active\s+│ Month spend\s+│ Spend\s+│ Created/);
-    expect(table.stdout).toMatch(new RegExp(`│ ${PROJECT_ID} │ demo\\s+│ openai\\s+│ sk-…wxyz │ 1\\s+│ yes\\s+│ \\$0\\.5 / \\$20\\s+│ \\$1\\.5\\s+│ 2 hours ago \\(2024-12-31T22:00:00.000Z\\)`));
+    expect(table.stdout).toMatch(
+      new RegExp(
+        `│ ${PROJECT_ID} │ demo\\s+│ openai\\s+│ sk-…wxyz │ 1\\s+│ yes\\s+│ \\$0\\.5 / \\$20\\s+│ \\$1\\.5\\s+│ 2 hours ago \\(2024-12-31T22:00:00.000Z\\)`,
+      ),
+    );
     expect(table.stdout).toMatch(/│ p2\s+│ other\s+│.*│ no /);
 
     const json = await run(['project', 'list', '--json', ...at(server)]);
@@ -108,7 +123,10 @@ describe('project list and get', () => {
   it('an unknown name is an error listing the similar projects (or all of them), with nothing else sent', async () => {
     const server = await fakeManagementServer({ 'GET /manage/projects': { body: [sampleProject(), sampleProject({ id: OTHER_ID, name: 'my-scripts' })] } });
     const similar = await run(['project', 'get', 'scripts', ...at(server)]);
-    expect(similar).toMatchObject({ code: 1, stderr: `error: No project named "scripts". Did you mean: "my-scripts" (${OTHER_ID}) (project_not_found)\nhint: list them with llm-proxy project list\n` });
+    expect(similar).toMatchObject({
+      code: 1,
+      stderr: `error: No project named "scripts". Did you mean: "my-scripts" (${OTHER_ID}) (project_not_found)\nhint: list them with llm-proxy project list\n`,
+    });
     const none = await run(['project', 'get', 'zzz', ...at(server)]);
     expect(none.stderr).toContain(`Projects: "demo" (${PROJECT_ID}), "my-scripts" (${OTHER_ID})`);
     expect(server.requests.every((r) => r.url === '/manage/projects')).toBe(true);
@@ -117,7 +135,10 @@ describe('project list and get', () => {
   it('a name two projects share is ambiguous: the error lists both ids', async () => {
     const server = await fakeManagementServer({ 'GET /manage/projects': { body: [sampleProject(), sampleProject({ id: OTHER_ID })] } });
     const result = await run(['project', 'update', 'demo', '--deactivate', ...at(server)]);
-    expect(result).toMatchObject({ code: 1, stderr: `error: 2 projects are named "demo": "demo" (${PROJECT_ID}), "demo" (${OTHER_ID}) (ambiguous_project)\nhint: name the project by its id\n` });
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: `error: 2 projects are named "demo": "demo" (${PROJECT_ID}), "demo" (${OTHER_ID}) (ambiguous_project)\nhint: name the project by its id\n`,
+    });
     expect(server.requests).toHaveLength(1);
   });
 });
@@ -181,8 +202,21 @@ describe('project rate-limit options', () => {
       'POST /manage/projects': { status: 201, body: sampleProject({ default_rpm_limit: 60, shared_rpm_limit: 500, shared_tpm_limit: 90_000 }) },
     });
     const result = await run([
-      'project', 'create', '--name', 'demo', '--api-key', 'sk-live-1234wxyz', '--default-rpm-limit', '60',
-      '--shared-rpm-limit', '500', '--shared-tpm-limit', '90000', '--shared-limit-key', 'team-openai', ...at(server),
+      'project',
+      'create',
+      '--name',
+      'demo',
+      '--api-key',
+      'sk-live-1234wxyz',
+      '--default-rpm-limit',
+      '60',
+      '--shared-rpm-limit',
+      '500',
+      '--shared-tpm-limit',
+      '90000',
+      '--shared-limit-key',
+      'team-openai',
+      ...at(server),
     ]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(server.only().body).toMatchObject({ default_rpm_limit: 60, shared_rpm_limit: 500, shared_tpm_limit: 90_000, shared_limit_key: 'team-openai' });
@@ -192,7 +226,18 @@ describe('project rate-limit options', () => {
 
   it('clears limits with "none" and the key with "default" on update', async () => {
     const server = await fakeManagementServer({ [`PATCH /manage/projects/${PROJECT_ID}`]: { body: sampleProject() } });
-    const result = await run(['project', 'update', PROJECT_ID, '--shared-rpm-limit', 'none', '--default-tpm-limit', '0', '--shared-limit-key', 'default', ...at(server)]);
+    const result = await run([
+      'project',
+      'update',
+      PROJECT_ID,
+      '--shared-rpm-limit',
+      'none',
+      '--default-tpm-limit',
+      '0',
+      '--shared-limit-key',
+      'default',
+      ...at(server),
+    ]);
     expect(result.code).toBe(0);
     expect(server.only().body).toEqual({ shared_rpm_limit: null, default_tpm_limit: 0, shared_limit_key: null });
   });

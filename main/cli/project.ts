@@ -52,16 +52,38 @@ function addLimitOptions(command: Command): Command {
   return command
     .option('--default-rpm-limit <n>', 'requests per minute for each token that sets none (0 or "none" = no default)', limitOr('none', 1_000_000_000))
     .option('--default-tpm-limit <n>', 'tokens per minute for each token that sets none (0 or "none" = no default)', limitOr('none'))
-    .option('--shared-rpm-limit <n>', 'requests per minute shared by everyone with the same upstream key, on every instance on the same Redis (0 or "none" = off)', limitOr('none', 1_000_000_000))
+    .option(
+      '--shared-rpm-limit <n>',
+      'requests per minute shared by everyone with the same upstream key, on every instance on the same Redis (0 or "none" = off)',
+      limitOr('none', 1_000_000_000),
+    )
     .option('--shared-tpm-limit <n>', 'tokens per minute shared the same way (0 or "none" = off)', limitOr('none'))
     .option('--shared-limit-key <key>', 'name of the shared budget ("default" = derived from the upstream key)', sharedLimitKey)
-    .option('--cache-ttl <seconds>', 'cache POST answers this long without a client opt-in (0 = only on opt-in, "default" = the server\'s --cache-default-ttl-seconds)', limitOr('default', 31_536_000))
+    .option(
+      '--cache-ttl <seconds>',
+      'cache POST answers this long without a client opt-in (0 = only on opt-in, "default" = the server\'s --cache-default-ttl-seconds)',
+      limitOr('default', 31_536_000),
+    )
     .addOption(new Option('--cache-per-token', 'each token gets its own cached answers').conflicts('cacheShared'))
     .addOption(new Option('--cache-shared', "the project's tokens share cached answers (the default)"))
-    .option('--monthly-budget-usd <usd>', 'USD all its tokens may spend per calendar month (UTC), then 429 budget_exceeded ("none" = no budget)', usdOr('none'));
+    .option(
+      '--monthly-budget-usd <usd>',
+      'USD all its tokens may spend per calendar month (UTC), then 429 budget_exceeded ("none" = no budget)',
+      usdOr('none'),
+    );
 }
 
-type LimitChanges = Pick<ProjectChanges, 'default_rpm_limit' | 'default_tpm_limit' | 'shared_rpm_limit' | 'shared_tpm_limit' | 'shared_limit_key' | 'cache_default_ttl_seconds' | 'cache_shared_across_tokens' | 'monthly_budget_usd'>;
+type LimitChanges = Pick<
+  ProjectChanges,
+  | 'default_rpm_limit'
+  | 'default_tpm_limit'
+  | 'shared_rpm_limit'
+  | 'shared_tpm_limit'
+  | 'shared_limit_key'
+  | 'cache_default_ttl_seconds'
+  | 'cache_shared_across_tokens'
+  | 'monthly_budget_usd'
+>;
 
 function limitChanges(opts: LimitOptions): LimitChanges {
   return {
@@ -89,20 +111,20 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       .addOption(new Option('--provider <provider>', 'API flavour of the upstream (default openai)').choices(providerIds))
       .option(
         '--base-url <url>',
-        'where its requests go; default: the provider\'s own (https://api.openai.com, https://api.anthropic.com); required for openai-compatible (e.g. http://127.0.0.1:11434 for Ollama) and azure (https://<resource>.openai.azure.com/openai)',
+        "where its requests go; default: the provider's own (https://api.openai.com, https://api.anthropic.com); required for openai-compatible (e.g. http://127.0.0.1:11434 for Ollama) and azure (https://<resource>.openai.azure.com/openai)",
       ),
   ).action(async (opts: CreateOptions) => {
-      const apiKey = opts.apiKey === '-' ? await readSecretFromStdin(ctx.io, '--api-key') : opts.apiKey;
-      const created = await connect(opts, ctx).api['projects.create']({
-        name: opts.name,
-        api_key: apiKey,
-        ...(opts.keyLabel !== undefined && { key_label: opts.keyLabel }),
-        ...(opts.baseUrl !== undefined && { base_url: opts.baseUrl }),
-        ...(opts.provider !== undefined && { provider: opts.provider }),
-        ...limitChanges(opts),
-      });
-      printProject(ctx, opts, created, `Project "${created.name}" created.`);
+    const apiKey = opts.apiKey === '-' ? await readSecretFromStdin(ctx.io, '--api-key') : opts.apiKey;
+    const created = await connect(opts, ctx).api['projects.create']({
+      name: opts.name,
+      api_key: apiKey,
+      ...(opts.keyLabel !== undefined && { key_label: opts.keyLabel }),
+      ...(opts.baseUrl !== undefined && { base_url: opts.baseUrl }),
+      ...(opts.provider !== undefined && { provider: opts.provider }),
+      ...limitChanges(opts),
     });
+    printProject(ctx, opts, created, `Project "${created.name}" created.`);
+  });
 
   addConnectionOptions(project.command('list'))
     .description('list projects')
@@ -111,7 +133,17 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       if (opts.json) return printJson(ctx.io, projects);
       if (projects.length === 0) return println(ctx.io.stdout, 'No projects yet. Create one with `llm-proxy project create`.');
       const now = ctx.now();
-      const rows = projects.map((p) => [p.id, p.name, p.provider, p.api_key, String(p.key_count), yesNo(p.is_active), spendAgainst(p.month_spend_usd, p.monthly_budget_usd), usd(p.spend_usd ?? 0), formatTime(p.created_at, now)]);
+      const rows = projects.map((p) => [
+        p.id,
+        p.name,
+        p.provider,
+        p.api_key,
+        String(p.key_count),
+        yesNo(p.is_active),
+        spendAgainst(p.month_spend_usd, p.monthly_budget_usd),
+        usd(p.spend_usd ?? 0),
+        formatTime(p.created_at, now),
+      ]);
       println(ctx.io.stdout, listTable(['ID', 'Name', 'Provider', 'API key', 'Keys', 'Active', 'Month spend', 'Spend', 'Created'], rows));
     });
 
@@ -134,29 +166,35 @@ export function registerProjectCommands(program: Command, ctx: CliContext): void
       .addOption(new Option('--deactivate', 'block all its tokens at once'))
       .option('--revoke-tokens', 'with --deactivate: also revoke every token for good'),
   ).action(async (ref: string, opts: UpdateOptions) => {
-      if (opts.revokeTokens && !opts.deactivate) throw new UsageError('--revoke-tokens needs --deactivate');
-      const changes: ProjectChanges = {
-        ...(opts.name !== undefined && { name: opts.name }),
-        ...(opts.apiKey !== undefined && { api_key: opts.apiKey === '-' ? await readSecretFromStdin(ctx.io, '--api-key') : opts.apiKey }),
-        ...(opts.baseUrl !== undefined && { base_url: opts.baseUrl }),
-        ...(opts.activate && { is_active: true }),
-        ...(opts.deactivate && { is_active: false }),
-        ...(opts.revokeTokens && { revoke_tokens: true }),
-        ...limitChanges(opts),
-      };
-      if (Object.keys(changes).length === 0) {
-        throw new UsageError('nothing to update: give --name, --api-key, --base-url, --activate, --deactivate, a limit or a cache option');
+    if (opts.revokeTokens && !opts.deactivate) throw new UsageError('--revoke-tokens needs --deactivate');
+    const changes: ProjectChanges = {
+      ...(opts.name !== undefined && { name: opts.name }),
+      ...(opts.apiKey !== undefined && { api_key: opts.apiKey === '-' ? await readSecretFromStdin(ctx.io, '--api-key') : opts.apiKey }),
+      ...(opts.baseUrl !== undefined && { base_url: opts.baseUrl }),
+      ...(opts.activate && { is_active: true }),
+      ...(opts.deactivate && { is_active: false }),
+      ...(opts.revokeTokens && { revoke_tokens: true }),
+      ...limitChanges(opts),
+    };
+    if (Object.keys(changes).length === 0) {
+      throw new UsageError('nothing to update: give --name, --api-key, --base-url, --activate, --deactivate, a limit or a cache option');
+    }
+    const client = connect(opts, ctx);
+    const { id } = await resolveProject(client, ref);
+    const updated = await client.api['projects.update']({ id, ...changes }).catch((err: unknown) => {
+      if (err instanceof ApiError && err.code === 'ambiguous_upstream_key') {
+        throw new ApiError(
+          err.status,
+          err.code,
+          err.message,
+          err.issues,
+          `pick the key: llm-proxy project key list ${id}, then llm-proxy project key rotate ${id} <key> --api-key -`,
+        );
       }
-      const client = connect(opts, ctx);
-      const { id } = await resolveProject(client, ref);
-      const updated = await client.api['projects.update']({ id, ...changes }).catch((err: unknown) => {
-          if (err instanceof ApiError && err.code === 'ambiguous_upstream_key') {
-            throw new ApiError(err.status, err.code, err.message, err.issues, `pick the key: llm-proxy project key list ${id}, then llm-proxy project key rotate ${id} <key> --api-key -`);
-          }
-          throw err;
-        });
-      printProject(ctx, opts, updated, 'Project updated.');
+      throw err;
     });
+    printProject(ctx, opts, updated, 'Project updated.');
+  });
 
   addConnectionOptions(project.command('deactivate'))
     .description('block every token of a project at once (it can be activated again)')
@@ -220,13 +258,21 @@ function pricesSummary(prices: ProjectView['prices'] | undefined): string {
   const entries = Object.entries(prices ?? {});
   if (entries.length === 0) return "the price catalogue's";
   return entries
-    .map(([glob, p]) => `${glob}: ${usd(p.input_per_mtok)} in, ${usd(p.output_per_mtok)} out${p.cached_input_per_mtok === undefined ? '' : `, ${usd(p.cached_input_per_mtok)} cached`} per million tokens`)
+    .map(
+      ([glob, p]) =>
+        `${glob}: ${usd(p.input_per_mtok)} in, ${usd(p.output_per_mtok)} out${p.cached_input_per_mtok === undefined ? '' : `, ${usd(p.cached_input_per_mtok)} cached`} per million tokens`,
+    )
     .join('; ');
 }
 
 /** `POST answers 300 s without opt-in, shared by its tokens`. */
 function cacheSummary(p: ProjectView): string {
-  const ttl = p.cache_default_ttl_seconds === null ? "server's default TTL" : p.cache_default_ttl_seconds === 0 ? 'only on opt-in' : `POST answers ${p.cache_default_ttl_seconds} s without opt-in`;
+  const ttl =
+    p.cache_default_ttl_seconds === null
+      ? "server's default TTL"
+      : p.cache_default_ttl_seconds === 0
+        ? 'only on opt-in'
+        : `POST answers ${p.cache_default_ttl_seconds} s without opt-in`;
   return `${ttl}, ${p.cache_shared_across_tokens === false ? 'per token' : 'shared by its tokens'}`;
 }
 

@@ -33,18 +33,65 @@ function sampleRequest(overrides: Partial<RequestLogItemView> = {}): RequestLogI
 describe('requests', () => {
   it('sends each filter under its documented query name', async () => {
     const server = await fakeManagementServer({ 'GET /manage/requests': { body: { items: [], total: 0, page: 2, page_size: 20 } } });
-    const result = await run(['requests', '--token', TOKEN_ID, '--project', PROJECT_ID, '--model', 'gpt-4o', '--status', '4XX', '--from', '2024-12-01', '--to', '2024-12-31T12:00:00+01:00', '--page', '2', '--page-size', '20', ...at(server)]);
+    const result = await run([
+      'requests',
+      '--token',
+      TOKEN_ID,
+      '--project',
+      PROJECT_ID,
+      '--model',
+      'gpt-4o',
+      '--status',
+      '4XX',
+      '--from',
+      '2024-12-01',
+      '--to',
+      '2024-12-31T12:00:00+01:00',
+      '--page',
+      '2',
+      '--page-size',
+      '20',
+      ...at(server),
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(server.only().pathname).toBe('/manage/requests');
-    expect(server.only().query).toEqual({ token_id: TOKEN_ID, project_id: PROJECT_ID, model: 'gpt-4o', status: '4xx', from: '2024-12-01T00:00:00.000Z', to: '2024-12-31T11:00:00.000Z', page: '2', page_size: '20' });
+    expect(server.only().query).toEqual({
+      token_id: TOKEN_ID,
+      project_id: PROJECT_ID,
+      model: 'gpt-4o',
+      status: '4xx',
+      from: '2024-12-01T00:00:00.000Z',
+      to: '2024-12-31T11:00:00.000Z',
+      page: '2',
+      page_size: '20',
+    });
   });
 
   it('prints a table (refusals with their code, unpriced models as such) or the raw JSON', async () => {
-    const page = { items: [sampleRequest(), sampleRequest({ id: 'r2', status: 429, error_code: 'rate_limited', prompt_tokens: null, completion_tokens: null, cost_usd: null, cache: null, upstream_key: null })], total: 3, page: 1, page_size: 2 };
+    const page = {
+      items: [
+        sampleRequest(),
+        sampleRequest({
+          id: 'r2',
+          status: 429,
+          error_code: 'rate_limited',
+          prompt_tokens: null,
+          completion_tokens: null,
+          cost_usd: null,
+          cache: null,
+          upstream_key: null,
+        }),
+      ],
+      total: 3,
+      page: 1,
+      page_size: 2,
+    };
     const server = await fakeManagementServer({ 'GET /manage/requests': { body: page } });
     const table = await run(['requests', ...at(server)]);
     expect(table.stdout).toMatch(/│ Time\s+│ Status\s+│ Request\s+│ Model\s+│ Token\s+│ Tokens in\/out │ Cost\s+│ Latency │ Cache │ Key/);
-    expect(table.stdout).toMatch(new RegExp(`│ 200\\s+│ POST /v1/chat/completions │ gpt-4o-mini │ ${TOKEN_ID} │ 11/5\\s+│ \\$0.0000045 │ 12 ms\\s+│ miss\\s+│ primary │`));
+    expect(table.stdout).toMatch(
+      new RegExp(`│ 200\\s+│ POST /v1/chat/completions │ gpt-4o-mini │ ${TOKEN_ID} │ 11/5\\s+│ \\$0.0000045 │ 12 ms\\s+│ miss\\s+│ primary │`),
+    );
     expect(table.stdout).toMatch(/│ 429 rate_limited │ .*│ -\s+│ unpriced\s+│ 12 ms\s+│ -\s+│ -\s+│/);
     expect(table.stdout).toContain('Page 1 of 2, 3 request(s) (next: --page 2)\n');
     const json = await run(['requests', '--json', ...at(server)]);

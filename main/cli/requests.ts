@@ -52,7 +52,18 @@ export function registerRequestsCommand(program: Command, ctx: CliContext): void
       if (opts.json) return printJson(ctx.io, page);
       if (page.items.length === 0) return println(ctx.io.stdout, page.total ? `No requests on page ${page.page}.` : 'No requests match.');
       const now = ctx.now();
-      const rows = page.items.map((r) => [formatTime(r.time, now), statusOf(r), `${r.method} ${r.path}`, orDash(r.model), orDash(r.token_id), tokensOf(r), costOf(r.cost_usd), `${Math.round(r.latency_ms)} ms`, orDash(r.cache), orDash(r.upstream_key)]);
+      const rows = page.items.map((r) => [
+        formatTime(r.time, now),
+        statusOf(r),
+        `${r.method} ${r.path}`,
+        orDash(r.model),
+        orDash(r.token_id),
+        tokensOf(r),
+        costOf(r.cost_usd),
+        `${Math.round(r.latency_ms)} ms`,
+        orDash(r.cache),
+        orDash(r.upstream_key),
+      ]);
       println(ctx.io.stdout, listTable(['Time', 'Status', 'Request', 'Model', 'Token', 'Tokens in/out', 'Cost', 'Latency', 'Cache', 'Key'], rows));
       const pages = Math.max(1, Math.ceil(page.total / page.page_size));
       const more = page.page < pages ? ` (next: --page ${page.page + 1})` : '';
@@ -61,7 +72,8 @@ export function registerRequestsCommand(program: Command, ctx: CliContext): void
 }
 
 const statusOf = (r: RequestLogItemView) => (r.error_code ? `${r.status} ${r.error_code}` : String(r.status));
-const tokensOf = (r: RequestLogItemView) => (r.prompt_tokens === null && r.completion_tokens === null ? '-' : `${r.prompt_tokens ?? 0}/${r.completion_tokens ?? 0}`);
+const tokensOf = (r: RequestLogItemView) =>
+  r.prompt_tokens === null && r.completion_tokens === null ? '-' : `${r.prompt_tokens ?? 0}/${r.completion_tokens ?? 0}`;
 
 /** USD with enough digits for a cheap call; "unpriced" when the model has no price. */
 export function costOf(usd: number | null): string {

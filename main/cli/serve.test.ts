@@ -62,7 +62,9 @@ describe('serve', () => {
     const failing: StartApp = async () => {
       throw new AppError('schema_too_new', 'The database was written by a newer LLM Proxy');
     };
-    const result = await run(['serve', '--port', '0'], { deps: { loadStartApp: async () => failing, waitForShutdownSignal: manualSignal().waitForShutdownSignal } });
+    const result = await run(['serve', '--port', '0'], {
+      deps: { loadStartApp: async () => failing, waitForShutdownSignal: manualSignal().waitForShutdownSignal },
+    });
     expect(result).toEqual({ code: 1, stdout: '', stderr: 'error: The database was written by a newer LLM Proxy (schema_too_new)\n' });
   });
 
@@ -94,7 +96,10 @@ describe('serve', () => {
     const app = fakeApp();
     const signal = manualSignal();
     const io = memoryIo();
-    const exit = runCli(['serve', '--tls-self-signed', '--allow-insecure-lan', '--port', '0'], io, { loadStartApp: app.loadStartApp, waitForShutdownSignal: signal.waitForShutdownSignal });
+    const exit = runCli(['serve', '--tls-self-signed', '--allow-insecure-lan', '--port', '0'], io, {
+      loadStartApp: app.loadStartApp,
+      waitForShutdownSignal: signal.waitForShutdownSignal,
+    });
     await io.stdout.waitFor(/LLM Proxy listening on .*\n/);
     expect(app.calls[0]!.settings).toMatchObject({ tlsSelfSigned: true, allowInsecureLan: true, port: 0 });
     signal.send();

@@ -29,7 +29,10 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
     // Listen for signals before starting, so a Ctrl-C during startup still closes cleanly.
     const shutdown = ctx.deps.waitForShutdownSignal();
     const startApp = await ctx.deps.loadStartApp();
-    const app = await startApp(settings, { log: (line) => println(ctx.io.stdout, line), settingSources: settingSources({ flags, env: ctx.io.env, cwd: ctx.cwd }) }).catch((err: unknown) => {
+    const app = await startApp(settings, {
+      log: (line) => println(ctx.io.stdout, line),
+      settingSources: settingSources({ flags, env: ctx.io.env, cwd: ctx.cwd }),
+    }).catch((err: unknown) => {
       if ((err as { code?: unknown } | null)?.code !== 'EADDRINUSE') throw err;
       // Most often a second start of the same server: say so, and how to run another one beside it.
       throw new CliError('port_in_use', `port ${settings.port} is in use — is LLM Proxy already running? use --port or LLM_PROXY_PORT`);

@@ -291,7 +291,11 @@ export interface CliProcess {
 
 /** The real `llm-proxy` command (or `script`, e.g. scripts/start.js) as a child process, killed when the test ends. */
 export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv; script?: string } = {}): CliProcess {
-  const child = spawn(process.execPath, [opts.script ?? CLI_BIN, ...args], { cwd: root, env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [opts.script ?? CLI_BIN, ...args], {
+    cwd: root,
+    env: { ...process.env, ...opts.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const stdout = new MemoryStream();
   const stderr = new MemoryStream();
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => stdout.write(chunk));

@@ -71,7 +71,9 @@ describe('client commands against an HTTPS server this machine does not trust', 
       const result = await run(['project', 'list', '--url', t.url, '--management-token', t.managementToken]);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('(server_unreachable)');
-      expect(result.stderr).toContain('hint: this machine does not trust the server\'s certificate; for a local CA (--tls-self-signed) run with NODE_EXTRA_CA_CERTS=');
+      expect(result.stderr).toContain(
+        "hint: this machine does not trust the server's certificate; for a local CA (--tls-self-signed) run with NODE_EXTRA_CA_CERTS=",
+      );
     } finally {
       await t.close();
     }

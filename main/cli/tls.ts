@@ -59,7 +59,8 @@ function describe(s: TlsStatus, now: number): string[] {
     lines.push(`  expires:   ${s.expires_at} (${relativeDays(Date.parse(s.expires_at) - now)})${s.state === 'expired' ? ' EXPIRED' : ''}`);
   }
   if (s.problem) lines.push(`Problem:     ${s.problem}`);
-  if (s.insecure_lan && !s.problem) lines.push('Warning:     listening beyond loopback without HTTPS (--allow-insecure-lan): tokens cross the network in clear text.');
+  if (s.insecure_lan && !s.problem)
+    lines.push('Warning:     listening beyond loopback without HTTPS (--allow-insecure-lan): tokens cross the network in clear text.');
   if (s.ca_path && s.trust_commands) {
     lines.push('', `Local CA:    ${s.ca_path}${s.ca_created ? '' : ' (created by the first llm-proxy serve)'}`);
     lines.push('Trust it once on each client that connects:');

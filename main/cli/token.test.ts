@@ -34,8 +34,19 @@ describe('token create', () => {
   it('sends every option the user gave', async () => {
     const server = await fakeManagementServer({ 'POST /manage/tokens': { status: 201, body: sampleToken({ token: FULL_TOKEN }) } });
     await run([
-      'token', 'create', '--project', PROJECT_ID, '--duration', '60', '--max-requests', '0',
-      '--allowed-models', 'gpt-4o-mini, o3*', '--name', 'agent', ...at(server),
+      'token',
+      'create',
+      '--project',
+      PROJECT_ID,
+      '--duration',
+      '60',
+      '--max-requests',
+      '0',
+      '--allowed-models',
+      'gpt-4o-mini, o3*',
+      '--name',
+      'agent',
+      ...at(server),
     ]);
     expect(server.only().body).toEqual({
       project_id: PROJECT_ID,
@@ -79,13 +90,20 @@ describe('token create', () => {
 describe('token list, get, revoke', () => {
   it('passes project_id and active_only=true, and prints a table', async () => {
     const server = await fakeManagementServer({
-      'GET /manage/tokens': { body: [sampleToken({ spend_usd: 0.25, max_budget_usd: 5 }), sampleToken({ id: 't2', name: null, max_requests: null, status: 'revoked', last_used_at: '2024-12-31T23:59:30.000Z' })] },
+      'GET /manage/tokens': {
+        body: [
+          sampleToken({ spend_usd: 0.25, max_budget_usd: 5 }),
+          sampleToken({ id: 't2', name: null, max_requests: null, status: 'revoked', last_used_at: '2024-12-31T23:59:30.000Z' }),
+        ],
+      },
     });
     const result = await run(['token', 'list', '--project', PROJECT_ID, '--active-only', ...at(server)]);
     expect(result.code).toBe(0);
     expect(server.only().query).toEqual({ project_id: PROJECT_ID, active_only: 'true' });
     expect(result.stdout).toMatch(/│ ID\s+│ Name\s+│ Project\s+│ Token\s+│ Status\s+│ Requests\s+│ Spend\s+│ Expires\s+│ Last used/);
-    expect(result.stdout).toMatch(new RegExp(`│ ${TOKEN_ID} │ ci\\s+│ ${PROJECT_ID} │ llmp_…abcd │ active\\s+│ 3 / 100\\s+│ \\$0\\.25 / \\$5\\s+│ in 8 hours .*│ never`));
+    expect(result.stdout).toMatch(
+      new RegExp(`│ ${TOKEN_ID} │ ci\\s+│ ${PROJECT_ID} │ llmp_…abcd │ active\\s+│ 3 / 100\\s+│ \\$0\\.25 / \\$5\\s+│ in 8 hours .*│ never`),
+    );
     expect(result.stdout).toMatch(/│ t2\s+│ -\s+│.*│ revoked │ 3 \/ ∞\s+│ \$0\s+│.*│ 30 seconds ago \(2024-12-31T23:59:30.000Z\)/);
   });
 
@@ -180,7 +198,19 @@ describe('token rate limits', () => {
     const server = await fakeManagementServer({
       'POST /manage/tokens': { status: 201, body: sampleToken({ token: FULL_TOKEN, rpm_limit: 60, tpm_limit: null, max_concurrent: 2 }) },
     });
-    const result = await run(['token', 'create', '--project', PROJECT_ID, '--rpm-limit', '60', '--tpm-limit', 'inherit', '--max-concurrent', '2', ...at(server)]);
+    const result = await run([
+      'token',
+      'create',
+      '--project',
+      PROJECT_ID,
+      '--rpm-limit',
+      '60',
+      '--tpm-limit',
+      'inherit',
+      '--max-concurrent',
+      '2',
+      ...at(server),
+    ]);
     expect(result.code).toBe(0);
     expect(server.only().body).toEqual({ project_id: PROJECT_ID, duration_minutes: 480, rpm_limit: 60, tpm_limit: null, max_concurrent: 2 });
     expect(result.stdout).toMatch(/│ Rate limit\s+│ 60 requests \/ min/);

@@ -137,7 +137,9 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
         ...limitChanges(opts),
       };
       if (Object.keys(changes).length === 0) {
-        throw new UsageError('nothing to update: give --name, --max-requests, --allowed-models, --all-models, --rpm-limit, --tpm-limit, --max-concurrent or --max-budget-usd');
+        throw new UsageError(
+          'nothing to update: give --name, --max-requests, --allowed-models, --all-models, --rpm-limit, --tpm-limit, --max-concurrent or --max-budget-usd',
+        );
       }
       const updated = await connect(opts, ctx).api['tokens.update']({ id, ...changes });
       if (opts.json) return printJson(ctx.io, updated);

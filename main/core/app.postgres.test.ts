@@ -34,7 +34,11 @@ describe.skipIf(pgUnavailable !== null)(`the app on PostgreSQL${pgUnavailable ? 
     const ready = (await (await fetch(`${a.url}/ready`)).json()) as { status: string; checks: Record<string, string>; details: { store: unknown } };
     expect(ready).toMatchObject({ status: 'ready', checks: { store: 'ok' }, details: { store: { kind: 'postgres' } } });
     const info = await a.manage('POST', '/manage/rpc/system.info', {});
-    expect(info.json.value.database).toMatchObject({ kind: 'postgres', location: 'postgres://127.0.0.1:5432/test', schema_version: expect.stringMatching(/^\d{4}_/) });
+    expect(info.json.value.database).toMatchObject({
+      kind: 'postgres',
+      location: 'postgres://127.0.0.1:5432/test',
+      schema_version: expect.stringMatching(/^\d{4}_/),
+    });
     expect(JSON.stringify(info.json)).not.toContain('search_path');
 
     const project = (await a.manage('POST', '/manage/projects', { name: 'shared', api_key: UPSTREAM_KEY, base_url: upstream.url })).json as { id: string };

@@ -93,10 +93,12 @@ describe('withering', () => {
     const project = await createProject();
     const { token } = await mintToken(project.id, { max_requests: 10 });
     const answers = await Promise.all(
-      Array.from({ length: 50 }, () => fetch(`${t.url}/v1/models`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => {
-        await r.arrayBuffer();
-        return r;
-      })),
+      Array.from({ length: 50 }, () =>
+        fetch(`${t.url}/v1/models`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => {
+          await r.arrayBuffer();
+          return r;
+        }),
+      ),
     );
     const statuses = answers.map((r) => r.status);
     expect(answers.find((r) => r.status === 429)?.headers.get('x-should-retry')).toBe('false');
@@ -189,7 +191,11 @@ describe('withering', () => {
     const audit = (await t.manage('GET', '/manage/audit?action=proxy.refused&page_size=10')).json;
     // The three refused tokens came from one address in one minute: the first at once, the other two tallied.
     expect(audit.pagination.total_count).toBe(3);
-    expect(audit.events.map((e: { details: { reason: string; count?: number } }) => [e.details.reason, e.details.count ?? 0]).sort()).toEqual([['endpoint_not_allowed', 0], ['invalid_api_key', 1], ['invalid_api_key', 2]]);
+    expect(audit.events.map((e: { details: { reason: string; count?: number } }) => [e.details.reason, e.details.count ?? 0]).sort()).toEqual([
+      ['endpoint_not_allowed', 0],
+      ['invalid_api_key', 1],
+      ['invalid_api_key', 2],
+    ]);
     expect(audit.events.find((e: { token_id: string | null }) => e.token_id === id)).toBeTruthy();
   });
 
@@ -201,10 +207,18 @@ describe('withering', () => {
     const exact = JSON.stringify({ model: 'gpt-4o-mini', messages: [], pad: '' });
     const atCap = JSON.stringify({ model: 'gpt-4o-mini', messages: [], pad: 'x'.repeat(1000 - exact.length) });
     expect(Buffer.byteLength(atCap)).toBe(1000);
-    const ok = await fetch(`${t.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: atCap });
+    const ok = await fetch(`${t.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: atCap,
+    });
     expect(ok.status).toBe(200);
     const over = atCap.replace('"pad":"', '"pad":"x');
-    const withLength = await fetch(`${t.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: over });
+    const withLength = await fetch(`${t.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: over,
+    });
     expect(withLength.status).toBe(413);
     const chunked = await fetch(`${t.url}/v1/chat/completions`, {
       method: 'POST',

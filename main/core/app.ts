@@ -120,7 +120,9 @@ export async function startApp(startupSettings: Settings, opts: StartOptions = {
   // Settings changed at run time (kept sealed in the store) win over the config file and defaults,
   // never over a flag or an environment variable.
   const settingSources = opts.settingSources ?? {};
-  const storedSettings = await readStoredSettings(store, sealer, (name) => say(`Warning: the stored setting ${name} was sealed with another data key; using the started value.`));
+  const storedSettings = await readStoredSettings(store, sealer, (name) =>
+    say(`Warning: the stored setting ${name} was sealed with another data key; using the started value.`),
+  );
   settings = withStoredSettings(startupSettings, storedSettings, settingSources);
   log.level = settings.logLevel;
 
@@ -136,9 +138,31 @@ export async function startApp(startupSettings: Settings, opts: StartOptions = {
   const limits = startLimits(settings, { redis, clock, windowSeconds: opts.limitWindowSeconds });
   const cooldownMs = settings.keyCooldownSeconds * 1000;
   // A key resting on one instance rests on every instance that shares the Redis.
-  const keyHealth = new KeyHealth({ cooldownMs, authCooldownMs: 10 * cooldownMs, maxCooldownMs: 20 * cooldownMs, onCooldown: redisSwitch.broadcast.keyCooldown });
-  const keyUsage = createKeyUsageRecorder({ keys: store.upstreamKeys, flushMs: settings.usageFlushMs, clock, onError: onBackgroundError('key usage flush failed') });
-  const gate = new TokenGate({ tokens: store.tokens, projects: store.projects, upstreamKeys: store.upstreamKeys, keyHealth, sealer, hash, usage, clock, ttlMs: settings.tokenCacheTtlMs, broadcast: redisSwitch.broadcast, onError: onBackgroundError('quota release failed') });
+  const keyHealth = new KeyHealth({
+    cooldownMs,
+    authCooldownMs: 10 * cooldownMs,
+    maxCooldownMs: 20 * cooldownMs,
+    onCooldown: redisSwitch.broadcast.keyCooldown,
+  });
+  const keyUsage = createKeyUsageRecorder({
+    keys: store.upstreamKeys,
+    flushMs: settings.usageFlushMs,
+    clock,
+    onError: onBackgroundError('key usage flush failed'),
+  });
+  const gate = new TokenGate({
+    tokens: store.tokens,
+    projects: store.projects,
+    upstreamKeys: store.upstreamKeys,
+    keyHealth,
+    sealer,
+    hash,
+    usage,
+    clock,
+    ttlMs: settings.tokenCacheTtlMs,
+    broadcast: redisSwitch.broadcast,
+    onError: onBackgroundError('quota release failed'),
+  });
   redisSwitch.listen(gate, keyHealth);
   // The response cache: in memory, or in the instance's Redis when one is configured.
   const cache = startCache(settings, { clock, log, redis: redis?.link ?? null });
@@ -153,13 +177,32 @@ export async function startApp(startupSettings: Settings, opts: StartOptions = {
     options: opts.events,
   });
   // Prices, budgets and spend; a token or project changed anywhere lets go of the budget it held here.
-  const money = startMoney({ store, clock, flushMs: settings.usageFlushMs, recheckMs: settings.tokenCacheTtlMs, registry: events.metrics.registry, onError: onBackgroundError('spend flush failed') });
+  const money = startMoney({
+    store,
+    clock,
+    flushMs: settings.usageFlushMs,
+    recheckMs: settings.tokenCacheTtlMs,
+    registry: events.metrics.registry,
+    onError: onBackgroundError('spend flush failed'),
+  });
   gate.onInvalidate(money.budgets);
   const dispatcher = createUpstreamAgent({ connectionsPerOrigin: settings.upstreamConnections });
   let tls: TlsRuntime | null = null;
   // The one teardown list, in the order things stop; every exit (a failed start, close) runs all of it.
   const closeAll = () =>
-    closeInOrder([() => events.close(), () => tls?.close(), () => cache.close(), () => redisSwitch.close(), () => gate.close(), () => money.close(), () => usage.close(), () => keyUsage.close(), () => audit.close(), () => dispatcher.close(), () => store.close()]);
+    closeInOrder([
+      () => events.close(),
+      () => tls?.close(),
+      () => cache.close(),
+      () => redisSwitch.close(),
+      () => gate.close(),
+      () => money.close(),
+      () => usage.close(),
+      () => keyUsage.close(),
+      () => audit.close(),
+      () => dispatcher.close(),
+      () => store.close(),
+    ]);
   const startedAt = new Date(clock.now()).toISOString();
 
   let listenUrl = '';
@@ -172,7 +215,15 @@ export async function startApp(startupSettings: Settings, opts: StartOptions = {
     keyHealth,
     audit,
     clock,
-    systemInfo: () => ({ version, data_dir: settings.dataDir, listen_url: listenUrl, admin_url: `${listenUrl}/admin/`, started_at: startedAt, tls: tlsInfoOf(tls, insecureLan), redis: limits.status() }),
+    systemInfo: () => ({
+      version,
+      data_dir: settings.dataDir,
+      listen_url: listenUrl,
+      admin_url: `${listenUrl}/admin/`,
+      started_at: startedAt,
+      tls: tlsInfoOf(tls, insecureLan),
+      redis: limits.status(),
+    }),
     requestsSince: (since) => store.usage.requestsSince(since),
     eventHandlers: createEventHandlers({ events, usage: store.usage, money: store.money, clock }),
     settings: createSettingsService({
@@ -190,7 +241,20 @@ export async function startApp(startupSettings: Settings, opts: StartOptions = {
   const dispatch = createDispatch({ handlers, audit, authorize: createAuthorize({ store, now: () => clock.now() }) });
 
   const proxy = createProxyHandler({
-    pipeline: builtInPipeline({ gate, limits: limits.limits, cache, usage, keyUsage, events: events.pipeline, clock, maxBodyBytes: settings.maxBodyBytes, requestBodyTimeoutMs: settings.requestBodyTimeoutMs, prices: money.prices, budgets: money.budgets, spend: money.spend }),
+    pipeline: builtInPipeline({
+      gate,
+      limits: limits.limits,
+      cache,
+      usage,
+      keyUsage,
+      events: events.pipeline,
+      clock,
+      maxBodyBytes: settings.maxBodyBytes,
+      requestBodyTimeoutMs: settings.requestBodyTimeoutMs,
+      prices: money.prices,
+      budgets: money.budgets,
+      spend: money.spend,
+    }),
     audit,
     events: events.pipeline,
     keyHealth,
@@ -220,7 +284,11 @@ export async function startApp(startupSettings: Settings, opts: StartOptions = {
     extraRoutes: (app) => {
       registerAdminRoutes(app, { assetsDir: RENDERER_ASSETS_DIR });
       // /metrics holds what the live dashboard shows: the same role may read it.
-      registerMetricsRoute(app, { metrics: events.metrics, public: settings.metricsPublic, allow: (req) => refuseOutsideRole('dashboard.live', contextOf(req)) });
+      registerMetricsRoute(app, {
+        metrics: events.metrics,
+        public: settings.metricsPublic,
+        allow: (req) => refuseOutsideRole('dashboard.live', contextOf(req)),
+      });
       registerStreamRoutes(
         app,
         (_name, listener, onEnd) => events.live.subscribe(listener, onEnd),
@@ -229,16 +297,19 @@ export async function startApp(startupSettings: Settings, opts: StartOptions = {
     },
     health: {
       version,
-      ready: withTlsReadiness(() => tls, async () => {
-        // Redis is reported, and fails readiness only when limits fail closed without it.
-        const redis = limits.readiness();
-        const redisCheck: Record<string, string> = redis ? { redis: redis.check } : {};
-        // Which kind of store answers goes to details (no path or URL: /ready needs no sign-in).
-        const details = { store: { kind: store.info().kind } };
-        // ok, unavailable (no answer), or write_failing (answers, but writes fail: a full disk).
-        const storeCheck = await storeReadiness.check();
-        return { ok: storeCheck === 'ok' && (redis?.ok ?? true), checks: { store: storeCheck, ...redisCheck }, details };
-      }),
+      ready: withTlsReadiness(
+        () => tls,
+        async () => {
+          // Redis is reported, and fails readiness only when limits fail closed without it.
+          const redis = limits.readiness();
+          const redisCheck: Record<string, string> = redis ? { redis: redis.check } : {};
+          // Which kind of store answers goes to details (no path or URL: /ready needs no sign-in).
+          const details = { store: { kind: store.info().kind } };
+          // ok, unavailable (no answer), or write_failing (answers, but writes fail: a full disk).
+          const storeCheck = await storeReadiness.check();
+          return { ok: storeCheck === 'ok' && (redis?.ok ?? true), checks: { store: storeCheck, ...redisCheck }, details };
+        },
+      ),
     },
   });
 

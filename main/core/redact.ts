@@ -1,7 +1,8 @@
 // The one place credentials are removed before anything is logged, audited or published.
 // Two nets: fields whose names say "secret", and values that look like a token or a provider key.
 
-const SECRET_FIELD = /^(authorization|proxy-authorization|x-api-key|api-key|api_key|apikey|token|secret|password|cookie|set-cookie|management_token|managementtoken|encryption_key|encryptionkey)$/i;
+const SECRET_FIELD =
+  /^(authorization|proxy-authorization|x-api-key|api-key|api_key|apikey|token|secret|password|cookie|set-cookie|management_token|managementtoken|encryption_key|encryptionkey)$/i;
 
 const SECRET_VALUE_PATTERNS: RegExp[] = [
   /llmp_[0-9a-f]{32}[A-Za-z0-9_-]{10,}/g, // our withering tokens

@@ -15,7 +15,20 @@ export type StoreCheck = 'ok' | 'unavailable' | 'write_failing';
 export const WRITE_FAILURE_WINDOW_MS = 10_000;
 
 /** Driver and OS codes that mean "writes cannot land", not a caller's mistake (constraint, busy). */
-const WRITE_FAILURE_CODES = [/^SQLITE_FULL/, /^SQLITE_READONLY/, /^SQLITE_IOERR/, /^SQLITE_CANTOPEN/, /^ENOSPC$/, /^EROFS$/, /^EDQUOT$/, /^EACCES$/, /^EPERM$/, /^53100$/, /^53000$/, /^25006$/];
+const WRITE_FAILURE_CODES = [
+  /^SQLITE_FULL/,
+  /^SQLITE_READONLY/,
+  /^SQLITE_IOERR/,
+  /^SQLITE_CANTOPEN/,
+  /^ENOSPC$/,
+  /^EROFS$/,
+  /^EDQUOT$/,
+  /^EACCES$/,
+  /^EPERM$/,
+  /^53100$/,
+  /^53000$/,
+  /^25006$/,
+];
 
 export function isWriteFailure(err: unknown): boolean {
   const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;

@@ -105,13 +105,21 @@ describe('data key sealed by the OS keychain', () => {
 
   it('a damaged sealed file is reported, not replaced', async () => {
     fs.writeFileSync(path.join(dataDir, SEALED_DATA_KEY_FILE), 'garbage', { mode: 0o600 });
-    await expect(loadDesktopDataKey({ dataDir, safeStorage: standInKeychain(), platform: 'darwin', confirmPlainKeyFile: answer(true) })).rejects.toThrow(/damaged/);
+    await expect(loadDesktopDataKey({ dataDir, safeStorage: standInKeychain(), platform: 'darwin', confirmPlainKeyFile: answer(true) })).rejects.toThrow(
+      /damaged/,
+    );
     expect(fs.readFileSync(path.join(dataDir, SEALED_DATA_KEY_FILE), 'utf8')).toBe('garbage');
   });
 
   it('an explicit LLM_PROXY_ENCRYPTION_KEY wins and is not stored', async () => {
     const key = randomBytes(32);
-    const loaded = await loadDesktopDataKey({ dataDir, safeStorage: standInKeychain(), platform: 'linux', encryptionKey: key.toString('base64'), confirmPlainKeyFile: answer(false) });
+    const loaded = await loadDesktopDataKey({
+      dataDir,
+      safeStorage: standInKeychain(),
+      platform: 'linux',
+      encryptionKey: key.toString('base64'),
+      confirmPlainKeyFile: answer(false),
+    });
     expect(loaded).toMatchObject({ source: 'env' });
     expect(loaded.key.equals(key)).toBe(true);
     expect(fs.readdirSync(dataDir)).toEqual([]);
@@ -121,31 +129,55 @@ describe('data key sealed by the OS keychain', () => {
 describe('no real keychain', () => {
   it('Linux basic_text backend: asks, and stores nothing when declined', async () => {
     const keychain = standInKeychain({ backend: 'basic_text' });
-    await expect(loadDesktopDataKey({ dataDir, safeStorage: keychain, platform: 'linux', confirmPlainKeyFile: answer(false) })).rejects.toMatchObject({ code: 'key_storage_declined' });
+    await expect(loadDesktopDataKey({ dataDir, safeStorage: keychain, platform: 'linux', confirmPlainKeyFile: answer(false) })).rejects.toMatchObject({
+      code: 'key_storage_declined',
+    });
     expect(asked).toEqual(['basic_text']);
     expect(fs.readdirSync(dataDir)).toEqual([]);
     expect(keychain.log).toEqual([]);
   });
 
   it('Linux basic_text backend: with consent, the key goes to a 0600 file as headless does', async () => {
-    const loaded = await loadDesktopDataKey({ dataDir, safeStorage: standInKeychain({ backend: 'basic_text' }), platform: 'linux', confirmPlainKeyFile: answer(true) });
+    const loaded = await loadDesktopDataKey({
+      dataDir,
+      safeStorage: standInKeychain({ backend: 'basic_text' }),
+      platform: 'linux',
+      confirmPlainKeyFile: answer(true),
+    });
     expect(loaded.source).toBe('generated');
     expect(fs.readdirSync(dataDir)).toEqual([DATA_KEY_FILE]);
     if (process.platform !== 'win32') expect(mode(path.join(dataDir, DATA_KEY_FILE))).toBe(0o600);
-    const again = await loadDesktopDataKey({ dataDir, safeStorage: standInKeychain({ backend: 'basic_text' }), platform: 'linux', confirmPlainKeyFile: answer(true) });
+    const again = await loadDesktopDataKey({
+      dataDir,
+      safeStorage: standInKeychain({ backend: 'basic_text' }),
+      platform: 'linux',
+      confirmPlainKeyFile: answer(true),
+    });
     expect(again.key.equals(loaded.key)).toBe(true);
   });
 
   it('once a keychain shows up, the accepted key file moves into it', async () => {
-    const plain = await loadDesktopDataKey({ dataDir, safeStorage: standInKeychain({ backend: 'basic_text' }), platform: 'linux', confirmPlainKeyFile: answer(true) });
-    const sealed = await loadDesktopDataKey({ dataDir, safeStorage: standInKeychain({ backend: 'kwallet6' }), platform: 'linux', confirmPlainKeyFile: answer(false) });
+    const plain = await loadDesktopDataKey({
+      dataDir,
+      safeStorage: standInKeychain({ backend: 'basic_text' }),
+      platform: 'linux',
+      confirmPlainKeyFile: answer(true),
+    });
+    const sealed = await loadDesktopDataKey({
+      dataDir,
+      safeStorage: standInKeychain({ backend: 'kwallet6' }),
+      platform: 'linux',
+      confirmPlainKeyFile: answer(false),
+    });
     expect(sealed).toMatchObject({ source: 'keychain', migrated: true });
     expect(sealed.key.equals(plain.key)).toBe(true);
     expect(fs.readdirSync(dataDir)).toEqual([SEALED_DATA_KEY_FILE]);
   });
 
   it('encryption unavailable at all (any OS): asks with that reason', async () => {
-    await expect(loadDesktopDataKey({ dataDir, safeStorage: standInKeychain({ available: false }), platform: 'darwin', confirmPlainKeyFile: answer(false) })).rejects.toThrow(/declined/);
+    await expect(
+      loadDesktopDataKey({ dataDir, safeStorage: standInKeychain({ available: false }), platform: 'darwin', confirmPlainKeyFile: answer(false) }),
+    ).rejects.toThrow(/declined/);
     expect(asked).toEqual(['unavailable']);
   });
 

@@ -67,7 +67,8 @@ export async function loadDesktopDataKey(opts: DesktopDataKeyOptions): Promise<D
   await writeSealedKey(opts.safeStorage, sealedFile, key);
   // Only once the sealed copy is on disk and opens again does the plain file go.
   const check = await openSealedKey(opts.safeStorage, sealedFile, readSecretFile(sealedFile) ?? '', null);
-  if (!check.equals(key)) throw new AppError('decryption_failed', 'The OS keychain returned a different key than it was given; the key file was left as it was.');
+  if (!check.equals(key))
+    throw new AppError('decryption_failed', 'The OS keychain returned a different key than it was given; the key file was left as it was.');
   if (plainText !== null) fs.rmSync(plainFile, { force: true });
   return { key, source: plainText !== null ? 'keychain' : 'generated', migrated: plainText !== null };
 }

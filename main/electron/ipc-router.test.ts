@@ -94,12 +94,15 @@ describe('IPC router', () => {
     expect(calls).toEqual([]);
   });
 
-  it.each(['app:projects.delete', 'app:constructor', 'app:__proto__', 'projects.list', 'ipc:projects.list', ''])('refuses the unknown channel %j', async (channel) => {
-    const { router, calls } = routerWithFakeCore();
-    const result = await router.handle(channel, appPage, {});
-    expect(result).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
-    expect(calls).toEqual([]);
-  });
+  it.each(['app:projects.delete', 'app:constructor', 'app:__proto__', 'projects.list', 'ipc:projects.list', ''])(
+    'refuses the unknown channel %j',
+    async (channel) => {
+      const { router, calls } = routerWithFakeCore();
+      const result = await router.handle(channel, appPage, {});
+      expect(result).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
+      expect(calls).toEqual([]);
+    },
+  );
 
   it('passes the core errors through with their code; hides unexpected ones', async () => {
     const { router, unexpected } = routerWithFakeCore();
@@ -107,7 +110,10 @@ describe('IPC router', () => {
       ok: false,
       error: { code: 'project_not_found', message: `No project with id ${PROJECT_ID}` },
     });
-    expect(await router.handle(ipcChannel('audit.get'), appPage, { id: PROJECT_ID })).toEqual({ ok: false, error: { code: 'internal_error', message: 'Internal error' } });
+    expect(await router.handle(ipcChannel('audit.get'), appPage, { id: PROJECT_ID })).toEqual({
+      ok: false,
+      error: { code: 'internal_error', message: 'Internal error' },
+    });
     expect(unexpected).toHaveLength(1);
   });
 });

@@ -47,7 +47,16 @@ export function createLoginItem(opts: LoginItemOptions): LoginItem {
 /** A desktop entry per the XDG Desktop Entry spec (Exec arguments quoted and escaped). */
 export function autostartEntry(command: string[]): string {
   const exec = command.map(quoteExecArg).join(' ');
-  return ['[Desktop Entry]', 'Type=Application', 'Name=LLM Proxy', 'Comment=Keeps your LLM API keys and hands out short-lived tokens', `Exec=${exec}`, 'Terminal=false', 'X-GNOME-Autostart-enabled=true', ''].join('\n');
+  return [
+    '[Desktop Entry]',
+    'Type=Application',
+    'Name=LLM Proxy',
+    'Comment=Keeps your LLM API keys and hands out short-lived tokens',
+    `Exec=${exec}`,
+    'Terminal=false',
+    'X-GNOME-Autostart-enabled=true',
+    '',
+  ].join('\n');
 }
 
 function quoteExecArg(arg: string): string {

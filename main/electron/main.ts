@@ -61,7 +61,9 @@ async function onReady(): Promise<void> {
     confirmPlainKeyFile: (reason) => confirmPlainKeyFile(prefs, reason, settings.dataDir),
   });
   // Settings changed from the Settings screen live in the core's store (sealed with this data key); env vars lock theirs.
-  const controller = createProxyController({ start: () => startApp(settings, { dataKey: { load: async () => dataKey }, settingSources: settingSources({ env: process.env }) }) });
+  const controller = createProxyController({
+    start: () => startApp(settings, { dataKey: { load: async () => dataKey }, settingSources: settingSources({ env: process.env }) }),
+  });
 
   protocol.handle(APP_SCHEME, (request) => rendererResponse(PATHS.renderer, request.url, request.method));
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { openInBrowser: (url) => openInBrowser(shell, url) }));

@@ -66,8 +66,14 @@ describe('bundles', () => {
       path.join(dir, 'hooks.mjs'),
       `export async function resolve(specifier, context, next) {\n  if (specifier === 'electron') return { url: ${JSON.stringify(pathToFileURL(path.join(dir, 'electron-stub.mjs')).href)}, shortCircuit: true };\n  return next(specifier, context);\n}\n`,
     );
-    fs.writeFileSync(path.join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(path.join(dir, 'hooks.mjs')).href)});\n`);
-    const run = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(dir, 'register.mjs')).href, result.mainFile], { encoding: 'utf8', timeout: 30_000 });
+    fs.writeFileSync(
+      path.join(dir, 'register.mjs'),
+      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(path.join(dir, 'hooks.mjs')).href)});\n`,
+    );
+    const run = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(dir, 'register.mjs')).href, result.mainFile], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout.trim())).toEqual(['registerSchemesAsPrivileged', 'requestSingleInstanceLock', 'quit']);
   });
@@ -98,7 +104,11 @@ describe('electron-builder config', () => {
     const { FuseV1Options, FuseVersion } = require('@electron/fuses');
     const flipped: Record<string, unknown>[] = [];
     for (const platform of ['darwin', 'win32', 'linux']) {
-      await afterPack({ electronPlatformName: platform, appOutDir: '/nowhere', packager: { addElectronFuses: async (_ctx: unknown, fuses: Record<string, unknown>) => flipped.push(fuses) } });
+      await afterPack({
+        electronPlatformName: platform,
+        appOutDir: '/nowhere',
+        packager: { addElectronFuses: async (_ctx: unknown, fuses: Record<string, unknown>) => flipped.push(fuses) },
+      });
     }
     const [mac, win, linux] = flipped as Record<number | string, unknown>[];
     for (const fuses of [mac, win, linux]) {

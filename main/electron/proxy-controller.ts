@@ -91,7 +91,8 @@ export function createProxyController(deps: ProxyControllerDeps): ProxyControlle
     async call(method, input) {
       if (!app || status.state !== 'running') {
         if (status.state === 'starting') throw new ShellError('proxy_starting', 'The proxy is still starting: try again in a moment.');
-        if (status.state === 'failed') throw new ShellError('proxy_stopped', `The proxy is not running: ${status.message} Start it again from the LLM Proxy tray menu.`);
+        if (status.state === 'failed')
+          throw new ShellError('proxy_stopped', `The proxy is not running: ${status.message} Start it again from the LLM Proxy tray menu.`);
         throw new ShellError('proxy_paused', 'The proxy is paused: resume it from the LLM Proxy tray menu.');
       }
       return app.call(method, input);

@@ -54,7 +54,7 @@ describe('Electronegativity', () => {
     }
     // A canary: proves the scanner ran its checks over these files rather than silently finding nothing.
     fs.mkdirSync(path.join(target, 'canary'));
-    fs.writeFileSync(path.join(target, 'canary', 'window.js'), "new BrowserWindow({ webPreferences: { contextIsolation: false } });\n");
+    fs.writeFileSync(path.join(target, 'canary', 'window.js'), 'new BrowserWindow({ webPreferences: { contextIsolation: false } });\n');
     // Its CLI is broken by a newer commander in this tree, so the runner is driven directly.
     const offline = path.join(work, 'offline.cjs');
     fs.writeFileSync(
@@ -70,7 +70,7 @@ describe('Electronegativity', () => {
     fs.writeFileSync(
       driver,
       [
-        "const [runner, input, sarifFile, jsonFile] = process.argv.slice(2);",
+        'const [runner, input, sarifFile, jsonFile] = process.argv.slice(2);',
         "require(runner)({ input, output: sarifFile, isSarif: true, customScan: [], excludeFromScan: [], isRelative: true, isVerbose: false, electronVersionOverride: '45.4.1', parserPlugins: [] }, false)",
         "  .then((r) => require('node:fs').writeFileSync(jsonFile, JSON.stringify({ errors: r.errors, issues: r.issues.map((i) => ({ id: i.id, severity: i.severity.name, confidence: i.confidence.name, file: i.file, line: i.location.line, manualReview: i.manualReview })) })))",
         '  .catch((e) => { console.error(e); process.exit(1); });',
@@ -113,9 +113,17 @@ describe('our own checks', () => {
   const shellFiles = [...sources('main/electron'), ...sources('preload')];
 
   it('the window is sandboxed and isolated, without Node', () => {
-    expect(mainWindowOptions({ preloadPath: '/p.cjs' }).webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webviewTag: false, webSecurity: true });
+    expect(mainWindowOptions({ preloadPath: '/p.cjs' }).webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webviewTag: false,
+      webSecurity: true,
+    });
     for (const file of shellFiles) {
-      expect(read(file), file).not.toMatch(/sandbox:\s*false|contextIsolation:\s*false|nodeIntegration\w*:\s*true|webSecurity:\s*false|allowRunningInsecureContent:\s*true/);
+      expect(read(file), file).not.toMatch(
+        /sandbox:\s*false|contextIsolation:\s*false|nodeIntegration\w*:\s*true|webSecurity:\s*false|allowRunningInsecureContent:\s*true/,
+      );
     }
   });
 
@@ -150,6 +158,12 @@ describe('our own checks', () => {
   it('the packaged app flips the security fuses', () => {
     expect(read('electron-builder.yml')).toMatch(/^afterPack: build\/after-pack\.cjs$/m);
     const { FUSES } = require(path.join(root, 'build', 'after-pack.cjs'));
-    expect(FUSES).toMatchObject({ runAsNode: false, onlyLoadAppFromAsar: true, enableEmbeddedAsarIntegrityValidation: true, enableNodeCliInspectArguments: false, enableNodeOptionsEnvironmentVariable: false });
+    expect(FUSES).toMatchObject({
+      runAsNode: false,
+      onlyLoadAppFromAsar: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      enableNodeCliInspectArguments: false,
+      enableNodeOptionsEnvironmentVariable: false,
+    });
   });
 });

@@ -40,7 +40,12 @@ describe('tray actions', () => {
     await s.run({ kind: 'newToken', projectId: 'p1', projectName: 'Editor' });
     expect(s.calls).toEqual([{ method: 'tokens.create', input: { project_id: 'p1', duration_minutes: 480, name: 'From the tray' } }]);
     expect(s.clipboard).toEqual(['llmp_full_secret_token']);
-    expect(s.notes).toEqual([{ title: 'Token copied', body: 'A new token for Editor is on the clipboard. It expires in 8 hours. For one command: llm-proxy exec --project "Editor" -- <command>' }]);
+    expect(s.notes).toEqual([
+      {
+        title: 'Token copied',
+        body: 'A new token for Editor is on the clipboard. It expires in 8 hours. For one command: llm-proxy exec --project "Editor" -- <command>',
+      },
+    ]);
     expect(JSON.stringify(s.notes)).not.toContain('llmp_');
     expect(s.events).toContain('changed');
   });
@@ -87,6 +92,12 @@ describe('tray actions', () => {
   });
 
   it('describes lifetimes in words', () => {
-    expect([describeMinutes(1), describeMinutes(45), describeMinutes(60), describeMinutes(480), describeMinutes(2880)]).toEqual(['1 minute', '45 minutes', '1 hour', '8 hours', '2 days']);
+    expect([describeMinutes(1), describeMinutes(45), describeMinutes(60), describeMinutes(480), describeMinutes(2880)]).toEqual([
+      '1 minute',
+      '45 minutes',
+      '1 hour',
+      '8 hours',
+      '2 days',
+    ]);
   });
 });

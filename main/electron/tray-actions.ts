@@ -26,7 +26,10 @@ export function createTrayActions(ports: TrayActionPorts): (action: TrayAction) 
       const minutes = ports.tokenMinutes();
       const created = await ports.controller.call('tokens.create', { project_id: projectId, duration_minutes: minutes, name: 'From the tray' });
       ports.clipboard.writeText(created.token);
-      ports.notify('Token copied', `A new token for ${projectName} is on the clipboard. It expires in ${describeMinutes(minutes)}. For one command: llm-proxy exec --project "${projectName}" -- <command>`);
+      ports.notify(
+        'Token copied',
+        `A new token for ${projectName} is on the clipboard. It expires in ${describeMinutes(minutes)}. For one command: llm-proxy exec --project "${projectName}" -- <command>`,
+      );
       ports.changed();
     },
     async purgeCache() {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { buildTrayMenu, initialTrayState, MAX_TRAY_PROJECTS, toElectronTemplate, trayTooltip, type TrayAction, type TrayMenuItem, type TrayState } from './tray-menu.ts';
+import {
+  buildTrayMenu,
+  initialTrayState,
+  MAX_TRAY_PROJECTS,
+  toElectronTemplate,
+  trayTooltip,
+  type TrayAction,
+  type TrayMenuItem,
+  type TrayState,
+} from './tray-menu.ts';
 
 const running: TrayState = {
   ...initialTrayState,

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { hardenWebContents, isAppUrl, openInBrowser, isSafeExternalUrl, mainWindowOptions, permissionAllowed, RENDERER_ENTRY_URL, type HardenableContents } from './windows.ts';
+import {
+  hardenWebContents,
+  isAppUrl,
+  openInBrowser,
+  isSafeExternalUrl,
+  mainWindowOptions,
+  permissionAllowed,
+  RENDERER_ENTRY_URL,
+  type HardenableContents,
+} from './windows.ts';
 
 /** Records what hardenWebContents registers, so each rule can be exercised like Electron would. */
 function standInContents() {
@@ -73,7 +82,14 @@ describe('window options', () => {
   it('the app pages are app://llm-proxy/ only', () => {
     expect(isAppUrl(RENDERER_ENTRY_URL)).toBe(true);
     expect(isAppUrl('app://llm-proxy/index.html#/tokens?project=1')).toBe(true);
-    for (const url of ['app://evil/index.html', 'http://127.0.0.1:8484/admin/', 'file:///index.html', 'https://llm-proxy/', 'app://user:pw@llm-proxy/', 'not a url']) {
+    for (const url of [
+      'app://evil/index.html',
+      'http://127.0.0.1:8484/admin/',
+      'file:///index.html',
+      'https://llm-proxy/',
+      'app://user:pw@llm-proxy/',
+      'not a url',
+    ]) {
       expect(isAppUrl(url), url).toBe(false);
     }
   });

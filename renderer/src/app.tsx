@@ -32,7 +32,16 @@ const SCREENS: Record<Screen, () => React.JSX.Element> = {
   admins: AdminsScreen,
 };
 
-const TITLES: Record<Screen, string> = { dashboard: 'Dashboard', projects: 'Projects', tokens: 'Tokens', requests: 'Requests', cache: 'Cache', audit: 'Audit', settings: 'Settings', admins: 'Admins' };
+const TITLES: Record<Screen, string> = {
+  dashboard: 'Dashboard',
+  projects: 'Projects',
+  tokens: 'Tokens',
+  requests: 'Requests',
+  cache: 'Cache',
+  audit: 'Audit',
+  settings: 'Settings',
+  admins: 'Admins',
+};
 
 export function App() {
   const status = useSession((s) => s.status);
@@ -53,7 +62,11 @@ export function App() {
   // The desktop window is signed in from the start; fetch the server facts once (sign-in does it over HTTP).
   useEffect(() => {
     if (!currentTransport().needsSignIn && useSystem.getState().status === 'idle') void useSystem.getState().load();
-    if (!currentTransport().needsSignIn) void useMe.getState().load().catch(() => undefined);
+    if (!currentTransport().needsSignIn)
+      void useMe
+        .getState()
+        .load()
+        .catch(() => undefined);
   }, []);
 
   if (status !== 'signed-in') {

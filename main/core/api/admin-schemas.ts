@@ -21,8 +21,10 @@ export const adminSchemas = {
     .object({ name: adminName, role, project_ids: projectIds.optional() })
     .strict()
     .superRefine((v, ctx) => {
-      if (v.role === 'operator' && (v.project_ids ?? []).length === 0) ctx.addIssue({ code: 'custom', message: 'an operator needs at least one project', path: ['project_ids'] });
-      if (v.role !== 'operator' && (v.project_ids ?? []).length > 0) ctx.addIssue({ code: 'custom', message: 'only operators are limited to projects', path: ['project_ids'] });
+      if (v.role === 'operator' && (v.project_ids ?? []).length === 0)
+        ctx.addIssue({ code: 'custom', message: 'an operator needs at least one project', path: ['project_ids'] });
+      if (v.role !== 'operator' && (v.project_ids ?? []).length > 0)
+        ctx.addIssue({ code: 'custom', message: 'only operators are limited to projects', path: ['project_ids'] });
     }),
   /** Whether role and projects fit together is checked against the stored admin (handlers/admins.ts). */
   adminUpdate: z.object({ id, name: adminName.optional(), role: role.optional(), project_ids: projectIds.optional() }).strict(),

@@ -41,9 +41,12 @@ describe('removing an admin on one instance', () => {
     await removalReachesTheOtherInstance(await twoInstances(async () => ({ dataDir })));
   });
 
-  it.skipIf(pgUnavailable !== null)(`is refused on the next call through a second instance on the same PostgreSQL${pgUnavailable ? ` (skipped: ${pgUnavailable})` : ''}`, async () => {
-    const schema = await scratchSchema();
-    const databaseUrl = `${PG_TEST_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-    await removalReachesTheOtherInstance(await twoInstances(async () => ({ databaseUrl })));
-  });
+  it.skipIf(pgUnavailable !== null)(
+    `is refused on the next call through a second instance on the same PostgreSQL${pgUnavailable ? ` (skipped: ${pgUnavailable})` : ''}`,
+    async () => {
+      const schema = await scratchSchema();
+      const databaseUrl = `${PG_TEST_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      await removalReachesTheOtherInstance(await twoInstances(async () => ({ databaseUrl })));
+    },
+  );
 });

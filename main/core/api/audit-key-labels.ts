@@ -12,7 +12,12 @@ function keyIdOf(event: AuditEventView): string | null {
 }
 
 export async function withKeyLabels(events: AuditEventView[], keys: Pick<Store['upstreamKeys'], 'get'>): Promise<AuditEventView[]> {
-  const missing = new Set(events.filter((e) => e.target_label === null).map(keyIdOf).filter((id): id is string => id !== null));
+  const missing = new Set(
+    events
+      .filter((e) => e.target_label === null)
+      .map(keyIdOf)
+      .filter((id): id is string => id !== null),
+  );
   if (missing.size === 0) return events;
   const labels = new Map<string, string>();
   await Promise.all(

@@ -25,7 +25,14 @@ describe('copies kept in the contract', () => {
 
 describe('transformations mapping', () => {
   it('round-trips and drops empty parts', () => {
-    const wire = { default_model: 'm', model_aliases: { a: 'b' }, max_tokens_ceiling: 5, set_headers: { 'x-a': '1' }, remove_headers: ['x-b'], system_prompt_prefix: 'p' };
+    const wire = {
+      default_model: 'm',
+      model_aliases: { a: 'b' },
+      max_tokens_ceiling: 5,
+      set_headers: { 'x-a': '1' },
+      remove_headers: ['x-b'],
+      system_prompt_prefix: 'p',
+    };
     expect(presentTransformations(transformationsFromInput(wire))).toEqual(wire);
     expect(transformationsFromInput({ model_aliases: {}, set_headers: {}, remove_headers: [] })).toEqual({});
     expect(transformationsFromInput(null)).toEqual({});
@@ -55,14 +62,31 @@ describe('presentUpstreamKey', () => {
 
   it('masks the key and shows the stored last error when this instance saw none', () => {
     const view = presentUpstreamKey(row, healthy);
-    expect(view).toMatchObject({ key: 'sk-…wxyz', health: 'healthy', cooling_down_until: null, last_error: 'status_500', last_error_at: '2025-01-01T01:00:00.000Z' });
+    expect(view).toMatchObject({
+      key: 'sk-…wxyz',
+      health: 'healthy',
+      cooling_down_until: null,
+      last_error: 'status_500',
+      last_error_at: '2025-01-01T01:00:00.000Z',
+    });
     expect(JSON.stringify(view)).not.toContain('sealed-blob');
   });
 
   it('shows a cool-down and the newer error seen by this instance', () => {
     const until = Date.UTC(2025, 0, 1, 2, 0, 30);
-    const view = presentUpstreamKey(row, { state: 'cooling_down', coolingDownUntil: until, consecutiveFailures: 1, lastError: 'status_429', lastErrorAt: Date.UTC(2025, 0, 1, 2) });
-    expect(view).toMatchObject({ health: 'cooling_down', cooling_down_until: '2025-01-01T02:00:30.000Z', last_error: 'status_429', last_error_at: '2025-01-01T02:00:00.000Z' });
+    const view = presentUpstreamKey(row, {
+      state: 'cooling_down',
+      coolingDownUntil: until,
+      consecutiveFailures: 1,
+      lastError: 'status_429',
+      lastErrorAt: Date.UTC(2025, 0, 1, 2),
+    });
+    expect(view).toMatchObject({
+      health: 'cooling_down',
+      cooling_down_until: '2025-01-01T02:00:30.000Z',
+      last_error: 'status_429',
+      last_error_at: '2025-01-01T02:00:00.000Z',
+    });
   });
 
   it('calls a disabled key disabled, whatever its health', () => {

@@ -3,7 +3,19 @@
 // and the CLI are thin adapters typed against it. Browser-safe: imports nothing from Node.
 import { z } from 'zod';
 import type { Provider } from '../store/types.ts';
-import type { AuditEventView, AuditPageView, CachePurgeResultView, CacheStatsView, CreatedTokenView, DashboardView, ProjectView, RevokeResultView, SystemInfoView, TokenView, UpstreamKeyView } from './views.ts';
+import type {
+  AuditEventView,
+  AuditPageView,
+  CachePurgeResultView,
+  CacheStatsView,
+  CreatedTokenView,
+  DashboardView,
+  ProjectView,
+  RevokeResultView,
+  SystemInfoView,
+  TokenView,
+  UpstreamKeyView,
+} from './views.ts';
 import type { DeadLetterPageView, EventsStatusView, LiveSnapshotView, UsageDailyView } from './event-views.ts';
 import { adminSchemas, type AdminView, type CallerView, type CreatedAdminView } from './admin-schemas.ts';
 import type { RequestLogPageView } from './request-views.ts';
@@ -15,7 +27,12 @@ import { upstreamUrlProblem } from './upstream-url.ts';
 
 const id = z.string().uuid({ message: 'must be an id (UUID)' });
 const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
-const apiKey = z.string().trim().min(1, 'must not be empty').max(1000, 'is too long').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+const apiKey = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(1000, 'is too long')
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
 /**
  * The provider ids. Their definitions (endpoints, auth, default base URL) live in
@@ -56,7 +73,14 @@ function hasControlCharacters(value: string): boolean {
 }
 
 const allowedModels = z
-  .array(z.string().trim().min(1).max(200).regex(/^[\w.:/*?@-]+$/, 'may hold letters, digits, . _ - : / @ and the wildcards * ?'))
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .regex(/^[\w.:/*?@-]+$/, 'may hold letters, digits, . _ - : / @ and the wildcards * ?'),
+  )
   .max(100)
   .nullable();
 
@@ -66,7 +90,13 @@ const rpmLimit = perMinute(1_000_000_000);
 const tpmLimit = perMinute(1_000_000_000_000);
 const maxConcurrent = z.number().int('must be a whole number').min(0, 'must not be negative').max(100_000, 'must be at most 100000').nullable();
 /** Names a shared budget; null = a fingerprint of the upstream key. */
-const sharedLimitKey = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').regex(/^[\w.:-]+$/, 'may hold letters, digits and . _ - :').nullable();
+const sharedLimitKey = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters')
+  .regex(/^[\w.:-]+$/, 'may hold letters, digits and . _ - :')
+  .nullable();
 const projectLimits = {
   default_rpm_limit: rpmLimit.optional(),
   default_tpm_limit: tpmLimit.optional(),
@@ -76,7 +106,13 @@ const projectLimits = {
 };
 /** Response cache per project: default TTL of POST answers (null = the server's, 0 = opt-in only), sharing between tokens. */
 const projectCache = {
-  cache_default_ttl_seconds: z.number().int('must be a whole number').min(0, 'must not be negative').max(31_536_000, 'must be at most 31536000 (one year)').nullable().optional(),
+  cache_default_ttl_seconds: z
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must not be negative')
+    .max(31_536_000, 'must be at most 31536000 (one year)')
+    .nullable()
+    .optional(),
   cache_shared_across_tokens: z.boolean().optional(),
 };
 /** Path and query of a proxied URL (`/v1/embeddings`); a full URL is reduced to them. */
@@ -164,7 +200,14 @@ export const schemas = {
   keyAdd: z.object({ project_id: id, label: upstreamKeyLabel, api_key: apiKey, weight: upstreamKeyWeight.optional() }).strict(),
   /** api_key rotates the key (same id, label and counters). */
   keyUpdate: z
-    .object({ project_id: id, id, label: upstreamKeyLabel.optional(), weight: upstreamKeyWeight.optional(), is_enabled: z.boolean().optional(), api_key: apiKey.optional() })
+    .object({
+      project_id: id,
+      id,
+      label: upstreamKeyLabel.optional(),
+      weight: upstreamKeyWeight.optional(),
+      is_enabled: z.boolean().optional(),
+      api_key: apiKey.optional(),
+    })
     .strict(),
   keyRemove: z.object({ project_id: id, id }).strict(),
   tokenList: z.object({ project_id: id.optional(), active_only: flag.optional() }).strict(),
@@ -188,7 +231,12 @@ export const schemas = {
       all: z.literal(true, { message: 'must be true' }).optional(),
       project_id: id.optional(),
       prefix: z.string().trim().min(1, 'must not be empty').max(2000, 'is too long').regex(/^\//, 'must start with / (a path such as /v1/chat)').optional(),
-      method: z.string().trim().toUpperCase().pipe(z.enum(['GET', 'POST'], { message: 'must be GET or POST' })).optional(),
+      method: z
+        .string()
+        .trim()
+        .toUpperCase()
+        .pipe(z.enum(['GET', 'POST'], { message: 'must be GET or POST' }))
+        .optional(),
       url: cacheUrl.optional(),
     })
     .strict()
@@ -196,7 +244,8 @@ export const schemas = {
       const selectors = [v.all, v.project_id, v.prefix, v.method ?? v.url].filter((x) => x !== undefined).length;
       if (selectors === 0) ctx.addIssue({ code: 'custom', message: 'say what to purge: all, project_id, prefix, or method and url', path: [] });
       if (v.all && selectors > 1) ctx.addIssue({ code: 'custom', message: 'all cannot be combined with other selectors', path: ['all'] });
-      if ((v.method === undefined) !== (v.url === undefined)) ctx.addIssue({ code: 'custom', message: 'method and url go together', path: [v.method === undefined ? 'method' : 'url'] });
+      if ((v.method === undefined) !== (v.url === undefined))
+        ctx.addIssue({ code: 'custom', message: 'method and url go together', path: [v.method === undefined ? 'method' : 'url'] });
       if (v.prefix !== undefined && v.url !== undefined) ctx.addIssue({ code: 'custom', message: 'give either a prefix or a url, not both', path: ['prefix'] });
     }),
   auditList: z

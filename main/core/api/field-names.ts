@@ -25,4 +25,3 @@ export const noneIfZero = (value: number | null | undefined) => (value === undef
 export function fieldName(key: string): string {
   return FIELD_NAMES[key] ?? key;
 }
-

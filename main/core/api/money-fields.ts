@@ -5,7 +5,12 @@ import type { ProjectSpend } from '../store/money-types.ts';
 import type { ProjectPrices } from '../store/types.ts';
 
 const perMtok = z.number().min(0, 'must not be negative').max(1_000_000, 'must be at most 1000000');
-const modelGlob = z.string().trim().min(1).max(200).regex(/^[\w.:/*?@-]+$/, 'may hold letters, digits, . _ - : / @ and the wildcards * ?');
+const modelGlob = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[\w.:/*?@-]+$/, 'may hold letters, digits, . _ - : / @ and the wildcards * ?');
 
 export const pricesSchema = z
   .record(modelGlob, z.object({ input_per_mtok: perMtok, output_per_mtok: perMtok, cached_input_per_mtok: perMtok.optional() }).strict())
@@ -19,7 +24,11 @@ export type PricesView = z.infer<typeof pricesSchema>;
 export function pricesFromInput(input: PricesView | null): ProjectPrices {
   const prices: ProjectPrices = {};
   for (const [glob, p] of Object.entries(input ?? {})) {
-    prices[glob] = { inputPerMtok: p.input_per_mtok, outputPerMtok: p.output_per_mtok, ...(p.cached_input_per_mtok !== undefined && { cachedInputPerMtok: p.cached_input_per_mtok }) };
+    prices[glob] = {
+      inputPerMtok: p.input_per_mtok,
+      outputPerMtok: p.output_per_mtok,
+      ...(p.cached_input_per_mtok !== undefined && { cachedInputPerMtok: p.cached_input_per_mtok }),
+    };
   }
   return prices;
 }
@@ -27,7 +36,11 @@ export function pricesFromInput(input: PricesView | null): ProjectPrices {
 export function presentPrices(prices: ProjectPrices): PricesView {
   const view: PricesView = {};
   for (const [glob, p] of Object.entries(prices)) {
-    view[glob] = { input_per_mtok: p.inputPerMtok, output_per_mtok: p.outputPerMtok, ...(p.cachedInputPerMtok !== undefined && { cached_input_per_mtok: p.cachedInputPerMtok }) };
+    view[glob] = {
+      input_per_mtok: p.inputPerMtok,
+      output_per_mtok: p.outputPerMtok,
+      ...(p.cachedInputPerMtok !== undefined && { cached_input_per_mtok: p.cachedInputPerMtok }),
+    };
   }
   return view;
 }

@@ -25,11 +25,20 @@ beforeAll(async () => {
   const b = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: tokenB.token, maxRetries: 0 });
   await a.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: PROMPT }] });
   await a.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: PROMPT }] });
-  const stream = await a.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: PROMPT }], stream: true, stream_options: { include_usage: true } });
+  const stream = await a.chat.completions.create({
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'user', content: PROMPT }],
+    stream: true,
+    stream_options: { include_usage: true },
+  });
   for await (const part of stream) void part;
   await b.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: PROMPT }] });
   // Refused before any token is known: in the log too.
-  const refused = await fetch(`${t.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer llmp_not-a-real-token', 'content-type': 'application/json' }, body: '{}' });
+  const refused = await fetch(`${t.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer llmp_not-a-real-token', 'content-type': 'application/json' },
+    body: '{}',
+  });
   expect(refused.status).toBe(401);
 });
 
@@ -51,7 +60,16 @@ describe('GET /manage/requests', () => {
     expect(page.items.map((i) => i.model)).toEqual(['gpt-4o-mini', 'gpt-4o', 'gpt-4o-mini']);
     expect(page.items.map((i) => i.streamed)).toEqual([true, false, false]);
     for (const item of page.items) {
-      expect(item).toMatchObject({ token_id: tokenA.id, project_id: project.id, method: 'POST', path: '/v1/chat/completions', status: 200, error_code: null, upstream_key: 'primary', attempts: 1 });
+      expect(item).toMatchObject({
+        token_id: tokenA.id,
+        project_id: project.id,
+        method: 'POST',
+        path: '/v1/chat/completions',
+        status: 200,
+        error_code: null,
+        upstream_key: 'primary',
+        attempts: 1,
+      });
       expect(item.request_id).toEqual(expect.any(String));
       expect(Date.parse(item.time as string)).toBeGreaterThanOrEqual(Date.parse(startedAt));
       expect(item.latency_ms).toEqual(expect.any(Number));

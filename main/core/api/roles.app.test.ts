@@ -36,7 +36,13 @@ async function createAdmin(body: Record<string, unknown>) {
 
 async function auditRows(query: string) {
   await t.app.flush();
-  return (await t.manage('GET', `/manage/audit?page_size=200&${query}`)).json.events as { actor: string; action: string; outcome: string; project_id: string | null; details: Record<string, unknown> }[];
+  return (await t.manage('GET', `/manage/audit?page_size=200&${query}`)).json.events as {
+    actor: string;
+    action: string;
+    outcome: string;
+    project_id: string | null;
+    details: Record<string, unknown>;
+  }[];
 }
 
 describe('admins', () => {
@@ -55,12 +61,20 @@ describe('admins', () => {
     expect(await bad({ name: 'x', role: 'root' })).toMatchObject({ code: 'validation_failed', issues: [{ path: 'role' }] });
     expect(await bad({ name: 'x', role: 'operator', project_ids: ['0190a5b2-7c3d-7e4f-8a1b-2c3d4e5f6a7b'] })).toMatchObject({ code: 'project_not_found' });
     expect(await bad({ name: 'vera', role: 'viewer' })).toMatchObject({ code: 'duplicate_name' });
-    expect((await t.manage('PATCH', '/manage/admins/0190a5b2-7c3d-7e4f-8a1b-2c3d4e5f6a7b', { role: 'viewer' })).json).toMatchObject({ code: 'admin_not_found' });
+    expect((await t.manage('PATCH', '/manage/admins/0190a5b2-7c3d-7e4f-8a1b-2c3d4e5f6a7b', { role: 'viewer' })).json).toMatchObject({
+      code: 'admin_not_found',
+    });
   });
 
   it('says who is signed in', async () => {
     const olga = await createAdmin({ name: 'olga', role: 'operator', project_ids: [projectA] });
-    expect((await as(olga.token)('GET', '/manage/admins/me')).json).toEqual({ actor: 'admin:olga', name: 'olga', role: 'operator', project_ids: [projectA], admin_id: olga.id });
+    expect((await as(olga.token)('GET', '/manage/admins/me')).json).toEqual({
+      actor: 'admin:olga',
+      name: 'olga',
+      role: 'operator',
+      project_ids: [projectA],
+      admin_id: olga.id,
+    });
     expect((await t.manage('GET', '/manage/admins/me')).json).toMatchObject({ actor: 'management', role: 'owner', project_ids: null, admin_id: null });
     expect(await t.app.call('admins.me', {})).toMatchObject({ actor: 'desktop', role: 'owner' });
   });
@@ -69,7 +83,15 @@ describe('admins', () => {
 describe('a viewer', () => {
   it('reads everything an owner reads, changes nothing, and every refusal is 403 forbidden_role and audited', async () => {
     const viewer = as((await createAdmin({ name: 'vicky', role: 'viewer' })).token);
-    for (const path of ['/manage/projects', `/manage/projects/${projectB}`, `/manage/projects/${projectA}/keys`, '/manage/tokens', '/manage/audit', '/manage/cache/stats', '/manage/admins']) {
+    for (const path of [
+      '/manage/projects',
+      `/manage/projects/${projectB}`,
+      `/manage/projects/${projectA}/keys`,
+      '/manage/tokens',
+      '/manage/audit',
+      '/manage/cache/stats',
+      '/manage/admins',
+    ]) {
       expect((await viewer('GET', path)).status, path).toBe(200);
     }
     expect((await viewer('POST', '/manage/rpc/system.info', {})).status).toBe(200);
@@ -93,7 +115,14 @@ describe('a viewer', () => {
     expect((await t.manage('GET', `/manage/tokens/${tokenOfB}`)).json.is_active).toBe(true);
 
     const denied = await auditRows('actor=admin:vicky&outcome=denied');
-    expect(denied.map((e) => e.action).sort()).toEqual(['admins.create', 'cache.purge', 'projects.create', 'projects.update', 'tokens.create', 'tokens.revoke']);
+    expect(denied.map((e) => e.action).sort()).toEqual([
+      'admins.create',
+      'cache.purge',
+      'projects.create',
+      'projects.update',
+      'tokens.create',
+      'tokens.revoke',
+    ]);
     expect(denied[0]!.details).toMatchObject({ code: 'forbidden_role', role: 'viewer' });
   });
 });
@@ -118,7 +147,9 @@ describe('an operator', () => {
     const audit = (await op('GET', '/manage/audit?page_size=200')).json.events as { project_id: string; actor: string; action: string }[];
     expect(audit.length).toBeGreaterThan(0);
     expect(new Set(audit.map((e) => e.project_id))).toEqual(new Set([projectA]));
-    expect(audit.filter((e) => e.actor === 'admin:otto').map((e) => e.action)).toEqual(expect.arrayContaining(['token.create', 'token.update', 'token.revoke', 'cache.purge']));
+    expect(audit.filter((e) => e.actor === 'admin:otto').map((e) => e.action)).toEqual(
+      expect.arrayContaining(['token.create', 'token.update', 'token.revoke', 'cache.purge']),
+    );
   });
 
   it('finds nothing of other projects (404) and is refused keys, admins and settings (403)', async () => {

@@ -19,10 +19,23 @@ export const settingsSchemas = {
         .refine((v) => v === '' || /^rediss?:\/\/[^\s]+$/i.test(v), 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (or empty: no Redis)')
         .nullable()
         .optional(),
-      redis_prefix: z.string().regex(/^[\w.:-]{1,64}$/, 'must be 1 to 64 letters, digits or . _ - :').nullable().optional(),
-      cache_max_bytes: z.number().int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER, 'is too large').nullable().optional(),
+      redis_prefix: z
+        .string()
+        .regex(/^[\w.:-]{1,64}$/, 'must be 1 to 64 letters, digits or . _ - :')
+        .nullable()
+        .optional(),
+      cache_max_bytes: z
+        .number()
+        .int('must be a whole number')
+        .min(0, 'must not be negative')
+        .max(Number.MAX_SAFE_INTEGER, 'is too large')
+        .nullable()
+        .optional(),
       event_retention_days: z.number().int('must be a whole number').min(0, 'must not be negative').max(3650, 'must be at most 3650').nullable().optional(),
-      log_level: z.enum(logLevelNames, { error: `must be one of ${logLevelNames.join(', ')}` }).nullable().optional(),
+      log_level: z
+        .enum(logLevelNames, { error: `must be one of ${logLevelNames.join(', ')}` })
+        .nullable()
+        .optional(),
     })
     .strict()
     .refine((v) => Object.values(v).some((x) => x !== undefined), { message: `say what to change: ${runtimeSettingNames.join(', ')}`, path: [] }),

@@ -42,7 +42,11 @@ describe('tokens.search', () => {
     expect((await search({ project_id: alpha })).total).toBe(2);
 
     expect((await search({ sort: 'name' })).items.map((x: { name: string }) => x.name)).toEqual(['editor plugin', 'laptop agent', 'laptop script']);
-    expect((await search({ sort: 'name', order: 'desc' })).items.map((x: { name: string }) => x.name)).toEqual(['laptop script', 'laptop agent', 'editor plugin']);
+    expect((await search({ sort: 'name', order: 'desc' })).items.map((x: { name: string }) => x.name)).toEqual([
+      'laptop script',
+      'laptop agent',
+      'editor plugin',
+    ]);
 
     const first = await search({ page_size: 2 });
     const second = await search({ page_size: 2, page: 2 });

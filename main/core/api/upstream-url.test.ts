@@ -23,12 +23,16 @@ describe('upstreamUrlProblem', () => {
     expect(upstreamUrlProblem(url)).toMatch(/link-local or cloud metadata/);
   });
 
-  it.each(['http://127.0.0.1:11434', 'http://localhost:8000', 'http://[::1]:1234', 'https://api.openai.com', 'http://[::ffff:7f00:1]:11434', 'http://10.0.0.5:8000'])(
-    'allows %s (loopback and private hosts serve local models)',
-    (url) => {
-      expect(upstreamUrlProblem(url)).toBeNull();
-    },
-  );
+  it.each([
+    'http://127.0.0.1:11434',
+    'http://localhost:8000',
+    'http://[::1]:1234',
+    'https://api.openai.com',
+    'http://[::ffff:7f00:1]:11434',
+    'http://10.0.0.5:8000',
+  ])('allows %s (loopback and private hosts serve local models)', (url) => {
+    expect(upstreamUrlProblem(url)).toBeNull();
+  });
 
   it('reads the IPv4 address inside IPv6 forms', () => {
     expect(embeddedIpv4('::ffff:a9fe:a9fe')).toBe('169.254.169.254');

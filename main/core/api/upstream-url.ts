@@ -15,7 +15,10 @@ export function upstreamUrlProblem(value: string): string | null {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must start with https:// or http://';
   if (url.username || url.password) return 'must not contain credentials';
   if (url.search || url.hash) return 'must not contain a query or fragment';
-  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.+$/, '');
+  const host = url.hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.+$/, '');
   const ipv4 = embeddedIpv4(host) ?? host;
   if (METADATA_NAMES.has(host) || METADATA_ADDRESSES.has(ipv4) || /^169\.254\./.test(ipv4) || /^fe[89ab][0-9a-f]:/.test(host)) {
     return 'must not point at a link-local or cloud metadata address';

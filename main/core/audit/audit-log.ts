@@ -35,9 +35,7 @@ export class AuditLog {
   private tallyMinute = -1;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(
-    private readonly deps: { repo: AuditRepository; clock: Clock; flushMs: number; onError?: (err: unknown) => void },
-  ) {
+  constructor(private readonly deps: { repo: AuditRepository; clock: Clock; flushMs: number; onError?: (err: unknown) => void }) {
     this.timer = setInterval(() => void this.flush(), deps.flushMs);
     this.timer.unref();
   }
@@ -66,7 +64,14 @@ export class AuditLog {
     let key = [entry.action, entry.actor, entry.clientIp ?? '', reason].join('\n');
     if (!this.tallies.has(key) && this.tallies.size >= MAX_TALLIES_PER_MINUTE) {
       key = [entry.action, 'overflow', reason].join('\n');
-      entry = { ...entry, actor: entry.actor.startsWith('token:') ? 'anonymous' : entry.actor, clientIp: null, tokenId: null, projectId: null, details: { ...entry.details, sources: 'many' } };
+      entry = {
+        ...entry,
+        actor: entry.actor.startsWith('token:') ? 'anonymous' : entry.actor,
+        clientIp: null,
+        tokenId: null,
+        projectId: null,
+        details: { ...entry.details, sources: 'many' },
+      };
     }
     const tally = this.tallies.get(key);
     if (tally) {

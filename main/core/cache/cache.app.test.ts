@@ -96,8 +96,13 @@ describe('answers from the cache', () => {
     expect((await send(quota.token, { headers: OPT_IN, body: JSON.stringify({ model: 'm', input: 'new' }) })).status).toBe(429);
 
     const limited = await mint(p.id, { rpm_limit: 1 });
-    expect((await send(limited.token, { headers: { 'cache-control': 'public, max-age=60' }, body: JSON.stringify({ model: 'm', input: 'rpm' }) })).cache).toBe('MISS');
-    for (let i = 0; i < 3; i++) expect((await send(limited.token, { headers: { 'cache-control': 'public, max-age=60' }, body: JSON.stringify({ model: 'm', input: 'rpm' }) })).cache).toBe('HIT');
+    expect((await send(limited.token, { headers: { 'cache-control': 'public, max-age=60' }, body: JSON.stringify({ model: 'm', input: 'rpm' }) })).cache).toBe(
+      'MISS',
+    );
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await send(limited.token, { headers: { 'cache-control': 'public, max-age=60' }, body: JSON.stringify({ model: 'm', input: 'rpm' }) })).cache,
+      ).toBe('HIT');
     const refused = await send(limited.token, { headers: OPT_IN, body: JSON.stringify({ model: 'm', input: 'other' }) });
     expect(refused.status).toBe(429);
     expect(JSON.parse(refused.text).error.code).toBe('rate_limited');
@@ -237,7 +242,12 @@ describe('streams', () => {
     let release!: () => void;
     upstream.holdStream = new Promise((resolve) => (release = resolve));
     const controller = new AbortController();
-    const res = await fetch(`${t.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...OPT_IN }, body: STREAM, signal: controller.signal });
+    const res = await fetch(`${t.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...OPT_IN },
+      body: STREAM,
+      signal: controller.signal,
+    });
     const reader = res.body!.getReader();
     await reader.read();
     const upstreamSawAbort = upstream.nextClientAbort();
@@ -280,7 +290,10 @@ describe('purge and stats', () => {
     const tb = await mint(b.id);
     const cached = async () => {
       const out: string[] = [];
-      for (const [name, token] of [['a', ta.token], ['b', tb.token]] as const) {
+      for (const [name, token] of [
+        ['a', ta.token],
+        ['b', tb.token],
+      ] as const) {
         if ((await send(token, { headers: OPT_IN })).cache === 'HIT') out.push(`${name} embeddings`);
         if ((await send(token, { headers: OPT_IN, path: '/v1/chat/completions', body: CHAT })).cache === 'HIT') out.push(`${name} chat`);
       }
@@ -306,20 +319,34 @@ describe('purge and stats', () => {
     expect((await purge({ all: true })).json).toEqual({ deleted: 4 });
     expect((await t.manage('GET', '/manage/cache/stats')).json.entries).toBe(0);
 
-    const audit = (await t.manage('GET', '/manage/audit?action=cache.purge')).json.events as { actor: string; project_id: string | null; details: Record<string, unknown> }[];
+    const audit = (await t.manage('GET', '/manage/audit?action=cache.purge')).json.events as {
+      actor: string;
+      project_id: string | null;
+      details: Record<string, unknown>;
+    }[];
     // One clock tick for all of them (the test's clock stands still): compare without the order.
     const byScope = (x: { scope?: unknown }, y: { scope?: unknown }) => String(x.scope).localeCompare(String(y.scope));
-    expect(audit.map((e) => e.details).sort(byScope)).toEqual([
-      { scope: 'project', project_id: a.id, deleted: 2 },
-      { scope: 'url', method: 'POST', url: '/v1/embeddings', deleted: 2 },
-      { scope: 'prefix', prefix: '/v1/chat', deleted: 2 },
-      { scope: 'all', deleted: 4 },
-    ].sort(byScope));
+    expect(audit.map((e) => e.details).sort(byScope)).toEqual(
+      [
+        { scope: 'project', project_id: a.id, deleted: 2 },
+        { scope: 'url', method: 'POST', url: '/v1/embeddings', deleted: 2 },
+        { scope: 'prefix', prefix: '/v1/chat', deleted: 2 },
+        { scope: 'all', deleted: 4 },
+      ].sort(byScope),
+    );
     expect(audit.find((e) => e.details.scope === 'project')).toMatchObject({ actor: 'management', project_id: a.id });
   });
 
   it('refuses a purge that says nothing, half of method + URL, or an unknown project', async () => {
-    for (const body of [{}, { method: 'POST' }, { url: '/v1/x' }, { all: false }, { all: true, prefix: '/v1' }, { prefix: 'v1' }, { method: 'DELETE', url: '/v1/x' }]) {
+    for (const body of [
+      {},
+      { method: 'POST' },
+      { url: '/v1/x' },
+      { all: false },
+      { all: true, prefix: '/v1' },
+      { prefix: 'v1' },
+      { method: 'DELETE', url: '/v1/x' },
+    ]) {
       const res = await t.manage('POST', '/manage/cache/purge', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json.code).toBe('validation_failed');
@@ -374,7 +401,11 @@ describe.skipIf(redis.url === null)(`with Redis${redis.reason ? ` (skipped: ${re
       const p = await project('alpha');
       const { token } = await mint(p.id);
       expect((await send(token, { headers: OPT_IN })).cache).toBe('MISS');
-      const viaSecond = await fetch(`${second.url}/v1/embeddings`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...OPT_IN }, body: EMBED });
+      const viaSecond = await fetch(`${second.url}/v1/embeddings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...OPT_IN },
+        body: EMBED,
+      });
       await viaSecond.arrayBuffer();
       expect(viaSecond.headers.get('x-proxy-cache')).toBe('HIT');
       expect(calls('/v1/embeddings')).toBe(1);

@@ -39,9 +39,15 @@ describe('judgeResponse', () => {
 
   it("lets the upstream's own freshness win and refuses no-store, private, Vary: * and non-200", () => {
     expect(judgeResponse(factory, post(), { status: 200, headers: { 'cache-control': 'max-age=5' } })).toMatchObject({ store: true, ttlMs: 5000 });
-    expect(judgeResponse(factory, post(), { status: 200, headers: { 'cache-control': 's-maxage=7, max-age=100' } })).toMatchObject({ store: true, ttlMs: 7000 });
+    expect(judgeResponse(factory, post(), { status: 200, headers: { 'cache-control': 's-maxage=7, max-age=100' } })).toMatchObject({
+      store: true,
+      ttlMs: 7000,
+    });
     for (const cc of ['no-store', 'private', 'no-cache, no-store', 'private, max-age=60']) {
-      expect(judgeResponse(factory, post(), { status: 200, headers: { 'cache-control': cc } })).toMatchObject({ store: false, reason: 'response-cache-control' });
+      expect(judgeResponse(factory, post(), { status: 200, headers: { 'cache-control': cc } })).toMatchObject({
+        store: false,
+        reason: 'response-cache-control',
+      });
     }
     expect(judgeResponse(factory, post(), { status: 200, headers: { vary: '*' } })).toEqual({ store: false, reason: 'vary-star' });
     expect(judgeResponse(factory, post(), { status: 500, headers: {} })).toEqual({ store: false, reason: 'status' });
@@ -50,11 +56,19 @@ describe('judgeResponse', () => {
 
   it("lets an opted-in POST's TTL override the upstream's no-cache, max-age=0, must-revalidate and past Expires (the Go proxy's rule)", () => {
     const past = new Date(1_600_000_000_000).toUTCString();
-    for (const headers of [{ 'cache-control': 'no-cache' }, { 'cache-control': 'max-age=0' }, { 'cache-control': 'max-age=60, must-revalidate' }, { 'cache-control': 'no-cache, max-age=0, proxy-revalidate' }, { expires: past }, { pragma: 'no-cache' }]) {
+    for (const headers of [
+      { 'cache-control': 'no-cache' },
+      { 'cache-control': 'max-age=0' },
+      { 'cache-control': 'max-age=60, must-revalidate' },
+      { 'cache-control': 'no-cache, max-age=0, proxy-revalidate' },
+      { expires: past },
+      { pragma: 'no-cache' },
+    ]) {
       const verdict = judgeResponse(factory, post(), { status: 200, headers });
       expect(verdict, JSON.stringify(headers)).toMatchObject({ store: true, ttlMs: 600_000 });
       // The stored policy serves the answer to the next identical opted-in request without going upstream.
-      const next = verdict.store && verdict.policy.evaluateRequest({ method: 'POST', url: '/v1/embeddings', headers: { 'cache-control': 'public, max-age=600' } });
+      const next =
+        verdict.store && verdict.policy.evaluateRequest({ method: 'POST', url: '/v1/embeddings', headers: { 'cache-control': 'public, max-age=600' } });
       expect(next && next.revalidation, JSON.stringify(headers)).toBeUndefined();
     }
   });
@@ -76,7 +90,10 @@ describe('judgeResponse', () => {
 
   it('keeps Vary field names normalised and never stores credentials in the policy', () => {
     expect(varyFields(['Accept-Language, X-B', 'accept-language'])).toEqual(['accept-language', 'x-b']);
-    const verdict = judgeResponse(factory, post({ authorization: 'Bearer llmp_secret', 'x-api-key': 'k', 'accept-language': 'de' }), { status: 200, headers: { vary: 'Authorization, Accept-Language' } });
+    const verdict = judgeResponse(factory, post({ authorization: 'Bearer llmp_secret', 'x-api-key': 'k', 'accept-language': 'de' }), {
+      status: 200,
+      headers: { vary: 'Authorization, Accept-Language' },
+    });
     expect(verdict.store).toBe(true);
     const json = JSON.stringify(verdict.store && verdict.policy.toObject());
     expect(json).not.toContain('llmp_secret');

@@ -38,7 +38,13 @@ export function parseCacheControl(value: string | string[] | undefined): Record<
     const eq = part.indexOf('=');
     const name = (eq === -1 ? part : part.slice(0, eq)).trim().toLowerCase();
     if (!name) continue;
-    out[name] = eq === -1 ? true : part.slice(eq + 1).trim().replace(/^"|"$/g, '');
+    out[name] =
+      eq === -1
+        ? true
+        : part
+            .slice(eq + 1)
+            .trim()
+            .replace(/^"|"$/g, '');
   }
   return out;
 }
@@ -184,7 +190,9 @@ export function varyFields(value: string | string[] | undefined): string[] {
 }
 
 /** RFC 9211 Cache-Status, with this proxy as the cache: `llm-proxy; hit; ttl=42`, `llm-proxy; fwd=miss`. */
-export function cacheStatus(outcome: { hit: true; ttlSeconds: number } | { hit: false; fwd: 'miss' | 'bypass' | 'request' | 'stale'; detail?: string }): string {
+export function cacheStatus(
+  outcome: { hit: true; ttlSeconds: number } | { hit: false; fwd: 'miss' | 'bypass' | 'request' | 'stale'; detail?: string },
+): string {
   if (outcome.hit) return `llm-proxy; hit; ttl=${outcome.ttlSeconds}`;
   return `llm-proxy; fwd=${outcome.fwd}${outcome.detail ? `; detail=${outcome.detail}` : ''}`;
 }

@@ -98,11 +98,28 @@ export interface ResponseCacheOptions {
 }
 
 /** Headers that belong to one exchange, not to the stored answer. */
-const PER_EXCHANGE = new Set(['x-request-id', 'x-proxy-cache', 'cache-status', 'age', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'retry-after', 'retry-after-ms']);
+const PER_EXCHANGE = new Set([
+  'x-request-id',
+  'x-proxy-cache',
+  'cache-status',
+  'age',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'retry-after',
+  'retry-after-ms',
+]);
 const MAX_TRACKED_ENDPOINTS = 500;
 
 function bypass(detail: string): CacheMiss {
-  return { hit: false, status: 'bypass', headers: { 'x-proxy-cache': 'BYPASS', 'cache-status': cacheStatus({ hit: false, fwd: 'bypass', detail }) }, capture: undefined, store: () => undefined };
+  return {
+    hit: false,
+    status: 'bypass',
+    headers: { 'x-proxy-cache': 'BYPASS', 'cache-status': cacheStatus({ hit: false, fwd: 'bypass', detail }) },
+    capture: undefined,
+    store: () => undefined,
+  };
 }
 const BYPASS = {
   off: bypass('off'),
@@ -164,7 +181,11 @@ export function createResponseCache(opts: ResponseCacheOptions): ResponseCache {
         const body = capture.body();
         if (!body || (outcome.streamed && !isCompleteEventStream(body))) return;
         const headers = storedHeaders(res.getHeaders());
-        const verdict = judgeResponse(factory, { method: request.method, target, headers: request.headers, ttlSeconds }, { status: outcome.status, headers, streamed: outcome.streamed });
+        const verdict = judgeResponse(
+          factory,
+          { method: request.method, target, headers: request.headers, ttlSeconds },
+          { status: outcome.status, headers, streamed: outcome.streamed },
+        );
         if (!verdict.store) return;
         const record: AnswerRecord = { kind: 'answer', status: outcome.status, headers, policy: verdict.policy.toObject(), storedAt: clock.now(), body };
         // The latest answer decides whether this key varies: the other layout's record is removed.
@@ -254,7 +275,12 @@ export function createResponseCache(opts: ResponseCacheOptions): ResponseCache {
       const usage = store ? await store.usage() : { entries: 0, bytes: 0, endpoints: new Map<string, { entries: number; bytes: number }>(), partial: false };
       const names = new Set([...usage.endpoints.keys(), ...hitsByEndpoint.keys()]);
       const endpoints = [...names]
-        .map((endpoint) => ({ endpoint, entries: usage.endpoints.get(endpoint)?.entries ?? 0, bytes: usage.endpoints.get(endpoint)?.bytes ?? 0, hits: hitsByEndpoint.get(endpoint) ?? 0 }))
+        .map((endpoint) => ({
+          endpoint,
+          entries: usage.endpoints.get(endpoint)?.entries ?? 0,
+          bytes: usage.endpoints.get(endpoint)?.bytes ?? 0,
+          hits: hitsByEndpoint.get(endpoint) ?? 0,
+        }))
         .sort((a, b) => b.entries - a.entries || b.hits - a.hits || a.endpoint.localeCompare(b.endpoint))
         .slice(0, 10);
       return {

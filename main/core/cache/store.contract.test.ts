@@ -50,14 +50,35 @@ function answer(body: string | Buffer, extra: Partial<AnswerRecord> = {}): Answe
     kind: 'answer',
     status: 200,
     headers: { 'content-type': 'application/json', 'x-multi': ['a', 'b'] },
-    policy: { v: 1, t: 1, sh: true, ch: 0, imm: 0, st: 200, resh: { 'cache-control': 'public, max-age=60' }, rescc: { public: 'true', 'max-age': '60' }, m: 'POST', a: true, reqh: null, reqcc: {} },
+    policy: {
+      v: 1,
+      t: 1,
+      sh: true,
+      ch: 0,
+      imm: 0,
+      st: 200,
+      resh: { 'cache-control': 'public, max-age=60' },
+      rescc: { public: 'true', 'max-age': '60' },
+      m: 'POST',
+      a: true,
+      reqh: null,
+      reqcc: {},
+    },
     storedAt: 1_700_000_000_000,
     body: typeof body === 'string' ? Buffer.from(body) : body,
     ...extra,
   };
 }
 
-const parts = (over: Partial<KeyParts> = {}): KeyParts => ({ projectId: P1, tokenId: null, method: 'POST', target: '/v1/embeddings', body: Buffer.from('{"input":"x"}'), headers: {}, ...over });
+const parts = (over: Partial<KeyParts> = {}): KeyParts => ({
+  projectId: P1,
+  tokenId: null,
+  method: 'POST',
+  target: '/v1/embeddings',
+  body: Buffer.from('{"input":"x"}'),
+  headers: {},
+  ...over,
+});
 
 for (const maker of makers) {
   describe.skipIf(maker.skip !== null)(`${maker.name} store${maker.skip ? ` (skipped: ${maker.skip})` : ''}`, () => {
@@ -90,21 +111,37 @@ for (const maker of makers) {
       const variant = variantKey(base, ['accept-language'], { 'accept-language': 'de' });
       await h.store.set(varyIndexKey(base), { kind: 'vary', fields: ['accept-language'] }, 60_000);
       await h.store.set(variant, answer('de'), 60_000);
-      expect(await h.store.getMany([base, varyIndexKey(base), variant])).toMatchObject([undefined, { kind: 'vary', fields: ['accept-language'] }, { kind: 'answer' }]);
+      expect(await h.store.getMany([base, varyIndexKey(base), variant])).toMatchObject([
+        undefined,
+        { kind: 'vary', fields: ['accept-language'] },
+        { kind: 'answer' },
+      ]);
       await h.store.delete([variant]);
       expect((await h.store.getMany([variant]))[0]).toBeUndefined();
       expect((await h.store.usage()).entries).toBe(0);
     });
 
     it('counts what each purge would delete, deleting nothing', async () => {
-      const keys = [key(), key({ body: Buffer.from('{"input":"y"}') }), key({ projectId: P2 }), key({ target: '/v1/chat/completions' }), key({ method: 'GET', target: '/v1/models', body: null })];
+      const keys = [
+        key(),
+        key({ body: Buffer.from('{"input":"y"}') }),
+        key({ projectId: P2 }),
+        key({ target: '/v1/chat/completions' }),
+        key({ method: 'GET', target: '/v1/models', body: null }),
+      ];
       for (const k of keys) await h.store.set(k, answer(k), 60_000);
       await h.store.set(varyIndexKey(keys[3]!), { kind: 'vary', fields: ['x'] }, 60_000);
       const count = (selector: PurgeSelector) => {
         const m = purgeMatcher(h.namespace, selector);
         return h.store.count(m.glob, m.matches);
       };
-      const selectors: PurgeSelector[] = [{ all: true }, { projectId: P2 }, { prefix: '/v1/chat' }, { method: 'POST', url: '/v1/embeddings' }, { method: 'POST', url: '/v1/embeddings', projectId: P1 }];
+      const selectors: PurgeSelector[] = [
+        { all: true },
+        { projectId: P2 },
+        { prefix: '/v1/chat' },
+        { method: 'POST', url: '/v1/embeddings' },
+        { method: 'POST', url: '/v1/embeddings', projectId: P1 },
+      ];
       const expected = [5, 1, 1, 3, 2];
       for (const [i, selector] of selectors.entries()) expect(await count(selector), JSON.stringify(selector)).toBe(expected[i]);
       expect((await h.store.usage()).entries).toBe(5);

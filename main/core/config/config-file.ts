@@ -58,10 +58,7 @@ export function readConfigFile({ flags, env, cwd, knownKeys }: ReadInput): Confi
       const guess = closestKey(key, knownKeys);
       return guess ? `"${key}" (did you mean "${guess}"?)` : `"${key}"`;
     });
-    throw new AppError(
-      'config_invalid',
-      `config file ${file} has unknown settings: ${named.join(', ')}; known settings: ${knownKeys.join(', ')}`,
-    );
+    throw new AppError('config_invalid', `config file ${file} has unknown settings: ${named.join(', ')}; known settings: ${knownKeys.join(', ')}`);
   }
   return { path: file, values };
 }
@@ -73,6 +70,10 @@ function lineAndColumn(text: string, position: number): string {
 
 /** Matches `data_dir`, `DATA-DIR` or `LLM_PROXY_DATA_DIR` to `dataDir`. */
 function closestKey(key: string, knownKeys: readonly string[]): string | undefined {
-  const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '').replace(/^llmproxy/, '');
+  const squash = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '')
+      .replace(/^llmproxy/, '');
   return knownKeys.find((known) => squash(known) === squash(key));
 }

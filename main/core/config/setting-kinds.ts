@@ -16,11 +16,16 @@ export function integer(min: number, max: number) {
 
 /** A comma-separated list in env and flags, a JSON array in the config file. */
 export const hostList = z.preprocess(
-  (value) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : value),
-  z.array(
-    z.string({ error: 'must be a list of host names' }).regex(/^[^\s/,]+$/, { error: 'must be host names without scheme, path or spaces' }),
-    { error: 'must be a comma-separated list of host names' },
-  ),
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean)
+      : value,
+  z.array(z.string({ error: 'must be a list of host names' }).regex(/^[^\s/,]+$/, { error: 'must be host names without scheme, path or spaces' }), {
+    error: 'must be a comma-separated list of host names',
+  }),
 );
 
 /** On/off: `true`/`false` (also 1/0, yes/no, on/off) in env, a JSON boolean in the config file, a bare flag. */
@@ -60,20 +65,28 @@ export const HELICONE_LOG_URL = 'https://api.worker.helicone.ai/custom/v1/log';
 export const headerList = z.preprocess(
   (value) => {
     if (typeof value !== 'string') return value;
-    const pairs = value.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
-      const eq = part.indexOf('=');
-      if (eq <= 0) return null;
-      try {
-        return [part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1).trim())] as const;
-      } catch {
-        return null;
-      }
-    });
+    const pairs = value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .map((part) => {
+        const eq = part.indexOf('=');
+        if (eq <= 0) return null;
+        try {
+          return [part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1).trim())] as const;
+        } catch {
+          return null;
+        }
+      });
     return pairs.some((p) => p === null) ? value : Object.fromEntries(pairs as (readonly [string, string])[]);
   },
-  z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: 'must be header names' }), z.string().regex(/^[\x20-\x7e]*$/, { error: 'must be printable' }), {
-    error: 'must be name=value pairs separated by commas',
-  }),
+  z.record(
+    z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: 'must be header names' }),
+    z.string().regex(/^[\x20-\x7e]*$/, { error: 'must be printable' }),
+    {
+      error: 'must be name=value pairs separated by commas',
+    },
+  ),
 );
 
 export const nonEmpty = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });

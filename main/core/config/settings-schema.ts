@@ -81,9 +81,7 @@ export const settingsSchema = z.object({
     .regex(/^[^\s/]+$/, { error: 'must be a host name or IP address without scheme or path' })
     .default('127.0.0.1')
     .register(settingMeta, { valueName: 'host', description: 'Interface to listen on. Keep 127.0.0.1 unless other machines must reach the proxy.' }),
-  port: integer(0, 65535)
-    .default(8484)
-    .register(settingMeta, { valueName: 'number', description: 'Port to listen on (0 = any free port).' }),
+  port: integer(0, 65535).default(8484).register(settingMeta, { valueName: 'number', description: 'Port to listen on (0 = any free port).' }),
   dataDir: nonEmpty('a folder path')
     .default(() => envPaths('llm-proxy', { suffix: '' }).data)
     .register(settingMeta, { valueName: 'path', isPath: true, description: 'Folder for the database, the generated management token and the key file.' }),
@@ -125,74 +123,68 @@ export const settingsSchema = z.object({
   maxBodyBytes: integer(1, Number.MAX_SAFE_INTEGER)
     .default(26_214_400)
     .register(settingMeta, { valueName: 'bytes', defaultLabel: '26214400 (25 MiB)', description: "Largest request body accepted (OpenAI's upload cap)." }),
-  requestBodyTimeoutMs: integer(0, MAX_TIMER_MS)
-    .default(30_000)
-    .register(settingMeta, {
-      valueName: 'ms',
-      description: 'A /v1 request body that sends less than 1 KiB in this long is refused (408 request_body_timeout); 0 = never. Times the upload only, never the answer.',
-    }),
-  upstreamHeadersTimeoutMs: integer(1, MAX_TIMER_MS)
-    .default(600_000)
-    .register(settingMeta, {
-      valueName: 'ms',
-      defaultLabel: '600000 (10 min)',
-      description: 'How long to wait for the upstream to start answering; reasoning models can think for minutes.',
-    }),
-  upstreamIdleTimeoutMs: integer(1, MAX_TIMER_MS)
-    .default(300_000)
-    .register(settingMeta, {
-      valueName: 'ms',
-      defaultLabel: '300000 (5 min)',
-      description: 'Longest silence allowed between streamed chunks; there is no cut-off for the whole answer.',
-    }),
-  upstreamConnections: integer(0, 1_000_000)
-    .default(0)
-    .register(settingMeta, {
-      valueName: 'number',
-      defaultLabel: '0 (no limit)',
-      description: 'Most open connections to one upstream origin (each stream holds one for its whole length); requests beyond it wait for a free one. 0 = no limit: one per request in flight, idle ones reused.',
-    }),
-  allowedHosts: hostList
-    .default([])
-    .register(settingMeta, {
-      valueName: 'names',
-      defaultLabel: '(none)',
-      description: 'Extra Host names accepted besides loopback names and the bind address (comma-separated).',
-    }),
-  tokenCacheTtlMs: integer(0, MAX_TIMER_MS)
-    .default(1000)
-    .register(settingMeta, {
-      valueName: 'ms',
-      description: "How long a validated token's policy is trusted before the store is read again (changes made by other instances).",
-    }),
+  requestBodyTimeoutMs: integer(0, MAX_TIMER_MS).default(30_000).register(settingMeta, {
+    valueName: 'ms',
+    description:
+      'A /v1 request body that sends less than 1 KiB in this long is refused (408 request_body_timeout); 0 = never. Times the upload only, never the answer.',
+  }),
+  upstreamHeadersTimeoutMs: integer(1, MAX_TIMER_MS).default(600_000).register(settingMeta, {
+    valueName: 'ms',
+    defaultLabel: '600000 (10 min)',
+    description: 'How long to wait for the upstream to start answering; reasoning models can think for minutes.',
+  }),
+  upstreamIdleTimeoutMs: integer(1, MAX_TIMER_MS).default(300_000).register(settingMeta, {
+    valueName: 'ms',
+    defaultLabel: '300000 (5 min)',
+    description: 'Longest silence allowed between streamed chunks; there is no cut-off for the whole answer.',
+  }),
+  upstreamConnections: integer(0, 1_000_000).default(0).register(settingMeta, {
+    valueName: 'number',
+    defaultLabel: '0 (no limit)',
+    description:
+      'Most open connections to one upstream origin (each stream holds one for its whole length); requests beyond it wait for a free one. 0 = no limit: one per request in flight, idle ones reused.',
+  }),
+  allowedHosts: hostList.default([]).register(settingMeta, {
+    valueName: 'names',
+    defaultLabel: '(none)',
+    description: 'Extra Host names accepted besides loopback names and the bind address (comma-separated).',
+  }),
+  tokenCacheTtlMs: integer(0, MAX_TIMER_MS).default(1000).register(settingMeta, {
+    valueName: 'ms',
+    description: "How long a validated token's policy is trusted before the store is read again (changes made by other instances).",
+  }),
   usageFlushMs: integer(1, MAX_TIMER_MS)
     .default(250)
     .register(settingMeta, { valueName: 'ms', description: 'How often usage counters are written to the store.' }),
-  keyCooldownSeconds: integer(1, 3600)
-    .default(30)
-    .register(settingMeta, {
-      valueName: 'seconds',
-      description: 'How long an upstream key that failed (5xx, unreachable, 429 without Retry-After) is out of rotation; doubles per repeated failure. A 401 benches it 10× as long; no cool-down exceeds 20×.',
-    }),
+  keyCooldownSeconds: integer(1, 3600).default(30).register(settingMeta, {
+    valueName: 'seconds',
+    description:
+      'How long an upstream key that failed (5xx, unreachable, 429 without Retry-After) is out of rotation; doubles per repeated failure. A 401 benches it 10× as long; no cool-down exceeds 20×.',
+  }),
   tlsCert: nonEmpty('a file path')
     .optional()
-    .register(settingMeta, { valueName: 'path', isPath: true, description: 'HTTPS with your own certificate: PEM file (with its chain). Needs --tls-key; reloaded when the file changes.' }),
+    .register(settingMeta, {
+      valueName: 'path',
+      isPath: true,
+      description: 'HTTPS with your own certificate: PEM file (with its chain). Needs --tls-key; reloaded when the file changes.',
+    }),
   tlsKey: nonEmpty('a file path')
     .optional()
     .register(settingMeta, { valueName: 'path', isPath: true, description: 'Private key (PEM, unencrypted) for --tls-cert. Reloaded when the file changes.' }),
-  tlsSelfSigned: onOff()
-    .default(false)
-    .register(settingMeta, {
-      valueName: 'bool',
-      isSwitch: true,
-      description: 'HTTPS with a local certificate authority created in <data-dir>/tls (trust ca.pem once on each client; see `llm-proxy tls status`).',
-    }),
+  tlsSelfSigned: onOff().default(false).register(settingMeta, {
+    valueName: 'bool',
+    isSwitch: true,
+    description: 'HTTPS with a local certificate authority created in <data-dir>/tls (trust ca.pem once on each client; see `llm-proxy tls status`).',
+  }),
   acmeDomain: nonEmpty('a domain name')
-    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i, { error: 'must be a domain name such as proxy.example.com' })
+    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i, {
+      error: 'must be a domain name such as proxy.example.com',
+    })
     .optional()
     .register(settingMeta, {
       valueName: 'domain',
-      description: "HTTPS with a certificate from Let's Encrypt (ACME HTTP-01) for this domain, renewed automatically. Port 80 (or --http-redirect-port) must be reachable from the internet.",
+      description:
+        "HTTPS with a certificate from Let's Encrypt (ACME HTTP-01) for this domain, renewed automatically. Port 80 (or --http-redirect-port) must be reachable from the internet.",
     }),
   acmeEmail: nonEmpty('an email address')
     .regex(/^[^\s@]+@[^\s@]+$/, { error: 'must be an email address' })
@@ -206,20 +198,16 @@ export const settingsSchema = z.object({
       defaultLabel: "Let's Encrypt",
       description: `ACME directory URL (default ${LETS_ENCRYPT_DIRECTORY}); for example Let's Encrypt staging or your own ACME server.`,
     }),
-  httpRedirectPort: integer(1, 65535)
-    .optional()
-    .register(settingMeta, {
-      valueName: 'number',
-      defaultLabel: '80 with --acme-domain',
-      description: 'Also listen with plain HTTP on this port: answers ACME HTTP-01 challenges and redirects everything else to HTTPS.',
-    }),
-  allowInsecureLan: onOff()
-    .default(false)
-    .register(settingMeta, {
-      valueName: 'bool',
-      isSwitch: true,
-      description: 'Allow listening on a non-loopback --host without HTTPS (tokens cross the network in clear text).',
-    }),
+  httpRedirectPort: integer(1, 65535).optional().register(settingMeta, {
+    valueName: 'number',
+    defaultLabel: '80 with --acme-domain',
+    description: 'Also listen with plain HTTP on this port: answers ACME HTTP-01 challenges and redirects everything else to HTTPS.',
+  }),
+  allowInsecureLan: onOff().default(false).register(settingMeta, {
+    valueName: 'bool',
+    isSwitch: true,
+    description: 'Allow listening on a non-loopback --host without HTTPS (tokens cross the network in clear text).',
+  }),
   redisUrl: nonEmpty('a redis:// or rediss:// URL')
     .refine(isRedisUrl, { error: 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379' })
     .optional()
@@ -235,102 +223,88 @@ export const settingsSchema = z.object({
     .regex(/^[\w.:-]{1,64}$/, { error: 'must be 1 to 64 letters, digits or . _ - :' })
     .default('llmp:')
     .register(settingMeta, { valueName: 'prefix', description: 'Prefix of every Redis key and channel, so two teams can share one Redis.' }),
-  redisCommandTimeoutMs: integer(1, 60_000)
-    .default(50)
-    .register(settingMeta, {
-      valueName: 'ms',
-      description: 'Longest wait for one Redis answer on the request path; after it, that decision is made by the local limiter.',
-    }),
-  limitsFailClosed: onOff()
-    .default(false)
-    .register(settingMeta, {
-      valueName: 'bool',
-      isSwitch: true,
-      description: 'While Redis is unreachable, refuse requests that have a rate limit (503) instead of limiting them per instance.',
-    }),
-  eventLog: nonEmpty('a file path')
-    .optional()
-    .register(settingMeta, {
-      valueName: 'path',
-      isPath: true,
-      defaultLabel: '(none)',
-      description: 'Append every request event to this JSONL file (one JSON object a line, at least once; rotated by size).',
-    }),
-  eventLogMaxBytes: integer(1024, Number.MAX_SAFE_INTEGER)
-    .default(104_857_600)
-    .register(settingMeta, {
-      valueName: 'bytes',
-      defaultLabel: '104857600 (100 MiB)',
-      description: 'Size at which the event log is rotated (file.1 … file.5 are kept).',
-    }),
-  eventWebhook: nonEmpty('an http(s) URL')
-    .refine(isHttpUrl, { error: 'must be an http:// or https:// URL' })
-    .optional()
-    .register(settingMeta, {
-      valueName: 'url',
-      secret: true,
-      defaultLabel: '(none)',
-      description: 'POST request events to this URL as JSON batches ({"events": [...]}), retried with backoff until it answers 2xx; dead letters after repeated failures.',
-    }),
-  eventRetentionDays: integer(0, 3650)
-    .default(30)
-    .register(settingMeta, {
-      valueName: 'days',
-      description: 'How long raw request events stay in the database once every event dispatcher has them; the request log (GET /manage/requests, the Requests screen) shows this many days (0: delete them as soon as they are delivered). Daily usage is kept regardless.',
-    }),
-  otlpEndpoint: nonEmpty('an http(s) URL')
-    .refine(isHttpUrl, { error: 'must be an http:// or https:// URL' })
-    .optional()
-    .register(settingMeta, {
-      valueName: 'url',
-      defaultLabel: '(none)',
-      description: 'Send one OpenTelemetry span per request (GenAI semantic conventions, usage and cost) to this OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces; at least once, like the webhook.',
-    }),
+  redisCommandTimeoutMs: integer(1, 60_000).default(50).register(settingMeta, {
+    valueName: 'ms',
+    description: 'Longest wait for one Redis answer on the request path; after it, that decision is made by the local limiter.',
+  }),
+  limitsFailClosed: onOff().default(false).register(settingMeta, {
+    valueName: 'bool',
+    isSwitch: true,
+    description: 'While Redis is unreachable, refuse requests that have a rate limit (503) instead of limiting them per instance.',
+  }),
+  eventLog: nonEmpty('a file path').optional().register(settingMeta, {
+    valueName: 'path',
+    isPath: true,
+    defaultLabel: '(none)',
+    description: 'Append every request event to this JSONL file (one JSON object a line, at least once; rotated by size).',
+  }),
+  eventLogMaxBytes: integer(1024, Number.MAX_SAFE_INTEGER).default(104_857_600).register(settingMeta, {
+    valueName: 'bytes',
+    defaultLabel: '104857600 (100 MiB)',
+    description: 'Size at which the event log is rotated (file.1 … file.5 are kept).',
+  }),
+  eventWebhook: nonEmpty('an http(s) URL').refine(isHttpUrl, { error: 'must be an http:// or https:// URL' }).optional().register(settingMeta, {
+    valueName: 'url',
+    secret: true,
+    defaultLabel: '(none)',
+    description:
+      'POST request events to this URL as JSON batches ({"events": [...]}), retried with backoff until it answers 2xx; dead letters after repeated failures.',
+  }),
+  eventRetentionDays: integer(0, 3650).default(30).register(settingMeta, {
+    valueName: 'days',
+    description:
+      'How long raw request events stay in the database once every event dispatcher has them; the request log (GET /manage/requests, the Requests screen) shows this many days (0: delete them as soon as they are delivered). Daily usage is kept regardless.',
+  }),
+  otlpEndpoint: nonEmpty('an http(s) URL').refine(isHttpUrl, { error: 'must be an http:// or https:// URL' }).optional().register(settingMeta, {
+    valueName: 'url',
+    defaultLabel: '(none)',
+    description:
+      'Send one OpenTelemetry span per request (GenAI semantic conventions, usage and cost) to this OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces; at least once, like the webhook.',
+  }),
   otlpHeaders: headerList.default({}).register(settingMeta, {
     valueName: 'name=value,…',
     secret: true,
     defaultLabel: '(none)',
-    description: 'Headers sent with every OTLP export (comma-separated name=value pairs, as OTEL_EXPORTER_OTLP_HEADERS), e.g. an API key of the tracing service.',
+    description:
+      'Headers sent with every OTLP export (comma-separated name=value pairs, as OTEL_EXPORTER_OTLP_HEADERS), e.g. an API key of the tracing service.',
   }),
   otlpServiceName: nonEmpty('a service name')
     .default('llm-proxy')
     .register(settingMeta, { valueName: 'name', description: 'service.name of the spans sent to --otlp-endpoint.' }),
-  heliconeApiKey: nonEmpty('a Helicone API key')
-    .optional()
-    .register(settingMeta, {
-      valueName: 'key',
-      secret: true,
-      defaultLabel: '(none)',
-      description: "Log every request to Helicone (its custom-logging API: model, usage, status and timing; never a body) with this API key; at least once, like the webhook.",
-    }),
+  heliconeApiKey: nonEmpty('a Helicone API key').optional().register(settingMeta, {
+    valueName: 'key',
+    secret: true,
+    defaultLabel: '(none)',
+    description:
+      'Log every request to Helicone (its custom-logging API: model, usage, status and timing; never a body) with this API key; at least once, like the webhook.',
+  }),
   heliconeUrl: nonEmpty('an http(s) URL')
     .refine(isHttpUrl, { error: 'must be an http:// or https:// URL' })
     .default(HELICONE_LOG_URL)
     .register(settingMeta, { valueName: 'url', description: "Helicone's custom-logging endpoint (another region, a self-hosted Helicone)." }),
-  metricsPublic: onOff()
-    .default(false)
-    .register(settingMeta, {
-      valueName: 'bool',
-      isSwitch: true,
-      description: 'Serve /metrics (Prometheus) without the management token.',
-    }),
-  cacheMaxBytes: integer(0, Number.MAX_SAFE_INTEGER)
-    .default(67_108_864)
-    .register(settingMeta, {
-      valueName: 'bytes',
-      defaultLabel: '67108864 (64 MiB)',
-      description: 'Memory the response cache may use (least recently used answers go first); 0 turns the cache off. With --redis-url the cache lives in Redis instead, bounded by its maxmemory.',
-    }),
+  metricsPublic: onOff().default(false).register(settingMeta, {
+    valueName: 'bool',
+    isSwitch: true,
+    description: 'Serve /metrics (Prometheus) without the management token.',
+  }),
+  cacheMaxBytes: integer(0, Number.MAX_SAFE_INTEGER).default(67_108_864).register(settingMeta, {
+    valueName: 'bytes',
+    defaultLabel: '67108864 (64 MiB)',
+    description:
+      'Memory the response cache may use (least recently used answers go first); 0 turns the cache off. With --redis-url the cache lives in Redis instead, bounded by its maxmemory.',
+  }),
   cacheMaxObjectBytes: integer(1, Number.MAX_SAFE_INTEGER)
     .default(1_048_576)
-    .register(settingMeta, { valueName: 'bytes', defaultLabel: '1048576 (1 MiB)', description: 'Largest answer the cache keeps (a bigger answer or stream is passed through, not stored).' }),
-  cacheDefaultTtlSeconds: integer(0, 31_536_000)
-    .default(0)
     .register(settingMeta, {
-      valueName: 'seconds',
-      description:
-        "How long POST answers are cached when the request does not ask (a project may set its own). 0: only requests that opt in with 'Cache-Control: public, max-age=N' are cached.",
+      valueName: 'bytes',
+      defaultLabel: '1048576 (1 MiB)',
+      description: 'Largest answer the cache keeps (a bigger answer or stream is passed through, not stored).',
     }),
+  cacheDefaultTtlSeconds: integer(0, 31_536_000).default(0).register(settingMeta, {
+    valueName: 'seconds',
+    description:
+      "How long POST answers are cached when the request does not ask (a project may set its own). 0: only requests that opt in with 'Cache-Control: public, max-age=N' are cached.",
+  }),
 });
 
 // The schema and the Settings interface must name the same keys (databaseFile is filled in after parsing).

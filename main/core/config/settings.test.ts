@@ -90,7 +90,9 @@ describe('defaults', () => {
 
   it('takes a postgres:// URL from LLM_PROXY_DATABASE_URL and never echoes a bad one', () => {
     expect(loadSettings({ env: { LLM_PROXY_DATABASE_URL: 'postgres://app:s3cret@db:5432/llm' } }).databaseUrl).toBe('postgres://app:s3cret@db:5432/llm');
-    expect(() => loadSettings({ env: { LLM_PROXY_DATABASE_URL: 'mysql://app:s3cret@db/llm' } })).toThrow(/databaseUrl must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(() => loadSettings({ env: { LLM_PROXY_DATABASE_URL: 'mysql://app:s3cret@db/llm' } })).toThrow(
+      /databaseUrl must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    );
     try {
       loadSettings({ env: { LLM_PROXY_DATABASE_URL: 'mysql://app:s3cret@db/llm' } });
     } catch (err) {
@@ -229,7 +231,15 @@ describe('descriptors and help', () => {
       defaultLabel: '600000 (10 min)',
       secret: false,
     });
-    expect(settingDescriptors.filter((d) => d.secret).map((d) => d.key)).toEqual(['databaseUrl', 'managementToken', 'encryptionKey', 'redisUrl', 'eventWebhook', 'otlpHeaders', 'heliconeApiKey']);
+    expect(settingDescriptors.filter((d) => d.secret).map((d) => d.key)).toEqual([
+      'databaseUrl',
+      'managementToken',
+      'encryptionKey',
+      'redisUrl',
+      'eventWebhook',
+      'otlpHeaders',
+      'heliconeApiKey',
+    ]);
     for (const d of settingDescriptors) expect(d.description.length).toBeGreaterThan(10);
   });
 
@@ -249,10 +259,15 @@ describe('descriptors and help', () => {
 describe('on/off settings and HTTPS settings', () => {
   it('reads a bare flag, true/false words in env and JSON booleans in the config file', async () => {
     expect(loadSettings({ env: {}, flags: { tlsSelfSigned: true } }).tlsSelfSigned).toBe(true);
-    expect(loadSettings({ env: { LLM_PROXY_TLS_SELF_SIGNED: 'yes', LLM_PROXY_ALLOW_INSECURE_LAN: '0' } })).toMatchObject({ tlsSelfSigned: true, allowInsecureLan: false });
+    expect(loadSettings({ env: { LLM_PROXY_TLS_SELF_SIGNED: 'yes', LLM_PROXY_ALLOW_INSECURE_LAN: '0' } })).toMatchObject({
+      tlsSelfSigned: true,
+      allowInsecureLan: false,
+    });
     const file = await configFile({ allowInsecureLan: true });
     expect(loadSettings({ env: {}, flags: { config: file } }).allowInsecureLan).toBe(true);
-    expect(failure({ env: { LLM_PROXY_TLS_SELF_SIGNED: 'maybe' } }).message).toContain('tlsSelfSigned must be true or false (from env LLM_PROXY_TLS_SELF_SIGNED, got "maybe")');
+    expect(failure({ env: { LLM_PROXY_TLS_SELF_SIGNED: 'maybe' } }).message).toContain(
+      'tlsSelfSigned must be true or false (from env LLM_PROXY_TLS_SELF_SIGNED, got "maybe")',
+    );
     expect(settingDescriptors.filter((d) => d.isSwitch).map((d) => d.key)).toEqual(expect.arrayContaining(['tlsSelfSigned', 'allowInsecureLan']));
     expect(renderSettingsHelp()).toMatch(/--tls-self-signed\s+false/);
   });

@@ -11,7 +11,6 @@ import { settingsSchema, type SettingKey, type Settings } from './settings-schem
 export { LETS_ENCRYPT_DIRECTORY, LOG_LEVELS, settingsSchema, type LogLevel, type SettingKey, type Settings } from './settings-schema.ts';
 export { settingDescriptors, type SettingDescriptor } from './setting-descriptors.ts';
 
-
 export interface LoadSettingsInput {
   /** Parsed flags keyed like the settings (commander's camelCase); `config` names the config file. */
   flags?: Record<string, unknown>;
@@ -84,7 +83,10 @@ function resolvePaths<T extends Partial<Settings>>(values: T, sources: Map<Setti
 
 /** Reads every setting; throws AppError('config_invalid') naming the setting and where its value came from. */
 export function loadSettings(input: LoadSettingsInput = {}): Settings {
-  const { raw, sources, cwd } = pickRawValues(input, settingDescriptors.map((d) => d.key));
+  const { raw, sources, cwd } = pickRawValues(
+    input,
+    settingDescriptors.map((d) => d.key),
+  );
   const parsed = settingsSchema.safeParse(raw);
   if (!parsed.success) throw configError(parsed.error.issues, raw, sources);
   const s = resolvePaths(parsed.data, sources, cwd);

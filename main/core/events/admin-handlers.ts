@@ -13,7 +13,12 @@ export type EventHandlers = Pick<AdminHandlers, 'dashboard.live' | 'events.statu
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
-export function createEventHandlers(deps: { events: Pick<EventsRuntime, 'live' | 'status' | 'deadLetters'>; usage: UsageRepository; money: Pick<MoneyRepository, 'dailySpend'>; clock: Clock }): EventHandlers {
+export function createEventHandlers(deps: {
+  events: Pick<EventsRuntime, 'live' | 'status' | 'deadLetters'>;
+  usage: UsageRepository;
+  money: Pick<MoneyRepository, 'dailySpend'>;
+  clock: Clock;
+}): EventHandlers {
   return {
     async 'dashboard.live'() {
       return deps.events.live.snapshot();

@@ -81,9 +81,7 @@ export interface DeliveryStatus {
 }
 
 export type DeliveryNotice =
-  | { type: 'delivered'; count: number }
-  | { type: 'failed'; attempts: number; error: string }
-  | { type: 'dead_lettered'; count: number; error: string };
+  { type: 'delivered'; count: number } | { type: 'failed'; attempts: number; error: string } | { type: 'dead_lettered'; count: number; error: string };
 
 export class DeliveryLoop {
   private state: DeliveryState = 'starting';
@@ -232,7 +230,10 @@ export class DeliveryLoop {
       this.state = 'delivering';
       if (!this.currentDelivered) {
         try {
-          await this.sink.deliver(batch.events.map((e) => e.payload), batch.key);
+          await this.sink.deliver(
+            batch.events.map((e) => e.payload),
+            batch.key,
+          );
         } catch (err) {
           const error = errorText(err);
           this.attempts++;
@@ -326,7 +327,6 @@ export class DeliveryError extends Error {
     this.name = 'DeliveryError';
   }
 }
-
 
 function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   return new Promise((resolve) => {

@@ -55,7 +55,11 @@ describe('events survive kill -9', () => {
       const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
       const send = async () => {
         try {
-          const res = await fetch(`${first.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${token.json.token}`, 'content-type': 'application/json' }, body });
+          const res = await fetch(`${first.url}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token.json.token}`, 'content-type': 'application/json' },
+            body,
+          });
           await res.arrayBuffer(); // answered = the whole body arrived
           if (res.status !== 200) throw new Error(`status ${res.status}`);
           answered.push(res.headers.get('x-request-id')!);
@@ -79,10 +83,14 @@ describe('events survive kill -9', () => {
         db.close();
       }
       const second = await serve(eventLog);
-      await eventually(async () => {
-        const status = (await second.manage('POST', '/manage/rpc/events.status', {})).json.value;
-        return status.pending === 0 && status.dispatchers[0].lag_events === 0 && status.dispatchers[0].state === 'idle';
-      }, 'the JSONL dispatcher to catch up', 30_000);
+      await eventually(
+        async () => {
+          const status = (await second.manage('POST', '/manage/rpc/events.status', {})).json.value;
+          return status.pending === 0 && status.dispatchers[0].lag_events === 0 && status.dispatchers[0].state === 'idle';
+        },
+        'the JSONL dispatcher to catch up',
+        30_000,
+      );
       const { ids } = readEventLog(eventLog);
       const missing = answered.filter((id) => !ids.has(id));
       expect(missing).toEqual([]);

@@ -85,7 +85,20 @@ describe('webhook dispatcher', () => {
     await eventually(async () => (await rpc(t!, 'events.status')).dispatchers[0].lag_events === 0, 'lag 0');
 
     const event = receiver.events.find((e) => e.request_id === ids[0])!;
-    expect(event).toMatchObject({ method: 'POST', path: '/v1/chat/completions', model: 'gpt-4o-mini', status: 200, prompt_tokens: 11, completion_tokens: 5, cache: 'bypass', error: null, aborted: false, streamed: false, attempts: 1, upstream_key_id: expect.any(String) });
+    expect(event).toMatchObject({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      model: 'gpt-4o-mini',
+      status: 200,
+      prompt_tokens: 11,
+      completion_tokens: 5,
+      cache: 'bypass',
+      error: null,
+      aborted: false,
+      streamed: false,
+      attempts: 1,
+      upstream_key_id: expect.any(String),
+    });
     expect(event.latency_ms).toEqual(expect.any(Number));
     expect(event.upstream_ms).toEqual(expect.any(Number));
     // Never a body, a token or a key.

@@ -52,7 +52,13 @@ describe.skipIf(!hasRedisServer())('events across a Redis that loses its data (F
 
     const project = (await publisher.manage('POST', '/manage/projects', { name: 'flush', api_key: 'sk-flush-key', base_url: upstream.url })).json;
     const token = (await publisher.manage('POST', '/manage/tokens', { project_id: project.id, duration_minutes: 60 })).json.token as string;
-    const written = () => new Set((fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { request_id: string }).request_id));
+    const written = () =>
+      new Set(
+        (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => (JSON.parse(l) as { request_id: string }).request_id),
+      );
     const publishedAll = async () => (await publisher.manage('POST', '/manage/rpc/events.status', {})).json.value.dispatchers[0].lag_events === 0;
 
     const ids = await ask(publisher, token, 3);

@@ -52,7 +52,13 @@ describe.skipIf(!redis.url)(`events through a Redis stream${redis.reason ? ` (sk
     apps.push(dispatcher);
 
     const ids = [...(await ask(publisher, 5)), ...(await ask(dispatcher, 3))];
-    const written = () => new Set((fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { request_id: string }).request_id));
+    const written = () =>
+      new Set(
+        (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => (JSON.parse(l) as { request_id: string }).request_id),
+      );
     await eventually(() => ids.every((id) => written().has(id)), 'all events in the JSONL file');
 
     const status = (await dispatcher.manage('POST', '/manage/rpc/events.status', {})).json.value;
@@ -61,7 +67,10 @@ describe.skipIf(!redis.url)(`events through a Redis stream${redis.reason ? ` (sk
       ['redis-stream', 'outbox'],
       ['jsonl', 'redis-stream'],
     ]);
-    await eventually(async () => (await publisher.manage('POST', '/manage/rpc/events.status', {})).json.value.dispatchers[0].lag_events === 0, 'publisher caught up');
+    await eventually(
+      async () => (await publisher.manage('POST', '/manage/rpc/events.status', {})).json.value.dispatchers[0].lag_events === 0,
+      'publisher caught up',
+    );
 
     const client = new Redis(redis.url!);
     try {
@@ -79,7 +88,14 @@ describe.skipIf(!redis.url)(`events through a Redis stream${redis.reason ? ` (sk
     const options = { batchDelayMs: 5, streamPollMs: 20, outboxPollMs: 20, leaseMs: 3000 };
     const a = await startTestApp({ redisUrl: redis.url!, redisPrefix: prefix, events: options });
     apps.push(a);
-    const b = await startTestApp({ redisUrl: redis.url!, redisPrefix: prefix, dataDir: a.dataDir, databaseFile: path.join(a.dataDir, 'llm-proxy.db'), managementToken: a.managementToken, events: options });
+    const b = await startTestApp({
+      redisUrl: redis.url!,
+      redisPrefix: prefix,
+      dataDir: a.dataDir,
+      databaseFile: path.join(a.dataDir, 'llm-proxy.db'),
+      managementToken: a.managementToken,
+      events: options,
+    });
     apps.push(b);
     const token = await mint(a);
     const ids = [...(await ask(a, 4, token)), ...(await ask(b, 4, token))];
@@ -87,7 +103,9 @@ describe.skipIf(!redis.url)(`events through a Redis stream${redis.reason ? ` (sk
     const client = new Redis(redis.url!);
     try {
       const published = async () =>
-        ((await client.xrange(`${prefix}events`, '-', '+')) as [string, string[]][]).map(([, fields]) => (JSON.parse(fields[fields.indexOf('e') + 1]!) as { request_id: string }).request_id);
+        ((await client.xrange(`${prefix}events`, '-', '+')) as [string, string[]][]).map(
+          ([, fields]) => (JSON.parse(fields[fields.indexOf('e') + 1]!) as { request_id: string }).request_id,
+        );
       await eventually(async () => {
         const seen = await published();
         return ids.every((id) => seen.includes(id));
@@ -95,9 +113,12 @@ describe.skipIf(!redis.url)(`events through a Redis stream${redis.reason ? ` (sk
       // A second publisher's copies would be in the stream by the time both instances are caught up: a
       // publisher reaches the end of the outbox only after XADD returned (the holder), and an instance in
       // standby sees the stored cursor there only after the holder acknowledged everything.
-      await vi.waitFor(async () => {
-        for (const app of [a, b]) expect((await app.manage('POST', '/manage/rpc/events.status', {})).json.value.dispatchers[0].lag_events).toBe(0);
-      }, { timeout: 15_000, interval: 20 });
+      await vi.waitFor(
+        async () => {
+          for (const app of [a, b]) expect((await app.manage('POST', '/manage/rpc/events.status', {})).json.value.dispatchers[0].lag_events).toBe(0);
+        },
+        { timeout: 15_000, interval: 20 },
+      );
       expect((await published()).sort()).toEqual([...ids].sort());
       const states = await Promise.all([a, b].map(async (app) => (await app.manage('POST', '/manage/rpc/events.status', {})).json.value.dispatchers[0]));
       expect(states.map((d: { name: string }) => d.name)).toEqual(['redis-stream', 'redis-stream']);

@@ -41,7 +41,8 @@ function anyValue(v: Record<string, unknown>): unknown {
   return v;
 }
 
-const attributesOf = (list: unknown) => Object.fromEntries(((list ?? []) as { key: string; value: Record<string, unknown> }[]).map((a) => [a.key, anyValue(a.value)]));
+const attributesOf = (list: unknown) =>
+  Object.fromEntries(((list ?? []) as { key: string; value: Record<string, unknown> }[]).map((a) => [a.key, anyValue(a.value)]));
 
 /** Flattens an ExportTraceServiceRequest (JSON encoding) into its spans. */
 export function decodeOtlpJson(body: unknown): ReceivedSpan[] {

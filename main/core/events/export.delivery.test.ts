@@ -36,10 +36,16 @@ async function traffic(app: TestApp): Promise<{ ids: string[]; tokenId: string; 
     const { response } = await client.chat.completions.create({ model, messages: [{ role: 'user', content: PROMPT }] }).withResponse();
     ids.push(response.headers.get('x-request-id')!);
   }
-  const { data: stream, response } = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: PROMPT }], stream: true, stream_options: { include_usage: true } }).withResponse();
+  const { data: stream, response } = await client.chat.completions
+    .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: PROMPT }], stream: true, stream_options: { include_usage: true } })
+    .withResponse();
   for await (const part of stream) void part;
   ids.push(response.headers.get('x-request-id')!);
-  const refused = await fetch(`${app.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer llmp_unknown', 'content-type': 'application/json' }, body: '{}' });
+  const refused = await fetch(`${app.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer llmp_unknown', 'content-type': 'application/json' },
+    body: '{}',
+  });
   ids.push(refused.headers.get('x-request-id')!);
   return { ids, tokenId: token.json.id, projectId: project.json.id };
 }
@@ -108,7 +114,23 @@ describe('OTLP exporter', () => {
 
   it('carries the cost an event reports as llm_proxy.cost_usd', async () => {
     const sink = new OtlpSink({ url: collector.url, providerOf: async () => 'anthropic' });
-    const event = { id: '0190a5c2-7b1e-7c3d-8e4f-123456789abc', request_id: 'r1', time: '2026-01-02T03:04:05.678Z', project_id: 'p', token_id: 't', method: 'POST', path: '/v1/messages', model: 'claude-haiku-4-5', status: 200, latency_ms: 250, prompt_tokens: 1000, completion_tokens: 200, cost_usd: 0.0018, cache: null, error: null };
+    const event = {
+      id: '0190a5c2-7b1e-7c3d-8e4f-123456789abc',
+      request_id: 'r1',
+      time: '2026-01-02T03:04:05.678Z',
+      project_id: 'p',
+      token_id: 't',
+      method: 'POST',
+      path: '/v1/messages',
+      model: 'claude-haiku-4-5',
+      status: 200,
+      latency_ms: 250,
+      prompt_tokens: 1000,
+      completion_tokens: 200,
+      cost_usd: 0.0018,
+      cache: null,
+      error: null,
+    };
     await sink.deliver([JSON.stringify(event), 'not json']);
     await sink.close();
     expect(collector.received).toHaveLength(1);
@@ -153,7 +175,10 @@ describe('Helicone dispatcher', () => {
     expect(refused.providerResponse).toMatchObject({ status: 401, json: { error: { code: expect.any(String) } } });
 
     const status = (await t.manage('POST', '/manage/rpc/events.status', {})).json.value;
-    expect(status.dispatchers.find((d: { name: string }) => d.name === 'helicone')).toMatchObject({ kind: 'helicone', target: `${new URL(helicone.url).origin}/…` });
+    expect(status.dispatchers.find((d: { name: string }) => d.name === 'helicone')).toMatchObject({
+      kind: 'helicone',
+      target: `${new URL(helicone.url).origin}/…`,
+    });
     const text = JSON.stringify(helicone.received) + t.logs() + JSON.stringify(status);
     for (const secret of [PROMPT, UPSTREAM_KEY]) expect(text).not.toContain(secret);
     expect(t.logs() + JSON.stringify(status)).not.toContain(HELICONE_KEY);

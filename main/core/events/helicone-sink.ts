@@ -22,7 +22,11 @@ const timing = (ms: number) => ({ seconds: Math.floor(ms / 1000), milliseconds: 
 
 /** The body Helicone's custom-logging endpoint takes for one request. */
 export function heliconeLog(event: ExportedEvent): Record<string, unknown> {
-  const meta: Record<string, string> = { 'Helicone-Request-Id': event.id, 'Helicone-Property-Request-Id': event.requestId, 'Helicone-Property-Path': event.path };
+  const meta: Record<string, string> = {
+    'Helicone-Request-Id': event.id,
+    'Helicone-Property-Request-Id': event.requestId,
+    'Helicone-Property-Path': event.path,
+  };
   if (event.tokenId) {
     meta['Helicone-User-Id'] = event.tokenId;
     meta['Helicone-Property-Token-Id'] = event.tokenId;
@@ -34,7 +38,11 @@ export function heliconeLog(event: ExportedEvent): Record<string, unknown> {
   const usage =
     event.promptTokens === null && event.completionTokens === null
       ? undefined
-      : { prompt_tokens: event.promptTokens ?? 0, completion_tokens: event.completionTokens ?? 0, total_tokens: (event.promptTokens ?? 0) + (event.completionTokens ?? 0) };
+      : {
+          prompt_tokens: event.promptTokens ?? 0,
+          completion_tokens: event.completionTokens ?? 0,
+          total_tokens: (event.promptTokens ?? 0) + (event.completionTokens ?? 0),
+        };
   return {
     providerRequest: {
       url: 'custom-model-nopath',
@@ -42,7 +50,11 @@ export function heliconeLog(event: ExportedEvent): Record<string, unknown> {
       meta,
     },
     providerResponse: {
-      json: { model: event.responseModel ?? event.model ?? 'unknown', ...(usage ? { usage } : {}), ...(event.errorCode ? { error: { code: event.errorCode } } : {}) },
+      json: {
+        model: event.responseModel ?? event.model ?? 'unknown',
+        ...(usage ? { usage } : {}),
+        ...(event.errorCode ? { error: { code: event.errorCode } } : {}),
+      },
       status: event.status,
       headers: {},
     },

@@ -94,7 +94,10 @@ export class LiveFeed {
           requests_last_minute: lastMinute.get(projectId) ?? 0,
         };
       })
-      .sort((a, b) => b.prompt_tokens_today + b.completion_tokens_today - (a.prompt_tokens_today + a.completion_tokens_today) || b.requests_today - a.requests_today);
+      .sort(
+        (a, b) =>
+          b.prompt_tokens_today + b.completion_tokens_today - (a.prompt_tokens_today + a.completion_tokens_today) || b.requests_today - a.requests_today,
+      );
     return {
       time: new Date(now).toISOString(),
       series: { t: series.t, requests: series.requests, errors: series.errors, rate_limited: series.rateLimited, p50_ms: series.p50, p95_ms: series.p95 },
@@ -109,23 +112,21 @@ export class LiveFeed {
         cache_hit_rate: figures.cacheHitRate,
       },
       projects,
-      recent: stats.recent().map(
-        (e): LiveRequestView => ({
-          request_id: e.requestId,
-          time: new Date(e.time).toISOString(),
-          method: e.method,
-          path: e.path,
-          model: e.model,
-          status: e.status,
-          latency_ms: Math.round(e.latencyMs * 10) / 10,
-          token_id: e.tokenId,
-          token_name: e.tokenId ? this.names.token(e.tokenId) : null,
-          project_id: e.projectId,
-          project_name: e.projectId ? this.names.project(e.projectId) : null,
-          cache: e.cache,
-          error: e.errorCode,
-        }),
-      ),
+      recent: stats.recent().map((e): LiveRequestView => ({
+        request_id: e.requestId,
+        time: new Date(e.time).toISOString(),
+        method: e.method,
+        path: e.path,
+        model: e.model,
+        status: e.status,
+        latency_ms: Math.round(e.latencyMs * 10) / 10,
+        token_id: e.tokenId,
+        token_name: e.tokenId ? this.names.token(e.tokenId) : null,
+        project_id: e.projectId,
+        project_name: e.projectId ? this.names.project(e.projectId) : null,
+        cache: e.cache,
+        error: e.errorCode,
+      })),
       events,
     };
   }

@@ -71,8 +71,26 @@ describe('live dashboard', () => {
     expect(snapshot.series.requests.reduce((a, b) => a + b, 0)).toBe(5);
     expect(snapshot.recent).toHaveLength(5);
     expect(snapshot.recent[0]).toMatchObject({ status: 401, path: '/v1/models', token_name: null, error: 'invalid_api_key' });
-    expect(snapshot.recent[1]).toMatchObject({ request_id: ids[3], method: 'POST', path: '/v1/chat/completions', model: 'gpt-4o-mini', status: 200, token_id: token.id, token_name: 'dashboard tester', project_name: 'live' });
-    expect(snapshot.projects).toEqual([expect.objectContaining({ project_id: project.id, name: 'live', requests_today: 4, prompt_tokens_today: 44, completion_tokens_today: 20, requests_last_minute: 4 })]);
+    expect(snapshot.recent[1]).toMatchObject({
+      request_id: ids[3],
+      method: 'POST',
+      path: '/v1/chat/completions',
+      model: 'gpt-4o-mini',
+      status: 200,
+      token_id: token.id,
+      token_name: 'dashboard tester',
+      project_name: 'live',
+    });
+    expect(snapshot.projects).toEqual([
+      expect.objectContaining({
+        project_id: project.id,
+        name: 'live',
+        requests_today: 4,
+        prompt_tokens_today: 44,
+        completion_tokens_today: 20,
+        requests_last_minute: 4,
+      }),
+    ]);
     expect(JSON.stringify(snapshot)).not.toContain(token.token);
   });
 

@@ -48,7 +48,8 @@ export function openStreamConnection(link: RedisLink): StreamConnection {
   return {
     client,
     location: link.location,
-    state: () => (client.status === 'ready' ? 'ready' : ['connecting', 'connect', 'wait', 'reconnecting'].includes(client.status) ? 'connecting' : 'unreachable'),
+    state: () =>
+      client.status === 'ready' ? 'ready' : ['connecting', 'connect', 'wait', 'reconnecting'].includes(client.status) ? 'connecting' : 'unreachable',
     close: () => client.disconnect(),
   };
 }

@@ -96,7 +96,12 @@ export function statusClass(status: number): string {
 
 /** Answers refused by a rate limit, quota or budget (429) or because limits could not be checked. */
 export function isLimitRefusal(event: Pick<RequestEvent, 'errorCode'>): boolean {
-  return event.errorCode === 'rate_limited' || event.errorCode === 'quota_exceeded' || event.errorCode === 'budget_exceeded' || event.errorCode === 'limits_unavailable';
+  return (
+    event.errorCode === 'rate_limited' ||
+    event.errorCode === 'quota_exceeded' ||
+    event.errorCode === 'budget_exceeded' ||
+    event.errorCode === 'limits_unavailable'
+  );
 }
 
 export function isUpstreamError(event: Pick<RequestEvent, 'errorCode'>): boolean {

@@ -24,7 +24,16 @@ import { WebhookSink } from './webhook-sink.ts';
 
 export type EventsSettings = Pick<
   Settings,
-  'eventLog' | 'eventLogMaxBytes' | 'eventWebhook' | 'eventRetentionDays' | 'dataDir' | 'otlpEndpoint' | 'otlpHeaders' | 'otlpServiceName' | 'heliconeApiKey' | 'heliconeUrl'
+  | 'eventLog'
+  | 'eventLogMaxBytes'
+  | 'eventWebhook'
+  | 'eventRetentionDays'
+  | 'dataDir'
+  | 'otlpEndpoint'
+  | 'otlpHeaders'
+  | 'otlpServiceName'
+  | 'heliconeApiKey'
+  | 'heliconeUrl'
 >;
 
 /** Delivery tuning; the defaults suit production, tests shorten them. */
@@ -98,7 +107,13 @@ interface Dispatcher {
 export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): EventsRuntime {
   const { store, clock, log } = deps;
   const options = { ...DEFAULTS, ...deps.options };
-  const delivery: DeliveryOptions = { maxAttempts: options.maxAttempts, backoffMs: options.backoffMs, maxBackoffMs: options.maxBackoffMs, batchSize: options.batchSize, batchDelayMs: options.batchDelayMs };
+  const delivery: DeliveryOptions = {
+    maxAttempts: options.maxAttempts,
+    backoffMs: options.backoffMs,
+    maxBackoffMs: options.maxBackoffMs,
+    batchSize: options.batchSize,
+    batchDelayMs: options.batchDelayMs,
+  };
   const onError = (what: string) => (err: unknown) => log.error({ err: { name: (err as Error)?.name, code: (err as { code?: string })?.code } }, what);
 
   const sinks: EventSink[] = [];
@@ -108,12 +123,28 @@ export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): 
     // A project's provider never changes once created: remembered per project.
     const providers = new Map<string, Promise<Provider | null>>();
     const providerOf = (id: string) => {
-      if (!providers.has(id)) providers.set(id, store.projects.get(id).then((p) => p?.provider ?? null, () => (providers.delete(id), null)));
+      if (!providers.has(id))
+        providers.set(
+          id,
+          store.projects.get(id).then(
+            (p) => p?.provider ?? null,
+            () => (providers.delete(id), null),
+          ),
+        );
       return providers.get(id)!;
     };
-    sinks.push(new OtlpSink({ url: settings.otlpEndpoint, headers: settings.otlpHeaders, serviceName: settings.otlpServiceName, timeoutMs: options.webhookTimeoutMs, providerOf }));
+    sinks.push(
+      new OtlpSink({
+        url: settings.otlpEndpoint,
+        headers: settings.otlpHeaders,
+        serviceName: settings.otlpServiceName,
+        timeoutMs: options.webhookTimeoutMs,
+        providerOf,
+      }),
+    );
   }
-  if (settings.heliconeApiKey) sinks.push(new HeliconeSink({ url: settings.heliconeUrl, apiKey: settings.heliconeApiKey, timeoutMs: options.webhookTimeoutMs }));
+  if (settings.heliconeApiKey)
+    sinks.push(new HeliconeSink({ url: settings.heliconeUrl, apiKey: settings.heliconeApiKey, timeoutMs: options.webhookTimeoutMs }));
   let redis = deps.redis ?? null;
   let retentionDays = settings.eventRetentionDays;
   // Nothing reads the outbox with no dispatcher, no Redis and no retention: then events feed the
@@ -149,10 +180,20 @@ export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): 
       // Every instance publishes its outbox to one stream (never giving up: the outbox holds the events
       // meanwhile); each dispatcher reads the stream in a consumer group, so one delivery serves them all.
       const key = streamKey(redis.prefix);
-      dispatchers.push(outboxDispatcher(new RedisStreamSink(stream, key), { ...delivery, maxAttempts: Infinity, maxBackoffMs: Math.min(delivery.maxBackoffMs, 5000) }));
+      dispatchers.push(
+        outboxDispatcher(new RedisStreamSink(stream, key), { ...delivery, maxAttempts: Infinity, maxBackoffMs: Math.min(delivery.maxBackoffMs, 5000) }),
+      );
       const groups = groupMemoryIn(settings.dataDir);
       for (const sink of kept) {
-        const source = new RedisStreamSource({ conn: stream, key, group: sink.name, consumer: deps.instanceName ?? 'llm-proxy', repo: store.events, clock, groups });
+        const source = new RedisStreamSource({
+          conn: stream,
+          key,
+          group: sink.name,
+          consumer: deps.instanceName ?? 'llm-proxy',
+          repo: store.events,
+          clock,
+          groups,
+        });
         dispatchers.push({ loop: new DeliveryLoop(sink, source, { ...delivery, pollMs: options.streamPollMs }, clock), source, sourceKind: 'redis-stream' });
       }
     } else {
@@ -197,7 +238,13 @@ export function startEvents(settings: EventsSettings, deps: EventsRuntimeDeps): 
     return {
       pending: stats.pending,
       dropped: stats.dropped,
-      dispatchers: views.map((v) => ({ name: v.name, lagEvents: v.lag_events, lagSeconds: v.lag_seconds, deadLetters: v.dead_letters, failing: v.state === 'retrying' })),
+      dispatchers: views.map((v) => ({
+        name: v.name,
+        lagEvents: v.lag_events,
+        lagSeconds: v.lag_seconds,
+        deadLetters: v.dead_letters,
+        failing: v.state === 'retrying',
+      })),
     };
   };
   const metrics = createProxyMetrics({ version: deps.version, backlog });

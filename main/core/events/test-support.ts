@@ -66,7 +66,11 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
 }
 
 /** Checks `condition` after each event-loop turn until it holds (for state that has no event to wait on). */
-export async function eventually<T>(condition: () => Promise<T | false | null | undefined> | T | false | null | undefined, what = 'condition', timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  condition: () => Promise<T | false | null | undefined> | T | false | null | undefined,
+  what = 'condition',
+  timeoutMs = 15_000,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = await condition();

@@ -53,7 +53,10 @@ export function createAssetCompressor() {
         entry = { version, bodies: {} };
         cache.set(file, entry);
       }
-      entry.bodies[encoding] ??= encoding === 'br' ? brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } }) : gzipSync(body, { level: 9 });
+      entry.bodies[encoding] ??=
+        encoding === 'br'
+          ? brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } })
+          : gzipSync(body, { level: 9 });
       const encoded = entry.bodies[encoding];
       return encoded.length < body.length ? encoded : null;
     },

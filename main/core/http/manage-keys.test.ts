@@ -49,7 +49,17 @@ describe('upstream keys', () => {
     const listed = await t.manage('GET', base);
     expect(listed.status).toBe(200);
     expect(listed.json).toHaveLength(1);
-    expect(listed.json[0]).toMatchObject({ project_id: project.id, label: 'default', key: 'sk-…aaaa', weight: 1, is_enabled: true, health: 'healthy', cooling_down_until: null, request_count: 0, failure_count: 0 });
+    expect(listed.json[0]).toMatchObject({
+      project_id: project.id,
+      label: 'default',
+      key: 'sk-…aaaa',
+      weight: 1,
+      is_enabled: true,
+      health: 'healthy',
+      cooling_down_until: null,
+      request_count: 0,
+      failure_count: 0,
+    });
 
     const added = await t.manage('POST', base, { label: 'team-b', api_key: KEY_B, weight: 3 });
     expect(added.status).toBe(201);
@@ -97,8 +107,21 @@ describe('upstream keys', () => {
     const { json } = await t.manage('GET', '/manage/audit?search=upstream_key.&page_size=50');
     type Event = { action: string; target_type: string; target_id: string; project_id: string; request_id: string; details: Record<string, unknown> };
     const events = (json.events as Event[]).filter((e) => e.action.startsWith('upstream_key.')).reverse();
-    expect(events.map((e) => e.action)).toEqual(['upstream_key.add', 'upstream_key.update', 'upstream_key.disable', 'upstream_key.enable', 'upstream_key.rotate', 'upstream_key.remove']);
-    expect(events[0]).toMatchObject({ target_type: 'upstream_key', target_id: key.id, project_id: project.id, request_id: 'req-key-add', details: { label: 'b', weight: 1 } });
+    expect(events.map((e) => e.action)).toEqual([
+      'upstream_key.add',
+      'upstream_key.update',
+      'upstream_key.disable',
+      'upstream_key.enable',
+      'upstream_key.rotate',
+      'upstream_key.remove',
+    ]);
+    expect(events[0]).toMatchObject({
+      target_type: 'upstream_key',
+      target_id: key.id,
+      project_id: project.id,
+      request_id: 'req-key-add',
+      details: { label: 'b', weight: 1 },
+    });
     expect(events[1]!.details).toMatchObject({ label: 'b', weight: 5, changed: ['weight'] });
     expect(events[4]!.details).toMatchObject({ changed: ['api_key'] });
     expect(events.every((e) => (e as Event & { target_label: string }).target_label === 'b')).toBe(true);
@@ -203,7 +226,7 @@ describe('upstream keys', () => {
     expect(upstream.received.at(-1)?.headers.authorization).toBe(`Bearer ${KEY_C}`);
   });
 
-  it("shows a failing key cooling down, with its last error, and the other key taking over", async () => {
+  it('shows a failing key cooling down, with its last error, and the other key taking over', async () => {
     const project = await newProject();
     const base = `/manage/projects/${project.id}/keys`;
     const [first] = (await t.manage('GET', base)).json;
@@ -211,7 +234,13 @@ describe('upstream keys', () => {
     upstream.keyBehaviour[KEY_A] = 500;
     const token = await mint(project.id);
     for (let i = 0; i < 4; i++) expect((await chat(token)).status).toBe(200);
-    const keys = (await t.manage('GET', base)).json as { id: string; health: string; cooling_down_until: string | null; last_error: string | null; last_error_at: string | null }[];
+    const keys = (await t.manage('GET', base)).json as {
+      id: string;
+      health: string;
+      cooling_down_until: string | null;
+      last_error: string | null;
+      last_error_at: string | null;
+    }[];
     const failing = keys.find((k) => k.id === first.id)!;
     expect(failing.health).toBe('cooling_down');
     expect(Date.parse(failing.cooling_down_until!)).toBeGreaterThan(Date.now());
@@ -241,9 +270,19 @@ describe('providers', () => {
   });
 
   it('creates Azure and OpenAI-compatible projects with a base URL, and refuses unknown providers', async () => {
-    const azure = await t.manage('POST', '/manage/projects', { name: 'az', api_key: 'azure-key-1234', provider: 'azure', base_url: 'https://example-resource.openai.azure.com/openai' });
+    const azure = await t.manage('POST', '/manage/projects', {
+      name: 'az',
+      api_key: 'azure-key-1234',
+      provider: 'azure',
+      base_url: 'https://example-resource.openai.azure.com/openai',
+    });
     expect(azure.json).toMatchObject({ provider: 'azure', base_url: 'https://example-resource.openai.azure.com/openai' });
-    const ollama = await t.manage('POST', '/manage/projects', { name: 'local', api_key: 'ollama', provider: 'openai-compatible', base_url: 'http://127.0.0.1:11434/v1' });
+    const ollama = await t.manage('POST', '/manage/projects', {
+      name: 'local',
+      api_key: 'ollama',
+      provider: 'openai-compatible',
+      base_url: 'http://127.0.0.1:11434/v1',
+    });
     expect(ollama.json).toMatchObject({ provider: 'openai-compatible', base_url: 'http://127.0.0.1:11434' });
     const unknown = await t.manage('POST', '/manage/projects', { name: 'x', api_key: 'sk-1', provider: 'mistral' });
     expect(unknown.status).toBe(400);
@@ -292,7 +331,9 @@ describe('transformations', () => {
   it('applies them to the next request', async () => {
     const project = await newProject();
     const token = await mint(project.id);
-    await t.manage('PATCH', `/manage/projects/${project.id}`, { transformations: { model_aliases: { fast: 'gpt-4o-mini' }, set_headers: { 'x-team': 'research' } } });
+    await t.manage('PATCH', `/manage/projects/${project.id}`, {
+      transformations: { model_aliases: { fast: 'gpt-4o-mini' }, set_headers: { 'x-team': 'research' } },
+    });
     expect((await chat(token, { model: 'fast' })).status).toBe(200);
     const sent = upstream.received.at(-1)!;
     expect(JSON.parse(sent.body).model).toBe('gpt-4o-mini');

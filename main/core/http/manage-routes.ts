@@ -33,7 +33,14 @@ function inputOf(route: RestRoute, req: FastifyRequest): Record<string, unknown>
 export function contextOf(req: FastifyRequest): CallContext {
   const caller = req.caller;
   if (!caller) throw new AppError('unauthorized', 'A valid management token is required');
-  return { actor: caller.actor, role: caller.role, projectIds: caller.projectIds, adminId: caller.adminId, requestId: String(req.id), clientIp: req.ip ?? null };
+  return {
+    actor: caller.actor,
+    role: caller.role,
+    projectIds: caller.projectIds,
+    adminId: caller.adminId,
+    requestId: String(req.id),
+    clientIp: req.ip ?? null,
+  };
 }
 
 const managed = { door: 'management' as const };

@@ -29,14 +29,22 @@ async function call(method: string, urlPath: string, body?: unknown, headers?: R
   return res;
 }
 
-function rawRequest(opts: { method?: string; path: string; headers: Record<string, string | string[]>; body?: string }): Promise<{ status: number; body: string }> {
+function rawRequest(opts: {
+  method?: string;
+  path: string;
+  headers: Record<string, string | string[]>;
+  body?: string;
+}): Promise<{ status: number; body: string }> {
   const url = new URL(t.url);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers, setHost: false }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = http.request(
+      { host: url.hostname, port: url.port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers, setHost: false },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
@@ -72,7 +80,14 @@ describe('projects', () => {
     const created = await call('POST', '/manage/projects', { name: 'alpha', api_key: UPSTREAM_KEY, base_url: upstream.url + '/v1/' });
     expect(created.status).toBe(201);
     expect(created.headers.get('content-type')).toMatch(/application\/json/);
-    expect(created.json).toMatchObject({ name: 'alpha', api_key: 'sk-…wxyz', is_active: true, base_url: upstream.url, provider: 'openai', deactivated_at: null });
+    expect(created.json).toMatchObject({
+      name: 'alpha',
+      api_key: 'sk-…wxyz',
+      is_active: true,
+      base_url: upstream.url,
+      provider: 'openai',
+      deactivated_at: null,
+    });
     const id = created.json.id;
     expect((await call('GET', `/manage/projects/${id}`)).json.api_key).toBe('sk-…wxyz');
     const patched = await call('PATCH', `/manage/projects/${id}`, { name: 'beta', api_key: 'sk-new-key-9876' });
@@ -211,7 +226,9 @@ describe('who may call', () => {
       expect(res.status, host).toBe(421);
       expect(JSON.parse(res.body).code).toBe('forbidden_host');
     }
-    const doubled = await rawTcp(`GET /manage/projects HTTP/1.1\r\nHost: localhost:${port}\r\nHost: evil.example\r\nAuthorization: ${auth}\r\nConnection: close\r\n\r\n`);
+    const doubled = await rawTcp(
+      `GET /manage/projects HTTP/1.1\r\nHost: localhost:${port}\r\nHost: evil.example\r\nAuthorization: ${auth}\r\nConnection: close\r\n\r\n`,
+    );
     expect(doubled).toMatch(/^HTTP\/1\.1 (421|400)/);
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) {
       const res = await rawRequest({ path: '/manage/projects', headers: { host, authorization: auth } });

@@ -37,7 +37,8 @@ export function createManagementAuth(deps: ManagementAuthDeps): (req: FastifyReq
     if (presented && secretsEqual(presented, deps.managementToken)) return { actor: 'management', role: 'owner', projectIds: null, adminId: null };
     if (presented && looksLikeAdminToken(presented)) {
       const admin = await deps.admins.getByTokenHash(deps.hash(presented));
-      if (admin) return { actor: ADMIN_ACTOR_PREFIX + admin.name, role: admin.role, projectIds: admin.role === 'operator' ? admin.projectIds : null, adminId: admin.id };
+      if (admin)
+        return { actor: ADMIN_ACTOR_PREFIX + admin.name, role: admin.role, projectIds: admin.role === 'operator' ? admin.projectIds : null, adminId: admin.id };
     }
     deps.audit.tally({
       actor: 'anonymous',

@@ -115,7 +115,8 @@ describe('the route table', () => {
         const knock = (target: string, headers: Record<string, string> = {}) => send(route.method, target, { ...json, ...headers }, body);
         const what = (how: string) => `${route.method} ${path} ${how}`;
         const head = route.method === 'HEAD';
-        const refused = (a: Answer, statuses: number[], how: string) => (head ? expect(statuses, what(how)).toContain(a.status) : expectRefused(a, statuses, what(how)));
+        const refused = (a: Answer, statuses: number[], how: string) =>
+          head ? expect(statuses, what(how)).toContain(a.status) : expectRefused(a, statuses, what(how));
 
         refused(await knock(path), [401], 'without credentials');
         refused(await knock(path, { authorization: `Bearer ${proxyToken}` }), [401], 'with a proxy token');
@@ -169,7 +170,12 @@ describe('the route table', () => {
     expect((await send('GET', '/ready')).status).toBe(200);
     expect((await send('GET', '/manage/projects', { authorization: `Bearer ${t.managementToken}` })).status).toBe(200);
     // The screens' own calls: same-origin fetches.
-    const sameOrigin = { authorization: `Bearer ${t.managementToken}`, origin: `http://127.0.0.1:${port}`, 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' };
+    const sameOrigin = {
+      authorization: `Bearer ${t.managementToken}`,
+      origin: `http://127.0.0.1:${port}`,
+      'sec-fetch-site': 'same-origin',
+      'content-type': 'application/json',
+    };
     expect((await send('POST', '/manage/rpc/projects.list', sameOrigin, '{}')).status).toBe(200);
     const manage = await send('GET', '/manage/tokens?active_only=true', { authorization: `Bearer ${t.managementToken}` });
     expect(manage.status).toBe(200);

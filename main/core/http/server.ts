@@ -94,7 +94,8 @@ export function createHttpServer(deps: HttpServerDeps): ProxyHttpServer {
     const mapped = fastifyCode ? FASTIFY_CODES[fastifyCode] : undefined;
     const appError = mapped ? new AppError(mapped, describeFastifyError(mapped)) : err;
     const { status, body } = toErrorBody(appError);
-    if (status >= 500) deps.log.error({ err: { name: (err as Error).name, code: fastifyCode }, requestId: req.id, url: req.routeOptions.url }, 'management call failed');
+    if (status >= 500)
+      deps.log.error({ err: { name: (err as Error).name, code: fastifyCode }, requestId: req.id, url: req.routeOptions.url }, 'management call failed');
     reply.code(status).type('application/json').send(body);
   });
 

@@ -11,7 +11,11 @@ afterEach(async () => {
 
 async function auditOf(app: TestApp, action: string) {
   await app.app.flush();
-  return (await app.manage('GET', `/manage/audit?action=${action}&page_size=100`)).json.events as { actor: string; client_ip: string; details: Record<string, unknown> }[];
+  return (await app.manage('GET', `/manage/audit?action=${action}&page_size=100`)).json.events as {
+    actor: string;
+    client_ip: string;
+    details: Record<string, unknown>;
+  }[];
 }
 
 describe('failed sign-ins and refused tokens', () => {
@@ -51,6 +55,9 @@ describe('failed sign-ins and refused tokens', () => {
 
 describe('the management token', () => {
   it('is refused at start when shorter than 32 characters', async () => {
-    await expect(startTestApp({ managementToken: 'too-short-to-be-safe' })).rejects.toMatchObject({ code: 'config_invalid', message: expect.stringContaining('at least 32') });
+    await expect(startTestApp({ managementToken: 'too-short-to-be-safe' })).rejects.toMatchObject({
+      code: 'config_invalid',
+      message: expect.stringContaining('at least 32'),
+    });
   });
 });

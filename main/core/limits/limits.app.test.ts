@@ -53,7 +53,11 @@ describe('rate limits through the proxy', () => {
     expect(first.response.headers.get('x-ratelimit-reset-requests')).toMatch(/^\d+ms$|^1s$/);
     // Until refused (a slow machine may cross into the next one-second window on the way).
     let refused: unknown;
-    for (let i = 0; i < 10 && !refused; i++) refused = await chat(noRetry).then(() => undefined, (e: unknown) => e);
+    for (let i = 0; i < 10 && !refused; i++)
+      refused = await chat(noRetry).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
     const err = refused as InstanceType<typeof OpenAI.RateLimitError>;
     expect(err.code).toBe('rate_limited');
@@ -219,7 +223,13 @@ describe('a Redis URL that does not answer', () => {
     expect(ready.status).toBe(200);
     expect(((await ready.json()) as { checks: unknown }).checks).toEqual({ store: 'ok', redis: 'unreachable' });
     const info = await t.app.call('system.info', {});
-    expect(info.redis).toMatchObject({ configured: true, state: 'unreachable', location: expect.stringMatching(/^127\.0\.0\.1:\d+$/), fail_closed: false, local_decisions: 2 });
+    expect(info.redis).toMatchObject({
+      configured: true,
+      state: 'unreachable',
+      location: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+      fail_closed: false,
+      local_decisions: 2,
+    });
 
     await t.app.flush();
     const audit = await t.manage('GET', '/manage/audit');

@@ -103,8 +103,16 @@ describe.skipIf(!redis.url)(`instances sharing Redis${redis.url ? '' : ` (skippe
       const prefix = uniquePrefix('pair');
       // A long validation cache: only the Redis broadcast can make B notice a revocation in time.
       const extra = ['--token-cache-ttl-ms', '600000'];
-      a = await startServeProcess({ dataDir, managementToken: MGMT, args: ['--redis-url', url, '--redis-prefix', prefix, '--redis-command-timeout-ms', '1000', ...extra] });
-      b = await startServeProcess({ dataDir, managementToken: MGMT, args: ['--redis-url', url, '--redis-prefix', prefix, '--redis-command-timeout-ms', '1000', ...extra] });
+      a = await startServeProcess({
+        dataDir,
+        managementToken: MGMT,
+        args: ['--redis-url', url, '--redis-prefix', prefix, '--redis-command-timeout-ms', '1000', ...extra],
+      });
+      b = await startServeProcess({
+        dataDir,
+        managementToken: MGMT,
+        args: ['--redis-url', url, '--redis-prefix', prefix, '--redis-command-timeout-ms', '1000', ...extra],
+      });
       projectId = await createProject(a);
       return async () => {
         await Promise.all([a.stop(), b.stop()]);

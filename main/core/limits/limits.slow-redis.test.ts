@@ -52,7 +52,13 @@ async function instance(url: string, prefix: string) {
   const live = announceInstance({ client: link.client, prefix, clock: systemClock, ready: () => link.state() === 'ready' });
   cleanup.push(() => live.close());
   await live.refresh();
-  const limits = new RequestLimits({ redis: { client: link.decisions, ready: () => link.decisions.status === 'ready' }, decisionTimeoutMs: 50, liveInstances: live.count, prefix, failClosed: false });
+  const limits = new RequestLimits({
+    redis: { client: link.decisions, ready: () => link.decisions.status === 'ready' },
+    decisionTimeoutMs: 50,
+    liveInstances: live.count,
+    prefix,
+    failClosed: false,
+  });
   return { link, live, limits };
 }
 
@@ -117,11 +123,13 @@ describe.skipIf(!redis.url)(`limits with a Redis that answers late${redis.reason
 
     // Redis answers again: the probe's late answer comes back, the next decision probes and is answered.
     proxy.release();
-    await expect.poll(async () => {
-      const fallbacks = limits.counters.fallbacks;
-      await limits.admit(t, project);
-      return limits.counters.fallbacks === fallbacks;
-    }).toBe(true);
+    await expect
+      .poll(async () => {
+        const fallbacks = limits.counters.fallbacks;
+        await limits.admit(t, project);
+        return limits.counters.fallbacks === fallbacks;
+      })
+      .toBe(true);
   });
 
   it('a token that used 6 of 10 through Redis gets at most 4 more locally, whether Redis stalls or drops out', async () => {

@@ -46,14 +46,23 @@ describe('which limits apply', () => {
   it('takes the token’s own limits, else the project defaults; 0 on the token means none', () => {
     const project = { ...noProjectLimits, defaultRpm: 60, defaultTpm: 20_000 };
     expect(rulesFor(token(), noProjectLimits)).toEqual([]);
-    expect(rulesFor(token(), project).map((r) => [r.name, r.points])).toEqual([['token_rpm', 60], ['token_tpm', 20_000]]);
-    expect(rulesFor(token({ rpmLimit: 5 }), project).map((r) => [r.name, r.points])).toEqual([['token_rpm', 5], ['token_tpm', 20_000]]);
+    expect(rulesFor(token(), project).map((r) => [r.name, r.points])).toEqual([
+      ['token_rpm', 60],
+      ['token_tpm', 20_000],
+    ]);
+    expect(rulesFor(token({ rpmLimit: 5 }), project).map((r) => [r.name, r.points])).toEqual([
+      ['token_rpm', 5],
+      ['token_tpm', 20_000],
+    ]);
     expect(rulesFor(token({ rpmLimit: 0, tpmLimit: 0 }), project)).toEqual([]);
   });
 
   it('adds the shared budget under the shared key', () => {
     const rules = rulesFor(token(), { ...noProjectLimits, sharedRpm: 10, sharedTpm: 1000, sharedKey: 'team' });
-    expect(rules.map((r) => [r.name, r.key, r.points])).toEqual([['shared_rpm', 'team', 10], ['shared_tpm', 'team', 1000]]);
+    expect(rules.map((r) => [r.name, r.key, r.points])).toEqual([
+      ['shared_rpm', 'team', 10],
+      ['shared_tpm', 'team', 1000],
+    ]);
   });
 
   it('fingerprints the upstream key: stable, different per key, never containing it', () => {

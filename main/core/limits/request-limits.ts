@@ -109,7 +109,14 @@ export class RequestLimits {
       const running = this.inFlight.get(token.id) ?? 0;
       if (running >= maxConcurrent) {
         this.counters.refused++;
-        return refusal('rate_limited', 'token_concurrency', 1000, {}, `Too many concurrent requests: this token may have ${maxConcurrent} in flight at once. Try again when one finishes.`, false);
+        return refusal(
+          'rate_limited',
+          'token_concurrency',
+          1000,
+          {},
+          `Too many concurrent requests: this token may have ${maxConcurrent} in flight at once. Try again when one finishes.`,
+          false,
+        );
       }
       this.inFlight.set(token.id, running + 1);
     }
@@ -124,7 +131,14 @@ export class RequestLimits {
       for (const o of outcomes) if (o.granted) this.giveBack(o.rule, 1);
       this.counters.refused++;
       if (!refused.length) {
-        return refusal('limits_unavailable', 'redis_unreachable', 1000, rateLimitHeaders(states), 'Rate limits cannot be checked: Redis is unreachable and this proxy refuses rather than limit per instance. Try again shortly.', true);
+        return refusal(
+          'limits_unavailable',
+          'redis_unreachable',
+          1000,
+          rateLimitHeaders(states),
+          'Rate limits cannot be checked: Redis is unreachable and this proxy refuses rather than limit per instance. Try again shortly.',
+          true,
+        );
       }
       // The limit that frees up last decides when a retry can succeed.
       const worst = refused.reduce((a, b) => (b.res!.msBeforeNext > a.res!.msBeforeNext ? b : a));
@@ -202,7 +216,14 @@ function unitState(rule: LimitRule, res: RateLimiterRes): UnitState {
   return { unit: rule.unit, limit: rule.points, remaining: res.remainingPoints, resetMs: res.msBeforeNext };
 }
 
-function refusal(code: LimitRefusalCode, limit: RefusingLimit, retryAfterMs: number, headers: Record<string, string>, message: string, fallback: boolean): LimitDecision {
+function refusal(
+  code: LimitRefusalCode,
+  limit: RefusingLimit,
+  retryAfterMs: number,
+  headers: Record<string, string>,
+  message: string,
+  fallback: boolean,
+): LimitDecision {
   return { ok: false, code, limit, retryAfterMs, headers: { ...headers, ...retryHeaders(retryAfterMs) }, message, fallback };
 }
 

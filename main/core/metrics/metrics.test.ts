@@ -67,7 +67,9 @@ describe('GET /metrics', () => {
   it('counts every request by project, status class and cache; limiter hits; upstream errors', async () => {
     const t = await start({ eventLog: undefined });
     const project = (await t.manage('POST', '/manage/projects', { name: 'metrics', api_key: 'sk-metrics-key', base_url: upstream.url })).json;
-    const broken = (await t.manage('POST', '/manage/projects', { name: 'broken', api_key: 'sk-broken-key', base_url: `http://127.0.0.1:${await closedPort()}` })).json;
+    const broken = (
+      await t.manage('POST', '/manage/projects', { name: 'broken', api_key: 'sk-broken-key', base_url: `http://127.0.0.1:${await closedPort()}` })
+    ).json;
     const token = (await t.manage('POST', '/manage/tokens', { project_id: project.id, duration_minutes: 60 })).json.token;
     const limited = (await t.manage('POST', '/manage/tokens', { project_id: project.id, duration_minutes: 60, rpm_limit: 2 })).json.token;
     const brokenToken = (await t.manage('POST', '/manage/tokens', { project_id: broken.id, duration_minutes: 60 })).json.token;

@@ -28,7 +28,12 @@ export function createProxyMetrics(opts: { version: string; backlog?: () => Prom
   const registry = new Registry();
   if (opts.processMetrics !== false) collectDefaultMetrics({ register: registry });
 
-  const requests = new Counter({ name: 'llm_proxy_requests_total', help: 'Requests answered on /v1, by project id, status class and cache status.', labelNames: ['project', 'status_class', 'cache'], registers: [registry] });
+  const requests = new Counter({
+    name: 'llm_proxy_requests_total',
+    help: 'Requests answered on /v1, by project id, status class and cache status.',
+    labelNames: ['project', 'status_class', 'cache'],
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'llm_proxy_request_duration_seconds',
     help: 'Time from the request arriving to the end of the answer (streams included).',
@@ -36,12 +41,41 @@ export function createProxyMetrics(opts: { version: string; backlog?: () => Prom
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
-  const upstream = new Histogram({ name: 'llm_proxy_upstream_duration_seconds', help: "Time until the upstream's response headers.", labelNames: ['project'], buckets: LATENCY_BUCKETS, registers: [registry] });
-  const llmTokens = new Counter({ name: 'llm_proxy_llm_tokens_total', help: 'Prompt and completion tokens reported by the upstream.', labelNames: ['project', 'kind'], registers: [registry] });
-  const limited = new Counter({ name: 'llm_proxy_limit_refusals_total', help: 'Requests refused by a rate limit or quota (code: rate_limited, quota_exceeded, limits_unavailable).', labelNames: ['project', 'code'], registers: [registry] });
-  const upstreamErrors = new Counter({ name: 'llm_proxy_upstream_errors_total', help: 'Requests the upstream failed (unreachable, timeout, bad response, unavailable).', labelNames: ['project', 'code'], registers: [registry] });
-  const failovers = new Counter({ name: 'llm_proxy_upstream_failovers_total', help: "Requests tried again on another of the project's upstream keys after the first key failed.", labelNames: ['project'], registers: [registry] });
-  new Gauge({ name: 'llm_proxy_info', help: 'Always 1; the version in a label.', labelNames: ['version'], registers: [registry] }).set({ version: opts.version }, 1);
+  const upstream = new Histogram({
+    name: 'llm_proxy_upstream_duration_seconds',
+    help: "Time until the upstream's response headers.",
+    labelNames: ['project'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const llmTokens = new Counter({
+    name: 'llm_proxy_llm_tokens_total',
+    help: 'Prompt and completion tokens reported by the upstream.',
+    labelNames: ['project', 'kind'],
+    registers: [registry],
+  });
+  const limited = new Counter({
+    name: 'llm_proxy_limit_refusals_total',
+    help: 'Requests refused by a rate limit or quota (code: rate_limited, quota_exceeded, limits_unavailable).',
+    labelNames: ['project', 'code'],
+    registers: [registry],
+  });
+  const upstreamErrors = new Counter({
+    name: 'llm_proxy_upstream_errors_total',
+    help: 'Requests the upstream failed (unreachable, timeout, bad response, unavailable).',
+    labelNames: ['project', 'code'],
+    registers: [registry],
+  });
+  const failovers = new Counter({
+    name: 'llm_proxy_upstream_failovers_total',
+    help: "Requests tried again on another of the project's upstream keys after the first key failed.",
+    labelNames: ['project'],
+    registers: [registry],
+  });
+  new Gauge({ name: 'llm_proxy_info', help: 'Always 1; the version in a label.', labelNames: ['version'], registers: [registry] }).set(
+    { version: opts.version },
+    1,
+  );
 
   if (opts.backlog) {
     const backlog = opts.backlog;
@@ -79,7 +113,11 @@ export function createProxyMetrics(opts: { version: string; backlog?: () => Prom
         },
       });
     perDispatcher('llm_proxy_event_dispatch_lag_events', 'Stored events a dispatcher has not delivered yet.', (d) => d.lagEvents);
-    perDispatcher('llm_proxy_event_dispatch_lag_seconds', 'Age of the oldest event a dispatcher has not delivered yet (0 when none waits).', (d) => d.lagSeconds);
+    perDispatcher(
+      'llm_proxy_event_dispatch_lag_seconds',
+      'Age of the oldest event a dispatcher has not delivered yet (0 when none waits).',
+      (d) => d.lagSeconds,
+    );
     perDispatcher('llm_proxy_event_dead_letters', 'Events a dispatcher gave up on (kept in events_dead_letters).', (d) => d.deadLetters);
     perDispatcher('llm_proxy_event_dispatch_failing', '1 while a dispatcher retries a failed delivery.', (d) => (d.failing ? 1 : 0));
   }

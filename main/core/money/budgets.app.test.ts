@@ -30,7 +30,13 @@ async function start(more: Parameters<typeof startTestApp>[0] = {}): Promise<Tes
 }
 
 async function project(t: TestApp, body: Record<string, unknown> = {}): Promise<Record<string, any>> {
-  const res = await t.manage('POST', '/manage/projects', { name: `p-${randomBytes(3).toString('hex')}`, api_key: 'sk-upstream-money-1234', base_url: upstream.url, prices: PRICES, ...body });
+  const res = await t.manage('POST', '/manage/projects', {
+    name: `p-${randomBytes(3).toString('hex')}`,
+    api_key: 'sk-upstream-money-1234',
+    base_url: upstream.url,
+    prices: PRICES,
+    ...body,
+  });
   expect(res.status, JSON.stringify(res.json)).toBe(201);
   return res.json;
 }
@@ -89,7 +95,12 @@ describe('cost on every request event', () => {
 
   it('refuses bad prices and budgets with validation_failed', async () => {
     const t = await start();
-    const bad = await t.manage('POST', '/manage/projects', { name: 'bad', api_key: 'sk-x-12345678', base_url: upstream.url, prices: { 'gpt 4': { input_per_mtok: -1, output_per_mtok: 1 } } });
+    const bad = await t.manage('POST', '/manage/projects', {
+      name: 'bad',
+      api_key: 'sk-x-12345678',
+      base_url: upstream.url,
+      prices: { 'gpt 4': { input_per_mtok: -1, output_per_mtok: 1 } },
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.code).toBe('validation_failed');
     const p = await project(t);
@@ -128,7 +139,12 @@ describe('budgets', () => {
     const p = await project(t, { monthly_budget_usd: 0.03 });
     expect(p.monthly_budget_usd).toBe(0.03);
     const [a, b] = [await token(t, p.id), await token(t, p.id)];
-    expect([await chat(t, a.token), await chat(t, b.token), await chat(t, a.token), await chat(t, b.token)]).toEqual(['ok', 'ok', '429 budget_exceeded', '429 budget_exceeded']);
+    expect([await chat(t, a.token), await chat(t, b.token), await chat(t, a.token), await chat(t, b.token)]).toEqual([
+      'ok',
+      'ok',
+      '429 budget_exceeded',
+      '429 budget_exceeded',
+    ]);
     await vi.waitFor(async () => expect((await t.manage('GET', `/manage/projects/${p.id}`)).json.month_spend_usd).toBeCloseTo(2 * CHAT_USD, 9));
   });
 

@@ -26,7 +26,11 @@ describe('costOf', () => {
   });
 
   it('prefers the exact entry, then the longest glob; inherited object keys never match', () => {
-    const prices = { '*': { inputPerMtok: 1, outputPerMtok: 1 }, 'gpt-*': { inputPerMtok: 2, outputPerMtok: 2 }, 'gpt-4o': { inputPerMtok: 3, outputPerMtok: 3 } };
+    const prices = {
+      '*': { inputPerMtok: 1, outputPerMtok: 1 },
+      'gpt-*': { inputPerMtok: 2, outputPerMtok: 2 },
+      'gpt-4o': { inputPerMtok: 3, outputPerMtok: 3 },
+    };
     expect(overrideFor(prices, 'gpt-4o')?.inputPerMtok).toBe(3);
     expect(overrideFor(prices, 'gpt-4o-mini')?.inputPerMtok).toBe(2);
     expect(overrideFor(prices, 'claude')?.inputPerMtok).toBe(1);

@@ -41,7 +41,12 @@ export function addDailySpend(byKey: Map<string, UsageDailyRowView>, spend: read
     }
     let model = row.models.find((m) => m.model === s.model);
     if (!model) {
-      model = { model: s.model, spend_usd: Array<number>(dayCount).fill(0), unpriced_requests: Array<number>(dayCount).fill(0), total: { spend_usd: 0, unpriced_requests: 0 } };
+      model = {
+        model: s.model,
+        spend_usd: Array<number>(dayCount).fill(0),
+        unpriced_requests: Array<number>(dayCount).fill(0),
+        total: { spend_usd: 0, unpriced_requests: 0 },
+      };
       row.models.push(model);
       sums.models.set(s.model, Array<number>(dayCount).fill(0));
     }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { PriceCatalogue, catalogueCalcPrice, type PricedUsage } from './price-catalogue.ts';
 
-const usage = (input: number, output: number, parts: Partial<PricedUsage> = {}): PricedUsage => ({ input, output, cacheRead: 0, cacheWrite: 0, reasoning: 0, ...parts });
+const usage = (input: number, output: number, parts: Partial<PricedUsage> = {}): PricedUsage => ({
+  input,
+  output,
+  cacheRead: 0,
+  cacheWrite: 0,
+  reasoning: 0,
+  ...parts,
+});
 
 describe('PriceCatalogue', () => {
   const catalogue = new PriceCatalogue();

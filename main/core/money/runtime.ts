@@ -15,7 +15,14 @@ export interface MoneyRuntime {
   close(): Promise<void>;
 }
 
-export function startMoney(deps: { store: Store; clock: Clock; flushMs: number; recheckMs: number; registry: Registry; onError: (err: unknown) => void }): MoneyRuntime {
+export function startMoney(deps: {
+  store: Store;
+  clock: Clock;
+  flushMs: number;
+  recheckMs: number;
+  registry: Registry;
+  onError: (err: unknown) => void;
+}): MoneyRuntime {
   const budgets = new Budgets({ money: deps.store.money, clock: deps.clock, recheckMs: deps.recheckMs, onError: deps.onError });
   const spend = createSpendRecorder({ money: deps.store.money, clock: deps.clock, flushMs: deps.flushMs, onError: deps.onError });
   registerSpendMetric(deps.registry, deps.store.money);

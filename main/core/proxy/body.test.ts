@@ -16,10 +16,7 @@ afterEach(async () => {
 });
 
 /** A server whose handler reads the body under LIMIT and answers 200 with its size, or the error. */
-async function startServer(
-  read: (req: IncomingMessage) => Promise<Buffer>,
-  onError?: (err: unknown) => void,
-): Promise<number> {
+async function startServer(read: (req: IncomingMessage) => Promise<Buffer>, onError?: (err: unknown) => void): Promise<number> {
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
     read(req).then(
       (body) => res.end(String(body.length)),
@@ -34,7 +31,10 @@ async function startServer(
   return (server.address() as AddressInfo).port;
 }
 
-interface Answer { status: number; body: string }
+interface Answer {
+  status: number;
+  body: string;
+}
 
 /** Sends `body` (chunked unless contentLength is given) and resolves with the answer. */
 function send(port: number, chunks: Buffer[], contentLength?: number): Promise<Answer> {

@@ -9,11 +9,20 @@ import type { ProxyErrorCode } from './errors.ts';
 
 describe('ProxyError', () => {
   it.each<[ProxyErrorCode, number]>([
-    ['invalid_api_key', 401], ['token_expired', 401], ['token_revoked', 401],
-    ['project_inactive', 403], ['model_not_allowed', 403], ['endpoint_not_allowed', 403],
-    ['quota_exceeded', 429], ['body_too_large', 413], ['invalid_json', 400],
-    ['upstream_unreachable', 502], ['upstream_timeout', 504], ['upstream_bad_response', 502],
-    ['upstream_unavailable', 503], ['internal_error', 500],
+    ['invalid_api_key', 401],
+    ['token_expired', 401],
+    ['token_revoked', 401],
+    ['project_inactive', 403],
+    ['model_not_allowed', 403],
+    ['endpoint_not_allowed', 403],
+    ['quota_exceeded', 429],
+    ['body_too_large', 413],
+    ['invalid_json', 400],
+    ['upstream_unreachable', 502],
+    ['upstream_timeout', 504],
+    ['upstream_bad_response', 502],
+    ['upstream_unavailable', 503],
+    ['internal_error', 500],
   ])('%s has status %i and a default message', (code, status) => {
     const err = new ProxyError(code);
     expect(err.status).toBe(status);
@@ -114,9 +123,12 @@ describe('sendProxyError', () => {
     });
     expect(seen.complete).toBe(true);
     const events = seen.body.split(/\n\n+/).filter((e) => e !== '');
-    expect(events).toEqual(['data: {"a":1}', `event: error\ndata: ${JSON.stringify({
-      error: { message: 'The upstream API did not answer in time.', type: 'server_error', code: 'upstream_timeout', param: null },
-    })}`]);
+    expect(events).toEqual([
+      'data: {"a":1}',
+      `event: error\ndata: ${JSON.stringify({
+        error: { message: 'The upstream API did not answer in time.', type: 'server_error', code: 'upstream_timeout', param: null },
+      })}`,
+    ]);
   });
 
   it('cuts a started non-SSE body so it cannot look complete', async () => {

@@ -28,12 +28,7 @@ export type ProxyErrorCode =
   | 'internal_error';
 
 /** The `error.type` values OpenAI clients know; the SDKs pick their exception class from the status. */
-export type OpenAIErrorType =
-  | 'invalid_request_error'
-  | 'authentication_error'
-  | 'permission_error'
-  | 'rate_limit_error'
-  | 'server_error';
+export type OpenAIErrorType = 'invalid_request_error' | 'authentication_error' | 'permission_error' | 'rate_limit_error' | 'server_error';
 
 interface CodeInfo {
   status: number;
@@ -137,13 +132,16 @@ export function sendProxyError(res: ServerResponse, err: unknown, requestId: str
   res.destroy();
 }
 
-const unreachableCodes = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EADDRNOTAVAIL',
-]);
+const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EADDRNOTAVAIL']);
 const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 const badResponseCodes = new Set([
-  'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_RES_EXCEEDED_MAX_SIZE',
-  'UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_INFO',
+  'ECONNRESET',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+  'UND_ERR_HEADERS_OVERFLOW',
+  'UND_ERR_INFO',
 ]);
 // The dispatcher was closed or destroyed (shutdown in progress): retrying later can succeed.
 const unavailableCodes = new Set(['UND_ERR_CLOSED', 'UND_ERR_DESTROYED']);

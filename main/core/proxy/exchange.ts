@@ -55,7 +55,14 @@ export interface ProxyExchange {
   rewriteAnswer: AnswerRewrite | null;
 }
 
-export function newExchange(req: IncomingMessage, res: ServerResponse, requestId: string, trace: RequestTrace, path: string, search: string | undefined): ProxyExchange {
+export function newExchange(
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  trace: RequestTrace,
+  path: string,
+  search: string | undefined,
+): ProxyExchange {
   return {
     req,
     res,

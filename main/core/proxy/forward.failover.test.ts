@@ -64,7 +64,10 @@ describe('forward failover', () => {
     expect(answer.status).toBe(503);
     expect(answer.body).toBe('{"error":{"message":"busy"}}');
     expect(h.seen).toHaveLength(2);
-    expect(ended.map(([n, f]) => [n, f?.code])).toEqual([[0, 'status_503'], [1, 'status_503']]);
+    expect(ended.map(([n, f]) => [n, f?.code])).toEqual([
+      [0, 'status_503'],
+      [1, 'status_503'],
+    ]);
   });
 
   it('does not retry a streamed upload: its body cannot be sent twice', async () => {
@@ -80,7 +83,10 @@ describe('forward failover', () => {
     const answer = await rawRequest(h.proxyPort, { path: '/v1/chat/completions', headers: json, body: '{}' });
     expect(answer.status).toBe(502);
     expect(JSON.parse(answer.body).error.code).toBe('upstream_unreachable');
-    expect(ended).toEqual([[0, { code: 'upstream_unreachable' }], [1, { code: 'upstream_unreachable' }]]);
+    expect(ended).toEqual([
+      [0, { code: 'upstream_unreachable' }],
+      [1, { code: 'upstream_unreachable' }],
+    ]);
   });
 
   it('does not retry a timeout: the provider may still be working on the request', async () => {

@@ -36,7 +36,10 @@ describe('upstream faults before the response', () => {
     expect(answer.headers['content-type']).toBe('application/json');
     expect(answer.headers['x-request-id']).toBe(REQUEST_ID);
     expect(errorOf(answer.body)).toEqual({
-      message: 'Could not connect to the upstream API.', type: 'server_error', code: 'upstream_unreachable', param: null,
+      message: 'Could not connect to the upstream API.',
+      type: 'server_error',
+      code: 'upstream_unreachable',
+      param: null,
     });
     expect(await h.results.next()).toMatchObject({ status: 502, errorCode: 'upstream_unreachable', usage: null });
   });
@@ -55,7 +58,10 @@ describe('upstream faults before the response', () => {
   it('is seen by the OpenAI SDK as an APIError with the proxy code', async () => {
     h.plan.origin = `http://127.0.0.1:${await closedPort()}`;
     const client = new OpenAI({ baseURL: `http://127.0.0.1:${h.proxyPort}/v1`, apiKey: 'x', maxRetries: 0 });
-    const failure = await client.models.list().then(() => null, (err: unknown) => err);
+    const failure = await client.models.list().then(
+      () => null,
+      (err: unknown) => err,
+    );
     expect(failure).toBeInstanceOf(OpenAI.APIError);
     expect((failure as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
     expect((failure as InstanceType<typeof OpenAI.APIError>).code).toBe('upstream_unreachable');

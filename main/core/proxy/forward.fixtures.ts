@@ -90,7 +90,13 @@ export async function startHarness(): Promise<Harness> {
   const agent = createUpstreamAgent();
   const results = new Queue<FixtureResult>();
   const harness: Harness = {
-    upstreamPort, proxyPort: 0, agent, upstream, seen, results, plan: {},
+    upstreamPort,
+    proxyPort: 0,
+    agent,
+    upstream,
+    seen,
+    results,
+    plan: {},
     close: async () => {
       await close(proxyServer);
       await close(upstreamServer);
@@ -141,20 +147,14 @@ export interface RawResponse {
 }
 
 /** One request through the proxy on its own connection; resolves with the whole answer. */
-export function rawRequest(
-  port: number,
-  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
-): Promise<RawResponse> {
+export function rawRequest(port: number, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, agent: false, method: options.method ?? 'POST', path: options.path, headers: options.headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-        res.on('error', reject);
-      },
-    );
+    const req = request({ host: '127.0.0.1', port, agent: false, method: options.method ?? 'POST', path: options.path, headers: options.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
     req.on('error', reject);
     req.end(options.body);
   });

@@ -2,9 +2,7 @@ import { once } from 'node:events';
 import { request } from 'node:http';
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  REQUEST_ID, UPSTREAM_KEY, chunkReader, openRequest, rawRequest, sse, startHarness,
-} from './forward.fixtures.ts';
+import { REQUEST_ID, UPSTREAM_KEY, chunkReader, openRequest, rawRequest, sse, startHarness } from './forward.fixtures.ts';
 import type { Harness } from './forward.fixtures.ts';
 
 let h: Harness;
@@ -22,7 +20,14 @@ function client(): OpenAI {
   return new OpenAI({ baseURL: `http://127.0.0.1:${h.proxyPort}/v1`, apiKey: 'proxy-token-client', maxRetries: 0 });
 }
 
-const chunk = (content: string) => ({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { content } }], usage: null });
+const chunk = (content: string) => ({
+  id: 'c1',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'gpt-4o',
+  choices: [{ index: 0, delta: { content } }],
+  usage: null,
+});
 
 /** Upstream timeouts no test outlives: only the client's abort can end the upstream request. */
 const NO_UPSTREAM_TIMEOUTS = { headersTimeoutMs: 600_000, idleTimeoutMs: 600_000 };
@@ -47,14 +52,19 @@ describe('forward with the OpenAI SDK', () => {
   it('does a non-streamed chat completion', async () => {
     h.upstream.handle = (_req, res) => {
       res.writeHead(200, { ...json, 'x-request-id': 'req_upstream_9' });
-      res.end(JSON.stringify({
-        id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'gpt-4o',
-        choices: [{ index: 0, message: { role: 'assistant', content: 'Hello!' }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: 11, completion_tokens: 2, total_tokens: 13 },
-      }));
+      res.end(
+        JSON.stringify({
+          id: 'chatcmpl-1',
+          object: 'chat.completion',
+          created: 1,
+          model: 'gpt-4o',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'Hello!' }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 11, completion_tokens: 2, total_tokens: 13 },
+        }),
+      );
     };
-    const { data, response } = await client().chat.completions
-      .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] })
+    const { data, response } = await client()
+      .chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] })
       .withResponse();
     expect(data.choices[0]?.message.content).toBe('Hello!');
     expect(response.headers.get('x-request-id')).toBe(REQUEST_ID);
@@ -64,7 +74,10 @@ describe('forward with the OpenAI SDK', () => {
     expect(JSON.parse(h.seen[0]?.body ?? '')).toMatchObject({ model: 'gpt-4o' });
     const result = await h.results.next();
     expect(result).toMatchObject({
-      status: 200, aborted: false, errorCode: null, streamed: false,
+      status: 200,
+      aborted: false,
+      errorCode: null,
+      streamed: false,
       usage: { promptTokens: 11, completionTokens: 2, totalTokens: 13 },
     });
     expect(result.bytesOut).toBeGreaterThan(0);
@@ -76,17 +89,32 @@ describe('forward with the OpenAI SDK', () => {
       res.writeHead(200, eventStream);
       res.write(sse(chunk('Hel')));
       res.write(sse(chunk('lo')));
-      res.write(sse({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } }));
+      res.write(
+        sse({
+          id: 'c1',
+          object: 'chat.completion.chunk',
+          created: 1,
+          model: 'gpt-4o',
+          choices: [],
+          usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
+        }),
+      );
       res.end(sse('[DONE]'));
     };
     const stream = await client().chat.completions.create({
-      model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }], stream: true, stream_options: { include_usage: true },
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
     });
     let text = '';
     for await (const part of stream) text += part.choices[0]?.delta.content ?? '';
     expect(text).toBe('Hello');
     expect(await h.results.next()).toMatchObject({
-      status: 200, streamed: true, aborted: false, errorCode: null,
+      status: 200,
+      streamed: true,
+      aborted: false,
+      errorCode: null,
       usage: { promptTokens: 5, completionTokens: 2, totalTokens: 7 },
     });
   });
@@ -97,7 +125,9 @@ describe('forward with the OpenAI SDK', () => {
       const vector = [0.5, -0.25];
       const embedding = asBase64 ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
       res.writeHead(200, json);
-      res.end(JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding }], model: 'e', usage: { prompt_tokens: 3, total_tokens: 3 } }));
+      res.end(
+        JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding }], model: 'e', usage: { prompt_tokens: 3, total_tokens: 3 } }),
+      );
     };
     const result = await client().embeddings.create({ model: 'text-embedding-3-small', input: 'hi' });
     expect(result.data[0]?.embedding).toEqual([0.5, -0.25]);

@@ -54,10 +54,8 @@ export interface ForwardPlan {
   rewriteAnswer?: AnswerRewrite | null;
 }
 
-
 /** A model catalogue is tens of kilobytes; anything far bigger is not one. */
 const MAX_REWRITTEN_ANSWER_BYTES = 8 * 1024 * 1024;
-
 
 /** Splits the base URL into undici's origin and the full request path. */
 function upstreamTarget(base: string, path: string): { origin: string; path: string } {
@@ -115,7 +113,13 @@ function retryAfterOf(headers: Dispatcher.ResponseData['headers']): { retryAfter
  */
 export async function forward(req: IncomingMessage, res: ServerResponse, plan: ForwardPlan): Promise<ForwardResult> {
   const result: ForwardResult = {
-    status: 0, aborted: false, errorCode: null, upstreamMs: 0, bytesOut: 0, streamed: false, attempts: 0,
+    status: 0,
+    aborted: false,
+    errorCode: null,
+    upstreamMs: 0,
+    bytesOut: 0,
+    streamed: false,
+    attempts: 0,
   };
   const upstreamAbort = new UpstreamAbort();
   const clientGone = (): void => {
@@ -214,7 +218,11 @@ export async function forward(req: IncomingMessage, res: ServerResponse, plan: F
     }
     // Bytes pass through unchanged (we asked for identity encoding), so the upstream's
     // Content-Length stays true. Redirects are not followed: a 3xx goes to the client as it is.
-    const head: ResponseHead = { status: result.status, headers: responseHeadersForClient(upstream.headers, { bodyUnchanged: !rewritten }), contentType: contentTypeText };
+    const head: ResponseHead = {
+      status: result.status,
+      headers: responseHeadersForClient(upstream.headers, { bodyUnchanged: !rewritten }),
+      contentType: contentTypeText,
+    };
     if (rewritten) {
       delete head.headers.etag;
       head.headers['content-type'] = 'application/json';

@@ -102,7 +102,9 @@ async function handle(deps: ProxyHandlerDeps, x: ProxyExchange): Promise<void> {
     },
     beforeAnswerEnds: (outcome) => deps.events.record(x.trace.event({ ...outcome, usage: x.usage })),
   });
-  runEndPasses(pipeline.response, x, result, (pass, err) => deps.log.error({ err: errorSummary(err), pass, requestId: x.requestId }, 'proxy pass failed after the answer'));
+  runEndPasses(pipeline.response, x, result, (pass, err) =>
+    deps.log.error({ err: errorSummary(err), pass, requestId: x.requestId }, 'proxy pass failed after the answer'),
+  );
   if (deps.log.isLevelEnabled('debug')) {
     deps.log.debug(debugLine(x, result, deps.clock.now() - started), 'proxied');
   }
@@ -136,8 +138,18 @@ function logPassFailure(deps: ProxyHandlerDeps, x: ProxyExchange, err: PassFailu
 
 function debugLine(x: ProxyExchange, result: ForwardResult, ms: number): Record<string, unknown> {
   return {
-    requestId: x.requestId, method: x.method, path: x.path, status: result.status, ms, upstreamMs: result.upstreamMs, model: x.model,
-    tokenId: x.auth?.token.id, key: x.key?.label, attempts: result.attempts, aborted: result.aborted, error: result.errorCode,
+    requestId: x.requestId,
+    method: x.method,
+    path: x.path,
+    status: result.status,
+    ms,
+    upstreamMs: result.upstreamMs,
+    model: x.model,
+    tokenId: x.auth?.token.id,
+    key: x.key?.label,
+    attempts: result.attempts,
+    aborted: result.aborted,
+    error: result.errorCode,
   };
 }
 

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { requestHeadersForUpstream, responseHeadersForClient } from './hop-by-hop.ts';
 
 describe('requestHeadersForUpstream', () => {
-  it.each([
-    'connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade',
-    'proxy-authorization',
-  ])('strips the hop-by-hop header %s', (name) => {
-    const out = requestHeadersForUpstream({ [name]: 'x', 'content-type': 'application/json' });
-    expect(out).not.toHaveProperty(name);
-    expect(out['content-type']).toBe('application/json');
-  });
+  it.each(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-authorization'])(
+    'strips the hop-by-hop header %s',
+    (name) => {
+      const out = requestHeadersForUpstream({ [name]: 'x', 'content-type': 'application/json' });
+      expect(out).not.toHaveProperty(name);
+      expect(out['content-type']).toBe('application/json');
+    },
+  );
 
   it('strips every header named in Connection, whatever the case and spacing', () => {
     const out = requestHeadersForUpstream({
@@ -21,14 +21,20 @@ describe('requestHeadersForUpstream', () => {
     expect(out).toEqual({ 'x-kept': '3', 'accept-encoding': 'identity' });
   });
 
-  it.each([
-    'authorization', 'x-api-key', 'api-key', 'host', 'content-length', 'cookie', 'forwarded', 'x-real-ip', 'expect',
-  ])('strips the client-side header %s', (name) => {
-    expect(requestHeadersForUpstream({ [name]: 'v' })).not.toHaveProperty(name);
-  });
+  it.each(['authorization', 'x-api-key', 'api-key', 'host', 'content-length', 'cookie', 'forwarded', 'x-real-ip', 'expect'])(
+    'strips the client-side header %s',
+    (name) => {
+      expect(requestHeadersForUpstream({ [name]: 'v' })).not.toHaveProperty(name);
+    },
+  );
 
   it('never forwards method-override headers (the upstream runs the method the allow-list judged)', () => {
-    const out = requestHeadersForUpstream({ 'x-http-method-override': 'DELETE', 'x-http-method': 'DELETE', 'x-method-override': 'PUT', 'content-type': 'application/json' });
+    const out = requestHeadersForUpstream({
+      'x-http-method-override': 'DELETE',
+      'x-http-method': 'DELETE',
+      'x-method-override': 'PUT',
+      'content-type': 'application/json',
+    });
     expect(Object.keys(out).sort()).toEqual(['accept-encoding', 'content-type']);
   });
 
@@ -64,13 +70,10 @@ describe('requestHeadersForUpstream', () => {
 });
 
 describe('responseHeadersForClient', () => {
-  it.each(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-authenticate'])(
-    'strips the hop-by-hop header %s',
-    (name) => {
-      const out = responseHeadersForClient({ [name]: 'x', 'content-type': 'text/plain' }, { bodyUnchanged: true });
-      expect(out).toEqual({ 'content-type': 'text/plain' });
-    },
-  );
+  it.each(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-authenticate'])('strips the hop-by-hop header %s', (name) => {
+    const out = responseHeadersForClient({ [name]: 'x', 'content-type': 'text/plain' }, { bodyUnchanged: true });
+    expect(out).toEqual({ 'content-type': 'text/plain' });
+  });
 
   it('strips headers named in the upstream Connection header', () => {
     const out = responseHeadersForClient({ connection: 'x-hop', 'x-hop': '1', 'x-end': '2' }, { bodyUnchanged: true });
@@ -78,7 +81,10 @@ describe('responseHeadersForClient', () => {
   });
 
   it('drops Location and Refresh, so a redirect cannot lead a client carrying its token elsewhere', () => {
-    const out = responseHeadersForClient({ location: 'https://evil.example/steal', refresh: '0; url=https://evil.example', 'content-type': 'text/html' }, { bodyUnchanged: true });
+    const out = responseHeadersForClient(
+      { location: 'https://evil.example/steal', refresh: '0; url=https://evil.example', 'content-type': 'text/html' },
+      { bodyUnchanged: true },
+    );
     expect(out).toEqual({ 'content-type': 'text/html' });
   });
 

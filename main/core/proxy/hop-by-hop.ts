@@ -20,7 +20,10 @@ const HOP_BY_HOP = [
 function namesListedInConnection(headers: IncomingHttpHeaders): string[] {
   const value = headers.connection;
   const joined = Array.isArray(value) ? value.join(',') : (value ?? '');
-  return joined.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+  return joined
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
 }
 
 function flatten(value: string | string[] | undefined): string | undefined {
@@ -92,10 +95,7 @@ export interface ResponseHeaderOptions {
  * kept as `x-upstream-request-id`, because `x-request-id` is the proxy's own id for the request
  * (the caller sets it) and both are needed to trace a request with the provider.
  */
-export function responseHeadersForClient(
-  upstream: IncomingHttpHeaders,
-  options: ResponseHeaderOptions,
-): Record<string, string | string[]> {
+export function responseHeadersForClient(upstream: IncomingHttpHeaders, options: ResponseHeaderOptions): Record<string, string | string[]> {
   // Location / Refresh would send a client, still carrying its proxy token, to wherever the upstream says.
   const drop = new Set([...HOP_BY_HOP, ...namesListedInConnection(upstream), 'set-cookie', 'set-cookie2', 'location', 'refresh']);
   if (!options.bodyUnchanged) drop.add('content-length');

@@ -187,7 +187,11 @@ describe('KeySelector', () => {
 describe('KeyHealth.status', () => {
   it('reports healthy for an unknown key', () => {
     expect(new KeyHealth(options).status('x', T0)).toEqual({
-      state: 'healthy', coolingDownUntil: null, consecutiveFailures: 0, lastError: null, lastErrorAt: null,
+      state: 'healthy',
+      coolingDownUntil: null,
+      consecutiveFailures: 0,
+      lastError: null,
+      lastErrorAt: null,
     });
   });
 
@@ -196,15 +200,27 @@ describe('KeyHealth.status', () => {
     health.reportFailure('k', { code: 'upstream_unreachable' }, T0);
     health.reportFailure('k', { code: 'rate_limited', status: 429, retryAfterMs: 4_000 }, T0 + 100);
     expect(health.status('k', T0 + 200)).toEqual({
-      state: 'cooling_down', coolingDownUntil: T0 + 4_100, consecutiveFailures: 2, lastError: 'rate_limited', lastErrorAt: T0 + 100,
+      state: 'cooling_down',
+      coolingDownUntil: T0 + 4_100,
+      consecutiveFailures: 2,
+      lastError: 'rate_limited',
+      lastErrorAt: T0 + 100,
     });
     // Cool-down over, no success yet: healthy again, failures still counted.
     expect(health.status('k', T0 + 4_100)).toEqual({
-      state: 'healthy', coolingDownUntil: null, consecutiveFailures: 2, lastError: 'rate_limited', lastErrorAt: T0 + 100,
+      state: 'healthy',
+      coolingDownUntil: null,
+      consecutiveFailures: 2,
+      lastError: 'rate_limited',
+      lastErrorAt: T0 + 100,
     });
     health.reportSuccess('k');
     expect(health.status('k', T0 + 5_000)).toEqual({
-      state: 'healthy', coolingDownUntil: null, consecutiveFailures: 0, lastError: 'rate_limited', lastErrorAt: T0 + 100,
+      state: 'healthy',
+      coolingDownUntil: null,
+      consecutiveFailures: 0,
+      lastError: 'rate_limited',
+      lastErrorAt: T0 + 100,
     });
     health.forget('k');
     expect(health.status('k', T0 + 5_000).lastError).toBeNull();

@@ -77,7 +77,14 @@ describe('key usage recorder', () => {
 
     recorder.recordAttempt(a, T0 + 5, { code: 'status_401' }); // older than the kept error
     await recorder.flush();
-    expect(await store.upstreamKeys.get(a)).toMatchObject({ requestCount: 2, failureCount: 2, promptTokens: 3, completionTokens: 4, lastError: 'status_503', lastErrorAt: T0 + 10 });
+    expect(await store.upstreamKeys.get(a)).toMatchObject({
+      requestCount: 2,
+      failureCount: 2,
+      promptTokens: 3,
+      completionTokens: 4,
+      lastError: 'status_503',
+      lastErrorAt: T0 + 10,
+    });
   });
 
   it('runs one flush at a time', async () => {

@@ -22,7 +22,13 @@ describe.skipIf(!redis.url)(`key cool-downs shared through Redis${redis.reason ?
   beforeEach(async () => {
     upstream = await startMockUpstream();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-keys-redis-'));
-    const shared = { redisUrl: redis.url!, redisPrefix: uniquePrefix('keys'), dataDir, databaseFile: path.join(dataDir, 'llm-proxy.db'), managementToken: 'shared-management-token-0123456789' };
+    const shared = {
+      redisUrl: redis.url!,
+      redisPrefix: uniquePrefix('keys'),
+      dataDir,
+      databaseFile: path.join(dataDir, 'llm-proxy.db'),
+      managementToken: 'shared-management-token-0123456789',
+    };
     one = await startTestApp(shared);
     two = await startTestApp(shared);
   });
@@ -41,14 +47,21 @@ describe.skipIf(!redis.url)(`key cool-downs shared through Redis${redis.reason ?
     await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(projectCreatedAt), { timeout: 10_000, interval: 1 });
     expect((await one.manage('POST', `/manage/projects/${project.id}/keys`, { label: 'b', api_key: KEY_B })).status).toBe(201);
     const token = ((await one.manage('POST', '/manage/tokens', { project_id: project.id, duration_minutes: 60 })).json as { token: string }).token;
-    const chat = (app: TestApp) => new OpenAI({ baseURL: `${app.url}/v1`, apiKey: token, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    const chat = (app: TestApp) =>
+      new OpenAI({ baseURL: `${app.url}/v1`, apiKey: token, maxRetries: 0 }).chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+      });
 
     upstream.keyBehaviour[KEY_A] = 500;
     await chat(one); // A fails, B answers
     expect(upstream.countByKey(KEY_A)).toBe(1);
 
     // The other instance hears of it and shows it.
-    const healthOnTwo = async () => ((await two.manage('GET', `/manage/projects/${project.id}/keys`)).json as { label: string; health: string; last_error: string | null }[]).find((k) => k.label === 'default');
+    const healthOnTwo = async () =>
+      ((await two.manage('GET', `/manage/projects/${project.id}/keys`)).json as { label: string; health: string; last_error: string | null }[]).find(
+        (k) => k.label === 'default',
+      );
     await expect.poll(healthOnTwo, { timeout: 3000 }).toMatchObject({ health: 'cooling_down', last_error: 'status_500' });
 
     // …and never asks A while it rests, though its own round robin would have started with A.

@@ -28,7 +28,11 @@ async function newProject(project: Record<string, unknown> = {}): Promise<string
 
 async function tokenFor(allowedModels: string[] | undefined, project: Record<string, unknown> | string = {}): Promise<string> {
   const projectId = typeof project === 'string' ? project : await newProject(project);
-  const res = await t.manage('POST', '/manage/tokens', { project_id: projectId, duration_minutes: 60, ...(allowedModels ? { allowed_models: allowedModels } : {}) });
+  const res = await t.manage('POST', '/manage/tokens', {
+    project_id: projectId,
+    duration_minutes: 60,
+    ...(allowedModels ? { allowed_models: allowedModels } : {}),
+  });
   expect(res.status, JSON.stringify(res.json)).toBe(201);
   return (res.json as { token: string }).token;
 }

@@ -26,8 +26,18 @@ import { KeyHealth, KeySelector } from './key-selector.ts';
 import type { KeyUsageRecorder } from './key-usage-recorder.ts';
 import { builtInPipeline } from './passes/index.ts';
 import {
-  PassFailure, openTaps, runAttemptPasses, runEndPasses, runHeaderPasses, runRequestPasses,
-  type AttemptPass, type Pipeline, type RequestPass, type ResponseHead, type ResponsePass, type StreamPass,
+  PassFailure,
+  openTaps,
+  runAttemptPasses,
+  runEndPasses,
+  runHeaderPasses,
+  runRequestPasses,
+  type AttemptPass,
+  type Pipeline,
+  type RequestPass,
+  type ResponseHead,
+  type ResponsePass,
+  type StreamPass,
 } from './pipeline.ts';
 import { providers } from './providers.ts';
 import { createUpstreamAgent } from './upstream-agent.ts';
@@ -47,9 +57,12 @@ const RESULT: ForwardResult = { status: 200, aborted: false, errorCode: null, up
 const HEAD: ResponseHead = { status: 200, headers: {}, contentType: 'application/json' };
 
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => {
-    throw new Error('expected a rejection');
-  }, (err: unknown) => err);
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (err: unknown) => err,
+  );
 }
 
 function thrownBy(fn: () => unknown): unknown {
@@ -91,7 +104,12 @@ describe('runRequestPasses', () => {
     const boom = new Error('boom');
     const passes: RequestPass[] = [
       { name: 'first', onRequest: () => void ran.push('first') },
-      { name: 'exploding', onRequest: () => { throw boom; } },
+      {
+        name: 'exploding',
+        onRequest: () => {
+          throw boom;
+        },
+      },
       { name: 'never', onRequest: () => void ran.push('never') },
     ];
     const err = await rejectionOf(runRequestPasses(passes, bareExchange()));
@@ -107,27 +125,79 @@ describe('runRequestPasses', () => {
     expect(ran).toEqual(['first']);
   });
 
-  it('turns an async pass\'s rejection, or a thrown non-Error, into PassFailure too', async () => {
-    const rejected = await rejectionOf(runRequestPasses([{ name: 'async-one', onRequest: async () => { throw new TypeError('x is undefined'); } }], bareExchange()));
+  it("turns an async pass's rejection, or a thrown non-Error, into PassFailure too", async () => {
+    const rejected = await rejectionOf(
+      runRequestPasses(
+        [
+          {
+            name: 'async-one',
+            onRequest: async () => {
+              throw new TypeError('x is undefined');
+            },
+          },
+        ],
+        bareExchange(),
+      ),
+    );
     expect(rejected).toBeInstanceOf(PassFailure);
     expect((rejected as PassFailure).pass).toBe('async-one');
     expect((rejected as PassFailure).cause).toBeInstanceOf(TypeError);
 
-    const thrownString = await rejectionOf(runRequestPasses([{ name: 'string-thrower', onRequest: () => { throw 'nope'; } }], bareExchange()));
+    const thrownString = await rejectionOf(
+      runRequestPasses(
+        [
+          {
+            name: 'string-thrower',
+            onRequest: () => {
+              throw 'nope';
+            },
+          },
+        ],
+        bareExchange(),
+      ),
+    );
     expect(thrownString).toBeInstanceOf(PassFailure);
     expect((thrownString as PassFailure).cause).toBe('nope');
   });
 
   it('lets a ProxyError or a ProxyRefusal through untouched', async () => {
     const error = new ProxyError('invalid_json');
-    expect(await rejectionOf(runRequestPasses([{ name: 'read-body', onRequest: () => { throw error; } }], bareExchange()))).toBe(error);
+    expect(
+      await rejectionOf(
+        runRequestPasses(
+          [
+            {
+              name: 'read-body',
+              onRequest: () => {
+                throw error;
+              },
+            },
+          ],
+          bareExchange(),
+        ),
+      ),
+    ).toBe(error);
     const refusal = new ProxyRefusal('model_not_allowed', { details: { model: 'gpt-4o' } });
-    expect(await rejectionOf(runRequestPasses([{ name: 'models', onRequest: async () => { throw refusal; } }], bareExchange()))).toBe(refusal);
+    expect(
+      await rejectionOf(
+        runRequestPasses(
+          [
+            {
+              name: 'models',
+              onRequest: async () => {
+                throw refusal;
+              },
+            },
+          ],
+          bareExchange(),
+        ),
+      ),
+    ).toBe(refusal);
   });
 });
 
 describe('runAttemptPasses and runHeaderPasses', () => {
-  it('runs attempt passes in order with the attempt\'s key', () => {
+  it("runs attempt passes in order with the attempt's key", () => {
     const seen: string[] = [];
     const passes: AttemptPass[] = [
       { name: 'a', onAttempt: (_x, key) => void seen.push(`a:${key.id}`) },
@@ -138,11 +208,39 @@ describe('runAttemptPasses and runHeaderPasses', () => {
   });
 
   it('names a throwing attempt pass, and passes a ProxyRefusal through', () => {
-    const err = thrownBy(() => runAttemptPasses([{ name: 'swap', onAttempt: () => { throw new Error('no key'); } }], bareExchange(), KEY));
+    const err = thrownBy(() =>
+      runAttemptPasses(
+        [
+          {
+            name: 'swap',
+            onAttempt: () => {
+              throw new Error('no key');
+            },
+          },
+        ],
+        bareExchange(),
+        KEY,
+      ),
+    );
     expect(err).toBeInstanceOf(PassFailure);
     expect((err as PassFailure).pass).toBe('swap');
     const refusal = new ProxyRefusal('no_upstream_key');
-    expect(thrownBy(() => runAttemptPasses([{ name: 'swap', onAttempt: () => { throw refusal; } }], bareExchange(), KEY))).toBe(refusal);
+    expect(
+      thrownBy(() =>
+        runAttemptPasses(
+          [
+            {
+              name: 'swap',
+              onAttempt: () => {
+                throw refusal;
+              },
+            },
+          ],
+          bareExchange(),
+          KEY,
+        ),
+      ),
+    ).toBe(refusal);
   });
 
   it('runs header passes in order, skipping passes without onHeaders, and names a throwing one', () => {
@@ -157,7 +255,20 @@ describe('runAttemptPasses and runHeaderPasses', () => {
     expect(order).toEqual(['one', 'two']);
     expect(head.headers).toEqual({ 'x-one': '2' });
 
-    const err = thrownBy(() => runHeaderPasses([{ name: 'bad-headers', onHeaders: () => { throw new Error('x'); } }], bareExchange(), head));
+    const err = thrownBy(() =>
+      runHeaderPasses(
+        [
+          {
+            name: 'bad-headers',
+            onHeaders: () => {
+              throw new Error('x');
+            },
+          },
+        ],
+        bareExchange(),
+        head,
+      ),
+    );
     expect(err).toBeInstanceOf(PassFailure);
     expect((err as PassFailure).pass).toBe('bad-headers');
   });
@@ -171,7 +282,12 @@ describe('runEndPasses', () => {
     const passes: ResponsePass[] = [
       { name: 'headers-only', onHeaders: () => void ran.push('headers-only') },
       { name: 'usage', onEnd: (_x, result) => void ran.push(`usage:${result.status}`) },
-      { name: 'limits', onEnd: () => { throw boom; } },
+      {
+        name: 'limits',
+        onEnd: () => {
+          throw boom;
+        },
+      },
       { name: 'cache', onEnd: () => void ran.push('cache') },
     ];
     expect(() => runEndPasses(passes, bareExchange(), RESULT, (pass, err) => errors.push([pass, err]))).not.toThrow();
@@ -182,7 +298,25 @@ describe('runEndPasses', () => {
   it('reports even a ProxyError thrown at the end instead of throwing it', () => {
     const errors: string[] = [];
     const error = new ProxyError('internal_error');
-    runEndPasses([{ name: 'a', onEnd: () => { throw error; } }, { name: 'b', onEnd: () => { throw error; } }], bareExchange(), RESULT, (pass) => errors.push(pass));
+    runEndPasses(
+      [
+        {
+          name: 'a',
+          onEnd: () => {
+            throw error;
+          },
+        },
+        {
+          name: 'b',
+          onEnd: () => {
+            throw error;
+          },
+        },
+      ],
+      bareExchange(),
+      RESULT,
+      (pass) => errors.push(pass),
+    );
     expect(errors).toEqual(['a', 'b']);
   });
 });
@@ -204,7 +338,14 @@ describe('openTaps', () => {
   it('turns a throwing tap (write or end) into PassFailure naming its pass', () => {
     const broken: StreamPass = {
       name: 'broken-tap',
-      onStream: () => ({ write: () => { throw new RangeError('bad chunk'); }, end: () => { throw new Error('bad end'); } }),
+      onStream: () => ({
+        write: () => {
+          throw new RangeError('bad chunk');
+        },
+        end: () => {
+          throw new Error('bad end');
+        },
+      }),
     };
     const [tap] = openTaps([broken], bareExchange(), HEAD);
     const onWrite = thrownBy(() => tap!.write(Buffer.from('x')));
@@ -217,13 +358,40 @@ describe('openTaps', () => {
     expect((onEnd as PassFailure).pass).toBe('broken-tap');
   });
 
-  it('names a pass whose onStream throws, and lets a tap\'s ProxyError through', () => {
-    const err = thrownBy(() => openTaps([{ name: 'no-tap', onStream: () => { throw new Error('x'); } }], bareExchange(), HEAD));
+  it("names a pass whose onStream throws, and lets a tap's ProxyError through", () => {
+    const err = thrownBy(() =>
+      openTaps(
+        [
+          {
+            name: 'no-tap',
+            onStream: () => {
+              throw new Error('x');
+            },
+          },
+        ],
+        bareExchange(),
+        HEAD,
+      ),
+    );
     expect(err).toBeInstanceOf(PassFailure);
     expect((err as PassFailure).pass).toBe('no-tap');
 
     const error = new ProxyError('upstream_bad_response');
-    const [tap] = openTaps([{ name: 'strict', onStream: () => ({ write: () => { throw error; }, end: () => undefined }) }], bareExchange(), HEAD);
+    const [tap] = openTaps(
+      [
+        {
+          name: 'strict',
+          onStream: () => ({
+            write: () => {
+              throw error;
+            },
+            end: () => undefined,
+          }),
+        },
+      ],
+      bareExchange(),
+      HEAD,
+    );
     expect(thrownBy(() => tap!.write(Buffer.from('x')))).toBe(error);
   });
 });
@@ -232,13 +400,34 @@ describe('openTaps', () => {
 // Through the handler, over HTTP, against the mock provider.
 
 const PROXY_TOKEN = 'llmp_pipeline_test_token';
-const PASS_FAILED_BODY = JSON.stringify({ error: { message: 'The proxy failed to process this request.', type: 'server_error', code: 'pass_failed', param: null } });
+const PASS_FAILED_BODY = JSON.stringify({
+  error: { message: 'The proxy failed to process this request.', type: 'server_error', code: 'pass_failed', param: null },
+});
 
 function tokenRow(): TokenRow {
   return {
-    id: 'tok-1', projectId: 'proj-1', name: null, tokenHash: 'h', tokenLast4: 'abcd', expiresAt: Number.MAX_SAFE_INTEGER, isActive: true,
-    maxRequests: null, requestCount: 0, allowedModels: null, promptTokens: 0, completionTokens: 0, cacheHitCount: 0, createdAt: 0,
-    updatedAt: 0, lastUsedAt: null, revokedAt: null, rpmLimit: null, tpmLimit: null, maxConcurrent: null, maxBudgetUsd: null, spendNanos: 0,
+    id: 'tok-1',
+    projectId: 'proj-1',
+    name: null,
+    tokenHash: 'h',
+    tokenLast4: 'abcd',
+    expiresAt: Number.MAX_SAFE_INTEGER,
+    isActive: true,
+    maxRequests: null,
+    requestCount: 0,
+    allowedModels: null,
+    promptTokens: 0,
+    completionTokens: 0,
+    cacheHitCount: 0,
+    createdAt: 0,
+    updatedAt: 0,
+    lastUsedAt: null,
+    revokedAt: null,
+    rpmLimit: null,
+    tpmLimit: null,
+    maxConcurrent: null,
+    maxBudgetUsd: null,
+    spendNanos: 0,
   };
 }
 
@@ -266,7 +455,10 @@ beforeAll(async () => {
   const auth: Authenticated = {
     token: tokenRow(),
     upstream: {
-      projectId: 'proj-1', projectName: 'Project', provider: providers.openai, baseUrl: mock.url,
+      projectId: 'proj-1',
+      projectName: 'Project',
+      provider: providers.openai,
+      baseUrl: mock.url,
       keys: new KeySelector([KEY], keyHealth),
       limits: { defaultRpm: null, defaultTpm: null, sharedRpm: null, sharedTpm: null, sharedKey: 'fp' },
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
@@ -314,8 +506,25 @@ beforeAll(async () => {
     close: async () => undefined,
   };
   const eventRecorder = { record: async (event: RequestEvent) => void events.push(event) };
-  const cache = createResponseCache({ store: null, namespace: 'test', clock: systemClock, log, maxBytes: null, maxObjectBytes: 1_000_000, defaultTtlSeconds: 0 });
-  const builtIn = builtInPipeline({ gate: gate as unknown as TokenGate, limits, cache, usage, keyUsage, events: eventRecorder, clock: systemClock, maxBodyBytes: 1_000_000 });
+  const cache = createResponseCache({
+    store: null,
+    namespace: 'test',
+    clock: systemClock,
+    log,
+    maxBytes: null,
+    maxObjectBytes: 1_000_000,
+    defaultTtlSeconds: 0,
+  });
+  const builtIn = builtInPipeline({
+    gate: gate as unknown as TokenGate,
+    limits,
+    cache,
+    usage,
+    keyUsage,
+    events: eventRecorder,
+    clock: systemClock,
+    maxBodyBytes: 1_000_000,
+  });
   const deps: ProxyHandlerDeps = {
     pipeline: builtIn,
     audit: { recordLater: (entry: AuditEntry) => void audits.push(entry), tally: (entry: AuditEntry) => void audits.push(entry) } as unknown as AuditLog,
@@ -332,8 +541,19 @@ beforeAll(async () => {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   w = {
-    mock, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, deps, builtIn, auth, events, audits, logs,
-    tokenUsage, keyTokens, keyAttempts, tickets,
+    mock,
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    deps,
+    builtIn,
+    auth,
+    events,
+    audits,
+    logs,
+    tokenUsage,
+    keyTokens,
+    keyAttempts,
+    tickets,
   };
 });
 
@@ -423,7 +643,15 @@ describe('handler with the built-in pipeline', () => {
     expect(w.keyAttempts).toEqual(['key-1']);
     expect(w.tickets).toEqual([{ finished: [{ promptTokens: 11, completionTokens: 5, totalTokens: 16 }], cancelled: 0 }]);
     expect(w.events).toHaveLength(1);
-    expect(w.events[0]).toMatchObject({ status: 200, errorCode: null, model: 'gpt-4o-mini', tokenId: 'tok-1', projectId: 'proj-1', promptTokens: 11, completionTokens: 5 });
+    expect(w.events[0]).toMatchObject({
+      status: 200,
+      errorCode: null,
+      model: 'gpt-4o-mini',
+      tokenId: 'tok-1',
+      projectId: 'proj-1',
+      promptTokens: 11,
+      completionTokens: 5,
+    });
     expect(w.logs).toEqual([]);
   });
 
@@ -451,7 +679,12 @@ describe('handler with the built-in pipeline', () => {
 
 describe('handler: a pass that fails before the answer', () => {
   it('answers 500 pass_failed as a whole JSON body, forwards nothing and gives the rate-limit slot back', async () => {
-    w.deps.pipeline = withRequestPass('rate-limits', { name: 'explode', onRequest: () => { throw new Error('kaboom secret-ish detail'); } });
+    w.deps.pipeline = withRequestPass('rate-limits', {
+      name: 'explode',
+      onRequest: () => {
+        throw new Error('kaboom secret-ish detail');
+      },
+    });
     const res = await chat({ model: 'fast', messages });
     expect(res.status).toBe(500);
     expect(res.headers.get('content-type')).toBe('application/json');
@@ -470,7 +703,19 @@ describe('handler: a pass that fails before the answer', () => {
   });
 
   it('does the same with a minimal pipeline of one throwing pass', async () => {
-    w.deps.pipeline = { request: [{ name: 'only', onRequest: async () => { throw new Error('nope'); } }], attempt: [], response: [], stream: [] };
+    w.deps.pipeline = {
+      request: [
+        {
+          name: 'only',
+          onRequest: async () => {
+            throw new Error('nope');
+          },
+        },
+      ],
+      attempt: [],
+      response: [],
+      stream: [],
+    };
     const res = await fetch(`${w.url}/v1/chat/completions`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(500);
     expect(await res.text()).toBe(PASS_FAILED_BODY);
@@ -479,7 +724,12 @@ describe('handler: a pass that fails before the answer', () => {
   });
 
   it('answers a refusal thrown by a custom pass as a refusal, not a failure', async () => {
-    w.deps.pipeline = withRequestPass('authenticate', { name: 'office-hours', onRequest: () => { throw new ProxyRefusal('endpoint_not_allowed', { details: { why: 'closed' }, headers: { 'retry-after': '3600' } }); } });
+    w.deps.pipeline = withRequestPass('authenticate', {
+      name: 'office-hours',
+      onRequest: () => {
+        throw new ProxyRefusal('endpoint_not_allowed', { details: { why: 'closed' }, headers: { 'retry-after': '3600' } });
+      },
+    });
     const res = await chat({ model: 'gpt-4o', messages });
     expect(res.status).toBe(403);
     expect(res.headers.get('retry-after')).toBe('3600');
@@ -489,7 +739,12 @@ describe('handler: a pass that fails before the answer', () => {
   });
 
   it('gives the rate-limit slot back when a pass after the limits refuses', async () => {
-    w.deps.pipeline = withRequestPass('rate-limits', { name: 'late-refusal', onRequest: () => { throw new ProxyRefusal('model_not_allowed'); } });
+    w.deps.pipeline = withRequestPass('rate-limits', {
+      name: 'late-refusal',
+      onRequest: () => {
+        throw new ProxyRefusal('model_not_allowed');
+      },
+    });
     const res = await chat({ model: 'fast', messages });
     expect(res.status).toBe(403);
     await res.text();
@@ -515,8 +770,13 @@ describe('handler: a pass that fails before the answer', () => {
     expect(w.tickets[0]!.finished.length + w.tickets[0]!.cancelled).toBe(1);
   });
 
-  it('answers 500 pass_failed when a header pass throws, without leaking the upstream\'s headers or crashing', async () => {
-    const broken: ResponsePass = { name: 'bad-headers', onHeaders: () => { throw new Error('no'); } };
+  it("answers 500 pass_failed when a header pass throws, without leaking the upstream's headers or crashing", async () => {
+    const broken: ResponsePass = {
+      name: 'bad-headers',
+      onHeaders: () => {
+        throw new Error('no');
+      },
+    };
     w.deps.pipeline = { ...w.builtIn, response: [...w.builtIn.response, broken] };
     const uncaught = await uncaughtDuring(async () => {
       const res = await chat({ model: 'fast', messages });
@@ -534,7 +794,12 @@ describe('handler: a pass that fails before the answer', () => {
   });
 
   it('answers 500 pass_failed when a stream pass cannot open its tap, without crashing', async () => {
-    const broken: StreamPass = { name: 'no-tap', onStream: () => { throw new Error('no'); } };
+    const broken: StreamPass = {
+      name: 'no-tap',
+      onStream: () => {
+        throw new Error('no');
+      },
+    };
     w.deps.pipeline = { ...w.builtIn, stream: [broken, ...w.builtIn.stream] };
     const uncaught = await uncaughtDuring(async () => {
       const res = await chat({ model: 'fast', messages, stream: true });
@@ -556,7 +821,7 @@ describe('handler: a stream pass that fails inside the answer', () => {
     expect(w.events[0]).toMatchObject({ errorCode: 'pass_failed' });
   });
 
-  it('ends an SSE answer with an error event carrying pass_failed, and nothing of the upstream\'s', async () => {
+  it("ends an SSE answer with an error event carrying pass_failed, and nothing of the upstream's", async () => {
     w.deps.pipeline = { ...w.builtIn, stream: [...w.builtIn.stream, throwingTap('tap-boom')] };
     const res = await chat({ model: 'fast', messages, stream: true });
     expect(res.status).toBe(200);
@@ -569,7 +834,7 @@ describe('handler: a stream pass that fails inside the answer', () => {
     expect(w.events[0]).toMatchObject({ status: 200, errorCode: 'pass_failed', streamed: true });
   });
 
-  it('logs the failing tap\'s pass name', async () => {
+  it("logs the failing tap's pass name", async () => {
     w.deps.pipeline = { ...w.builtIn, stream: [...w.builtIn.stream, throwingTap('tap-boom')] };
     const res = await chat({ model: 'fast', messages, stream: true });
     await res.text();
@@ -580,7 +845,12 @@ describe('handler: a stream pass that fails inside the answer', () => {
 
 describe('handler: a pass that fails after the answer', () => {
   it('keeps the complete answer, runs the other end passes and logs the failing one', async () => {
-    const broken: ResponsePass = { name: 'bad-end', onEnd: () => { throw new Error('store down'); } };
+    const broken: ResponsePass = {
+      name: 'bad-end',
+      onEnd: () => {
+        throw new Error('store down');
+      },
+    };
     w.deps.pipeline = { ...w.builtIn, response: [broken, ...w.builtIn.response] };
     const res = await chat({ model: 'fast', messages });
     expect(res.status).toBe(200);

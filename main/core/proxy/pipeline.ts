@@ -31,7 +31,6 @@ export interface AttemptPass {
   onAttempt(x: ProxyExchange, key: UpstreamKey): void;
 }
 
-
 export interface ResponsePass {
   readonly name: string;
   /** Before the client sees the status and headers. */
@@ -39,7 +38,6 @@ export interface ResponsePass {
   /** After the answer ended (complete, failed or abandoned); must not throw or wait. */
   onEnd?(x: ProxyExchange, result: ForwardResult): void;
 }
-
 
 export interface StreamPass {
   readonly name: string;

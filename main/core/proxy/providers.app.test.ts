@@ -28,7 +28,14 @@ beforeEach(async () => {
 
 /** The request events the JSONL dispatcher wrote so far. */
 function eventsLogged(): Record<string, unknown>[] {
-  return fs.existsSync(eventLog) ? fs.readFileSync(eventLog, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>) : [];
+  return fs.existsSync(eventLog)
+    ? fs
+        .readFileSync(eventLog, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+    : [];
 }
 
 afterEach(async () => {
@@ -65,7 +72,11 @@ async function keys(projectId: string): Promise<Record<string, unknown>[]> {
 
 const openai = (tokenValue: string) => new OpenAI({ baseURL: `${t.url}/v1`, apiKey: tokenValue, maxRetries: 0 });
 const chat = (client: OpenAI, extra: Record<string, unknown> = {}) =>
-  client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], ...extra } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+  client.chat.completions.create({
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'user', content: 'hi' }],
+    ...extra,
+  } as OpenAI.ChatCompletionCreateParamsNonStreaming);
 
 describe('providers through their official SDKs', () => {
   it('Anthropic: the @anthropic-ai/sdk (token as Bearer) and raw clients (token as x-api-key) both work; the project key goes upstream as x-api-key; usage counts', async () => {
@@ -93,15 +104,25 @@ describe('providers through their official SDKs', () => {
       expect(JSON.stringify(seen.headers)).not.toContain(tokenValue);
     }
     // A client that sends no anthropic-version gets the one the API requires.
-    const bare = await fetch(`${t.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': tokenValue, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }) });
+    const bare = await fetch(`${t.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': tokenValue, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }),
+    });
     expect(bare.status).toBe(200);
     expect(upstream.received.at(-1)!.headers['anthropic-version']).toBe('2023-06-01');
     // An OpenAI path is not on Anthropic's list.
-    const refused = await fetch(`${t.url}/v1/chat/completions`, { method: 'POST', headers: { 'x-api-key': tokenValue, 'content-type': 'application/json' }, body: '{}' });
+    const refused = await fetch(`${t.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'x-api-key': tokenValue, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(refused.status).toBe(403);
 
     await t.app.flush();
-    await expect.poll(async () => ((await t.manage('GET', `/manage/tokens`)).json as { prompt_tokens?: number }[])[0]?.prompt_tokens ?? 0).toBeGreaterThanOrEqual(22);
+    await expect
+      .poll(async () => ((await t.manage('GET', `/manage/tokens`)).json as { prompt_tokens?: number }[])[0]?.prompt_tokens ?? 0)
+      .toBeGreaterThanOrEqual(22);
   });
 
   it('Azure-style: the key travels in api-key; OpenAI-compatible: as a Bearer; both need a base URL', async () => {
@@ -156,7 +177,9 @@ describe('several keys per project', () => {
     clock.advance(31_000);
     for (let i = 0; i < 4; i++) await chat(client);
     expect(upstream.countByKey(KEY_A)).toBeGreaterThanOrEqual(2);
-    await expect.poll(async () => (await keys(p.id)).find((k) => k.label === 'default')).toMatchObject({ health: 'healthy', failure_count: 1, last_error: 'status_500' });
+    await expect
+      .poll(async () => (await keys(p.id)).find((k) => k.label === 'default'))
+      .toMatchObject({ health: 'healthy', failure_count: 1, last_error: 'status_500' });
   });
 
   it('a streamed request whose first key answers 429 reaches the client once, from the second key', async () => {
@@ -174,9 +197,9 @@ describe('several keys per project', () => {
     expect(await metrics.text()).toContain(`llm_proxy_upstream_failovers_total{project="${p.id}"} 1`);
     // Its one event names the key that answered and the failover.
     await t.app.flush();
-    await expect.poll(() => eventsLogged().filter((e) => e.path === '/v1/chat/completions')).toEqual([
-      expect.objectContaining({ status: 200, streamed: true, attempts: 2, upstream_key_id: b.id, prompt_tokens: 9, completion_tokens: 3 }),
-    ]);
+    await expect
+      .poll(() => eventsLogged().filter((e) => e.path === '/v1/chat/completions'))
+      .toEqual([expect.objectContaining({ status: 200, streamed: true, attempts: 2, upstream_key_id: b.id, prompt_tokens: 9, completion_tokens: 3 })]);
   });
 
   it('a failure after the stream began is not retried: the client sees it, the upstream is asked once', async () => {
@@ -190,9 +213,11 @@ describe('several keys per project', () => {
     await iterator.next();
     await upstream.close(); // the provider goes away mid-stream
     release();
-    await expect((async () => {
-      for (;;) if ((await iterator.next()).done) return;
-    })()).rejects.toThrow();
+    await expect(
+      (async () => {
+        for (;;) if ((await iterator.next()).done) return;
+      })(),
+    ).rejects.toThrow();
     expect(upstream.countByKey(KEY_A) + upstream.countByKey(KEY_B)).toBe(1);
   });
 
@@ -260,8 +285,20 @@ describe('transformations', () => {
         remove_headers: ['x-debug'],
       },
     });
-    const client = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: await token(p.id, { allowed_models: ['gpt-4o-mini'] }), maxRetries: 0, defaultHeaders: { 'x-debug': '1' } });
-    await client.chat.completions.create({ model: 'fast', max_tokens: 5000, messages: [{ role: 'system', content: 'You help.' }, { role: 'user', content: 'hi' }] });
+    const client = new OpenAI({
+      baseURL: `${t.url}/v1`,
+      apiKey: await token(p.id, { allowed_models: ['gpt-4o-mini'] }),
+      maxRetries: 0,
+      defaultHeaders: { 'x-debug': '1' },
+    });
+    await client.chat.completions.create({
+      model: 'fast',
+      max_tokens: 5000,
+      messages: [
+        { role: 'system', content: 'You help.' },
+        { role: 'user', content: 'hi' },
+      ],
+    });
     const seen = upstream.received.at(-1)!;
     const sent = JSON.parse(seen.body);
     expect(sent.model).toBe('gpt-4o-mini');
@@ -271,7 +308,10 @@ describe('transformations', () => {
     expect(seen.headers['x-debug']).toBeUndefined();
 
     // The alias resolves to a model this token may not use.
-    await expect(client.chat.completions.create({ model: 'smart', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ status: 403, code: 'model_not_allowed' });
+    await expect(client.chat.completions.create({ model: 'smart', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({
+      status: 403,
+      code: 'model_not_allowed',
+    });
 
     // Changed without a restart.
     expect((await t.manage('PATCH', `/manage/projects/${p.id}`, { transformations: null })).status).toBe(200);

@@ -74,7 +74,14 @@ export const providers: Readonly<Record<Provider, ProviderDefinition>> = {
   },
   // Ollama, vLLM, LM Studio, llama.cpp, OpenRouter…: the OpenAI API at another base URL. Servers that
   // need no key ignore the Bearer header.
-  'openai-compatible': { id: 'openai-compatible', label: 'OpenAI-compatible', defaultBaseUrl: null, auth: 'bearer', usage: 'openai', endpoints: openaiEndpoints },
+  'openai-compatible': {
+    id: 'openai-compatible',
+    label: 'OpenAI-compatible',
+    defaultBaseUrl: null,
+    auth: 'bearer',
+    usage: 'openai',
+    endpoints: openaiEndpoints,
+  },
   // Azure OpenAI's v1 API: base URL https://<resource>.openai.azure.com/openai, key in `api-key`.
   azure: { id: 'azure', label: 'Azure OpenAI', defaultBaseUrl: null, auth: 'api-key', usage: 'openai', endpoints: openaiEndpoints },
 };

@@ -14,7 +14,9 @@ let token: string;
 beforeEach(async () => {
   upstream = await startMockUpstream();
   t = await startTestApp({ requestBodyTimeoutMs: WINDOW_MS });
-  const project = (await t.manage('POST', '/manage/projects', { name: 'uploads', api_key: 'sk-upload-test-key-0000', base_url: upstream.url })).json as { id: string };
+  const project = (await t.manage('POST', '/manage/projects', { name: 'uploads', api_key: 'sk-upload-test-key-0000', base_url: upstream.url })).json as {
+    id: string;
+  };
   token = (await t.manage('POST', '/manage/tokens', { project_id: project.id, duration_minutes: 10 })).json.token;
 });
 afterEach(async () => {
@@ -38,7 +40,10 @@ function stalledUpload(path: string, opts: { declared: number; start: string; co
     let answered = false;
     const req = http.request(
       url,
-      { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': opts.contentType ?? 'application/json', 'content-length': opts.declared } },
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': opts.contentType ?? 'application/json', 'content-length': opts.declared },
+      },
       (res) => {
         answered = true;
         let text = '';

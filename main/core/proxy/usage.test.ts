@@ -125,7 +125,13 @@ describe('JSON usage', () => {
       type: 'message',
       usage: { input_tokens: 10, cache_creation_input_tokens: 5, cache_read_input_tokens: 100, output_tokens: 7 },
     });
-    expect(usageOf('application/json', [Buffer.from(body)])).toEqual({ promptTokens: 115, completionTokens: 7, totalTokens: 122, cachedInputTokens: 100, cacheWriteTokens: 5 });
+    expect(usageOf('application/json', [Buffer.from(body)])).toEqual({
+      promptTokens: 115,
+      completionTokens: 7,
+      totalTokens: 122,
+      cachedInputTokens: 100,
+      cacheWriteTokens: 5,
+    });
   });
 
   it('reads embeddings usage (no completion tokens)', () => {
@@ -150,7 +156,9 @@ describe('JSON usage of a body over the parse cap (scanned as it passes)', () =>
   }
   const decoys = {
     object: 'list',
-    data: [{ embedding: [0.1, -2e-3], text: 'a "usage": {"prompt_tokens": 999} in a string, with \\ and \\" escapes', nested: { usage: { prompt_tokens: 555 } } }],
+    data: [
+      { embedding: [0.1, -2e-3], text: 'a "usage": {"prompt_tokens": 999} in a string, with \\ and \\" escapes', nested: { usage: { prompt_tokens: 555 } } },
+    ],
     model: 'text-embedding-3-small',
   };
   const body = Buffer.from(JSON.stringify({ ...decoys, usage: { prompt_tokens: 8123, total_tokens: 8123 } }));
@@ -160,9 +168,17 @@ describe('JSON usage of a body over the parse cap (scanned as it passes)', () =>
   });
 
   it('reads usage in the middle or first, and Anthropic shapes', () => {
-    const middle = JSON.stringify({ id: 'x', usage: { input_tokens: 3, cache_read_input_tokens: 4, output_tokens: 5 }, content: [{ type: 'text', text: '}]' }] });
+    const middle = JSON.stringify({
+      id: 'x',
+      usage: { input_tokens: 3, cache_read_input_tokens: 4, output_tokens: 5 },
+      content: [{ type: 'text', text: '}]' }],
+    });
     expect(scanned([Buffer.from(middle)])).toEqual({ promptTokens: 7, completionTokens: 5, totalTokens: 12, cachedInputTokens: 4 });
-    expect(scanned([Buffer.from('{"usage":{"prompt_tokens":1,"completion_tokens":2},"data":[1,2,3]}')])).toEqual({ promptTokens: 1, completionTokens: 2, totalTokens: 3 });
+    expect(scanned([Buffer.from('{"usage":{"prompt_tokens":1,"completion_tokens":2},"data":[1,2,3]}')])).toEqual({
+      promptTokens: 1,
+      completionTokens: 2,
+      totalTokens: 3,
+    });
   });
 
   it('counts a real 9 MiB embeddings answer', () => {
@@ -212,18 +228,32 @@ describe('the parts priced apart: cached input, cache writes, reasoning', () => 
   const json = (body: unknown) => usageOf('application/json', [Buffer.from(JSON.stringify(body))]);
 
   it('reads OpenAI chat details', () => {
-    const usage = json({ usage: { prompt_tokens: 100, completion_tokens: 40, total_tokens: 140, prompt_tokens_details: { cached_tokens: 60 }, completion_tokens_details: { reasoning_tokens: 25 } } });
+    const usage = json({
+      usage: {
+        prompt_tokens: 100,
+        completion_tokens: 40,
+        total_tokens: 140,
+        prompt_tokens_details: { cached_tokens: 60 },
+        completion_tokens_details: { reasoning_tokens: 25 },
+      },
+    });
     expect(usage).toStrictEqual({ promptTokens: 100, completionTokens: 40, totalTokens: 140, cachedInputTokens: 60, reasoningTokens: 25 });
   });
 
   it('reads Responses API details', () => {
-    const usage = json({ usage: { input_tokens: 80, output_tokens: 30, input_tokens_details: { cached_tokens: 50 }, output_tokens_details: { reasoning_tokens: 10 } } });
+    const usage = json({
+      usage: { input_tokens: 80, output_tokens: 30, input_tokens_details: { cached_tokens: 50 }, output_tokens_details: { reasoning_tokens: 10 } },
+    });
     expect(usage).toStrictEqual({ promptTokens: 80, completionTokens: 30, totalTokens: 110, cachedInputTokens: 50, reasoningTokens: 10 });
   });
 
   it('reads Anthropic cache reads and writes into the prompt total, in bodies and across stream events', () => {
     expect(json({ usage: { input_tokens: 10, cache_read_input_tokens: 200, cache_creation_input_tokens: 30, output_tokens: 7 } })).toStrictEqual({
-      promptTokens: 240, completionTokens: 7, totalTokens: 247, cachedInputTokens: 200, cacheWriteTokens: 30,
+      promptTokens: 240,
+      completionTokens: 7,
+      totalTokens: 247,
+      cachedInputTokens: 200,
+      cacheWriteTokens: 30,
     });
     const stream = [
       'event: message_start',
@@ -234,11 +264,19 @@ describe('the parts priced apart: cached input, cache writes, reasoning', () => 
       '',
       '',
     ].join('\n');
-    expect(usageOf('text/event-stream', [Buffer.from(stream)])).toStrictEqual({ promptTokens: 240, completionTokens: 15, totalTokens: 255, cachedInputTokens: 200, cacheWriteTokens: 30 });
+    expect(usageOf('text/event-stream', [Buffer.from(stream)])).toStrictEqual({
+      promptTokens: 240,
+      completionTokens: 15,
+      totalTokens: 255,
+      cachedInputTokens: 200,
+      cacheWriteTokens: 30,
+    });
   });
 
   it('never lets a part exceed its whole', () => {
-    const usage = json({ usage: { prompt_tokens: 10, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 99 }, completion_tokens_details: { reasoning_tokens: 50 } } });
+    const usage = json({
+      usage: { prompt_tokens: 10, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 99 }, completion_tokens_details: { reasoning_tokens: 50 } },
+    });
     expect(usage).toStrictEqual({ promptTokens: 10, completionTokens: 5, totalTokens: 15, cachedInputTokens: 10, reasoningTokens: 5 });
   });
 });

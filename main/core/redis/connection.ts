@@ -60,7 +60,11 @@ export function connectRedis(opts: RedisLinkOptions): RedisLink {
     connectionName: 'llm-proxy',
   };
   const client = new Redis(opts.url, options);
-  const decisions = new Redis(opts.url, { ...options, commandTimeout: opts.lateAnswerMs ?? Math.max(2000, 40 * opts.commandTimeoutMs), connectionName: 'llm-proxy-limits' });
+  const decisions = new Redis(opts.url, {
+    ...options,
+    commandTimeout: opts.lateAnswerMs ?? Math.max(2000, 40 * opts.commandTimeoutMs),
+    connectionName: 'llm-proxy-limits',
+  });
   decisions.on('error', () => undefined);
   const subscribers: Redis[] = [];
   const listeners: ((state: RedisLinkState, previous: RedisLinkState) => void)[] = [];
@@ -109,7 +113,13 @@ export function connectRedis(opts: RedisLinkOptions): RedisLink {
       });
     },
     subscriber() {
-      const sub = client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined, enableAutoPipelining: false, connectionName: 'llm-proxy-sub' });
+      const sub = client.duplicate({
+        enableOfflineQueue: true,
+        maxRetriesPerRequest: null,
+        commandTimeout: undefined,
+        enableAutoPipelining: false,
+        connectionName: 'llm-proxy-sub',
+      });
       sub.on('error', () => undefined);
       subscribers.push(sub);
       return sub;

@@ -36,7 +36,11 @@ describe.skipIf(!redis.url)(`invalidation bus${redis.reason ? ` (skipped: ${redi
     one.bus.publish({ kind: 'token', id: 't1' });
     one.bus.publish({ kind: 'key_cooldown', id: 'k1', ms: 30_000, code: 'status_429' });
     // Someone else on the channel, or a message from an older build.
-    for (const text of ['not json', JSON.stringify({ kind: 'key_cooldown', id: 'k2', ms: -5, code: 'x', origin: 'o' }), JSON.stringify({ kind: 'drop_tables', id: 'x', origin: 'o' })]) {
+    for (const text of [
+      'not json',
+      JSON.stringify({ kind: 'key_cooldown', id: 'k2', ms: -5, code: 'x', origin: 'o' }),
+      JSON.stringify({ kind: 'drop_tables', id: 'x', origin: 'o' }),
+    ]) {
       await one.link.client.publish(invalidationChannel(prefix), text);
     }
     one.bus.publish({ kind: 'project', id: 'p1' });

@@ -63,7 +63,14 @@ function parse(text: string): (InvalidationMessage & { origin: string }) | null 
     const value = JSON.parse(text) as Record<string, unknown>;
     if (typeof value.id !== 'string' || typeof value.origin !== 'string' || value.id.length > 100) return null;
     if (value.kind === 'token' || value.kind === 'project') return { kind: value.kind, id: value.id, origin: value.origin };
-    if (value.kind === 'key_cooldown' && typeof value.ms === 'number' && Number.isFinite(value.ms) && value.ms > 0 && typeof value.code === 'string' && value.code.length <= 50) {
+    if (
+      value.kind === 'key_cooldown' &&
+      typeof value.ms === 'number' &&
+      Number.isFinite(value.ms) &&
+      value.ms > 0 &&
+      typeof value.code === 'string' &&
+      value.code.length <= 50
+    ) {
       return { kind: 'key_cooldown', id: value.id, ms: value.ms, code: value.code, origin: value.origin };
     }
   } catch {

@@ -17,7 +17,14 @@ export function liveInstancesKey(prefix: string): string {
   return `${prefix}instances`;
 }
 
-export function announceInstance(deps: { client: Redis; prefix: string; clock: Clock; everyMs?: number; staleMs?: number; ready: () => boolean }): LiveInstances {
+export function announceInstance(deps: {
+  client: Redis;
+  prefix: string;
+  clock: Clock;
+  everyMs?: number;
+  staleMs?: number;
+  ready: () => boolean;
+}): LiveInstances {
   const everyMs = deps.everyMs ?? 5000;
   const staleMs = deps.staleMs ?? 3 * everyMs;
   const key = liveInstancesKey(deps.prefix);

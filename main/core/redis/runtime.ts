@@ -55,12 +55,24 @@ export function startRedis(settings: RedisSettings, deps: { clock: Clock; log: L
   link.onChange((state: RedisLinkState, previous: RedisLinkState) => {
     const location = link.location;
     if (state === 'ready') {
-      log.info({ redis: location, prefix }, previous === 'connecting' ? 'redis connected: rate limits are shared' : 'redis restored: rate limits are shared again');
+      log.info(
+        { redis: location, prefix },
+        previous === 'connecting' ? 'redis connected: rate limits are shared' : 'redis restored: rate limits are shared again',
+      );
       void instances.refresh();
       if (downSince !== null) {
         const downMs = clock.now() - downSince;
         downSince = null;
-        void audit.record({ actor: 'system', action: 'limits.redis_restored', outcome: 'success', targetType: 'redis', targetId: location, details: { down_ms: downMs } }).catch(() => undefined);
+        void audit
+          .record({
+            actor: 'system',
+            action: 'limits.redis_restored',
+            outcome: 'success',
+            targetType: 'redis',
+            targetId: location,
+            details: { down_ms: downMs },
+          })
+          .catch(() => undefined);
       }
       return;
     }
@@ -69,7 +81,14 @@ export function startRedis(settings: RedisSettings, deps: { clock: Clock; log: L
       const mode = settings.limitsFailClosed ? 'refusing rate-limited requests' : 'rate limits apply per instance';
       log.warn({ redis: location, error: link.lastError() }, `redis unreachable: ${mode} until it returns`);
       void audit
-        .record({ actor: 'system', action: 'limits.redis_unreachable', outcome: 'failure', targetType: 'redis', targetId: location, details: { error: link.lastError(), fail_closed: settings.limitsFailClosed } })
+        .record({
+          actor: 'system',
+          action: 'limits.redis_unreachable',
+          outcome: 'failure',
+          targetType: 'redis',
+          targetId: location,
+          details: { error: link.lastError(), fail_closed: settings.limitsFailClosed },
+        })
         .catch(() => undefined);
     }
   });

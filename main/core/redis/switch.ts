@@ -33,7 +33,10 @@ export interface RedisSwitch {
   close(): Promise<void>;
 }
 
-export function createRedisSwitch(initial: RedisSettings, deps: { clock: Clock; log: Logger; audit: Pick<AuditLog, 'record'>; probeDeadlineMs?: number }): RedisSwitch {
+export function createRedisSwitch(
+  initial: RedisSettings,
+  deps: { clock: Clock; log: Logger; audit: Pick<AuditLog, 'record'>; probeDeadlineMs?: number },
+): RedisSwitch {
   let current = startRedis(initial, deps);
   let listeners: { gate: Pick<TokenGate, 'invalidateToken' | 'invalidateProject'>; keyHealth: Pick<KeyHealth, 'adoptCooldown'> } | null = null;
   const steps: FollowRedis[] = [];
@@ -56,7 +59,10 @@ export function createRedisSwitch(initial: RedisSettings, deps: { clock: Clock; 
       if (settings.redisUrl) {
         const probe = await probeRedis(settings.redisUrl, deps.probeDeadlineMs ?? PROBE_DEADLINE_MS);
         if (!probe.ok) {
-          throw new AppError('redis_connect_failed', `Redis at ${probe.location} did not answer PING within ${(deps.probeDeadlineMs ?? PROBE_DEADLINE_MS) / 1000} s (${probe.reason}); nothing was changed`);
+          throw new AppError(
+            'redis_connect_failed',
+            `Redis at ${probe.location} did not answer PING within ${(deps.probeDeadlineMs ?? PROBE_DEADLINE_MS) / 1000} s (${probe.reason}); nothing was changed`,
+          );
         }
       }
       const previous = current;
@@ -65,7 +71,10 @@ export function createRedisSwitch(initial: RedisSettings, deps: { clock: Clock; 
         // The runtime's own connection must be up too (a busy machine can be slower than the probe's).
         if (!(await readyWithin(next, deps.probeDeadlineMs ?? PROBE_DEADLINE_MS))) {
           await next.close();
-          throw new AppError('redis_connect_failed', `Redis at ${next.link.location} did not stay connected (${next.link.lastError() ?? 'no answer'}); nothing was changed`);
+          throw new AppError(
+            'redis_connect_failed',
+            `Redis at ${next.link.location} did not stay connected (${next.link.lastError() ?? 'no answer'}); nothing was changed`,
+          );
         }
         if (listeners) next.listen(listeners.gate, listeners.keyHealth);
         await next.started();
@@ -76,7 +85,10 @@ export function createRedisSwitch(initial: RedisSettings, deps: { clock: Clock; 
       } finally {
         await previous?.close().catch(() => undefined);
       }
-      deps.log.info({ redis: next?.link.location ?? null, prefix: settings.redisPrefix }, next ? 'redis changed: limits, cache, revocations and events moved' : 'redis turned off: limits and cache are per instance');
+      deps.log.info(
+        { redis: next?.link.location ?? null, prefix: settings.redisPrefix },
+        next ? 'redis changed: limits, cache, revocations and events moved' : 'redis turned off: limits and cache are per instance',
+      );
     },
     async close() {
       await current?.close();

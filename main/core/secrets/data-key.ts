@@ -15,7 +15,10 @@ export function parseDataKey(text: string): Buffer {
     const key = Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
     if (key.length === 32) return key;
   }
-  throw new AppError('encryption_key_invalid', 'The encryption key must be 32 bytes written as base64 or 64 hex digits (for example: openssl rand -base64 32).');
+  throw new AppError(
+    'encryption_key_invalid',
+    'The encryption key must be 32 bytes written as base64 or 64 hex digits (for example: openssl rand -base64 32).',
+  );
 }
 
 export function loadDataKey(opts: { encryptionKey: string | undefined; dataDir: string }): { key: Buffer; source: 'env' | 'file' | 'generated' } {

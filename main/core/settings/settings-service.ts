@@ -88,7 +88,9 @@ export function createSettingsService(deps: SettingsServiceDeps): SettingsServic
       await deps.store.settings.write(put, removed);
     } catch (err) {
       // Not kept, so not applied either: the next start would not have it.
-      await deps.applier.apply(Object.fromEntries(names.map((name) => [RUNTIME_SETTING_KEYS[name], before[RUNTIME_SETTING_KEYS[name]]]))).catch(() => undefined);
+      await deps.applier
+        .apply(Object.fromEntries(names.map((name) => [RUNTIME_SETTING_KEYS[name], before[RUNTIME_SETTING_KEYS[name]]])))
+        .catch(() => undefined);
       throw err;
     }
     for (const name of removed) stored.delete(name);

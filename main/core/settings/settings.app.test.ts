@@ -129,9 +129,22 @@ describe('settings changed at run time', () => {
   });
 
   it('shows a setting fixed by an environment variable as locked, and refuses to change it', async () => {
-    const t = await start({ logLevel: 'info', settingSources: { logLevel: { kind: 'env', detail: 'env LLM_PROXY_LOG_LEVEL' }, cacheMaxBytes: { kind: 'config_file', detail: 'config file /etc/llm-proxy.json' } } });
+    const t = await start({
+      logLevel: 'info',
+      settingSources: {
+        logLevel: { kind: 'env', detail: 'env LLM_PROXY_LOG_LEVEL' },
+        cacheMaxBytes: { kind: 'config_file', detail: 'config file /etc/llm-proxy.json' },
+      },
+    });
     const view = (await t.manage('GET', '/manage/settings')).json.settings;
-    expect(view.log_level).toEqual({ value: 'info', start_value: 'info', source: 'env', source_detail: 'env LLM_PROXY_LOG_LEVEL', locked: true, changed_at: null });
+    expect(view.log_level).toEqual({
+      value: 'info',
+      start_value: 'info',
+      source: 'env',
+      source_detail: 'env LLM_PROXY_LOG_LEVEL',
+      locked: true,
+      changed_at: null,
+    });
     expect(view.cache_max_bytes).toMatchObject({ source: 'config_file', source_detail: 'config file /etc/llm-proxy.json', locked: false });
     const refused = await t.manage('PATCH', '/manage/settings', { log_level: 'debug', event_retention_days: 3 });
     expect(refused.status).toBe(409);
@@ -155,7 +168,15 @@ describe('settings changed at run time', () => {
 
   it('refuses bad values with validation_failed and an empty change', async () => {
     const t = await start();
-    for (const body of [{ redis_url: 'http://127.0.0.1:6379' }, { redis_prefix: 'has space' }, { cache_max_bytes: -1 }, { event_retention_days: 1.5 }, { log_level: 'loud' }, { unknown: 1 }, {}]) {
+    for (const body of [
+      { redis_url: 'http://127.0.0.1:6379' },
+      { redis_prefix: 'has space' },
+      { cache_max_bytes: -1 },
+      { event_retention_days: 1.5 },
+      { log_level: 'loud' },
+      { unknown: 1 },
+      {},
+    ]) {
       const res = await t.manage('PATCH', '/manage/settings', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json.code).toBe('validation_failed');
@@ -164,8 +185,12 @@ describe('settings changed at run time', () => {
 
   it('lets only owners change settings', async () => {
     const t = await start();
-    await expect(t.app.call('settings.update', { log_level: 'warn' }, { role: 'viewer', actor: 'admin:vera' })).rejects.toMatchObject({ code: 'forbidden_role' });
-    await expect(t.app.call('settings.update', { log_level: 'warn' }, { role: 'operator', actor: 'admin:olga', projectIds: [] })).rejects.toMatchObject({ code: 'forbidden_role' });
+    await expect(t.app.call('settings.update', { log_level: 'warn' }, { role: 'viewer', actor: 'admin:vera' })).rejects.toMatchObject({
+      code: 'forbidden_role',
+    });
+    await expect(t.app.call('settings.update', { log_level: 'warn' }, { role: 'operator', actor: 'admin:olga', projectIds: [] })).rejects.toMatchObject({
+      code: 'forbidden_role',
+    });
     expect((await t.app.call('settings.update', { log_level: 'warn' })).settings.log_level).toMatchObject({ value: 'warn', source: 'changed' });
   });
 });

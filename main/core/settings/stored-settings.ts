@@ -36,7 +36,11 @@ export function sealSetting(sealer: Sealer, name: RuntimeSettingName, value: unk
  * The stored changes; rows of settings this build does not know are ignored, and so are rows sealed with
  * another data key (reported: the server starts with its flags, environment, config file and defaults).
  */
-export async function readStoredSettings(store: Pick<Store, 'settings'>, sealer: Sealer, unreadable: (name: string) => void): Promise<Map<RuntimeSettingName, StoredSetting>> {
+export async function readStoredSettings(
+  store: Pick<Store, 'settings'>,
+  sealer: Sealer,
+  unreadable: (name: string) => void,
+): Promise<Map<RuntimeSettingName, StoredSetting>> {
   const stored = new Map<RuntimeSettingName, StoredSetting>();
   for (const row of await store.settings.list()) {
     if (!Object.prototype.hasOwnProperty.call(RUNTIME_SETTING_KEYS, row.name)) continue;

@@ -14,7 +14,14 @@ import { openSqliteStore } from './sqlite.ts';
 export const COPIED_TABLES = ['projects', 'upstream_keys', 'tokens', 'admins', 'usage_hourly', 'audit_events'] as const;
 export type CopiedTable = (typeof COPIED_TABLES)[number];
 
-const KEYS: Record<CopiedTable, string[]> = { projects: ['id'], upstream_keys: ['id'], tokens: ['id'], admins: ['id'], usage_hourly: ['hour', 'token_id'], audit_events: ['id'] };
+const KEYS: Record<CopiedTable, string[]> = {
+  projects: ['id'],
+  upstream_keys: ['id'],
+  tokens: ['id'],
+  admins: ['id'],
+  usage_hourly: ['hour', 'token_id'],
+  audit_events: ['id'],
+};
 const BOOLEAN_COLUMNS = new Set(['is_active', 'cache_shared_across_tokens', 'is_enabled']);
 const BATCH = 500;
 
@@ -31,14 +38,20 @@ export async function copySqliteToPostgres(opts: { from: string; to: string; for
   try {
     const status = await createMigrator(source.db).status();
     if (status.pending.length > 0) {
-      throw new AppError('validation_failed', `The SQLite database at ${opts.from} is not up to date (pending: ${status.pending.join(', ')}); run \`llm-proxy migrate up --database-file ${opts.from}\` first`);
+      throw new AppError(
+        'validation_failed',
+        `The SQLite database at ${opts.from} is not up to date (pending: ${status.pending.join(', ')}); run \`llm-proxy migrate up --database-file ${opts.from}\` first`,
+      );
     }
     const target = await openPostgresStore({ url: opts.to, schema: opts.schema, maxConnections: 2 });
     try {
       const counts = await targetCounts(target.pool);
       const nonEmpty = COPIED_TABLES.filter((t) => counts[t] > 0);
       if (nonEmpty.length > 0 && !opts.force) {
-        throw new AppError('validation_failed', `The PostgreSQL database at ${redactPostgresUrl(opts.to)} already holds rows (${nonEmpty.map((t) => `${t}: ${counts[t]}`).join(', ')}); add --force to merge into it`);
+        throw new AppError(
+          'validation_failed',
+          `The PostgreSQL database at ${redactPostgresUrl(opts.to)} already holds rows (${nonEmpty.map((t) => `${t}: ${counts[t]}`).join(', ')}); add --force to merge into it`,
+        );
       }
       await withTransaction(target.pool, async (client) => {
         for (const table of COPIED_TABLES) {
@@ -80,11 +93,16 @@ function* readBatches(db: Database.Database, table: CopiedTable): Generator<Row[
 async function insertBatch(client: Query, table: CopiedTable, rows: Row[]): Promise<void> {
   const columns = Object.keys(rows[0]!);
   const params: unknown[] = [];
-  const values = rows.map((row) => `(${columns.map((c) => {
-    const v = row[c];
-    params.push(BOOLEAN_COLUMNS.has(c) && v !== null ? v === 1 : typeof v === 'bigint' ? Number(v) : v);
-    return `$${params.length}`;
-  }).join(', ')})`);
+  const values = rows.map(
+    (row) =>
+      `(${columns
+        .map((c) => {
+          const v = row[c];
+          params.push(BOOLEAN_COLUMNS.has(c) && v !== null ? v === 1 : typeof v === 'bigint' ? Number(v) : v);
+          return `$${params.length}`;
+        })
+        .join(', ')})`,
+  );
   const keys = KEYS[table];
   const rest = columns.filter((c) => !keys.includes(c));
   // Audit rows are append-only (the triggers refuse updates): an existing one is left as it is.

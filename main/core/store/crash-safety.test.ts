@@ -45,7 +45,9 @@ async function trial(file: string): Promise<void> {
     const stored = new Set(store.db.prepare('SELECT id FROM projects').pluck().all() as string[]);
     expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
     // A project and its first key commit together: never one without the other.
-    expect(store.db.prepare('SELECT count(*) FROM projects p WHERE NOT EXISTS (SELECT 1 FROM upstream_keys k WHERE k.project_id = p.id)').pluck().get()).toBe(0);
+    expect(store.db.prepare('SELECT count(*) FROM projects p WHERE NOT EXISTS (SELECT 1 FROM upstream_keys k WHERE k.project_id = p.id)').pluck().get()).toBe(
+      0,
+    );
   } finally {
     await store.close();
   }

@@ -10,10 +10,9 @@ const store = await openSqliteStore({ file });
 for (;;) {
   const id = newId();
   const now = Date.now();
-  await store.projects.create(
-    { id, name: `crash-${id}`, provider: 'openai', baseUrl: 'https://api.openai.com/v1', isActive: true, createdAt: now },
-    [{ id: newId(), projectId: id, label: 'default', keySealed: 'sealed', keyLast4: 'abcd', weight: 1, isEnabled: true, createdAt: now }],
-  );
+  await store.projects.create({ id, name: `crash-${id}`, provider: 'openai', baseUrl: 'https://api.openai.com/v1', isActive: true, createdAt: now }, [
+    { id: newId(), projectId: id, label: 'default', keySealed: 'sealed', keyLast4: 'abcd', weight: 1, isEnabled: true, createdAt: now },
+  ]);
   // Printed only after the commit: a line the parent never receives merely makes the check weaker.
   process.stdout.write(`${id}\n`);
 }

@@ -15,8 +15,7 @@ function memoryDb(): Database {
 }
 
 const userVersion = (db: Database) => db.pragma('user_version', { simple: true });
-const tableNames = (db: Database) =>
-  db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all();
+const tableNames = (db: Database) => db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all();
 
 function step(name: string, table: string): Migration {
   return {

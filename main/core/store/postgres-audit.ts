@@ -15,7 +15,10 @@ export function postgresAuditRepository(pool: pg.Pool): AuditRepository {
     async append(events) {
       if (events.length === 0) return;
       const rows = events.map((e) => table.values(e, d));
-      await pool.query(APPEND_SQL, table.columns.map((_, i) => rows.map((r) => r[i])));
+      await pool.query(
+        APPEND_SQL,
+        table.columns.map((_, i) => rows.map((r) => r[i])),
+      );
     },
     async get(id) {
       const res = await pool.query<DbRecord>('SELECT * FROM audit_events WHERE id = $1', [id]);

@@ -82,7 +82,8 @@ export function postgresEventRepository(pool: pg.Pool): EventRepository {
     },
     async addDeadLetters(rows, advance) {
       return withTransaction(pool, async (client) => {
-        if (advance && ((await client.query(ADVANCE_CURSOR_SQL, [advance.dispatcher, advance.owner, advance.position, advance.now])).rowCount ?? 0) === 0) return false;
+        if (advance && ((await client.query(ADVANCE_CURSOR_SQL, [advance.dispatcher, advance.owner, advance.position, advance.now])).rowCount ?? 0) === 0)
+          return false;
         if (rows.length > 0) {
           await client.query(
             `INSERT INTO events_dead_letters (dispatcher, event_id, time, failed_at, attempts, error, payload)

@@ -26,13 +26,17 @@ async function reserve(client: pg.PoolClient, subject: string, want: number): Pr
   const budget = project.rows[0].monthly_budget_usd;
   if (budget === null) return want;
   await client.query('INSERT INTO project_budget_months (project_id, month) VALUES ($1, $2) ON CONFLICT DO NOTHING', [s.projectId, s.month]);
-  const held = await client.query<{ reserved_nanos: number }>('SELECT reserved_nanos FROM project_budget_months WHERE project_id = $1 AND month = $2 FOR UPDATE', [s.projectId, s.month]);
+  const held = await client.query<{ reserved_nanos: number }>(
+    'SELECT reserved_nanos FROM project_budget_months WHERE project_id = $1 AND month = $2 FOR UPDATE',
+    [s.projectId, s.month],
+  );
   const spent = await client.query<{ n: number }>(
     'SELECT coalesce(sum(spend_nanos), 0)::bigint AS n FROM spend_hourly WHERE project_id = $1 AND hour >= $2::bigint AND hour < $3::bigint',
     [s.projectId, s.from, s.to],
   );
   const { granted, reserved } = grantBudget(budget, spent.rows[0]!.n, held.rows[0]!.reserved_nanos, want);
-  if (reserved !== null) await client.query('UPDATE project_budget_months SET reserved_nanos = $3 WHERE project_id = $1 AND month = $2', [s.projectId, s.month, reserved]);
+  if (reserved !== null)
+    await client.query('UPDATE project_budget_months SET reserved_nanos = $3 WHERE project_id = $1 AND month = $2', [s.projectId, s.month, reserved]);
   return granted;
 }
 
@@ -82,7 +86,9 @@ export function postgresMoneyRepository(pool: pg.Pool): MoneyRepository {
       return new Map(res.rows.map((r) => [r.project_id, { totalNanos: r.total, monthNanos: r.month }]));
     },
     async spendTotals() {
-      const res = await pool.query<{ project_id: string; model: string; nanos: number }>('SELECT project_id, model, sum(spend_nanos)::bigint AS nanos FROM spend_hourly GROUP BY project_id, model');
+      const res = await pool.query<{ project_id: string; model: string; nanos: number }>(
+        'SELECT project_id, model, sum(spend_nanos)::bigint AS nanos FROM spend_hourly GROUP BY project_id, model',
+      );
       return res.rows.map((r) => ({ projectId: r.project_id, model: r.model, nanos: r.nanos }));
     },
     async dailySpend(query) {

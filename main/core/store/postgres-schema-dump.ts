@@ -10,7 +10,15 @@ export async function dumpPostgresSchema(client: Query): Promise<string> {
   const strip = (text: string) => text.split(`"${schema}".`).join('').split(`${schema}.`).join('');
   const out: string[] = [];
 
-  const columns = await client.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string; column_default: string | null; is_identity: string; identity_generation: string | null }>(
+  const columns = await client.query<{
+    table_name: string;
+    column_name: string;
+    data_type: string;
+    is_nullable: string;
+    column_default: string | null;
+    is_identity: string;
+    identity_generation: string | null;
+  }>(
     `SELECT c.table_name, c.column_name, c.data_type, c.is_nullable, c.column_default, c.is_identity, c.identity_generation
      FROM information_schema.columns c JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
      WHERE c.table_schema = $1 AND t.table_type = 'BASE TABLE'

@@ -50,7 +50,10 @@ export function postgresTokenRepository(pool: pg.Pool): TokenRepository {
       const params: unknown[] = [activeOnly, now];
       const byProject = projectId === undefined ? '' : 'project_id = $3 AND ';
       if (projectId !== undefined) params.push(projectId);
-      const res = await pool.query<DbRecord>(`SELECT * FROM tokens WHERE ${byProject}(NOT $1::boolean OR (is_active AND expires_at > $2::bigint)) ${NEWEST_FIRST}`, params);
+      const res = await pool.query<DbRecord>(
+        `SELECT * FROM tokens WHERE ${byProject}(NOT $1::boolean OR (is_active AND expires_at > $2::bigint)) ${NEWEST_FIRST}`,
+        params,
+      );
       return res.rows.map(table.toRow);
     },
     async update(id, changes, now) {
@@ -64,7 +67,10 @@ export function postgresTokenRepository(pool: pg.Pool): TokenRepository {
     },
     async revokeAllForProject(projectId, now) {
       return withTransaction(pool, async (client) => {
-        const revoked = await client.query('UPDATE tokens SET is_active = FALSE, revoked_at = $2, updated_at = $2 WHERE project_id = $1 AND is_active', [projectId, now]);
+        const revoked = await client.query('UPDATE tokens SET is_active = FALSE, revoked_at = $2, updated_at = $2 WHERE project_id = $1 AND is_active', [
+          projectId,
+          now,
+        ]);
         const total = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM tokens WHERE project_id = $1', [projectId]);
         const n = revoked.rowCount ?? 0;
         return { revoked: n, alreadyRevoked: total.rows[0]!.n - n, total: total.rows[0]!.n };
@@ -76,7 +82,14 @@ export function postgresTokenRepository(pool: pg.Pool): TokenRepository {
       await withTransaction(pool, async (client) => {
         for (const u of sorted) {
           await client.query(ADD_USAGE_SQL, [u.tokenId, u.requests, u.promptTokens, u.completionTokens, u.cacheHits, u.lastUsedAt]);
-          await client.query(ADD_USAGE_TO_HOUR_SQL, [Math.floor(u.lastUsedAt / HOUR_MS) * HOUR_MS, u.tokenId, u.requests, u.promptTokens, u.completionTokens, u.cacheHits]);
+          await client.query(ADD_USAGE_TO_HOUR_SQL, [
+            Math.floor(u.lastUsedAt / HOUR_MS) * HOUR_MS,
+            u.tokenId,
+            u.requests,
+            u.promptTokens,
+            u.completionTokens,
+            u.cacheHits,
+          ]);
         }
       });
     },

@@ -73,7 +73,16 @@ export function postgresUpstreamKeyRepository(pool: pg.Pool): UpstreamKeyReposit
       const sorted = [...deltas].sort(byId((delta) => delta.keyId));
       await withTransaction(pool, async (client) => {
         for (const u of sorted) {
-          await client.query(ADD_USAGE_SQL, [u.keyId, u.requests, u.failures, u.promptTokens, u.completionTokens, u.lastUsedAt, u.lastError?.code ?? null, u.lastError?.at ?? null]);
+          await client.query(ADD_USAGE_SQL, [
+            u.keyId,
+            u.requests,
+            u.failures,
+            u.promptTokens,
+            u.completionTokens,
+            u.lastUsedAt,
+            u.lastError?.code ?? null,
+            u.lastError?.at ?? null,
+          ]);
         }
       });
     },

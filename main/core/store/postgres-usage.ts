@@ -10,7 +10,9 @@ const DAY_MS = 86_400_000;
 export function postgresUsageRepository(pool: Queryable): UsageRepository {
   return {
     async requestsSince(from) {
-      const res = await pool.query<{ total: number | null }>('SELECT sum(requests)::bigint AS total FROM usage_hourly WHERE hour >= $1::bigint', [Math.floor(from / HOUR_MS) * HOUR_MS]);
+      const res = await pool.query<{ total: number | null }>('SELECT sum(requests)::bigint AS total FROM usage_hourly WHERE hour >= $1::bigint', [
+        Math.floor(from / HOUR_MS) * HOUR_MS,
+      ]);
       return res.rows[0]?.total ?? 0;
     },
     async daily(query) {

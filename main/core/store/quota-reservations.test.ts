@@ -46,7 +46,10 @@ describeEachStore('quota reservations', (tempStore) => {
     await store.tokens.releaseRequests([{ tokenId: token.id, amount: 5 }]);
     expect(await store.tokens.reserveRequests(token.id, 10)).toBe(5);
     // Giving back more than is reserved stops at zero; the used count still bounds the next grant.
-    await store.tokens.releaseRequests([{ tokenId: token.id, amount: 1000 }, { tokenId: 'missing', amount: 1 }]);
+    await store.tokens.releaseRequests([
+      { tokenId: token.id, amount: 1000 },
+      { tokenId: 'missing', amount: 1 },
+    ]);
     expect(await store.tokens.reserveRequests(token.id, 10)).toBe(5);
     await store.tokens.releaseRequests([]);
   });

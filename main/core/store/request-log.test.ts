@@ -53,10 +53,15 @@ describeEachStore('request log', (tempStore, kind) => {
   });
 
   // PostgreSQL's planner rightly scans a table this small sequentially, so only SQLite's plan is checked.
-  it.skipIf(kind !== 'sqlite')('reads a token\'s page through its index (SQLite plan)', async () => {
+  it.skipIf(kind !== 'sqlite')("reads a token's page through its index (SQLite plan)", async () => {
     const store = await tempStore();
     await store.events.append(events.map((e) => ({ writtenAt: T0, payload: JSON.stringify(e) })));
-    const plan = (sql: string) => (store as unknown as { db: { prepare(sql: string): { all(...p: unknown[]): { detail: string }[] } } }).db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(TA);
-    expect(plan('SELECT seq FROM events_outbox WHERE token_id = ? ORDER BY time DESC, seq DESC LIMIT 50').map((r) => r.detail).join(' ')).toContain('events_outbox_token_idx');
+    const plan = (sql: string) =>
+      (store as unknown as { db: { prepare(sql: string): { all(...p: unknown[]): { detail: string }[] } } }).db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(TA);
+    expect(
+      plan('SELECT seq FROM events_outbox WHERE token_id = ? ORDER BY time DESC, seq DESC LIMIT 50')
+        .map((r) => r.detail)
+        .join(' '),
+    ).toContain('events_outbox_token_idx');
   });
 });

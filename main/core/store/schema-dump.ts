@@ -9,10 +9,6 @@ interface SchemaObject {
 }
 
 export function dumpSchema(db: Database): string {
-  const objects = db
-    .prepare<[], SchemaObject>(
-      `SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name`,
-    )
-    .all();
+  const objects = db.prepare<[], SchemaObject>(`SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name`).all();
   return objects.map((o) => `-- ${o.type} ${o.name} on ${o.tbl_name}\n${o.sql ?? ''};\n`).join('\n');
 }

@@ -40,7 +40,10 @@ describeEachStore('admin repository', (tempStore) => {
     const store = await tempStore();
     await store.admins.create(sampleAdmin({ name: 'carol' }));
     const dave = await store.admins.create(sampleAdmin({ name: 'dave' }));
-    await expect(store.admins.create(sampleAdmin({ name: 'carol' }))).rejects.toMatchObject({ code: 'duplicate_name', message: 'An admin named "carol" already exists' });
+    await expect(store.admins.create(sampleAdmin({ name: 'carol' }))).rejects.toMatchObject({
+      code: 'duplicate_name',
+      message: 'An admin named "carol" already exists',
+    });
     await expect(store.admins.update(dave.id, { name: 'carol' }, T0)).rejects.toMatchObject({ code: 'duplicate_name' });
     expect(await store.admins.get(dave.id)).toEqual(dave);
   });

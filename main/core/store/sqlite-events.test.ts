@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { tempStore } from './test-support.ts';
 
-const rows = (n: number, writtenAt = 1000) => Array.from({ length: n }, (_, i) => ({ writtenAt, payload: JSON.stringify({ id: `e${i}`, time: '2026-01-01T00:00:00.000Z' }) }));
+const rows = (n: number, writtenAt = 1000) =>
+  Array.from({ length: n }, (_, i) => ({ writtenAt, payload: JSON.stringify({ id: `e${i}`, time: '2026-01-01T00:00:00.000Z' }) }));
 
 describe('SQLite event outbox', () => {
   it('appends in order (also past one multi-row INSERT) and reads after a cursor', async () => {
@@ -25,7 +26,12 @@ describe('SQLite event outbox', () => {
     await store.events.append(rows(3));
     expect(await store.events.setCursor('webhook', 'me', 6, 2)).toBe(true);
     expect(await store.events.cursor('webhook')).toBe(6);
-    await store.events.addDeadLetters([{ dispatcher: 'webhook', eventId: 'e3', time: 5, failedAt: 6, attempts: 10, error: 'HTTP 503', payload: '{}' }], { dispatcher: 'webhook', owner: 'me', position: 8, now: 7 });
+    await store.events.addDeadLetters([{ dispatcher: 'webhook', eventId: 'e3', time: 5, failedAt: 6, attempts: 10, error: 'HTTP 503', payload: '{}' }], {
+      dispatcher: 'webhook',
+      owner: 'me',
+      position: 8,
+      now: 7,
+    });
     expect(await store.events.cursor('webhook')).toBe(8);
     expect(await store.events.deadLetterCounts()).toEqual({ webhook: 1 });
     const page = await store.events.deadLetters({ dispatcher: 'webhook', page: 1, pageSize: 10 });

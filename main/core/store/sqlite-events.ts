@@ -56,9 +56,13 @@ export function openSqliteEventRepository(file: string): EventRepository & { clo
 export function sqliteEventRepository(db: Database): EventRepository & { writes(): number } {
   let writes = 0;
   const insertOne = db.prepare<[number, string]>('INSERT INTO events_outbox (written_at, payload) VALUES (?, ?)');
-  const insertMany = db.prepare<(number | string)[]>(`INSERT INTO events_outbox (written_at, payload) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?)').join(', ')}`);
+  const insertMany = db.prepare<(number | string)[]>(
+    `INSERT INTO events_outbox (written_at, payload) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?)').join(', ')}`,
+  );
   const lastSeq = db.prepare<[], number>('SELECT coalesce(max(seq), 0) FROM events_outbox').pluck();
-  const readAfter = db.prepare<[number, number], { seq: number; written_at: number; payload: string }>('SELECT seq, written_at, payload FROM events_outbox WHERE seq > ? ORDER BY seq LIMIT ?');
+  const readAfter = db.prepare<[number, number], { seq: number; written_at: number; payload: string }>(
+    'SELECT seq, written_at, payload FROM events_outbox WHERE seq > ? ORDER BY seq LIMIT ?',
+  );
   const oldestAfter = db.prepare<[number], number>('SELECT written_at FROM events_outbox WHERE seq > ? ORDER BY seq LIMIT 1').pluck();
   const getCursor = db.prepare<[string], number>('SELECT position FROM event_cursors WHERE dispatcher = ?').pluck();
   const allCursors = db.prepare<[], DbRecord>('SELECT * FROM event_cursors ORDER BY dispatcher');
@@ -111,7 +115,9 @@ export function sqliteEventRepository(db: Database): EventRepository & { writes(
   const pageTx = db.transaction((dispatcher: string | undefined, limit: number, offset: number) => {
     const where = dispatcher === undefined ? '' : 'WHERE dispatcher = @dispatcher';
     const params = dispatcher === undefined ? {} : { dispatcher };
-    const items = db.prepare<Record<string, unknown>, DbRecord>(`SELECT * FROM events_dead_letters ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset });
+    const items = db
+      .prepare<Record<string, unknown>, DbRecord>(`SELECT * FROM events_dead_letters ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit, offset });
     const totalCount = db.prepare<Record<string, unknown>, number>(`SELECT count(*) FROM events_dead_letters ${where}`).pluck().get(params) ?? 0;
     return { items: items.map(deadLettersTable.toRow), totalCount };
   });

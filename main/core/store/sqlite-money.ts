@@ -22,9 +22,9 @@ export function sqliteMoneyRepository(db: Database): MoneyRepository {
   const setTokenReserved = db.prepare<[number, string]>('UPDATE tokens SET budget_reserved_nanos = ? WHERE id = ?');
   const giveBackToken = db.prepare<[number, string]>('UPDATE tokens SET budget_reserved_nanos = max(budget_reserved_nanos - ?, 0) WHERE id = ?');
   const projectBudget = db.prepare<[string], { monthly_budget_usd: number | null }>('SELECT monthly_budget_usd FROM projects WHERE id = ?');
-  const projectMonthSpend = db.prepare<[string, number, number], number>(
-    'SELECT coalesce(sum(spend_nanos), 0) FROM spend_hourly WHERE project_id = ? AND hour >= ? AND hour < ?',
-  ).pluck();
+  const projectMonthSpend = db
+    .prepare<[string, number, number], number>('SELECT coalesce(sum(spend_nanos), 0) FROM spend_hourly WHERE project_id = ? AND hour >= ? AND hour < ?')
+    .pluck();
   const projectReserved = db.prepare<[string, string], number>('SELECT reserved_nanos FROM project_budget_months WHERE project_id = ? AND month = ?').pluck();
   const setProjectReserved = db.prepare<[string, string, number]>(`
     INSERT INTO project_budget_months (project_id, month, reserved_nanos) VALUES (?, ?, ?)
@@ -106,7 +106,13 @@ export function sqliteMoneyRepository(db: Database): MoneyRepository {
            FROM spend_hourly WHERE hour >= ? AND hour < ?${filter} GROUP BY 1, 2, 3`,
         )
         .all(...params);
-      return rows.map((r): DailySpendRow => ({ key: String(r.key), day: Number(r.day), model: String(r.model), nanos: Number(r.nanos), unpriced: Number(r.unpriced) }));
+      return rows.map((r): DailySpendRow => ({
+        key: String(r.key),
+        day: Number(r.day),
+        model: String(r.model),
+        nanos: Number(r.nanos),
+        unpriced: Number(r.unpriced),
+      }));
     },
   };
 }

@@ -37,7 +37,9 @@ describe('withoutFsync', () => {
     await store.tokens.addUsage([{ tokenId: token.id, requests: 1, promptTokens: 2, completionTokens: 3, cacheHits: 0, lastUsedAt: T0 + 1 }]);
     expect(seen).toEqual(['synchronous = NORMAL', 'synchronous = FULL']);
     seen = [];
-    await store.upstreamKeys.addUsage([{ keyId: key!.id, requests: 1, failures: 0, promptTokens: 1, completionTokens: 1, lastUsedAt: T0 + 2, lastError: null }]);
+    await store.upstreamKeys.addUsage([
+      { keyId: key!.id, requests: 1, failures: 0, promptTokens: 1, completionTokens: 1, lastUsedAt: T0 + 2, lastError: null },
+    ]);
     expect(seen).toEqual(['synchronous = NORMAL', 'synchronous = FULL']);
     expect(synchronous()).toBe(2);
     expect((await store.tokens.get(token.id))?.requestCount).toBe(1);

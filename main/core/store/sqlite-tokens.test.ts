@@ -11,9 +11,7 @@ async function storeWithProject(tempStore: OpenTestStore) {
 describeEachStore('token repository', (tempStore) => {
   it('creates a token and finds it by id and by hash', async () => {
     const { store, project } = await storeWithProject(tempStore);
-    const token = await store.tokens.create(
-      sampleToken(project.id, { name: 'ci', tokenHash: 'h1', maxRequests: 10, allowedModels: ['gpt-4o*'] }),
-    );
+    const token = await store.tokens.create(sampleToken(project.id, { name: 'ci', tokenHash: 'h1', maxRequests: 10, allowedModels: ['gpt-4o*'] }));
 
     expect(token).toMatchObject({
       name: 'ci',

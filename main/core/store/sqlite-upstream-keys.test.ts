@@ -48,13 +48,19 @@ describeEachStore('upstream key repository', (tempStore) => {
     expect(await store.upstreamKeys.listForProject('missing')).toEqual([]);
   });
 
-  it('lists every project\'s keys in one read, each project\'s oldest first', async () => {
+  it("lists every project's keys in one read, each project's oldest first", async () => {
     const store = await tempStore();
     const a = sampleProject();
     const b = sampleProject();
     const lone = sampleProject();
-    await store.projects.create(a, [sampleKey(a.id, { id: 'a-2', label: 'x', createdAt: T0 + 5 }), sampleKey(a.id, { id: 'a-1', label: 'y', createdAt: T0 + 5 })]);
-    await store.projects.create(b, [sampleKey(b.id, { id: 'b-1', label: 'late', createdAt: T0 + 9 }), sampleKey(b.id, { id: 'b-2', label: 'early', createdAt: T0 })]);
+    await store.projects.create(a, [
+      sampleKey(a.id, { id: 'a-2', label: 'x', createdAt: T0 + 5 }),
+      sampleKey(a.id, { id: 'a-1', label: 'y', createdAt: T0 + 5 }),
+    ]);
+    await store.projects.create(b, [
+      sampleKey(b.id, { id: 'b-1', label: 'late', createdAt: T0 + 9 }),
+      sampleKey(b.id, { id: 'b-2', label: 'early', createdAt: T0 }),
+    ]);
     await store.projects.create(lone, []);
 
     const byProject = await store.upstreamKeys.listAllByProject();
@@ -92,7 +98,11 @@ describeEachStore('upstream key repository', (tempStore) => {
   it('updates label, key, weight and the enabled flag; unknown ids answer null', async () => {
     const { store, first } = await storeWithProject(tempStore);
     const created = (await store.upstreamKeys.get(first.id))!;
-    const updated = await store.upstreamKeys.update(first.id, { label: 'main', weight: 1000, keySealed: 'v1.rotated', keyLast4: '9876', isEnabled: undefined }, T0 + 7);
+    const updated = await store.upstreamKeys.update(
+      first.id,
+      { label: 'main', weight: 1000, keySealed: 'v1.rotated', keyLast4: '9876', isEnabled: undefined },
+      T0 + 7,
+    );
     expect(updated).toEqual({ ...created, label: 'main', weight: 1000, keySealed: 'v1.rotated', keyLast4: '9876', updatedAt: T0 + 7 });
     expect(await store.upstreamKeys.update(first.id, { isEnabled: false }, T0 + 8)).toMatchObject({ isEnabled: false, label: 'main', updatedAt: T0 + 8 });
     expect(await store.upstreamKeys.get(first.id)).toMatchObject({ isEnabled: false, weight: 1000 });
@@ -121,7 +131,15 @@ describeEachStore('upstream key repository', (tempStore) => {
     const none = { requests: 0, failures: 0, promptTokens: 0, completionTokens: 0, lastUsedAt: null, lastError: null };
 
     await store.upstreamKeys.addUsage([
-      { keyId: first.id, requests: 3, failures: 1, promptTokens: 10, completionTokens: 20, lastUsedAt: T0 + 50, lastError: { code: 'status_429', at: T0 + 40 } },
+      {
+        keyId: first.id,
+        requests: 3,
+        failures: 1,
+        promptTokens: 10,
+        completionTokens: 20,
+        lastUsedAt: T0 + 50,
+        lastError: { code: 'status_429', at: T0 + 40 },
+      },
       { keyId: 'removed-meanwhile', ...none, requests: 9 },
       { keyId: spare.id, ...none, promptTokens: 5 },
     ]);
@@ -138,10 +156,28 @@ describeEachStore('upstream key repository', (tempStore) => {
     expect(await store.upstreamKeys.get(spare.id)).toMatchObject({ promptTokens: 5, lastUsedAt: null, lastError: null });
 
     // An older last use and an older error (a late batch) change neither; a newer error replaces the old one.
-    await store.upstreamKeys.addUsage([{ keyId: first.id, requests: 1, failures: 1, promptTokens: 1, completionTokens: 1, lastUsedAt: T0 + 5, lastError: { code: 'unreachable', at: T0 + 5 } }]);
-    expect(await store.upstreamKeys.get(first.id)).toMatchObject({ requestCount: 4, failureCount: 2, promptTokens: 11, completionTokens: 21, lastUsedAt: T0 + 50, lastError: 'status_429', lastErrorAt: T0 + 40 });
-    await store.upstreamKeys.addUsage([{ keyId: first.id, ...none, requests: 1, failures: 1, lastUsedAt: T0 + 60, lastError: { code: 'status_503', at: T0 + 60 } }]);
-    expect(await store.upstreamKeys.get(first.id)).toMatchObject({ requestCount: 5, failureCount: 3, lastUsedAt: T0 + 60, lastError: 'status_503', lastErrorAt: T0 + 60 });
+    await store.upstreamKeys.addUsage([
+      { keyId: first.id, requests: 1, failures: 1, promptTokens: 1, completionTokens: 1, lastUsedAt: T0 + 5, lastError: { code: 'unreachable', at: T0 + 5 } },
+    ]);
+    expect(await store.upstreamKeys.get(first.id)).toMatchObject({
+      requestCount: 4,
+      failureCount: 2,
+      promptTokens: 11,
+      completionTokens: 21,
+      lastUsedAt: T0 + 50,
+      lastError: 'status_429',
+      lastErrorAt: T0 + 40,
+    });
+    await store.upstreamKeys.addUsage([
+      { keyId: first.id, ...none, requests: 1, failures: 1, lastUsedAt: T0 + 60, lastError: { code: 'status_503', at: T0 + 60 } },
+    ]);
+    expect(await store.upstreamKeys.get(first.id)).toMatchObject({
+      requestCount: 5,
+      failureCount: 3,
+      lastUsedAt: T0 + 60,
+      lastError: 'status_503',
+      lastErrorAt: T0 + 60,
+    });
     // No error in the batch keeps the last one.
     await store.upstreamKeys.addUsage([{ keyId: first.id, ...none, requests: 1, lastUsedAt: T0 + 70 }]);
     expect(await store.upstreamKeys.get(first.id)).toMatchObject({ requestCount: 6, lastUsedAt: T0 + 70, lastError: 'status_503', lastErrorAt: T0 + 60 });
@@ -155,7 +191,10 @@ describeEachStore('project creation with keys', (tempStore) => {
     const store = await tempStore();
     const project = sampleProject({ name: 'atomic' });
     const keys = [sampleKey(project.id, { label: 'same' }), sampleKey(project.id, { label: 'same' })];
-    await expect(store.projects.create(project, keys)).rejects.toMatchObject({ code: 'duplicate_name', message: 'This project already has an upstream key labelled "same"' });
+    await expect(store.projects.create(project, keys)).rejects.toMatchObject({
+      code: 'duplicate_name',
+      message: 'This project already has an upstream key labelled "same"',
+    });
     expect(await store.projects.get(project.id)).toBeNull();
     expect(await store.projects.list()).toEqual([]);
     expect(await store.upstreamKeys.get(keys[0]!.id)).toBeNull();

@@ -48,7 +48,20 @@ describe('openSqliteStore', () => {
     const file = path.join(await tempDir(), 'keep.db');
     const first = await openSqliteStore({ file });
     await first.audit.append([
-      { id: 'e1', time: 1, actor: 'cli', action: 'a', outcome: 'success', targetType: null, targetId: null, projectId: null, tokenId: null, requestId: null, clientIp: null, details: {} },
+      {
+        id: 'e1',
+        time: 1,
+        actor: 'cli',
+        action: 'a',
+        outcome: 'success',
+        targetType: null,
+        targetId: null,
+        projectId: null,
+        tokenId: null,
+        requestId: null,
+        clientIp: null,
+        details: {},
+      },
     ]);
     await first.close();
     const second = await openSqliteStore({ file });
@@ -103,10 +116,7 @@ describe('a database from a newer LLM Proxy', () => {
     raw.pragma('user_version = 0'); // a -wal now exists and the header no longer counts the newer step
     try {
       await expect(openSqliteStore({ file })).rejects.toMatchObject({ code: 'schema_too_new', message: message(file) });
-      expect(raw.prepare('SELECT name FROM schema_migrations ORDER BY name').pluck().all()).toEqual([
-        ...migrations.map((m) => m.name),
-        future,
-      ]);
+      expect(raw.prepare('SELECT name FROM schema_migrations ORDER BY name').pluck().all()).toEqual([...migrations.map((m) => m.name), future]);
     } finally {
       raw.close();
     }

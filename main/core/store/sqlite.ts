@@ -17,7 +17,18 @@ import { sqliteProjectRepository } from './sqlite-projects.ts';
 import { sqliteTokenRepository } from './sqlite-tokens.ts';
 import { sqliteUpstreamKeyRepository } from './sqlite-upstream-keys.ts';
 import { sqliteUsageRepository } from './sqlite-usage.ts';
-import type { AdminRepository, AuditRepository, EventRepository, ProjectRepository, SettingRepository, Store, StoreInfo, TokenRepository, UpstreamKeyRepository, UsageRepository } from './types.ts';
+import type {
+  AdminRepository,
+  AuditRepository,
+  EventRepository,
+  ProjectRepository,
+  SettingRepository,
+  Store,
+  StoreInfo,
+  TokenRepository,
+  UpstreamKeyRepository,
+  UsageRepository,
+} from './types.ts';
 
 export interface SqliteStoreOptions {
   file: string;

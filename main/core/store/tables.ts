@@ -1,7 +1,20 @@
 // Every table the repositories read and write, declared once for SQLite and PostgreSQL (see
 // table-map.ts), and the full row a create writes (defaults for what the caller left out).
 import { defineTable } from './table-map.ts';
-import type { AdminRow, AuditRow, CursorRow, DailyUsageRow, DeadLetterRow, NewProject, NewToken, NewUpstreamKey, ProjectRow, StoredSettingRow, TokenRow, UpstreamKeyRow } from './types.ts';
+import type {
+  AdminRow,
+  AuditRow,
+  CursorRow,
+  DailyUsageRow,
+  DeadLetterRow,
+  NewProject,
+  NewToken,
+  NewUpstreamKey,
+  ProjectRow,
+  StoredSettingRow,
+  TokenRow,
+  UpstreamKeyRow,
+} from './types.ts';
 
 export const projectsTable = defineTable<ProjectRow>(
   'projects',
@@ -25,7 +38,23 @@ export const projectsTable = defineTable<ProjectRow>(
     prices: ['prices', 'json'],
     monthlyBudgetUsd: 'monthly_budget_usd',
   },
-  ['name', 'baseUrl', 'isActive', 'updatedAt', 'deactivatedAt', 'defaultRpmLimit', 'defaultTpmLimit', 'sharedRpmLimit', 'sharedTpmLimit', 'sharedLimitKey', 'cacheDefaultTtlSeconds', 'cacheSharedAcrossTokens', 'transformations', 'prices', 'monthlyBudgetUsd'],
+  [
+    'name',
+    'baseUrl',
+    'isActive',
+    'updatedAt',
+    'deactivatedAt',
+    'defaultRpmLimit',
+    'defaultTpmLimit',
+    'sharedRpmLimit',
+    'sharedTpmLimit',
+    'sharedLimitKey',
+    'cacheDefaultTtlSeconds',
+    'cacheSharedAcrossTokens',
+    'transformations',
+    'prices',
+    'monthlyBudgetUsd',
+  ],
 );
 
 export const upstreamKeysTable = defineTable<UpstreamKeyRow>(

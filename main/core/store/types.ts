@@ -211,11 +211,16 @@ export type ProjectCacheFields = 'cacheDefaultTtlSeconds' | 'cacheSharedAcrossTo
 export type ProjectMoneyFields = 'prices' | 'monthlyBudgetUsd';
 export type NewProject = Omit<ProjectRow, 'updatedAt' | 'deactivatedAt' | 'transformations' | ProjectLimitFields | ProjectCacheFields | ProjectMoneyFields> &
   Partial<Pick<ProjectRow, 'transformations' | ProjectLimitFields | ProjectCacheFields | ProjectMoneyFields>>;
-export type ProjectChanges = Partial<Pick<ProjectRow, 'name' | 'baseUrl' | 'isActive' | 'deactivatedAt' | 'transformations' | ProjectLimitFields | ProjectCacheFields | ProjectMoneyFields>>;
+export type ProjectChanges = Partial<
+  Pick<ProjectRow, 'name' | 'baseUrl' | 'isActive' | 'deactivatedAt' | 'transformations' | ProjectLimitFields | ProjectCacheFields | ProjectMoneyFields>
+>;
 
 export type TokenLimitFields = 'rpmLimit' | 'tpmLimit' | 'maxConcurrent' | 'maxBudgetUsd';
 /** Limits left out are stored as null. */
-export type NewToken = Omit<TokenRow, 'requestCount' | 'promptTokens' | 'completionTokens' | 'cacheHitCount' | 'spendNanos' | 'updatedAt' | 'lastUsedAt' | 'revokedAt' | TokenLimitFields> &
+export type NewToken = Omit<
+  TokenRow,
+  'requestCount' | 'promptTokens' | 'completionTokens' | 'cacheHitCount' | 'spendNanos' | 'updatedAt' | 'lastUsedAt' | 'revokedAt' | TokenLimitFields
+> &
   Partial<Pick<TokenRow, TokenLimitFields>>;
 export type TokenChanges = Partial<Pick<TokenRow, 'name' | 'isActive' | 'maxRequests' | 'expiresAt' | 'allowedModels' | 'revokedAt' | TokenLimitFields>>;
 

@@ -12,7 +12,8 @@ afterEach(async () => {
 });
 
 const chat = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] });
-const message = (extra: Record<string, unknown> = {}) => JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }], ...extra });
+const message = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }], ...extra });
 const anthropicHeaders = (key: string) => ({ 'x-api-key': key, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' });
 
 async function usageOf(res: Response) {
@@ -27,8 +28,12 @@ describe('mock upstream: Anthropic Messages API', () => {
     expect(res.status).toBe(200);
     const copy = res.clone();
     expect(await res.json()).toMatchObject({
-      type: 'message', role: 'assistant', model: 'claude-haiku-4-5', stop_reason: 'end_turn',
-      content: [{ type: 'text', text: 'Hello from the mock.' }], usage: { input_tokens: 11, output_tokens: 5 },
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-haiku-4-5',
+      stop_reason: 'end_turn',
+      content: [{ type: 'text', text: 'Hello from the mock.' }],
+      usage: { input_tokens: 11, output_tokens: 5 },
     });
     expect(await usageOf(copy)).toEqual({ promptTokens: 11, completionTokens: 5, totalTokens: 16 });
   });
@@ -38,7 +43,17 @@ describe('mock upstream: Anthropic Messages API', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const text = await res.clone().text();
     const events = [...text.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
-    expect(events).toEqual(['message_start', 'content_block_start', 'ping', 'content_block_delta', 'content_block_delta', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
+    expect(events).toEqual([
+      'message_start',
+      'content_block_start',
+      'ping',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
     const deltas = [...text.matchAll(/"text_delta","text":"([^"]*)"/g)].map((m) => m[1]).join('');
     expect(deltas).toBe('Hello from the mock.');
     expect(await usageOf(res)).toEqual({ promptTokens: 11, completionTokens: 5, totalTokens: 16 });
@@ -70,7 +85,8 @@ describe('mock upstream: Anthropic Messages API', () => {
 
 describe('mock upstream: per-key behaviour and counts', () => {
   it('counts requests by credential: Bearer, x-api-key and Azure api-key', async () => {
-    const post = (headers: Record<string, string>) => fetch(`${mock.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: chat });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${mock.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: chat });
     await (await post({ authorization: 'Bearer sk-one' })).arrayBuffer();
     await (await post({ authorization: 'Bearer sk-one' })).arrayBuffer();
     await (await post({ 'x-api-key': 'sk-two' })).arrayBuffer();
@@ -82,7 +98,8 @@ describe('mock upstream: per-key behaviour and counts', () => {
 
   it('answers a chosen status for a chosen key, OpenAI-style, with retry-after on 429', async () => {
     mock.keyBehaviour = { 'sk-limited': 429, 'sk-bad': 401, 'sk-down': 503 };
-    const post = (key: string) => fetch(`${mock.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: chat });
+    const post = (key: string) =>
+      fetch(`${mock.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: chat });
     const limited = await post('sk-limited');
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1');
@@ -114,12 +131,18 @@ describe('mock upstream: per-key behaviour and counts', () => {
 
   it("drops the connection unanswered for a 'reset' key, recording the request", async () => {
     mock.keyBehaviour = { 'azure-reset': 'reset' };
-    await expect(fetch(`${mock.url}/v1/chat/completions`, { method: 'POST', headers: { 'api-key': 'azure-reset', 'content-type': 'application/json' }, body: chat })).rejects.toThrow();
+    await expect(
+      fetch(`${mock.url}/v1/chat/completions`, { method: 'POST', headers: { 'api-key': 'azure-reset', 'content-type': 'application/json' }, body: chat }),
+    ).rejects.toThrow();
     expect(mock.countByKey('azure-reset')).toBe(1);
     expect(mock.received).toHaveLength(1);
     expect(mock.received[0]!.body).toBe(chat);
     // The server carries on for other keys.
-    const ok = await fetch(`${mock.url}/v1/chat/completions`, { method: 'POST', headers: { 'api-key': 'azure-ok', 'content-type': 'application/json' }, body: chat });
+    const ok = await fetch(`${mock.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'api-key': 'azure-ok', 'content-type': 'application/json' },
+      body: chat,
+    });
     expect(ok.status).toBe(200);
     await ok.arrayBuffer();
   });

@@ -113,7 +113,11 @@ function errorBody(status: number, anthropic: boolean): unknown {
     const type = ANTHROPIC_ERROR_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
     return { type: 'error', error: { type, message: `Mock ${type} (HTTP ${status}).` } };
   }
-  const known = OPENAI_ERRORS[status] ?? { type: status >= 500 ? 'server_error' : 'invalid_request_error', code: null, message: `Mock error (HTTP ${status}).` };
+  const known = OPENAI_ERRORS[status] ?? {
+    type: status >= 500 ? 'server_error' : 'invalid_request_error',
+    code: null,
+    message: `Mock error (HTTP ${status}).`,
+  };
   return { error: { message: known.message, type: known.type, param: null, code: known.code } };
 }
 
@@ -217,7 +221,11 @@ async function answer(url: string, headers: IncomingHttpHeaders, body: string, r
   try {
     request = body ? (JSON.parse(body) as Record<string, unknown>) : {};
   } catch {
-    if (anthropic) return json(400, { type: 'error', error: { type: 'invalid_request_error', message: 'There was an issue with the format of your request: invalid JSON.' } });
+    if (anthropic)
+      return json(400, {
+        type: 'error',
+        error: { type: 'invalid_request_error', message: 'There was an issue with the format of your request: invalid JSON.' },
+      });
     return json(400, { error: { message: 'bad json', type: 'invalid_request_error', code: null } });
   }
   const model = typeof request.model === 'string' ? request.model : 'unknown';
@@ -245,7 +253,12 @@ async function answer(url: string, headers: IncomingHttpHeaders, body: string, r
     if (!request.stream) return json(200, messageAnswer(model));
     // The real stream: message_start (input tokens), one text block in deltas, message_delta (the
     // cumulative output tokens, replacing message_start's), message_stop.
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': ANTHROPIC_REQUEST_ID, ...state.extraHeaders });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'request-id': ANTHROPIC_REQUEST_ID,
+      ...state.extraHeaders,
+    });
     const start = { ...messageAnswer(model), content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 11, output_tokens: 1 } };
     res.write(anthropicEvent('message_start', { message: start }));
     res.write(anthropicEvent('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }));

@@ -19,7 +19,19 @@ export interface ServeProcess {
 }
 
 export async function startServeProcess(opts: { dataDir: string; managementToken: string; args?: string[]; env?: NodeJS.ProcessEnv }): Promise<ServeProcess> {
-  const args = [path.join(root, 'bin/llm-proxy.js'), 'serve', '--port', '0', '--data-dir', opts.dataDir, '--management-token', opts.managementToken, '--log-level', 'info', ...(opts.args ?? [])];
+  const args = [
+    path.join(root, 'bin/llm-proxy.js'),
+    'serve',
+    '--port',
+    '0',
+    '--data-dir',
+    opts.dataDir,
+    '--management-token',
+    opts.managementToken,
+    '--log-level',
+    'info',
+    ...(opts.args ?? []),
+  ];
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   const waiters: { match: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }[] = [];
@@ -52,7 +64,9 @@ export async function startServeProcess(opts: { dataDir: string; managementToken
       const found = /LLM Proxy listening on (http:\/\/\S+)/.exec(stdout)?.[1];
       if (found) resolve(found);
     });
-    void exited.then(([code]) => reject(new Error(`serve exited with ${String(code)} before listening:\n${stdout}\n${lines.map((l) => JSON.stringify(l)).join('\n')}`)));
+    void exited.then(([code]) =>
+      reject(new Error(`serve exited with ${String(code)} before listening:\n${stdout}\n${lines.map((l) => JSON.stringify(l)).join('\n')}`)),
+    );
   });
 
   return {

@@ -33,7 +33,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(overrides: Partial<Settings> & { clock?: Clock; limitWindowSeconds?: number; events?: EventsOptions; settingSources?: SettingSources } = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Partial<Settings> & { clock?: Clock; limitWindowSeconds?: number; events?: EventsOptions; settingSources?: SettingSources } = {},
+): Promise<TestApp> {
   const { clock, limitWindowSeconds, events, settingSources, ...settingsOverrides } = overrides;
   const dataDir = settingsOverrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-app-'));
   const managementToken = 'test-management-token-' + randomUUID();

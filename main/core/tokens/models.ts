@@ -4,7 +4,10 @@ const compiled = new Map<string, RegExp>();
 function toRegExp(glob: string): RegExp {
   let re = compiled.get(glob);
   if (!re) {
-    const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const body = glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
     re = new RegExp(`^${body}$`);
     compiled.set(glob, re);
   }

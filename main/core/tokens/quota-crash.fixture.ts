@@ -16,7 +16,9 @@ const [location, schema, dataKeyHex, rawToken] = process.argv.slice(2);
 if (!location || !schema || !dataKeyHex || !rawToken) throw new Error('usage: quota-crash.fixture.ts <database> <schema|-> <data key hex> <token>');
 
 const dataKey = Buffer.from(dataKeyHex, 'hex');
-const store = location.startsWith('postgres') ? await openPostgresStore({ url: location, schema, maxConnections: 4 }) : await openSqliteStore({ file: location });
+const store = location.startsWith('postgres')
+  ? await openPostgresStore({ url: location, schema, maxConnections: 4 })
+  : await openSqliteStore({ file: location });
 const usage = createUsageRecorder({ tokens: store.tokens, flushMs: 250 });
 const keyHealth = new KeyHealth({ cooldownMs: 30_000, authCooldownMs: 300_000, maxCooldownMs: 600_000 });
 const gate = new TokenGate({

@@ -30,7 +30,9 @@ interface Database {
 
 /** One child on the database: `burst()` sends BURST requests at once and resolves their answers. */
 async function startChild(db: Database, dataKey: Buffer, token: string) {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['bin/run-ts.js', FIXTURE, db.location, db.schema, dataKey.toString('hex'), token], { cwd: repoRoot });
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['bin/run-ts.js', FIXTURE, db.location, db.schema, dataKey.toString('hex'), token], {
+    cwd: repoRoot,
+  });
   const waiting: ((line: string) => void)[] = [];
   let partial = '';
   let stderr = '';
@@ -40,7 +42,9 @@ async function startChild(db: Database, dataKey: Buffer, token: string) {
     partial = lines.pop() ?? '';
     for (const line of lines) waiting.shift()?.(line);
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   const next = () =>
     new Promise<string>((resolve, reject) => {
       waiting.push(resolve);
@@ -71,8 +75,26 @@ async function trial(db: Database): Promise<void> {
   try {
     const project = sampleProject();
     const sealed = createSealer(dataKey).seal('sk-upstream', project.id);
-    await store.projects.create(project, [{ id: project.id, projectId: project.id, label: 'default', keySealed: sealed, keyLast4: 'ream', weight: 1, isEnabled: true, createdAt: project.createdAt }]);
-    await store.tokens.create(sampleToken(project.id, { id: minted.id, tokenHash: createTokenHasher(dataKey)(minted.token), maxRequests: MAX_REQUESTS, expiresAt: Date.now() + 3_600_000 }));
+    await store.projects.create(project, [
+      {
+        id: project.id,
+        projectId: project.id,
+        label: 'default',
+        keySealed: sealed,
+        keyLast4: 'ream',
+        weight: 1,
+        isEnabled: true,
+        createdAt: project.createdAt,
+      },
+    ]);
+    await store.tokens.create(
+      sampleToken(project.id, {
+        id: minted.id,
+        tokenHash: createTokenHasher(dataKey)(minted.token),
+        maxRequests: MAX_REQUESTS,
+        expiresAt: Date.now() + 3_600_000,
+      }),
+    );
   } finally {
     await store.close();
   }

@@ -239,6 +239,10 @@ export class TokenGate {
   }
 }
 
-function refuse(refusal: Refusal, tokenId: string | null, projectId: string | null): { ok: false; refusal: Refusal; tokenId: string | null; projectId: string | null } {
+function refuse(
+  refusal: Refusal,
+  tokenId: string | null,
+  projectId: string | null,
+): { ok: false; refusal: Refusal; tokenId: string | null; projectId: string | null } {
   return { ok: false, refusal, tokenId, projectId };
 }

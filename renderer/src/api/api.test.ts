@@ -60,7 +60,11 @@ describe('HttpTransport', () => {
 
   it('turns an error answer into an ApiError with code, message and field issues', async () => {
     const issues = [{ path: 'name', message: 'must not be empty' }];
-    const server = fakeFetch({ 'projects.create': () => { throw new RpcFailure(400, { error: 'Invalid input: name: must not be empty', code: 'validation_failed', issues }); } });
+    const server = fakeFetch({
+      'projects.create': () => {
+        throw new RpcFailure(400, { error: 'Invalid input: name: must not be empty', code: 'validation_failed', issues });
+      },
+    });
     const transport = new HttpTransport({ origin: 'http://h', fetch: server.fetch });
     transport.setToken('t');
     const error = await transport.call('projects.create', { name: '', api_key: 'k' }).catch((e: unknown) => e);
@@ -85,7 +89,10 @@ describe('HttpTransport', () => {
     }) as typeof fetch;
     const transport = new HttpTransport({ origin: 'http://127.0.0.1:1', fetch: down });
     transport.setToken('t');
-    await expect(transport.call('system.info', {})).rejects.toMatchObject({ code: 'network_error', message: 'Cannot reach the LLM Proxy server at http://127.0.0.1:1' });
+    await expect(transport.call('system.info', {})).rejects.toMatchObject({
+      code: 'network_error',
+      message: 'Cannot reach the LLM Proxy server at http://127.0.0.1:1',
+    });
   });
 
   it('keeps the token in memory only: no storage, no cookie, not on the object’s enumerable state', async () => {
@@ -121,9 +128,18 @@ describe('IpcTransport', () => {
 
   it('turns { ok: false, error } into an ApiError', async () => {
     const transport = new IpcTransport(
-      bridge({ 'tokens.revoke': async () => ({ ok: false, error: { code: 'token_not_found', message: 'No token with id x', issues: [{ path: 'id', message: 'gone' }] } }) }),
+      bridge({
+        'tokens.revoke': async () => ({
+          ok: false,
+          error: { code: 'token_not_found', message: 'No token with id x', issues: [{ path: 'id', message: 'gone' }] },
+        }),
+      }),
     );
-    await expect(transport.call('tokens.revoke', { id: 'x' })).rejects.toMatchObject({ code: 'token_not_found', message: 'No token with id x', issues: [{ path: 'id', message: 'gone' }] });
+    await expect(transport.call('tokens.revoke', { id: 'x' })).rejects.toMatchObject({
+      code: 'token_not_found',
+      message: 'No token with id x',
+      issues: [{ path: 'id', message: 'gone' }],
+    });
   });
 
   it('reports a missing method and a thrown IPC error with a code', async () => {

@@ -1,7 +1,15 @@
 // The `api` module: the only user of the transport. Screens and stores call `api['tokens.create'](…)`;
 // this module picks the door (IPC inside the desktop window, HTTP in a browser tab) and reports an
 // expired sign-in to whoever listens (the session store).
-import { adminMethods, type AdminApi, type AdminMethod, type AdminSubscription, type AdminSubscriptionValues, type InputOf, type OutputOf } from '../../../main/core/api/contract.ts';
+import {
+  adminMethods,
+  type AdminApi,
+  type AdminMethod,
+  type AdminSubscription,
+  type AdminSubscriptionValues,
+  type InputOf,
+  type OutputOf,
+} from '../../../main/core/api/contract.ts';
 import { isBridge } from './bridge.ts';
 import { toApiError, type ApiError } from './errors.ts';
 import { HttpTransport } from './http-transport.ts';

@@ -1,5 +1,12 @@
 // Calls the desktop shell through the preload bridge. No token: the window itself is trusted.
-import { adminSubscriptions, type AdminMethod, type AdminSubscription, type AdminSubscriptionValues, type InputOf, type OutputOf } from '../../../main/core/api/contract.ts';
+import {
+  adminSubscriptions,
+  type AdminMethod,
+  type AdminSubscription,
+  type AdminSubscriptionValues,
+  type InputOf,
+  type OutputOf,
+} from '../../../main/core/api/contract.ts';
 import type { LlmProxyBridge } from './bridge.ts';
 import { ApiError } from './errors.ts';
 import type { SubscriptionHandlers, Transport } from './transport.ts';
@@ -22,11 +29,16 @@ export class IpcTransport implements Transport {
     } catch (err) {
       throw new ApiError('ipc_failed', err instanceof Error ? err.message : `The desktop app did not answer ${method}`);
     }
-    if (!result || typeof result !== 'object' || !('ok' in result)) throw new ApiError('bad_response', `The desktop app sent an answer the screens do not understand (${method})`);
+    if (!result || typeof result !== 'object' || !('ok' in result))
+      throw new ApiError('bad_response', `The desktop app sent an answer the screens do not understand (${method})`);
     if (result.ok === true && 'value' in result) return result.value as OutputOf<M>;
     const error = (result as { error?: { code?: unknown; message?: unknown; issues?: unknown } }).error ?? {};
     const issues = Array.isArray(error.issues) ? (error.issues as { path: string; message: string }[]) : [];
-    throw new ApiError(typeof error.code === 'string' ? error.code : 'internal_error', typeof error.message === 'string' ? error.message : 'The desktop app reported an error', issues);
+    throw new ApiError(
+      typeof error.code === 'string' ? error.code : 'internal_error',
+      typeof error.message === 'string' ? error.message : 'The desktop app reported an error',
+      issues,
+    );
   }
 
   /**

@@ -28,7 +28,10 @@ describe('subscriptions over HTTP (SSE through fetch)', () => {
       seen.push({ url, auth: new Headers(init.headers).get('authorization') });
       calls++;
       if (calls > 1) return new Promise<Response>(() => undefined); // the reconnection stays open
-      return new Response(streamOf([frames.slice(0, 37), frames.slice(37, 90), frames.slice(90)]), { status: 200, headers: { 'content-type': 'text/event-stream' } });
+      return new Response(streamOf([frames.slice(0, 37), frames.slice(37, 90), frames.slice(90)]), {
+        status: 200,
+        headers: { 'content-type': 'text/event-stream' },
+      });
     }) as typeof fetch;
     const transport = new HttpTransport({ origin: 'http://127.0.0.1:8484', fetch: fetchImpl });
     transport.setToken('mgmt-token');
@@ -53,7 +56,9 @@ describe('subscriptions over HTTP (SSE through fetch)', () => {
   it('ends on 401 with an unauthorized error', async () => {
     const transport = new HttpTransport({ origin: 'http://x', fetch: (async () => new Response('{}', { status: 401 })) as typeof fetch });
     transport.setToken('old-token');
-    const error = await new Promise<ApiError | undefined>((resolve) => transport.subscribe('dashboard.live', { value: () => undefined, state: (s, e) => s === 'retrying' && resolve(e) }));
+    const error = await new Promise<ApiError | undefined>((resolve) =>
+      transport.subscribe('dashboard.live', { value: () => undefined, state: (s, e) => s === 'retrying' && resolve(e) }),
+    );
     expect(error?.code).toBe('unauthorized');
   });
 });

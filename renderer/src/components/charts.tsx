@@ -124,7 +124,14 @@ export function DayBars({ values, days, label, unit }: { values: number[]; days:
   const step = 7;
   const total = values.reduce((a, b) => a + b, 0);
   return (
-    <svg viewBox={`0 0 ${values.length * step} ${H}`} width={values.length * step} height={H} className="day-bars" role="img" aria-label={`${label}: ${total.toLocaleString('en')} ${unit} in ${values.length} days`}>
+    <svg
+      viewBox={`0 0 ${values.length * step} ${H}`}
+      width={values.length * step}
+      height={H}
+      className="day-bars"
+      role="img"
+      aria-label={`${label}: ${total.toLocaleString('en')} ${unit} in ${values.length} days`}
+    >
       <line x1={0} x2={values.length * step} y1={H - 0.5} y2={H - 0.5} className="day-bars-base" />
       {values.map((v, i) => {
         // Every day gets a full-height hit area, so its tooltip works on empty days too.
@@ -133,7 +140,16 @@ export function DayBars({ values, days, label, unit }: { values: number[]; days:
           <g key={days[i] ?? i}>
             <title>{`${formatDay(days[i])}: ${v.toLocaleString('en')} ${unit}`}</title>
             <rect x={i * step} y={0} width={step} height={H} className="day-bar-hit" />
-            {h > 0 ? <rect x={i * step + 1} y={H - 1 - h} width={step - 2} height={h} rx={1} className={i === values.length - 1 ? 'day-bar day-bar-today' : 'day-bar'} /> : null}
+            {h > 0 ? (
+              <rect
+                x={i * step + 1}
+                y={H - 1 - h}
+                width={step - 2}
+                height={h}
+                rx={1}
+                className={i === values.length - 1 ? 'day-bar day-bar-today' : 'day-bar'}
+              />
+            ) : null}
           </g>
         );
       })}

@@ -33,7 +33,9 @@ export function Dialog({ title, onClose, children, wide, busy, description, clas
     if (dialog && !dialog.open) {
       dialog.showModal();
       // React's autoFocus runs before the dialog is shown; mark the first control with data-autofocus instead.
-      const first = dialog.querySelector<HTMLElement>('[data-autofocus]') ?? dialog.querySelector<HTMLElement>('.dialog-body :is(input, select, textarea, button):not([disabled])');
+      const first =
+        dialog.querySelector<HTMLElement>('[data-autofocus]') ??
+        dialog.querySelector<HTMLElement>('.dialog-body :is(input, select, textarea, button):not([disabled])');
       first?.focus();
     }
     const onCancel = (event: Event) => {
@@ -66,7 +68,12 @@ export function Dialog({ title, onClose, children, wide, busy, description, clas
   }, []);
 
   return (
-    <dialog ref={ref} className={['dialog', wide ? 'dialog-wide' : '', className ?? ''].join(' ').trim()} aria-labelledby={titleId} aria-describedby={description ? descriptionId : undefined}>
+    <dialog
+      ref={ref}
+      className={['dialog', wide ? 'dialog-wide' : '', className ?? ''].join(' ').trim()}
+      aria-labelledby={titleId}
+      aria-describedby={description ? descriptionId : undefined}
+    >
       <header className="dialog-header">
         <h2 id={titleId}>{title}</h2>
         <button type="button" className="btn btn-icon btn-ghost" onClick={() => !busy && onClose()} aria-label="Close" disabled={busy}>

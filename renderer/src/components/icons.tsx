@@ -3,7 +3,19 @@ import type { ReactNode } from 'react';
 
 function Icon({ children, className }: { children: ReactNode; className?: string | undefined }) {
   return (
-    <svg className={className ? `icon ${className}` : 'icon'} viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
+    <svg
+      className={className ? `icon ${className}` : 'icon'}
+      viewBox="0 0 16 16"
+      width="16"
+      height="16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.5"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
       {children}
     </svg>
   );
@@ -112,7 +124,14 @@ export const AlertIcon = (p: P) => (
 export const LogoMark = ({ className }: P) => (
   <svg className={className ? `logo ${className}` : 'logo'} viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
     <rect x="1" y="1" width="22" height="22" rx="6" className="logo-bg" />
-    <path d="M7 16.5V7.5M7 16.5h4M13.5 16.5V7.5h2.25a2.5 2.5 0 0 1 0 5H13.5" className="logo-fg" fill="none" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" />
+    <path
+      d="M7 16.5V7.5M7 16.5h4M13.5 16.5V7.5h2.25a2.5 2.5 0 0 1 0 5H13.5"
+      className="logo-fg"
+      fill="none"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    />
   </svg>
 );
 export const MenuIcon = (p: P) => (

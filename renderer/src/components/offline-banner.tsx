@@ -14,7 +14,8 @@ export function OfflineBanner() {
       <AlertIcon />
       <div>
         <p className="offline-title">
-          Offline: the server {listenUrl ? <span className="mono">{listenUrl}</span> : null} stopped answering <TimeAgo value={new Date(since).toISOString()} />.
+          Offline: the server {listenUrl ? <span className="mono">{listenUrl}</span> : null} stopped answering <TimeAgo value={new Date(since).toISOString()} />
+          .
         </p>
         <p className="offline-text">
           What you see is stale: it was loaded before. Changes are disabled until the server is back; then this page refreshes on its own.

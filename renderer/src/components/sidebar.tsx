@@ -8,7 +8,19 @@ import { useConnection } from '../stores/connection.ts';
 import { useMe } from '../stores/me.ts';
 import { useSession } from '../stores/session.ts';
 import { useSystem } from '../stores/system.ts';
-import { AdminsIcon, AuditIcon, CacheIcon, DashboardIcon, LogoMark, MenuIcon, ProjectsIcon, RequestsIcon, SettingsIcon, SignOutIcon, TokensIcon } from './icons.tsx';
+import {
+  AdminsIcon,
+  AuditIcon,
+  CacheIcon,
+  DashboardIcon,
+  LogoMark,
+  MenuIcon,
+  ProjectsIcon,
+  RequestsIcon,
+  SettingsIcon,
+  SignOutIcon,
+  TokensIcon,
+} from './icons.tsx';
 
 const ITEMS: { screen: Screen; label: string; icon: ReactNode }[] = [
   { screen: 'dashboard', label: 'Dashboard', icon: <DashboardIcon /> },
@@ -43,7 +55,11 @@ export function Sidebar({ current }: { current: Screen }) {
           <span className="brand-name">LLM Proxy</span>
           {info ? <span className="brand-version">v{info.version}</span> : null}
         </div>
-        <span className={online ? 'connection connection-online' : 'connection connection-offline'} role="status" title={online ? 'The server answers' : 'The server is not answering'}>
+        <span
+          className={online ? 'connection connection-online' : 'connection connection-offline'}
+          role="status"
+          title={online ? 'The server answers' : 'The server is not answering'}
+        >
           <span className="status-dot" aria-hidden="true" />
           {online ? 'Online' : 'Offline'}
         </span>
@@ -56,7 +72,12 @@ export function Sidebar({ current }: { current: Screen }) {
         <ul className="nav">
           {ITEMS.filter((item) => shown.includes(item.screen)).map((item) => (
             <li key={item.screen}>
-              <a href={hrefFor(item.screen)} className={item.screen === current ? 'nav-item nav-item-current' : 'nav-item'} aria-current={item.screen === current ? 'page' : undefined} onClick={() => setOpen(false)}>
+              <a
+                href={hrefFor(item.screen)}
+                className={item.screen === current ? 'nav-item nav-item-current' : 'nav-item'}
+                aria-current={item.screen === current ? 'page' : undefined}
+                onClick={() => setOpen(false)}
+              >
                 {item.icon}
                 {item.label}
               </a>

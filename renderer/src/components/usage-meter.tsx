@@ -15,7 +15,17 @@ export function UsageMeter({ used, max, label }: { used: number; max: number | n
       <span className="usage-text">
         <strong className="num">{used.toLocaleString('en')}</strong> <span className="muted">/ {max.toLocaleString('en')}</span>
       </span>
-      <meter className="usage-meter" min={0} max={max} value={shown} low={max * 0.7} high={max * 0.9} optimum={0} aria-label={label} title={`${used.toLocaleString('en')} of ${max.toLocaleString('en')} requests used`}>
+      <meter
+        className="usage-meter"
+        min={0}
+        max={max}
+        value={shown}
+        low={max * 0.7}
+        high={max * 0.9}
+        optimum={0}
+        aria-label={label}
+        title={`${used.toLocaleString('en')} of ${max.toLocaleString('en')} requests used`}
+      >
         {used} of {max}
       </meter>
     </div>

@@ -19,7 +19,16 @@ export const emptyAuditFilter: AuditFilterValues = { action: '', outcome: '', pr
 
 export type AuditQuery = Omit<InputOf<'audit.list'>, 'page' | 'page_size'>;
 
-const AUDIT_FIELDS: Record<string, string> = { action: 'action', outcome: 'outcome', project_id: 'projectId', token_id: 'tokenId', actor: 'actor', from: 'from', to: 'to', search: 'search' };
+const AUDIT_FIELDS: Record<string, string> = {
+  action: 'action',
+  outcome: 'outcome',
+  project_id: 'projectId',
+  token_id: 'tokenId',
+  actor: 'actor',
+  from: 'from',
+  to: 'to',
+  search: 'search',
+};
 const fieldOf = (path: string) => AUDIT_FIELDS[path.split('.')[0] ?? ''] ?? '_form';
 
 /** `2025-03-01T14:30` in the viewer's zone → an RFC 3339 instant; invalid text → the text (the schema refuses it). */

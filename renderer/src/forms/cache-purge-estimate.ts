@@ -14,7 +14,11 @@ export interface PurgeEstimate {
 const entries = (n: number) => `${n.toLocaleString('en')} entr${n === 1 ? 'y' : 'ies'}`;
 const UNKNOWN_FOR_PROJECT: PurgeEstimate = { text: 'count per project not available', exact: null };
 
-export function purgeEstimate(scope: PurgeScope, values: Pick<PurgeValues, 'projectId' | 'prefix' | 'method' | 'url'>, stats: CacheStatsView | null): PurgeEstimate {
+export function purgeEstimate(
+  scope: PurgeScope,
+  values: Pick<PurgeValues, 'projectId' | 'prefix' | 'method' | 'url'>,
+  stats: CacheStatsView | null,
+): PurgeEstimate {
   if (!stats) return { text: 'count not loaded', exact: null };
   // Redis may count only part of its keys when there are many.
   const total: PurgeEstimate = { text: stats.partial ? `at least ${entries(stats.entries)}` : entries(stats.entries), exact: !stats.partial };

@@ -21,8 +21,14 @@ describe('new project', () => {
   });
 
   it('sends trimmed values and leaves an empty base URL to the server’s default', () => {
-    expect(checkNewProject({ name: '  research ', apiKey: ' sk-abc ', baseUrl: '  ', provider: 'openai' })).toEqual({ ok: true, value: { name: 'research', api_key: 'sk-abc', provider: 'openai' } });
-    expect(checkNewProject({ name: 'r', apiKey: 'sk', baseUrl: 'http://127.0.0.1:9000', provider: 'openai' })).toMatchObject({ ok: true, value: { base_url: 'http://127.0.0.1:9000' } });
+    expect(checkNewProject({ name: '  research ', apiKey: ' sk-abc ', baseUrl: '  ', provider: 'openai' })).toEqual({
+      ok: true,
+      value: { name: 'research', api_key: 'sk-abc', provider: 'openai' },
+    });
+    expect(checkNewProject({ name: 'r', apiKey: 'sk', baseUrl: 'http://127.0.0.1:9000', provider: 'openai' })).toMatchObject({
+      ok: true,
+      value: { base_url: 'http://127.0.0.1:9000' },
+    });
   });
 
   it('asks for a base URL where the provider has no default', () => {
@@ -38,7 +44,10 @@ describe('new project', () => {
   });
 
   it('refuses keys with spaces', () => {
-    expect(checkNewProject({ ...emptyProject, name: 'r', apiKey: 'sk abc' })).toEqual({ ok: false, errors: { apiKey: 'Must be printable ASCII without spaces.' } });
+    expect(checkNewProject({ ...emptyProject, name: 'r', apiKey: 'sk abc' })).toEqual({
+      ok: false,
+      errors: { apiKey: 'Must be printable ASCII without spaces.' },
+    });
   });
 });
 
@@ -54,12 +63,25 @@ describe('mint token', () => {
   const valid = { ...defaultTokenForm(PROJECT_ID) };
 
   it('defaults to 8 hours, no quota, any model', () => {
-    expect(checkTokenForm(valid)).toEqual({ ok: true, value: { project_id: PROJECT_ID, duration_minutes: 480, max_requests: null, name: null, allowed_models: null } });
+    expect(checkTokenForm(valid)).toEqual({
+      ok: true,
+      value: { project_id: PROJECT_ID, duration_minutes: 480, max_requests: null, name: null, allowed_models: null },
+    });
   });
 
   it('converts the lifetime unit to minutes and reads the model list', () => {
-    const checked = checkTokenForm({ ...valid, lifetime: '7', lifetimeUnit: 'days', maxRequests: '250', name: ' ci bot ', allowedModels: 'gpt-4o-mini, gpt-4.1-*\ngpt-4o-mini' });
-    expect(checked).toEqual({ ok: true, value: { project_id: PROJECT_ID, duration_minutes: 10080, max_requests: 250, name: 'ci bot', allowed_models: ['gpt-4o-mini', 'gpt-4.1-*'] } });
+    const checked = checkTokenForm({
+      ...valid,
+      lifetime: '7',
+      lifetimeUnit: 'days',
+      maxRequests: '250',
+      name: ' ci bot ',
+      allowedModels: 'gpt-4o-mini, gpt-4.1-*\ngpt-4o-mini',
+    });
+    expect(checked).toEqual({
+      ok: true,
+      value: { project_id: PROJECT_ID, duration_minutes: 10080, max_requests: 250, name: 'ci bot', allowed_models: ['gpt-4o-mini', 'gpt-4.1-*'] },
+    });
   });
 
   it('explains each wrong field', () => {
@@ -67,11 +89,20 @@ describe('mint token', () => {
     expect(checkTokenForm({ ...valid, lifetime: '1.5' })).toEqual({ ok: false, errors: { lifetime: 'Must be a whole number.' } });
     expect(checkTokenForm({ ...valid, lifetime: '0', lifetimeUnit: 'minutes' })).toEqual({ ok: false, errors: { lifetime: 'Must be at least 1.' } });
     expect(checkTokenForm({ ...valid, lifetime: '2', lifetimeUnit: 'days' }).ok).toBe(true);
-    expect(checkTokenForm({ ...valid, lifetime: '400', lifetimeUnit: 'days' })).toEqual({ ok: false, errors: { lifetime: 'Must be at most 525600 (one year).' } });
-    expect(checkTokenForm({ ...valid, rpmLimit: '6.5' })).toEqual({ ok: false, errors: { rpmLimit: 'Must be a whole number, or empty for the project’s default.' } });
+    expect(checkTokenForm({ ...valid, lifetime: '400', lifetimeUnit: 'days' })).toEqual({
+      ok: false,
+      errors: { lifetime: 'Must be at most 525600 (one year).' },
+    });
+    expect(checkTokenForm({ ...valid, rpmLimit: '6.5' })).toEqual({
+      ok: false,
+      errors: { rpmLimit: 'Must be a whole number, or empty for the project’s default.' },
+    });
     expect(checkTokenForm({ ...valid, maxRequests: 'ten' })).toEqual({ ok: false, errors: { maxRequests: 'Must be a whole number, or empty for no limit.' } });
     expect(checkTokenForm({ ...valid, projectId: '' })).toEqual({ ok: false, errors: { projectId: 'Choose a project.' } });
-    expect(checkTokenForm({ ...valid, allowedModels: 'gpt-4o; rm -rf' })).toEqual({ ok: false, errors: { allowedModels: 'May hold letters, digits, . _ - : / @ and the wildcards * ?' } });
+    expect(checkTokenForm({ ...valid, allowedModels: 'gpt-4o; rm -rf' })).toEqual({
+      ok: false,
+      errors: { allowedModels: 'May hold letters, digits, . _ - : / @ and the wildcards * ?' },
+    });
   });
 
   it('sends a per-minute limit only when one is given (0 = none)', () => {
@@ -105,13 +136,20 @@ describe('audit filter', () => {
   });
 
   it('refuses a range that ends before it starts, and ids that are not ids', () => {
-    expect(checkAuditFilter({ ...emptyAuditFilter, from: '2025-03-02T00:00', to: '2025-03-01T00:00' })).toEqual({ ok: false, errors: { to: 'Must be after “From”.' } });
+    expect(checkAuditFilter({ ...emptyAuditFilter, from: '2025-03-02T00:00', to: '2025-03-01T00:00' })).toEqual({
+      ok: false,
+      errors: { to: 'Must be after “From”.' },
+    });
     expect(checkAuditFilter({ ...emptyAuditFilter, tokenId: 'nope' })).toEqual({ ok: false, errors: { tokenId: 'Must be an id (UUID).' } });
     expect(checkAuditFilter({ ...emptyAuditFilter, projectId: PROJECT_ID })).toEqual({ ok: true, value: { project_id: PROJECT_ID } });
   });
 
   it('starts from the filter another screen linked to', () => {
-    expect(auditFilterFromParams({ token_id: PROJECT_ID, outcome: 'denied', nonsense: 'x' })).toEqual({ ...emptyAuditFilter, tokenId: PROJECT_ID, outcome: 'denied' });
+    expect(auditFilterFromParams({ token_id: PROJECT_ID, outcome: 'denied', nonsense: 'x' })).toEqual({
+      ...emptyAuditFilter,
+      tokenId: PROJECT_ID,
+      outcome: 'denied',
+    });
     expect(auditFilterFromParams({ outcome: 'weird' }).outcome).toBe('');
     expect(auditFilterFromParams({ actor: 'admin:olga' }).actor).toBe('admin:olga');
     expect(auditQueryOf({ ...emptyAuditFilter, actor: ' admin:olga ' })).toEqual({ actor: 'admin:olga' });

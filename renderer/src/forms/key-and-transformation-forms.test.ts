@@ -9,15 +9,27 @@ const KEY_ID = '0190a000-0000-7000-8000-0000000000b1';
 
 describe('add key', () => {
   it('sends trimmed values and the weight as a number', () => {
-    expect(checkAddKey(PROJECT_ID, { label: ' team-b ', apiKey: ' sk-b ', weight: '3' })).toEqual({ ok: true, value: { project_id: PROJECT_ID, label: 'team-b', api_key: 'sk-b', weight: 3 } });
-    expect(checkAddKey(PROJECT_ID, { label: 'b', apiKey: 'sk-b', weight: '' })).toEqual({ ok: true, value: { project_id: PROJECT_ID, label: 'b', api_key: 'sk-b' } });
+    expect(checkAddKey(PROJECT_ID, { label: ' team-b ', apiKey: ' sk-b ', weight: '3' })).toEqual({
+      ok: true,
+      value: { project_id: PROJECT_ID, label: 'team-b', api_key: 'sk-b', weight: 3 },
+    });
+    expect(checkAddKey(PROJECT_ID, { label: 'b', apiKey: 'sk-b', weight: '' })).toEqual({
+      ok: true,
+      value: { project_id: PROJECT_ID, label: 'b', api_key: 'sk-b' },
+    });
   });
 
   it('names every problem in words', () => {
     expect(checkAddKey(PROJECT_ID, emptyKey)).toEqual({ ok: false, errors: { label: 'Must not be empty.', apiKey: 'Must not be empty.' } });
-    expect(checkAddKey(PROJECT_ID, { label: 'b', apiKey: 'sk-b', weight: 'lots' })).toEqual({ ok: false, errors: { weight: 'Must be a whole number from 1 to 1000.' } });
+    expect(checkAddKey(PROJECT_ID, { label: 'b', apiKey: 'sk-b', weight: 'lots' })).toEqual({
+      ok: false,
+      errors: { weight: 'Must be a whole number from 1 to 1000.' },
+    });
     expect(checkAddKey(PROJECT_ID, { label: 'b', apiKey: 'sk-b', weight: '1001' })).toEqual({ ok: false, errors: { weight: 'Must be at most 1000.' } });
-    expect(checkAddKey(PROJECT_ID, { label: 'x'.repeat(51), apiKey: 'sk b', weight: '1' })).toEqual({ ok: false, errors: { label: 'Must be at most 50 characters.', apiKey: 'Must be printable ASCII without spaces.' } });
+    expect(checkAddKey(PROJECT_ID, { label: 'x'.repeat(51), apiKey: 'sk b', weight: '1' })).toEqual({
+      ok: false,
+      errors: { label: 'Must be at most 50 characters.', apiKey: 'Must be printable ASCII without spaces.' },
+    });
   });
 });
 
@@ -26,7 +38,10 @@ describe('edit and rotate key', () => {
 
   it('sends only what changed', () => {
     expect(checkEditKey(key, keyValuesOf(key))).toEqual({ ok: true, value: { project_id: PROJECT_ID, id: KEY_ID } });
-    expect(checkEditKey(key, { ...keyValuesOf(key), label: 'team-c', weight: '5' })).toEqual({ ok: true, value: { project_id: PROJECT_ID, id: KEY_ID, label: 'team-c', weight: 5 } });
+    expect(checkEditKey(key, { ...keyValuesOf(key), label: 'team-c', weight: '5' })).toEqual({
+      ok: true,
+      value: { project_id: PROJECT_ID, id: KEY_ID, label: 'team-c', weight: 5 },
+    });
     expect(checkEditKey(key, { ...keyValuesOf(key), weight: '' })).toEqual({ ok: false, errors: { weight: 'Must be a whole number from 1 to 1000.' } });
     expect(checkEditKey(key, { ...keyValuesOf(key), weight: '0' })).toEqual({ ok: false, errors: { weight: 'Must be at least 1.' } });
   });
@@ -68,15 +83,34 @@ describe('transformations', () => {
   });
 
   it('round-trips a view through the form', () => {
-    const view = { default_model: 'm', model_aliases: { a: 'b' }, max_tokens_ceiling: 5, set_headers: { 'x-a': '1' }, remove_headers: ['x-b', 'x-c'], system_prompt_prefix: 'p' };
+    const view = {
+      default_model: 'm',
+      model_aliases: { a: 'b' },
+      max_tokens_ceiling: 5,
+      set_headers: { 'x-a': '1' },
+      remove_headers: ['x-b', 'x-c'],
+      system_prompt_prefix: 'p',
+    };
     expect(checkTransformations(PROJECT_ID, transformationValuesOf(view))).toEqual({ ok: true, value: { id: PROJECT_ID, transformations: view } });
   });
 
   it('says which line is wrong, and what the contract refuses, at the field', () => {
-    expect(checkTransformations(PROJECT_ID, { ...emptyTransformations, aliases: 'fast = a\nnonsense' })).toEqual({ ok: false, errors: { aliases: 'Line 2: write it as alias = model.' } });
-    expect(checkTransformations(PROJECT_ID, { ...emptyTransformations, aliases: 'a = b\na = c' })).toEqual({ ok: false, errors: { aliases: 'Line 2: a is given twice.' } });
-    expect(checkTransformations(PROJECT_ID, { ...emptyTransformations, setHeaders: 'no colon here' })).toEqual({ ok: false, errors: { setHeaders: 'Line 1: write it as Name: value.' } });
-    expect(checkTransformations(PROJECT_ID, { ...emptyTransformations, maxTokens: 'many' })).toEqual({ ok: false, errors: { maxTokens: 'Must be a whole number, or empty for none.' } });
+    expect(checkTransformations(PROJECT_ID, { ...emptyTransformations, aliases: 'fast = a\nnonsense' })).toEqual({
+      ok: false,
+      errors: { aliases: 'Line 2: write it as alias = model.' },
+    });
+    expect(checkTransformations(PROJECT_ID, { ...emptyTransformations, aliases: 'a = b\na = c' })).toEqual({
+      ok: false,
+      errors: { aliases: 'Line 2: a is given twice.' },
+    });
+    expect(checkTransformations(PROJECT_ID, { ...emptyTransformations, setHeaders: 'no colon here' })).toEqual({
+      ok: false,
+      errors: { setHeaders: 'Line 1: write it as Name: value.' },
+    });
+    expect(checkTransformations(PROJECT_ID, { ...emptyTransformations, maxTokens: 'many' })).toEqual({
+      ok: false,
+      errors: { maxTokens: 'Must be a whole number, or empty for none.' },
+    });
     expect(checkTransformations(PROJECT_ID, { ...emptyTransformations, maxTokens: '0' })).toEqual({ ok: false, errors: { maxTokens: 'Must be at least 1.' } });
     const auth = checkTransformations(PROJECT_ID, { ...emptyTransformations, setHeaders: 'Authorization: Bearer x' });
     expect(auth).toMatchObject({ ok: false, errors: { setHeaders: expect.stringMatching(/^Authorization cannot be set or removed/) } });

@@ -27,10 +27,20 @@ const text = (n: number | null) => (n === null ? '' : String(n));
 
 /** The form a token's current limits start from. */
 export function tokenLimitValuesOf(token: Pick<TokenView, 'rpm_limit' | 'tpm_limit' | 'max_concurrent' | 'max_budget_usd'>): TokenLimitValues {
-  return { rpmLimit: text(token.rpm_limit), tpmLimit: text(token.tpm_limit), maxConcurrent: token.max_concurrent ? String(token.max_concurrent) : '', maxBudgetUsd: amountText(token.max_budget_usd) };
+  return {
+    rpmLimit: text(token.rpm_limit),
+    tpmLimit: text(token.tpm_limit),
+    maxConcurrent: token.max_concurrent ? String(token.max_concurrent) : '',
+    maxBudgetUsd: amountText(token.max_budget_usd),
+  };
 }
 
-const TOKEN_LIMIT_FIELDS: Record<string, keyof TokenLimitValues> = { rpm_limit: 'rpmLimit', tpm_limit: 'tpmLimit', max_concurrent: 'maxConcurrent', max_budget_usd: 'maxBudgetUsd' };
+const TOKEN_LIMIT_FIELDS: Record<string, keyof TokenLimitValues> = {
+  rpm_limit: 'rpmLimit',
+  tpm_limit: 'tpmLimit',
+  max_concurrent: 'maxConcurrent',
+  max_budget_usd: 'maxBudgetUsd',
+};
 export const tokenLimitFieldOf = (path: string): string => TOKEN_LIMIT_FIELDS[path.split('.')[0] ?? ''] ?? '_form';
 
 const PROJECT_DEFAULT = 'Must be a whole number, or empty for the project’s default.';
@@ -69,7 +79,9 @@ export interface ProjectLimitValues {
 
 export const emptyProjectLimits: ProjectLimitValues = { defaultRpm: '', defaultTpm: '', sharedRpm: '', sharedTpm: '', sharedKey: '' };
 
-export function projectLimitValuesOf(project: Pick<ProjectView, 'default_rpm_limit' | 'default_tpm_limit' | 'shared_rpm_limit' | 'shared_tpm_limit' | 'shared_limit_key'>): ProjectLimitValues {
+export function projectLimitValuesOf(
+  project: Pick<ProjectView, 'default_rpm_limit' | 'default_tpm_limit' | 'shared_rpm_limit' | 'shared_tpm_limit' | 'shared_limit_key'>,
+): ProjectLimitValues {
   return {
     defaultRpm: text(project.default_rpm_limit || null),
     defaultTpm: text(project.default_tpm_limit || null),
@@ -88,7 +100,10 @@ const PROJECT_LIMIT_FIELDS: Record<string, keyof ProjectLimitValues> = {
 };
 export const projectLimitFieldOf = (path: string): string => PROJECT_LIMIT_FIELDS[path.split('.')[0] ?? ''] ?? '_form';
 
-type ProjectLimitInput = Pick<InputOf<'projects.update'>, 'default_rpm_limit' | 'default_tpm_limit' | 'shared_rpm_limit' | 'shared_tpm_limit' | 'shared_limit_key'>;
+type ProjectLimitInput = Pick<
+  InputOf<'projects.update'>,
+  'default_rpm_limit' | 'default_tpm_limit' | 'shared_rpm_limit' | 'shared_tpm_limit' | 'shared_limit_key'
+>;
 
 export function readProjectLimits(values: ProjectLimitValues): { ok: true; value: ProjectLimitInput } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};

@@ -34,7 +34,12 @@ export const emptyPriceRow: PriceRowValues = { glob: '', input: '', output: '', 
 export function projectMoneyValuesOf(project: Pick<ProjectView, 'monthly_budget_usd' | 'prices'>): ProjectMoneyValues {
   return {
     monthlyBudget: amountText(project.monthly_budget_usd),
-    prices: Object.entries(project.prices ?? {}).map(([glob, p]) => ({ glob, input: String(p.input_per_mtok), output: String(p.output_per_mtok), cached: amountText(p.cached_input_per_mtok) })),
+    prices: Object.entries(project.prices ?? {}).map(([glob, p]) => ({
+      glob,
+      input: String(p.input_per_mtok),
+      output: String(p.output_per_mtok),
+      cached: amountText(p.cached_input_per_mtok),
+    })),
   };
 }
 
@@ -73,9 +78,18 @@ export function checkProjectMoney(id: string, values: ProjectMoneyValues): Check
     if (input === null || Number.isNaN(input)) errors[`price.${i}.input`] = PER_MTOK;
     if (output === null || Number.isNaN(output)) errors[`price.${i}.output`] = PER_MTOK;
     if (Number.isNaN(cached)) errors[`price.${i}.cached`] = `${PER_MTOK} Empty: the input price.`;
-    if (glob && !Object.hasOwn(prices, glob)) prices[glob] = { input_per_mtok: input ?? 0, output_per_mtok: output ?? 0, ...(cached !== null && !Number.isNaN(cached) && { cached_input_per_mtok: cached }) };
+    if (glob && !Object.hasOwn(prices, glob))
+      prices[glob] = {
+        input_per_mtok: input ?? 0,
+        output_per_mtok: output ?? 0,
+        ...(cached !== null && !Number.isNaN(cached) && { cached_input_per_mtok: cached }),
+      };
   });
-  const input: InputOf<'projects.update'> = { id, monthly_budget_usd: Number.isNaN(budget) ? null : budget, prices: Object.keys(prices).length ? prices : null };
+  const input: InputOf<'projects.update'> = {
+    id,
+    monthly_budget_usd: Number.isNaN(budget) ? null : budget,
+    prices: Object.keys(prices).length ? prices : null,
+  };
   const checked = checkInput('projects.update', input, projectMoneyFieldOf(values));
   if (Object.keys(errors).length === 0) return checked;
   return { ok: false, errors: { ...(checked.ok ? {} : checked.errors), ...errors } };

@@ -17,7 +17,14 @@ export const emptyRequestFilter: RequestFilterValues = { projectId: '', tokenId:
 
 export type RequestQuery = Omit<InputOf<'requests.list'>, 'page' | 'page_size'>;
 
-const FIELDS: Record<string, keyof RequestFilterValues> = { project_id: 'projectId', token_id: 'tokenId', model: 'model', status: 'status', from: 'from', to: 'to' };
+const FIELDS: Record<string, keyof RequestFilterValues> = {
+  project_id: 'projectId',
+  token_id: 'tokenId',
+  model: 'model',
+  status: 'status',
+  from: 'from',
+  to: 'to',
+};
 const fieldOf = (path: string) => FIELDS[path.split('.')[0] ?? ''] ?? '_form';
 
 export function requestQueryOf(values: RequestFilterValues): RequestQuery {

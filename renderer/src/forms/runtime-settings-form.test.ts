@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import type { RuntimeSettingView, RuntimeSettingsView } from '../../../main/core/api/settings-schemas.ts';
 import { changeOf, checkRuntimeSettings, runtimeSettingsFieldOf, valuesOf } from './runtime-settings-form.ts';
 
-const setting = <T,>(value: T, over: Partial<RuntimeSettingView<T>> = {}): RuntimeSettingView<T> => ({ value, start_value: value, source: 'default', source_detail: null, locked: false, changed_at: null, ...over });
+const setting = <T>(value: T, over: Partial<RuntimeSettingView<T>> = {}): RuntimeSettingView<T> => ({
+  value,
+  start_value: value,
+  source: 'default',
+  source_detail: null,
+  locked: false,
+  changed_at: null,
+  ...over,
+});
 
 function view(over: Partial<RuntimeSettingsView['settings']> = {}): RuntimeSettingsView {
   return {
@@ -29,7 +37,11 @@ describe('runtime settings form', () => {
 
   it('sends only the changed fields, the cache size in bytes', () => {
     const v = view();
-    expect(changeOf({ ...valuesOf(v), redisUrl: ' redis://127.0.0.1:6379 ', cacheMiB: '0.5', logLevel: 'debug' }, v)).toEqual({ redis_url: 'redis://127.0.0.1:6379', cache_max_bytes: 512 * 1024, log_level: 'debug' });
+    expect(changeOf({ ...valuesOf(v), redisUrl: ' redis://127.0.0.1:6379 ', cacheMiB: '0.5', logLevel: 'debug' }, v)).toEqual({
+      redis_url: 'redis://127.0.0.1:6379',
+      cache_max_bytes: 512 * 1024,
+      log_level: 'debug',
+    });
   });
 
   it('never sends a locked setting', () => {

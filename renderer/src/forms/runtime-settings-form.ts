@@ -59,6 +59,12 @@ export function changeOf(values: RuntimeSettingsValues, view: RuntimeSettingsVie
 
 /** Server issue paths → the form's fields. */
 export function runtimeSettingsFieldOf(path: string): string {
-  const fields: Record<string, RuntimeSettingsField> = { redis_url: 'redisUrl', redis_prefix: 'redisPrefix', cache_max_bytes: 'cacheMiB', event_retention_days: 'retentionDays', log_level: 'logLevel' };
+  const fields: Record<string, RuntimeSettingsField> = {
+    redis_url: 'redisUrl',
+    redis_prefix: 'redisPrefix',
+    cache_max_bytes: 'cacheMiB',
+    event_retention_days: 'retentionDays',
+    log_level: 'logLevel',
+  };
   return fields[path] ?? '_form';
 }

@@ -10,17 +10,36 @@ import { checkTokenForm, defaultTokenForm, policyOf } from './token-form.ts';
 const PROJECT_ID = '0190a000-0000-7000-8000-000000000001';
 
 describe('edit token', () => {
-  const token = tokenView({ name: 'ci bot', max_requests: 100, allowed_models: ['gpt-4o', 'gpt-4.1-*'], rpm_limit: 60, tpm_limit: null, max_concurrent: 2, max_budget_usd: 5 });
+  const token = tokenView({
+    name: 'ci bot',
+    max_requests: 100,
+    allowed_models: ['gpt-4o', 'gpt-4.1-*'],
+    rpm_limit: 60,
+    tpm_limit: null,
+    max_concurrent: 2,
+    max_budget_usd: 5,
+  });
 
   it('starts from the token and sends every field, so clearing one removes that rule', () => {
     const values = tokenEditValuesOf(token);
-    expect(values).toEqual({ name: 'ci bot', maxRequests: '100', allowedModels: 'gpt-4o, gpt-4.1-*', rpmLimit: '60', tpmLimit: '', maxConcurrent: '2', maxBudgetUsd: '5' });
+    expect(values).toEqual({
+      name: 'ci bot',
+      maxRequests: '100',
+      allowedModels: 'gpt-4o, gpt-4.1-*',
+      rpmLimit: '60',
+      tpmLimit: '',
+      maxConcurrent: '2',
+      maxBudgetUsd: '5',
+    });
     expect(checkTokenEdit(token.id, { ...values, name: ' ', maxRequests: '', allowedModels: '' })).toEqual({
       ok: true,
       value: { id: token.id, name: null, max_requests: null, allowed_models: null, rpm_limit: 60, tpm_limit: null, max_concurrent: 2, max_budget_usd: 5 },
     });
     expect(checkTokenEdit(token.id, { ...values, maxBudgetUsd: '' })).toMatchObject({ ok: true, value: { max_budget_usd: null } });
-    expect(checkTokenEdit(token.id, { ...values, maxRequests: '250', allowedModels: 'o3' })).toMatchObject({ ok: true, value: { max_requests: 250, allowed_models: ['o3'] } });
+    expect(checkTokenEdit(token.id, { ...values, maxRequests: '250', allowedModels: 'o3' })).toMatchObject({
+      ok: true,
+      value: { max_requests: 250, allowed_models: ['o3'] },
+    });
   });
 
   it('names every wrong field at once', () => {
@@ -38,10 +57,35 @@ describe('edit token', () => {
 
 describe('mint from another token’s policy', () => {
   it('copies lifetime (in the largest whole unit), quota, limits and models, but not the name', () => {
-    const source = tokenView({ project_id: PROJECT_ID, name: 'old', created_at: '2025-01-01T10:00:00.000Z', expires_at: '2025-01-08T10:00:00.000Z', max_requests: 500, rpm_limit: 0, tpm_limit: 20000, max_concurrent: null, max_budget_usd: 1.5, allowed_models: ['gpt-4o-mini'] });
+    const source = tokenView({
+      project_id: PROJECT_ID,
+      name: 'old',
+      created_at: '2025-01-01T10:00:00.000Z',
+      expires_at: '2025-01-08T10:00:00.000Z',
+      max_requests: 500,
+      rpm_limit: 0,
+      tpm_limit: 20000,
+      max_concurrent: null,
+      max_budget_usd: 1.5,
+      allowed_models: ['gpt-4o-mini'],
+    });
     const values = policyOf(source);
-    expect(values).toEqual({ projectId: PROJECT_ID, name: '', lifetime: '7', lifetimeUnit: 'days', maxRequests: '500', rpmLimit: '0', tpmLimit: '20000', maxConcurrent: '', maxBudgetUsd: '1.5', allowedModels: 'gpt-4o-mini' });
-    expect(checkTokenForm(values)).toMatchObject({ ok: true, value: { duration_minutes: 10080, max_requests: 500, rpm_limit: 0, tpm_limit: 20000, max_budget_usd: 1.5, allowed_models: ['gpt-4o-mini'] } });
+    expect(values).toEqual({
+      projectId: PROJECT_ID,
+      name: '',
+      lifetime: '7',
+      lifetimeUnit: 'days',
+      maxRequests: '500',
+      rpmLimit: '0',
+      tpmLimit: '20000',
+      maxConcurrent: '',
+      maxBudgetUsd: '1.5',
+      allowedModels: 'gpt-4o-mini',
+    });
+    expect(checkTokenForm(values)).toMatchObject({
+      ok: true,
+      value: { duration_minutes: 10080, max_requests: 500, rpm_limit: 0, tpm_limit: 20000, max_budget_usd: 1.5, allowed_models: ['gpt-4o-mini'] },
+    });
     expect(policyOf({ ...source, expires_at: '2025-01-01T18:00:00.000Z' })).toMatchObject({ lifetime: '8', lifetimeUnit: 'hours' });
     expect(policyOf({ ...source, expires_at: '2025-01-01T10:45:00.000Z' })).toMatchObject({ lifetime: '45', lifetimeUnit: 'minutes' });
   });

@@ -102,7 +102,12 @@ export function envSnippet(proxyOrigin: string, token: string): string {
 
 /** "Duplicate this token's policy": the mint form filled from an existing token (its lifetime, quota,
  *  limits and models; a new name, since the old one names the old token). */
-export function policyOf(token: Pick<TokenView, 'project_id' | 'created_at' | 'expires_at' | 'max_requests' | 'rpm_limit' | 'tpm_limit' | 'max_concurrent' | 'max_budget_usd' | 'allowed_models'>): TokenFormValues {
+export function policyOf(
+  token: Pick<
+    TokenView,
+    'project_id' | 'created_at' | 'expires_at' | 'max_requests' | 'rpm_limit' | 'tpm_limit' | 'max_concurrent' | 'max_budget_usd' | 'allowed_models'
+  >,
+): TokenFormValues {
   const minutes = Math.max(1, Math.round((Date.parse(token.expires_at) - Date.parse(token.created_at)) / 60_000));
   const unit: LifetimeUnit = minutes % MINUTES.days === 0 ? 'days' : minutes % MINUTES.hours === 0 ? 'hours' : 'minutes';
   const text = (n: number | null) => (n === null ? '' : String(n));

@@ -11,7 +11,13 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; errors: FieldErro
 export function checkInput<M extends AdminMethod>(method: M, input: InputOf<M>, fieldOf: (path: string) => string = topField): Checked<InputOf<M>> {
   const result = adminContract[method].input.safeParse(input);
   if (result.success) return { ok: true, value: input };
-  return { ok: false, errors: fieldErrorsFrom(result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })), fieldOf) };
+  return {
+    ok: false,
+    errors: fieldErrorsFrom(
+      result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+      fieldOf,
+    ),
+  };
 }
 
 /** A schema's verdict plus the form's own findings (which win for the fields they name). */

@@ -1,7 +1,20 @@
 // Audit events as CSV (RFC 4180), built in the browser by paging through the current filter.
 import type { AuditEventView, AuditPageView } from '../../../main/core/api/views.ts';
 
-const COLUMNS = ['id', 'time', 'action', 'outcome', 'actor', 'target_type', 'target_id', 'project_id', 'token_id', 'request_id', 'client_ip', 'details'] as const;
+const COLUMNS = [
+  'id',
+  'time',
+  'action',
+  'outcome',
+  'actor',
+  'target_type',
+  'target_id',
+  'project_id',
+  'token_id',
+  'request_id',
+  'client_ip',
+  'details',
+] as const;
 
 /** Quotes when needed; defuses cells a spreadsheet would run as a formula (=, +, -, @, tab, CR). */
 export function csvCell(value: unknown): string {
@@ -21,7 +34,10 @@ export const EXPORT_PAGE_SIZE = 500;
 export const EXPORT_MAX_EVENTS = 100_000;
 
 /** Reads every page of a filter, in order. */
-export async function collectAllPages(fetchPage: (page: number, pageSize: number) => Promise<AuditPageView>, onProgress?: (done: number, total: number) => void): Promise<AuditEventView[]> {
+export async function collectAllPages(
+  fetchPage: (page: number, pageSize: number) => Promise<AuditPageView>,
+  onProgress?: (done: number, total: number) => void,
+): Promise<AuditEventView[]> {
   const events: AuditEventView[] = [];
   for (let page = 1; ; page++) {
     const result = await fetchPage(page, EXPORT_PAGE_SIZE);

@@ -10,16 +10,24 @@ export function healthText(key: Pick<UpstreamKeyView, 'health' | 'cooling_down_u
 }
 
 /** Share of the project's requests a key gets (0 when disabled), e.g. 0.75. */
-export function trafficShare(key: Pick<UpstreamKeyView, 'id' | 'weight' | 'is_enabled'>, keys: Pick<UpstreamKeyView, 'id' | 'weight' | 'is_enabled'>[]): number {
+export function trafficShare(
+  key: Pick<UpstreamKeyView, 'id' | 'weight' | 'is_enabled'>,
+  keys: Pick<UpstreamKeyView, 'id' | 'weight' | 'is_enabled'>[],
+): number {
   if (!key.is_enabled) return 0;
   const total = keys.filter((k) => k.is_enabled).reduce((sum, k) => sum + k.weight, 0);
   return total ? key.weight / total : 0;
 }
 
 /** Why a key may not be removed or disabled (a project keeps one enabled key), or null when it may. */
-export function keepReason(key: Pick<UpstreamKeyView, 'id' | 'is_enabled'>, keys: Pick<UpstreamKeyView, 'id' | 'is_enabled'>[], what: 'remove' | 'disable'): string | null {
+export function keepReason(
+  key: Pick<UpstreamKeyView, 'id' | 'is_enabled'>,
+  keys: Pick<UpstreamKeyView, 'id' | 'is_enabled'>[],
+  what: 'remove' | 'disable',
+): string | null {
   if (what === 'remove' && keys.length <= 1) return 'The last key cannot be removed: add another key first.';
-  if (key.is_enabled && !keys.some((k) => k.id !== key.id && k.is_enabled)) return `The only enabled key cannot be ${what === 'remove' ? 'removed' : 'disabled'}: add or enable another key first.`;
+  if (key.is_enabled && !keys.some((k) => k.id !== key.id && k.is_enabled))
+    return `The only enabled key cannot be ${what === 'remove' ? 'removed' : 'disabled'}: add or enable another key first.`;
   return null;
 }
 

@@ -53,6 +53,8 @@ describe('keys', () => {
 
   it('summarises transformations in one line', () => {
     expect(transformationsLine({})).toBe('none');
-    expect(transformationsLine({ default_model: 'm', model_aliases: { a: 'b', c: 'd' }, max_tokens_ceiling: 10, remove_headers: ['x'] })).toBe('default m · 2 aliases · max 10 tokens · 1 header removed');
+    expect(transformationsLine({ default_model: 'm', model_aliases: { a: 'b', c: 'd' }, max_tokens_ceiling: 10, remove_headers: ['x'] })).toBe(
+      'default m · 2 aliases · max 10 tokens · 1 header removed',
+    );
   });
 });

@@ -64,7 +64,10 @@ describe('CSV', () => {
     const asked: number[] = [];
     const events = await collectAllPages(async (page) => {
       asked.push(page);
-      return { events: page < 3 ? [auditEvent()] : [], pagination: { page, page_size: 500, total_count: 2, total_pages: 9, has_next: true, has_prev: page > 1 } };
+      return {
+        events: page < 3 ? [auditEvent()] : [],
+        pagination: { page, page_size: 500, total_count: 2, total_pages: 9, has_next: true, has_prev: page > 1 },
+      };
     });
     expect(asked).toEqual([1, 2, 3]);
     expect(events).toHaveLength(2);

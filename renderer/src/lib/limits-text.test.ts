@@ -5,7 +5,19 @@ import { compactCount, projectDefaultHint, projectLimitsLine, tokenLimitsLine, t
 
 describe('compact counts', () => {
   it('keeps small numbers and shortens large ones', () => {
-    expect([0, 60, 950, 1000, 1500, 1234, 20_000, 999_499, 999_999, 1_500_000, 2_000_000_000].map(compactCount)).toEqual(['0', '60', '950', '1k', '1.5k', '1.2k', '20k', '999k', '1M', '1.5M', '2B']);
+    expect([0, 60, 950, 1000, 1500, 1234, 20_000, 999_499, 999_999, 1_500_000, 2_000_000_000].map(compactCount)).toEqual([
+      '0',
+      '60',
+      '950',
+      '1k',
+      '1.5k',
+      '1.2k',
+      '20k',
+      '999k',
+      '1M',
+      '1.5M',
+      '2B',
+    ]);
   });
 });
 
@@ -13,7 +25,10 @@ describe('token limits line', () => {
   const project = projectView({ default_rpm_limit: 30, default_tpm_limit: 20_000 });
 
   it('shows the token’s own limits', () => {
-    expect(tokenLimitsLine(tokenView({ rpm_limit: 60, tpm_limit: 20_000 }), project)).toEqual({ short: '60/min · 20k tok/min', long: '60 requests a minute · 20,000 tokens a minute' });
+    expect(tokenLimitsLine(tokenView({ rpm_limit: 60, tpm_limit: 20_000 }), project)).toEqual({
+      short: '60/min · 20k tok/min',
+      long: '60 requests a minute · 20,000 tokens a minute',
+    });
   });
 
   it('names the project’s default where the token sets none', () => {
@@ -33,7 +48,9 @@ describe('token limits line', () => {
 
 describe('created token sentence', () => {
   it('lists every limit', () => {
-    expect(tokenLimitsSentence(tokenView({ max_requests: 250, rpm_limit: 60, tpm_limit: 20_000, max_concurrent: 2 }))).toBe('at most 250 requests · 60 requests a minute · 20,000 tokens a minute · 2 at once');
+    expect(tokenLimitsSentence(tokenView({ max_requests: 250, rpm_limit: 60, tpm_limit: 20_000, max_concurrent: 2 }))).toBe(
+      'at most 250 requests · 60 requests a minute · 20,000 tokens a minute · 2 at once',
+    );
     expect(tokenLimitsSentence(tokenView({ rpm_limit: 0 }))).toBe('no request limit · no requests-per-minute limit · project’s tokens-per-minute default');
   });
 });

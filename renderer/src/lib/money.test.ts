@@ -5,7 +5,13 @@ import { formatUsd, spendSummary, spendText } from './money.ts';
 
 describe('money text', () => {
   it('shows cents from a dollar up and three significant digits below', () => {
-    expect([formatUsd(0), formatUsd(1234.5), formatUsd(1), formatUsd(0.048), formatUsd(0.0000123)]).toEqual(['$0', '$1,234.50', '$1.00', '$0.048', '$0.0000123']);
+    expect([formatUsd(0), formatUsd(1234.5), formatUsd(1), formatUsd(0.048), formatUsd(0.0000123)]).toEqual([
+      '$0',
+      '$1,234.50',
+      '$1.00',
+      '$0.048',
+      '$0.0000123',
+    ]);
   });
 
   it('never shows unpriced spend as $0', () => {

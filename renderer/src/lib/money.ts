@@ -57,7 +57,13 @@ export function spendSummary(view: UsageDailyView): SpendSummary {
       models.set(m.model, sum);
     }
   }
-  const list = [...models].map(([model, s]) => ({ model, todayUsd: s.today / 1e9, todayUnpriced: s.todayUnpriced, monthUsd: s.month / 1e9, monthUnpriced: s.monthUnpriced }));
+  const list = [...models].map(([model, s]) => ({
+    model,
+    todayUsd: s.today / 1e9,
+    todayUnpriced: s.todayUnpriced,
+    monthUsd: s.month / 1e9,
+    monthUnpriced: s.monthUnpriced,
+  }));
   list.sort((a, b) => b.monthUsd - a.monthUsd || b.monthUnpriced - a.monthUnpriced || a.model.localeCompare(b.model));
   const total = (pick: (m: ModelSpend) => number, scale = 1e9) => Math.round(list.reduce((n, m) => n + pick(m) * scale, 0)) / scale;
   return {

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { CallerView } from '../../../main/core/api/admin-schemas.ts';
 import { allows, screensFor } from './permissions.ts';
 
-const as = (role: CallerView['role']): CallerView => ({ actor: `admin:${role}`, name: role, role, project_ids: role === 'operator' ? ['p1'] : null, admin_id: 'a1' });
+const as = (role: CallerView['role']): CallerView => ({
+  actor: `admin:${role}`,
+  name: role,
+  role,
+  project_ids: role === 'operator' ? ['p1'] : null,
+  admin_id: 'a1',
+});
 
 describe('what each role may do on the screens', () => {
   it('lets an owner do everything and see every screen', () => {

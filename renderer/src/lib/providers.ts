@@ -17,7 +17,12 @@ export interface ProviderText {
 
 export const providerTexts: Record<ProviderId, ProviderText> = {
   openai: { label: 'OpenAI', defaultBaseUrl: 'https://api.openai.com', placeholder: 'https://api.openai.com', hint: 'Empty for https://api.openai.com.' },
-  anthropic: { label: 'Anthropic', defaultBaseUrl: 'https://api.anthropic.com', placeholder: 'https://api.anthropic.com', hint: 'Empty for https://api.anthropic.com.' },
+  anthropic: {
+    label: 'Anthropic',
+    defaultBaseUrl: 'https://api.anthropic.com',
+    placeholder: 'https://api.anthropic.com',
+    hint: 'Empty for https://api.anthropic.com.',
+  },
   'openai-compatible': {
     label: 'OpenAI-compatible',
     defaultBaseUrl: null,

@@ -4,8 +4,26 @@ import type { RequestLogItemView, RequestLogPageView } from '../../../main/core/
 import { csvCell, EXPORT_MAX_EVENTS, EXPORT_PAGE_SIZE } from './audit-csv.ts';
 
 const COLUMNS = [
-  'request_id', 'time', 'token_id', 'project_id', 'method', 'path', 'model', 'status', 'error_code', 'prompt_tokens', 'completion_tokens',
-  'cost_usd', 'latency_ms', 'upstream_ms', 'cache', 'upstream_key', 'streamed', 'aborted', 'attempts', 'id',
+  'request_id',
+  'time',
+  'token_id',
+  'project_id',
+  'method',
+  'path',
+  'model',
+  'status',
+  'error_code',
+  'prompt_tokens',
+  'completion_tokens',
+  'cost_usd',
+  'latency_ms',
+  'upstream_ms',
+  'cache',
+  'upstream_key',
+  'streamed',
+  'aborted',
+  'attempts',
+  'id',
 ] as const satisfies readonly (keyof RequestLogItemView)[];
 
 export function requestsCsv(items: RequestLogItemView[]): string {
@@ -15,7 +33,10 @@ export function requestsCsv(items: RequestLogItemView[]): string {
 }
 
 /** Reads every page of a filter, newest first. */
-export async function collectAllRequests(fetchPage: (page: number, pageSize: number) => Promise<RequestLogPageView>, onProgress?: (done: number, total: number) => void): Promise<RequestLogItemView[]> {
+export async function collectAllRequests(
+  fetchPage: (page: number, pageSize: number) => Promise<RequestLogPageView>,
+  onProgress?: (done: number, total: number) => void,
+): Promise<RequestLogItemView[]> {
   const items: RequestLogItemView[] = [];
   for (let page = 1; ; page++) {
     const result = await fetchPage(page, EXPORT_PAGE_SIZE);

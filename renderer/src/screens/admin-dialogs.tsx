@@ -22,7 +22,14 @@ const ROLE_HINTS: Record<AdminRoleName, string> = {
 /** The server's message for one field, if it named that field. */
 const issueOf = (error: { issues?: { path: string; message: string }[] } | null, path: string) => error?.issues?.find((i) => i.path === path)?.message;
 
-function RoleFields({ role, setRole, chosen, setChosen, projects, error }: {
+function RoleFields({
+  role,
+  setRole,
+  chosen,
+  setChosen,
+  projects,
+  error,
+}: {
   role: AdminRoleName;
   setRole: (role: AdminRoleName) => void;
   chosen: string[];
@@ -132,7 +139,8 @@ export function RemoveAdminDialog({ admin, onClose }: { admin: AdminView; onClos
     <Dialog title={`Remove ${admin.name}?`} onClose={onClose} busy={action.pending}>
       <form className="form" onSubmit={submit}>
         <p>
-          Their token (<span className="mono">{admin.token}</span>) is refused from their next call on, on every instance. Their past actions stay in the audit trail.
+          Their token (<span className="mono">{admin.token}</span>) is refused from their next call on, on every instance. Their past actions stay in the audit
+          trail.
         </p>
         <FormError message={action.error?.message} />
         <div className="dialog-actions">
@@ -178,7 +186,8 @@ export function CreatedAdminDialog({ created, onClose }: { created: CreatedAdmin
       <div className="once-warning" role="note">
         <AlertIcon />
         <p>
-          This is the only time {created.name}’s token is shown. Hand it to them: they sign in to these screens with it, or use it as <span className="mono">LLM_PROXY_MANAGEMENT_TOKEN</span> with the CLI.
+          This is the only time {created.name}’s token is shown. Hand it to them: they sign in to these screens with it, or use it as{' '}
+          <span className="mono">LLM_PROXY_MANAGEMENT_TOKEN</span> with the CLI.
         </p>
       </div>
       <div className="field">
@@ -186,7 +195,18 @@ export function CreatedAdminDialog({ created, onClose }: { created: CreatedAdmin
           Token of {created.name} <span className="muted">· {ROLE_LABELS[created.role]}</span>
         </label>
         <div className="input-with-button">
-          <textarea id="created-admin-token" className="input mono secret" readOnly rows={2} value={created.token} onFocus={(e) => e.currentTarget.select()} onCopy={markCopied} spellCheck={false} data-testid="created-admin-token" data-autofocus />
+          <textarea
+            id="created-admin-token"
+            className="input mono secret"
+            readOnly
+            rows={2}
+            value={created.token}
+            onFocus={(e) => e.currentTarget.select()}
+            onCopy={markCopied}
+            spellCheck={false}
+            data-testid="created-admin-token"
+            data-autofocus
+          />
           <CopyButton text={created.token} label="Copy token" className="btn-primary" onCopied={markCopied} />
         </div>
       </div>

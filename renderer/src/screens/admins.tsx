@@ -72,10 +72,20 @@ export function AdminsScreen() {
                     <TimeAgo value={admin.created_at} />
                   </td>
                   <td className="row-actions">
-                    <button type="button" className="btn btn-small" onClick={() => setOpen({ kind: 'edit', admin })} aria-label={`Change role of ${admin.name}`}>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      onClick={() => setOpen({ kind: 'edit', admin })}
+                      aria-label={`Change role of ${admin.name}`}
+                    >
                       Change role
                     </button>
-                    <button type="button" className="btn btn-small btn-danger-quiet" onClick={() => setOpen({ kind: 'remove', admin })} aria-label={`Remove ${admin.name}`}>
+                    <button
+                      type="button"
+                      className="btn btn-small btn-danger-quiet"
+                      onClick={() => setOpen({ kind: 'remove', admin })}
+                      aria-label={`Remove ${admin.name}`}
+                    >
                       Remove
                     </button>
                   </td>

@@ -44,7 +44,15 @@ export function AuditFilterBar({ initial, projects, tokens, onApply }: Props) {
         <input className="input input-small" type="search" value={values.search} onChange={set('search')} placeholder="Id, actor, IP, details…" />
       </Field>
       <Field label="Action" error={errors.action}>
-        <input className="input input-small" list={actionsListId} value={values.action} onChange={set('action')} placeholder="any" autoComplete="off" spellCheck={false} />
+        <input
+          className="input input-small"
+          list={actionsListId}
+          value={values.action}
+          onChange={set('action')}
+          placeholder="any"
+          autoComplete="off"
+          spellCheck={false}
+        />
       </Field>
       <datalist id={actionsListId}>
         {KNOWN_ACTIONS.map((a) => (

@@ -10,7 +10,14 @@ const tokenName = () => null;
 
 describe('audit target', () => {
   it('names an upstream key by its label', () => {
-    const event = auditEvent({ action: 'upstream_key.rotate', target_type: 'upstream_key', target_id: KEY, project_id: PROJECT, target_label: 'backup', details: { label: 'backup', weight: 1 } });
+    const event = auditEvent({
+      action: 'upstream_key.rotate',
+      target_type: 'upstream_key',
+      target_id: KEY,
+      project_id: PROJECT,
+      target_label: 'backup',
+      details: { label: 'backup', weight: 1 },
+    });
     expect(describeTarget(event, projectName, tokenName)).toBe('key “backup” in research');
   });
 

@@ -74,7 +74,12 @@ export function AuditScreen() {
         title="Audit"
         subtitle="Every change made here or through the API, and every request the proxy refused."
         actions={
-          <button type="button" className="btn" onClick={() => void exporting.run()} disabled={exporting.pending || !result || result.pagination.total_count === 0}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void exporting.run()}
+            disabled={exporting.pending || !result || result.pagination.total_count === 0}
+          >
             {exporting.pending ? <Spinner /> : <DownloadIcon />}
             {exporting.pending ? `Exporting ${progress ?? '…'}` : 'Export CSV'}
           </button>
@@ -87,7 +92,9 @@ export function AuditScreen() {
       ) : status === 'error' ? (
         <LoadFailed error={error} onRetry={() => void load()} />
       ) : !result || result.events.length === 0 ? (
-        <Empty title="No audit events match">{Object.keys(query).length ? 'Try a wider time range or fewer filters.' : 'Changes and refused requests will show up here.'}</Empty>
+        <Empty title="No audit events match">
+          {Object.keys(query).length ? 'Try a wider time range or fewer filters.' : 'Changes and refused requests will show up here.'}
+        </Empty>
       ) : (
         <>
           <div className={status === 'loading' ? 'table-wrap table-stack is-refreshing' : 'table-wrap table-stack'} aria-busy={status === 'loading'}>
@@ -108,7 +115,13 @@ export function AuditScreen() {
               </thead>
               <tbody>
                 {result.events.map((event) => (
-                  <AuditRow key={event.id} event={event} target={describeTarget(event, nameOfProject, nameOfToken)} actor={describeActor(event.actor, nameOfToken)} onOpen={() => void open(event.id)} />
+                  <AuditRow
+                    key={event.id}
+                    event={event}
+                    target={describeTarget(event, nameOfProject, nameOfToken)}
+                    actor={describeActor(event.actor, nameOfToken)}
+                    onOpen={() => void open(event.id)}
+                  />
                 ))}
               </tbody>
             </table>
@@ -142,7 +155,9 @@ function AuditRow({ event, target, actor, onOpen }: { event: AuditEventView; tar
       <td className="truncate col-actor" title={event.actor} data-label="Actor">
         {actor}
       </td>
-      <td className="mono small muted col-ip" data-label="Client IP">{event.client_ip ?? '—'}</td>
+      <td className="mono small muted col-ip" data-label="Client IP">
+        {event.client_ip ?? '—'}
+      </td>
     </tr>
   );
 }
@@ -160,7 +175,11 @@ export function describeActor(actor: string, tokenName: (id: string | null) => s
   return actor;
 }
 
-export function describeTarget(event: AuditEventView, projectName: (id: string | null) => string | null, tokenName: (id: string | null) => string | null): string {
+export function describeTarget(
+  event: AuditEventView,
+  projectName: (id: string | null) => string | null,
+  tokenName: (id: string | null) => string | null,
+): string {
   if (event.target_type === 'endpoint') {
     const token = tokenName(event.token_id);
     return `${event.target_id ?? '—'}${token ? ` · ${token}` : ''}`;

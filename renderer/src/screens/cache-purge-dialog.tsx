@@ -64,7 +64,12 @@ export function PurgeCacheDialog({ projects, initial, onClose }: { projects: Pro
   };
 
   return (
-    <Dialog title="Purge cached answers" onClose={onClose} busy={action.pending} description="The next matching request goes to the upstream again. Purges are recorded in the audit trail.">
+    <Dialog
+      title="Purge cached answers"
+      onClose={onClose}
+      busy={action.pending}
+      description="The next matching request goes to the upstream again. Purges are recorded in the audit trail."
+    >
       <form className="form" onSubmit={submit} noValidate>
         <fieldset className="choice-group">
           <legend className="field-label">What to purge</legend>
@@ -85,7 +90,15 @@ export function PurgeCacheDialog({ projects, initial, onClose }: { projects: Pro
         {values.scope === 'prefix' ? (
           <>
             <Field label="URL prefix" error={shown.prefix}>
-              <input className="input mono" value={values.prefix} onChange={(e) => set('prefix', e.target.value)} placeholder="/v1/embeddings" autoComplete="off" spellCheck={false} data-autofocus />
+              <input
+                className="input mono"
+                value={values.prefix}
+                onChange={(e) => set('prefix', e.target.value)}
+                placeholder="/v1/embeddings"
+                autoComplete="off"
+                spellCheck={false}
+                data-autofocus
+              />
             </Field>
             {projectSelect('Only in project', true)}
           </>
@@ -100,7 +113,14 @@ export function PurgeCacheDialog({ projects, initial, onClose }: { projects: Pro
                 </select>
               </Field>
               <Field label="URL" error={shown.url} hint="Path and query, e.g. /v1/chat/completions.">
-                <input className="input mono" value={values.url} onChange={(e) => set('url', e.target.value)} placeholder="/v1/chat/completions" autoComplete="off" spellCheck={false} />
+                <input
+                  className="input mono"
+                  value={values.url}
+                  onChange={(e) => set('url', e.target.value)}
+                  placeholder="/v1/chat/completions"
+                  autoComplete="off"
+                  spellCheck={false}
+                />
               </Field>
             </div>
             {projectSelect('Only in project', true)}

@@ -45,10 +45,23 @@ export function CacheScreen() {
       ) : (
         <>
           <section className="stats" aria-label="Cache figures">
-            <Figure label="Hit rate" value={stats.hit_rate === null ? '—' : formatPercent(stats.hit_rate)} note={`${count(stats.hits, 'hit')} · ${count(stats.misses, 'miss', 'misses')}`} />
-            <Figure label="Entries" value={stats.entries.toLocaleString('en')} note={stats.partial ? 'counted in part (many keys)' : `${stats.stored.toLocaleString('en')} stored since start`} />
+            <Figure
+              label="Hit rate"
+              value={stats.hit_rate === null ? '—' : formatPercent(stats.hit_rate)}
+              note={`${count(stats.hits, 'hit')} · ${count(stats.misses, 'miss', 'misses')}`}
+            />
+            <Figure
+              label="Entries"
+              value={stats.entries.toLocaleString('en')}
+              note={stats.partial ? 'counted in part (many keys)' : `${stats.stored.toLocaleString('en')} stored since start`}
+            />
             <Figure label="Size" value={formatBytes(stats.bytes)} note={stats.max_bytes ? `of ${formatBytes(stats.max_bytes)}` : 'bounded by Redis'} />
-            <Figure label="Store" value={STORE_LABEL[stats.store]} note={stats.store === 'off' ? 'turned off' : `answers up to ${formatBytes(stats.max_object_bytes)}`} text />
+            <Figure
+              label="Store"
+              value={STORE_LABEL[stats.store]}
+              note={stats.store === 'off' ? 'turned off' : `answers up to ${formatBytes(stats.max_object_bytes)}`}
+              text
+            />
           </section>
 
           <section className="panel" aria-labelledby="endpoints-title">
@@ -71,12 +84,14 @@ export function CacheScreen() {
             </header>
             <div className="panel-body cache-help">
               <p>
-                A POST is cached when the request asks for it with <code>Cache-Control: public, max-age=600</code> (seconds), or when its project has a default TTL
-                {stats.default_ttl_seconds ? ` (this server’s default: ${stats.default_ttl_seconds} s)` : ''}. GET answers follow the upstream’s own <code>Cache-Control</code>.
+                A POST is cached when the request asks for it with <code>Cache-Control: public, max-age=600</code> (seconds), or when its project has a default
+                TTL
+                {stats.default_ttl_seconds ? ` (this server’s default: ${stats.default_ttl_seconds} s)` : ''}. GET answers follow the upstream’s own{' '}
+                <code>Cache-Control</code>.
               </p>
               <p>
-                Answers are never shared between projects. <code>no-store</code>, <code>private</code> and failed or interrupted answers are never kept; every answer says{' '}
-                <code>X-Proxy-Cache: HIT</code>, <code>MISS</code> or <code>BYPASS</code>.
+                Answers are never shared between projects. <code>no-store</code>, <code>private</code> and failed or interrupted answers are never kept; every
+                answer says <code>X-Proxy-Cache: HIT</code>, <code>MISS</code> or <code>BYPASS</code>.
               </p>
             </div>
           </section>
@@ -127,9 +142,15 @@ function EndpointTable({ stats, onPurge }: { stats: CacheStatsView; onPurge: (pa
               <td className="mono">
                 <span className="cache-method">{e.method}</span> {e.path}
               </td>
-              <td className="col-num num" data-label="Entries">{e.entries.toLocaleString('en')}</td>
-              <td className="col-num num" data-label="Size">{formatBytes(e.bytes)}</td>
-              <td className="col-num num" data-label="Hits">{e.hits.toLocaleString('en')}</td>
+              <td className="col-num num" data-label="Entries">
+                {e.entries.toLocaleString('en')}
+              </td>
+              <td className="col-num num" data-label="Size">
+                {formatBytes(e.bytes)}
+              </td>
+              <td className="col-num num" data-label="Hits">
+                {e.hits.toLocaleString('en')}
+              </td>
               <td className="cell-actions">
                 {canPurge ? (
                   <button type="button" className="btn btn-small btn-ghost" onClick={() => onPurge(e.path)} aria-label={`Purge ${e.method} ${e.path}`}>

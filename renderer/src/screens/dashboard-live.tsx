@@ -52,17 +52,26 @@ export function LivePanel() {
 }
 
 const percent = (share: number | null) => (share === null ? '—' : `${(share * 100).toFixed(share > 0 && share < 0.1 ? 1 : 0)} %`);
-const ms = (value: number | null) => (value === null ? '—' : value < 10 ? `${value.toFixed(1)} ms` : value < 10_000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(1)} s`);
+const ms = (value: number | null) =>
+  value === null ? '—' : value < 10 ? `${value.toFixed(1)} ms` : value < 10_000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(1)} s`;
 
 function LiveTiles({ current }: { current: LiveSnapshotView['current'] | null }) {
   const over = current ? `last ${current.window_seconds} s` : '';
   const tiles: { label: string; value: string; note: string; tone?: 'bad' | 'warn' }[] = [
-    { label: 'Requests per second', value: current ? current.requests_per_second.toLocaleString('en', { maximumFractionDigits: 1 }) : '—', note: current ? `${current.requests.toLocaleString('en')} requests, ${over}` : '' },
+    {
+      label: 'Requests per second',
+      value: current ? current.requests_per_second.toLocaleString('en', { maximumFractionDigits: 1 }) : '—',
+      note: current ? `${current.requests.toLocaleString('en')} requests, ${over}` : '',
+    },
     { label: 'Latency p50', value: ms(current?.p50_ms ?? null), note: over },
     { label: 'Latency p95', value: ms(current?.p95_ms ?? null), note: over },
     { label: 'Error rate', value: percent(current?.error_rate ?? null), note: '5xx answers', tone: current?.error_rate ? 'bad' : undefined },
     { label: '429 rate', value: percent(current?.rate_limited_rate ?? null), note: 'refused by limits', tone: current?.rate_limited_rate ? 'warn' : undefined },
-    { label: 'Cache hit rate', value: percent(current?.cache_hit_rate ?? null), note: current?.cache_hit_rate === null ? 'nothing cacheable' : 'of cacheable requests' },
+    {
+      label: 'Cache hit rate',
+      value: percent(current?.cache_hit_rate ?? null),
+      note: current?.cache_hit_rate === null ? 'nothing cacheable' : 'of cacheable requests',
+    },
   ];
   return (
     <div className="live-tiles">
@@ -155,7 +164,9 @@ function RecentRequests({ recent }: { recent: LiveRequestView[] }) {
             <tbody>
               {recent.map((r) => (
                 <tr key={r.request_id}>
-                  <td className="mono small muted nowrap" data-label="Time">{new Date(r.time).toLocaleTimeString('en-GB')}</td>
+                  <td className="mono small muted nowrap" data-label="Time">
+                    {new Date(r.time).toLocaleTimeString('en-GB')}
+                  </td>
                   <td className="truncate" title={`${r.method} ${r.path}`}>
                     <span className="method">{r.method}</span> <span className="mono small">{r.path}</span>
                   </td>
@@ -163,12 +174,17 @@ function RecentRequests({ recent }: { recent: LiveRequestView[] }) {
                     {r.model ?? <span className="muted">—</span>}
                   </td>
                   <td data-label="Status">
-                    <span className={`status-code ${statusTone(r.status)}`} title={[r.error, r.cache === 'hit' ? 'answered from the cache' : null].filter(Boolean).join(' · ') || undefined}>
+                    <span
+                      className={`status-code ${statusTone(r.status)}`}
+                      title={[r.error, r.cache === 'hit' ? 'answered from the cache' : null].filter(Boolean).join(' · ') || undefined}
+                    >
                       {r.status}
                     </span>
                     {r.cache === 'hit' ? <span className="cache-hit" aria-label="from the cache" /> : null}
                   </td>
-                  <td className="num nowrap" data-label="Latency">{ms(r.latency_ms)}</td>
+                  <td className="num nowrap" data-label="Latency">
+                    {ms(r.latency_ms)}
+                  </td>
                   <td className="truncate" title={r.token_name ?? undefined} data-label="Token">
                     {r.token_id && r.token_name ? (
                       <a className="quiet-link" href={hrefFor('audit', { token_id: r.token_id })}>

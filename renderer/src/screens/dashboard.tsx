@@ -53,7 +53,15 @@ export function DashboardScreen() {
     <div className="screen">
       <PageHeader
         title="Dashboard"
-        subtitle={info ? <>Proxy for your tools at <span className="mono">{info.listen_url}/v1</span></> : 'What this proxy is doing today.'}
+        subtitle={
+          info ? (
+            <>
+              Proxy for your tools at <span className="mono">{info.listen_url}/v1</span>
+            </>
+          ) : (
+            'What this proxy is doing today.'
+          )
+        }
         actions={
           canMint ? (
             <a className="btn btn-primary" href={hrefFor('tokens', { mint: '1' })}>
@@ -69,7 +77,13 @@ export function DashboardScreen() {
       ) : (
         <>
           <section className="stats" aria-label="Summary">
-            <Stat label="Requests today" value={summary.requests_today} note={summary.rate_limited_today ? `since midnight · ${summary.rate_limited_today.toLocaleString('en')} rate-limited` : 'since midnight, all tokens'} />
+            <Stat
+              label="Requests today"
+              value={summary.requests_today}
+              note={
+                summary.rate_limited_today ? `since midnight · ${summary.rate_limited_today.toLocaleString('en')} rate-limited` : 'since midnight, all tokens'
+              }
+            />
             <Stat label="Active tokens" value={summary.tokens.active} note={`of ${summary.tokens.total} minted`} href={hrefFor('tokens')} />
             <Stat label="Active projects" value={summary.projects.active} note={`of ${summary.projects.total}`} href={hrefFor('projects')} />
             <div className="stat">
@@ -79,9 +93,9 @@ export function DashboardScreen() {
             </div>
           </section>
           <p className="small muted stats-hint" id="requests-today-hint">
-            Requests today: requests counted against tokens since your midnight, on every instance. The proxy’s{' '}
-            <span className="mono">/metrics</span> counts every answer on <span className="mono">/v1</span> of this one instance since it started, refusals
-            included (unknown, revoked or used-up tokens), so it can be higher.
+            Requests today: requests counted against tokens since your midnight, on every instance. The proxy’s <span className="mono">/metrics</span> counts
+            every answer on <span className="mono">/v1</span> of this one instance since it started, refusals included (unknown, revoked or used-up tokens), so
+            it can be higher.
           </p>
 
           {summary.projects.total === 0 ? <GettingStarted /> : <LivePanel />}
@@ -162,7 +176,9 @@ function ActivityItem({ event, target }: { event: AuditEventView; target: string
         </a>
         <span className="muted small truncate">{target}</span>
       </span>
-      {event.outcome !== 'success' ? <span className={`activity-outcome outcome-text-${event.outcome}`}>{event.outcome === 'denied' ? 'denied' : 'failed'}</span> : null}
+      {event.outcome !== 'success' ? (
+        <span className={`activity-outcome outcome-text-${event.outcome}`}>{event.outcome === 'denied' ? 'denied' : 'failed'}</span>
+      ) : null}
       <TimeAgo value={event.time} className="activity-time" />
     </li>
   );

@@ -2,7 +2,19 @@
 import type { AuditPageView } from '../../../main/core/api/views.ts';
 import { ChevronLeftIcon, ChevronRightIcon } from '../components/icons.tsx';
 
-export function Pager({ page, pageSize, pagination, onPage, busy }: { page: number; pageSize: number; pagination: AuditPageView['pagination']; onPage: (page: number) => void; busy: boolean }) {
+export function Pager({
+  page,
+  pageSize,
+  pagination,
+  onPage,
+  busy,
+}: {
+  page: number;
+  pageSize: number;
+  pagination: AuditPageView['pagination'];
+  onPage: (page: number) => void;
+  busy: boolean;
+}) {
   const first = pagination.total_count === 0 ? 0 : (page - 1) * pageSize + 1;
   const last = Math.min(pagination.total_count, page * pageSize);
   return (

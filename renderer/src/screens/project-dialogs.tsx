@@ -45,7 +45,12 @@ export function NewProjectDialog({ onClose }: { onClose: () => void }) {
   const provider = providerTexts[values.provider];
 
   return (
-    <Dialog title="New project" onClose={onClose} busy={action.pending} description="A project holds the upstream API key (add more keys later). Tokens minted for it use those keys; the keys themselves never leave this server.">
+    <Dialog
+      title="New project"
+      onClose={onClose}
+      busy={action.pending}
+      description="A project holds the upstream API key (add more keys later). Tokens minted for it use those keys; the keys themselves never leave this server."
+    >
       <form className="form" onSubmit={submit} noValidate>
         <Field label="Name" error={shown.name}>
           <input className="input" value={values.name} onChange={set('name')} data-autofocus autoComplete="off" placeholder="e.g. research-scripts" />
@@ -61,7 +66,15 @@ export function NewProjectDialog({ onClose }: { onClose: () => void }) {
             </select>
           </Field>
           <Field label="Upstream base URL" optional={provider.defaultBaseUrl !== null} error={shown.baseUrl} hint={provider.hint}>
-            <input className="input mono" value={values.baseUrl} onChange={set('baseUrl')} placeholder={provider.placeholder} autoComplete="off" spellCheck={false} inputMode="url" />
+            <input
+              className="input mono"
+              value={values.baseUrl}
+              onChange={set('baseUrl')}
+              placeholder={provider.placeholder}
+              autoComplete="off"
+              spellCheck={false}
+              inputMode="url"
+            />
           </Field>
         </div>
         <Field label="Upstream API key" error={shown.apiKey} hint="Stored encrypted. Only its last 4 characters are shown again.">
@@ -138,9 +151,7 @@ export function DeactivateProjectDialog({ project, activeTokens, onClose }: { pr
         <p>Requests with this project’s tokens are refused while it is inactive. You can reactivate it later; nothing is deleted.</p>
         <label className="check">
           <input type="checkbox" checked={revoke} onChange={(e) => setRevoke(e.target.checked)} />
-          <span>
-            Also revoke {activeTokens === 0 ? 'its tokens' : activeTokens === 1 ? 'its active token' : `its ${activeTokens} active tokens`} for good
-          </span>
+          <span>Also revoke {activeTokens === 0 ? 'its tokens' : activeTokens === 1 ? 'its active token' : `its ${activeTokens} active tokens`} for good</span>
         </label>
         <FormError message={action.error?.message} />
         <div className="dialog-actions">
@@ -174,7 +185,10 @@ export function RevokeProjectTokensDialog({ project, activeTokens, onClose }: { 
     <Dialog title={`Revoke every token of “${project.name}”?`} onClose={onClose} busy={action.pending}>
       <form className="form" onSubmit={submit}>
         <p>
-          {activeTokens === 0 ? 'This project has no active tokens right now.' : `${activeTokens} active token${activeTokens === 1 ? '' : 's'} will stop working on the next request.`} The project and its key stay as they are.
+          {activeTokens === 0
+            ? 'This project has no active tokens right now.'
+            : `${activeTokens} active token${activeTokens === 1 ? '' : 's'} will stop working on the next request.`}{' '}
+          The project and its key stay as they are.
         </p>
         <FormError message={action.error?.message} />
         <div className="dialog-actions">

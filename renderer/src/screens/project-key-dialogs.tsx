@@ -24,7 +24,17 @@ const KEY_HINT = 'Stored encrypted. Only its last 4 characters are shown again.'
 const WEIGHT_HINT = 'Share of requests relative to the other enabled keys (1–1000).';
 
 /** The label and weight fields of the Add and Edit dialogs. */
-function LabelAndWeight({ values, errors, set, labelHint }: { values: KeyValues; errors: FieldErrors; set: (field: keyof KeyValues) => (e: { target: { value: string } }) => void; labelHint?: string }) {
+function LabelAndWeight({
+  values,
+  errors,
+  set,
+  labelHint,
+}: {
+  values: KeyValues;
+  errors: FieldErrors;
+  set: (field: keyof KeyValues) => (e: { target: { value: string } }) => void;
+  labelHint?: string;
+}) {
   return (
     <div className="form-row">
       <Field label="Label" error={errors.label} hint={labelHint}>
@@ -58,7 +68,16 @@ export function AddKeyDialog({ project, onClose }: { project: ProjectView; onClo
   };
 
   return (
-    <Dialog title="Add an upstream key" onClose={onClose} busy={action.pending} description={<>It joins the rotation of <strong>{project.name}</strong> from the next request.</>}>
+    <Dialog
+      title="Add an upstream key"
+      onClose={onClose}
+      busy={action.pending}
+      description={
+        <>
+          It joins the rotation of <strong>{project.name}</strong> from the next request.
+        </>
+      }
+    >
       <form className="form" onSubmit={submit} noValidate>
         <LabelAndWeight values={values} errors={shown} set={set} labelHint="Unique within the project, e.g. team-b." />
         <Field label="API key" error={shown.apiKey} hint={KEY_HINT}>
@@ -145,7 +164,15 @@ export function RotateKeyDialog({ upstreamKey: key, onClose }: { upstreamKey: Up
     >
       <form className="form" onSubmit={submit} noValidate>
         <Field label="New API key" error={shown.apiKey} hint={KEY_HINT}>
-          <input className="input mono" type="password" value={apiKey} onChange={(e) => setApiKey(e.target.value)} data-autofocus autoComplete="off" spellCheck={false} />
+          <input
+            className="input mono"
+            type="password"
+            value={apiKey}
+            onChange={(e) => setApiKey(e.target.value)}
+            data-autofocus
+            autoComplete="off"
+            spellCheck={false}
+          />
         </Field>
         <FormError message={shown._form} />
         <div className="dialog-actions">
@@ -176,7 +203,8 @@ export function RemoveKeyDialog({ upstreamKey: key, onClose }: { upstreamKey: Up
     <Dialog title={`Remove “${key.label}”?`} onClose={onClose} busy={action.pending}>
       <form className="form" onSubmit={submit}>
         <p>
-          The key <span className="mono">{key.key}</span> is deleted from this server for good; requests use the project’s other keys from now on. Token usage and the audit trail are kept.
+          The key <span className="mono">{key.key}</span> is deleted from this server for good; requests use the project’s other keys from now on. Token usage
+          and the audit trail are kept.
         </p>
         <FormError message={action.error?.message} />
         <div className="dialog-actions">

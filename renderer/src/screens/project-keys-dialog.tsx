@@ -75,7 +75,9 @@ export function ProjectKeysDialog({ project, onClose }: { project: ProjectView; 
             </table>
           </div>
         )}
-        {lastKeyNote ? <p className="small muted keys-note">A project keeps at least one enabled key: add or enable another before disabling or removing this one.</p> : null}
+        {lastKeyNote ? (
+          <p className="small muted keys-note">A project keeps at least one enabled key: add or enable another before disabling or removing this one.</p>
+        ) : null}
         <div className="dialog-actions">
           <button type="button" className="btn" onClick={onClose}>
             Close
@@ -91,7 +93,15 @@ export function ProjectKeysDialog({ project, onClose }: { project: ProjectView; 
   );
 }
 
-function KeyRow({ upstreamKey: key, keys, onOpen }: { upstreamKey: UpstreamKeyView; keys: UpstreamKeyView[]; onOpen: (kind: 'edit' | 'rotate' | 'remove') => void }) {
+function KeyRow({
+  upstreamKey: key,
+  keys,
+  onOpen,
+}: {
+  upstreamKey: UpstreamKeyView;
+  keys: UpstreamKeyView[];
+  onOpen: (kind: 'edit' | 'rotate' | 'remove') => void;
+}) {
   const update = useKeys((s) => s.update);
   const toggle = useAction(async () => {
     const done = await update({ project_id: key.project_id, id: key.id, is_enabled: !key.is_enabled });
@@ -115,7 +125,9 @@ function KeyRow({ upstreamKey: key, keys, onOpen }: { upstreamKey: UpstreamKeyVi
           {key.label}
         </span>
       </td>
-      <td className="mono small" data-label="Key">{key.key}</td>
+      <td className="mono small" data-label="Key">
+        {key.key}
+      </td>
       <td className="num" data-label="Weight">
         <div className="cell-stack">
           <span>{key.weight}</span>

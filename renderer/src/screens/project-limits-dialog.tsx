@@ -31,17 +31,38 @@ export function ProjectLimitsDialog({ project, onClose }: { project: ProjectView
   };
 
   return (
-    <Dialog title={`Limits of “${project.name}”`} onClose={onClose} busy={action.pending} wide description="Counted per minute. Leave a field empty (or 0) for no limit; changes apply from the next request.">
+    <Dialog
+      title={`Limits of “${project.name}”`}
+      onClose={onClose}
+      busy={action.pending}
+      wide
+      description="Counted per minute. Leave a field empty (or 0) for no limit; changes apply from the next request."
+    >
       <form className="form" onSubmit={submit} noValidate>
         <fieldset className="form-section">
           <legend className="form-section-title">Each token’s default</legend>
           <p className="form-section-note">For tokens that set no limit of their own. A token’s own limit (or 0) wins.</p>
           <div className="form-row">
             <Field label="Requests per minute" optional error={shown.defaultRpm}>
-              <input className="input num" inputMode="numeric" value={values.defaultRpm} onChange={set('defaultRpm')} autoComplete="off" placeholder="e.g. 60" data-autofocus />
+              <input
+                className="input num"
+                inputMode="numeric"
+                value={values.defaultRpm}
+                onChange={set('defaultRpm')}
+                autoComplete="off"
+                placeholder="e.g. 60"
+                data-autofocus
+              />
             </Field>
             <Field label="Tokens per minute" optional error={shown.defaultTpm}>
-              <input className="input num" inputMode="numeric" value={values.defaultTpm} onChange={set('defaultTpm')} autoComplete="off" placeholder="e.g. 20000" />
+              <input
+                className="input num"
+                inputMode="numeric"
+                value={values.defaultTpm}
+                onChange={set('defaultTpm')}
+                autoComplete="off"
+                placeholder="e.g. 20000"
+              />
             </Field>
           </div>
         </fieldset>
@@ -53,7 +74,14 @@ export function ProjectLimitsDialog({ project, onClose }: { project: ProjectView
               <input className="input num" inputMode="numeric" value={values.sharedRpm} onChange={set('sharedRpm')} autoComplete="off" placeholder="e.g. 500" />
             </Field>
             <Field label="Tokens per minute" optional error={shown.sharedTpm}>
-              <input className="input num" inputMode="numeric" value={values.sharedTpm} onChange={set('sharedTpm')} autoComplete="off" placeholder="e.g. 200000" />
+              <input
+                className="input num"
+                inputMode="numeric"
+                value={values.sharedTpm}
+                onChange={set('sharedTpm')}
+                autoComplete="off"
+                placeholder="e.g. 200000"
+              />
             </Field>
           </div>
           <Field
@@ -62,7 +90,14 @@ export function ProjectLimitsDialog({ project, onClose }: { project: ProjectView
             error={shown.sharedKey}
             hint="Empty: instances on the same Redis that hold the same upstream key share one budget (named by a fingerprint of the key, never the key). A name (letters, digits, . _ - :) shares it with every project using that name."
           >
-            <input className="input mono" value={values.sharedKey} onChange={set('sharedKey')} autoComplete="off" spellCheck={false} placeholder="fingerprint of the upstream key" />
+            <input
+              className="input mono"
+              value={values.sharedKey}
+              onChange={set('sharedKey')}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="fingerprint of the upstream key"
+            />
           </Field>
         </fieldset>
         <FormError message={shown._form} />

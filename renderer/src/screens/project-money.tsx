@@ -5,7 +5,14 @@ import type { ProjectView } from '../../../main/core/api/views.ts';
 import { Dialog } from '../components/dialog.tsx';
 import { Field, FormError } from '../components/field.tsx';
 import { Spinner } from '../components/states.tsx';
-import { checkProjectMoney, emptyPriceRow, projectMoneyFieldOf, projectMoneyValuesOf, type PriceRowValues, type ProjectMoneyValues } from '../forms/money-form.ts';
+import {
+  checkProjectMoney,
+  emptyPriceRow,
+  projectMoneyFieldOf,
+  projectMoneyValuesOf,
+  type PriceRowValues,
+  type ProjectMoneyValues,
+} from '../forms/money-form.ts';
 import { formatUsd, spendText, unpricedNote } from '../lib/money.ts';
 import { useCan } from '../lib/permissions.ts';
 import { useAction } from '../lib/use-action.ts';
@@ -19,11 +26,19 @@ import { usageRow, useUsage } from '../stores/usage.ts';
 export function ProjectSpendFact({ project, onEdit }: { project: ProjectView; onEdit: () => void }) {
   const offline = useOffline();
   const canEdit = useCan('projects.manage');
-  const unpriced = usageRow(useUsage((s) => s.project), project.id).total.unpriced_requests;
+  const unpriced = usageRow(
+    useUsage((s) => s.project),
+    project.id,
+  ).total.unpriced_requests;
   const month = spendText(project.month_spend_usd, unpriced);
   const budget = project.monthly_budget_usd === null ? 'no monthly budget' : `of ${formatUsd(project.monthly_budget_usd)}`;
   const own = Object.keys(project.prices).length;
-  const long = [`${month} this month (UTC) ${budget}`, `${formatUsd(project.spend_usd)} in all`, own ? `${own} own price${own === 1 ? '' : 's'}` : 'catalogue prices', unpricedNote(unpriced, 'in the last 7 days')]
+  const long = [
+    `${month} this month (UTC) ${budget}`,
+    `${formatUsd(project.spend_usd)} in all`,
+    own ? `${own} own price${own === 1 ? '' : 's'}` : 'catalogue prices',
+    unpricedNote(unpriced, 'in the last 7 days'),
+  ]
     .filter(Boolean)
     .join(' · ');
   return (
@@ -34,7 +49,14 @@ export function ProjectSpendFact({ project, onEdit }: { project: ProjectView; on
           {month} this month {budget} · {formatUsd(project.spend_usd)} in all
         </span>
         {canEdit ? (
-          <button type="button" className="link-button limits-edit" onClick={onEdit} aria-label={`Edit budget and prices of ${project.name}`} disabled={!!offline} title={offline ?? undefined}>
+          <button
+            type="button"
+            className="link-button limits-edit"
+            onClick={onEdit}
+            aria-label={`Edit budget and prices of ${project.name}`}
+            disabled={!!offline}
+            title={offline ?? undefined}
+          >
             Edit
           </button>
         ) : null}
@@ -72,12 +94,29 @@ export function ProjectMoneyDialog({ project, onClose }: { project: ProjectView;
       description={`Spent ${formatUsd(project.month_spend_usd)} this month (UTC), ${formatUsd(project.spend_usd)} in all. Changes apply from the next request.`}
     >
       <form className="form" onSubmit={submit} noValidate>
-        <Field label="Monthly budget (USD)" optional error={shown.monthlyBudget} hint="All its tokens together, per calendar month in UTC; then 429 budget_exceeded. Empty for none." className="field-half">
-          <input className="input num" inputMode="decimal" value={values.monthlyBudget} onChange={(e) => setValues({ ...values, monthlyBudget: e.target.value })} autoComplete="off" placeholder="e.g. 50" data-autofocus />
+        <Field
+          label="Monthly budget (USD)"
+          optional
+          error={shown.monthlyBudget}
+          hint="All its tokens together, per calendar month in UTC; then 429 budget_exceeded. Empty for none."
+          className="field-half"
+        >
+          <input
+            className="input num"
+            inputMode="decimal"
+            value={values.monthlyBudget}
+            onChange={(e) => setValues({ ...values, monthlyBudget: e.target.value })}
+            autoComplete="off"
+            placeholder="e.g. 50"
+            data-autofocus
+          />
         </Field>
         <fieldset className="form-section">
           <legend className="form-section-title">Own prices</legend>
-          <p className="form-section-note">USD per million tokens. They win over the price catalogue; an exact model name wins, then the longest pattern. A model priced nowhere is “unpriced”: counted, never charged.</p>
+          <p className="form-section-note">
+            USD per million tokens. They win over the price catalogue; an exact model name wins, then the longest pattern. A model priced nowhere is “unpriced”:
+            counted, never charged.
+          </p>
           <div className="price-rows">
             {values.prices.map((row, i) => (
               <div className="price-row" key={i} data-testid="price-row">
@@ -93,7 +132,12 @@ export function ProjectMoneyDialog({ project, onClose }: { project: ProjectView;
                 <Field label="Cached input" optional error={shown[`price.${i}.cached`]}>
                   <input className="input num" inputMode="decimal" value={row.cached} onChange={setRow(i, 'cached')} placeholder="input" autoComplete="off" />
                 </Field>
-                <button type="button" className="btn btn-small btn-ghost price-remove" onClick={() => setValues({ ...values, prices: values.prices.filter((_, j) => j !== i) })} aria-label={`Remove the price of ${row.glob || 'this row'}`}>
+                <button
+                  type="button"
+                  className="btn btn-small btn-ghost price-remove"
+                  onClick={() => setValues({ ...values, prices: values.prices.filter((_, j) => j !== i) })}
+                  aria-label={`Remove the price of ${row.glob || 'this row'}`}
+                >
                   Remove
                 </button>
               </div>

@@ -18,7 +18,11 @@ export function ProjectTransformationsDialog({ project, onClose }: { project: Pr
   const [values, setValues] = useState<TransformationValues>(() => transformationValuesOf(project.transformations));
   const [errors, setErrors] = useState<FieldErrors>({});
   const action = useAction(update);
-  const server = action.error ? (action.error.issues.length ? fieldErrorsFrom(action.error.issues, transformationFieldOf) : { _form: action.error.message }) : {};
+  const server = action.error
+    ? action.error.issues.length
+      ? fieldErrorsFrom(action.error.issues, transformationFieldOf)
+      : { _form: action.error.message }
+    : {};
   const shown = { ...server, ...errors };
   const set = (field: keyof TransformationValues) => (e: { target: { value: string } }) => setValues({ ...values, [field]: e.target.value });
 
@@ -45,21 +49,50 @@ export function ProjectTransformationsDialog({ project, onClose }: { project: Pr
       <form className="form" onSubmit={submit} noValidate>
         <div className="form-row">
           <Field label="Default model" optional error={shown.defaultModel} hint="Used when a request names no model.">
-            <input className="input mono" value={values.defaultModel} onChange={set('defaultModel')} data-autofocus autoComplete="off" spellCheck={false} placeholder="e.g. gpt-4o-mini" />
+            <input
+              className="input mono"
+              value={values.defaultModel}
+              onChange={set('defaultModel')}
+              data-autofocus
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="e.g. gpt-4o-mini"
+            />
           </Field>
           <Field label="Max tokens ceiling" optional error={shown.maxTokens} hint="Larger max_tokens are lowered to it; missing ones set to it.">
             <input className="input num" inputMode="numeric" value={values.maxTokens} onChange={set('maxTokens')} autoComplete="off" placeholder="e.g. 4000" />
           </Field>
         </div>
         <Field label="Model aliases" optional error={shown.aliases} hint="One per line: alias = model. Clients may name the alias; the model is sent.">
-          <textarea className="input mono textarea" rows={3} value={values.aliases} onChange={set('aliases')} spellCheck={false} placeholder={'fast = gpt-4o-mini\nsmart = gpt-4o'} />
+          <textarea
+            className="input mono textarea"
+            rows={3}
+            value={values.aliases}
+            onChange={set('aliases')}
+            spellCheck={false}
+            placeholder={'fast = gpt-4o-mini\nsmart = gpt-4o'}
+          />
         </Field>
         <div className="form-row">
           <Field label="Headers to set" optional error={shown.setHeaders} hint="One per line: Name: value. Never credentials.">
-            <textarea className="input mono textarea" rows={3} value={values.setHeaders} onChange={set('setHeaders')} spellCheck={false} placeholder="x-team: research" />
+            <textarea
+              className="input mono textarea"
+              rows={3}
+              value={values.setHeaders}
+              onChange={set('setHeaders')}
+              spellCheck={false}
+              placeholder="x-team: research"
+            />
           </Field>
           <Field label="Headers to remove" optional error={shown.removeHeaders} hint="Names, separated by commas.">
-            <input className="input mono" value={values.removeHeaders} onChange={set('removeHeaders')} autoComplete="off" spellCheck={false} placeholder="x-debug, x-trace" />
+            <input
+              className="input mono"
+              value={values.removeHeaders}
+              onChange={set('removeHeaders')}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="x-debug, x-trace"
+            />
           </Field>
         </div>
         <Field label="System prompt prefix" optional error={shown.systemPrefix} hint="Put before the system prompt (sent as one when the request has none).">

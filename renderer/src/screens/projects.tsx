@@ -103,7 +103,17 @@ export function ProjectsScreen() {
   );
 }
 
-function ProjectRow({ project, activeTokens, week, onOpen }: { project: ProjectView; activeTokens: number; week: ReactNode; onOpen: (kind: ProjectDialog) => void }) {
+function ProjectRow({
+  project,
+  activeTokens,
+  week,
+  onOpen,
+}: {
+  project: ProjectView;
+  activeTokens: number;
+  week: ReactNode;
+  onOpen: (kind: ProjectDialog) => void;
+}) {
   const offline = useOffline();
   const canManage = useCan('projects.manage');
   const canSeeKeys = useCan('keys.read');

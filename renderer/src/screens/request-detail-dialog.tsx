@@ -18,8 +18,26 @@ export function RequestDetailDialog({ item, projectName, tokenName, onClose }: P
     ['Status', statusText(item)],
     ['Request', <span className="mono">{`${item.method} ${item.path}`}</span>],
     ['Model', item.model ?? '—'],
-    ['Token', item.token_id ? <a href={hrefFor('requests', { token_id: item.token_id })} onClick={onClose}>{tokenName(item.token_id) ?? item.token_id}</a> : '—'],
-    ['Project', item.project_id ? <a href={hrefFor('requests', { project_id: item.project_id })} onClick={onClose}>{projectName(item.project_id) ?? item.project_id}</a> : '—'],
+    [
+      'Token',
+      item.token_id ? (
+        <a href={hrefFor('requests', { token_id: item.token_id })} onClick={onClose}>
+          {tokenName(item.token_id) ?? item.token_id}
+        </a>
+      ) : (
+        '—'
+      ),
+    ],
+    [
+      'Project',
+      item.project_id ? (
+        <a href={hrefFor('requests', { project_id: item.project_id })} onClick={onClose}>
+          {projectName(item.project_id) ?? item.project_id}
+        </a>
+      ) : (
+        '—'
+      ),
+    ],
     ['Tokens in / out', item.prompt_tokens === null && item.completion_tokens === null ? '—' : `${item.prompt_tokens ?? 0} / ${item.completion_tokens ?? 0}`],
     ['Cost', costText(item.cost_usd)],
     ['Latency', `${Math.round(item.latency_ms)} ms${item.upstream_ms === null ? '' : ` (upstream answered in ${Math.round(item.upstream_ms)} ms)`}`],

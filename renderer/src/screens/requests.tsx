@@ -58,7 +58,9 @@ export function RequestsScreen() {
     return token ? (token.name ?? token.token) : null;
   };
   const totalPages = result ? Math.max(1, Math.ceil(result.total / REQUESTS_PAGE_SIZE)) : 1;
-  const pagination = result ? { page, page_size: REQUESTS_PAGE_SIZE, total_count: result.total, total_pages: totalPages, has_next: page < totalPages, has_prev: page > 1 } : null;
+  const pagination = result
+    ? { page, page_size: REQUESTS_PAGE_SIZE, total_count: result.total, total_pages: totalPages, has_next: page < totalPages, has_prev: page > 1 }
+    : null;
 
   return (
     <div className="screen">
@@ -79,7 +81,11 @@ export function RequestsScreen() {
       ) : status === 'error' ? (
         <LoadFailed error={error} onRetry={() => void load()} />
       ) : !result || result.items.length === 0 || !pagination ? (
-        <Empty title="No requests match">{Object.keys(query).length ? 'Try a wider time range or fewer filters.' : 'Requests through the proxy show up here (kept for the event retention, 30 days by default).'}</Empty>
+        <Empty title="No requests match">
+          {Object.keys(query).length
+            ? 'Try a wider time range or fewer filters.'
+            : 'Requests through the proxy show up here (kept for the event retention, 30 days by default).'}
+        </Empty>
       ) : (
         <>
           <div className={status === 'loading' ? 'table-wrap table-stack is-refreshing' : 'table-wrap table-stack'} aria-busy={status === 'loading'}>
@@ -123,12 +129,18 @@ function RequestRow({ item, token, onOpen }: { item: RequestLogItemView; token: 
       <td className="nowrap" data-label="Status">
         <span className={item.status >= 400 ? 'badge badge-outcome-failure' : 'badge badge-outcome-success'}>{statusText(item)}</span>
       </td>
-      <td className="truncate mono small" data-label="Model">{item.model ?? '—'}</td>
+      <td className="truncate mono small" data-label="Model">
+        {item.model ?? '—'}
+      </td>
       <td className="truncate" data-label="Token" title={item.token_id ?? undefined}>
         {token ?? (item.token_id ? `${item.token_id.slice(0, 8)}…` : '—')}
       </td>
-      <td className="nowrap" data-label="Tokens">{item.prompt_tokens === null && item.completion_tokens === null ? '—' : `${item.prompt_tokens ?? 0} / ${item.completion_tokens ?? 0}`}</td>
-      <td className="nowrap" data-label="Cost">{costText(item.cost_usd)}</td>
+      <td className="nowrap" data-label="Tokens">
+        {item.prompt_tokens === null && item.completion_tokens === null ? '—' : `${item.prompt_tokens ?? 0} / ${item.completion_tokens ?? 0}`}
+      </td>
+      <td className="nowrap" data-label="Cost">
+        {costText(item.cost_usd)}
+      </td>
       <td className="nowrap" data-label="Latency">{`${Math.round(item.latency_ms)} ms`}</td>
       <td data-label="Cache">{item.cache ?? '—'}</td>
     </tr>

@@ -26,7 +26,8 @@ export function RevokeTokenDialog({ token, onClose }: { token: TokenView; onClos
     <Dialog title={`Revoke “${label}”?`} onClose={onClose} busy={action.pending}>
       <form className="form" onSubmit={submit}>
         <p>
-          Tools using <span className="mono">{token.token}</span> get <strong>401</strong> from their next request on. The token stays listed (and in the audit trail) as revoked.
+          Tools using <span className="mono">{token.token}</span> get <strong>401</strong> from their next request on. The token stays listed (and in the audit
+          trail) as revoked.
         </p>
         <FormError message={action.error?.message} />
         <div className="dialog-actions">

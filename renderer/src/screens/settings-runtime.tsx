@@ -29,7 +29,13 @@ export function RuntimeSettingsPanel() {
       <header className="panel-header">
         <h2 id="runtime-settings-title">Change without a restart</h2>
       </header>
-      {status === 'error' && !view ? <LoadFailed error={error} onRetry={() => void load()} /> : view ? <RuntimeSettingsForm key={formKey(view)} view={view} /> : <Loading label="Loading settings…" />}
+      {status === 'error' && !view ? (
+        <LoadFailed error={error} onRetry={() => void load()} />
+      ) : view ? (
+        <RuntimeSettingsForm key={formKey(view)} view={view} />
+      ) : (
+        <Loading label="Loading settings…" />
+      )}
     </section>
   );
 }
@@ -62,14 +68,23 @@ function RuntimeSettingsForm({ view }: { view: RuntimeSettingsView }) {
   };
   const resetButton = (name: RuntimeSettingName) =>
     s[name].source === 'changed' ? (
-      <button type="button" className="btn btn-small btn-ghost" onClick={() => void send({ [name]: null }, `${name} is back to its start value`)} disabled={action.pending || !!offline}>
+      <button
+        type="button"
+        className="btn btn-small btn-ghost"
+        onClick={() => void send({ [name]: null }, `${name} is back to its start value`)}
+        disabled={action.pending || !!offline}
+      >
         Back to start value
       </button>
     ) : null;
 
   return (
     <form className="form settings-form" onSubmit={submit} noValidate aria-label="Settings that change without a restart">
-      <Field label="Redis URL" error={shown.redisUrl} hint={<Origin setting={s.redis_url} shown={s.redis_url.value ?? 'none (limits and cache per instance)'} />}>
+      <Field
+        label="Redis URL"
+        error={shown.redisUrl}
+        hint={<Origin setting={s.redis_url} shown={s.redis_url.value ?? 'none (limits and cache per instance)'} />}
+      >
         <input
           className="input mono"
           type="password"
@@ -83,23 +98,56 @@ function RuntimeSettingsForm({ view }: { view: RuntimeSettingsView }) {
       </Field>
       <div className="form-row-actions">
         {s.redis_url.value && !s.redis_url.locked ? (
-          <button type="button" className="btn btn-small" onClick={() => void send({ redis_url: '' }, 'Redis turned off: limits and cache are per instance')} disabled={action.pending || !!offline}>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => void send({ redis_url: '' }, 'Redis turned off: limits and cache are per instance')}
+            disabled={action.pending || !!offline}
+          >
             Turn Redis off
           </button>
         ) : null}
         {resetButton('redis_url')}
       </div>
       <Field label="Redis key prefix" error={shown.redisPrefix} hint={<Origin setting={s.redis_prefix} />}>
-        <input className="input mono" value={values.redisPrefix} onChange={(e) => set('redisPrefix', e.target.value)} autoComplete="off" spellCheck={false} disabled={s.redis_prefix.locked} />
+        <input
+          className="input mono"
+          value={values.redisPrefix}
+          onChange={(e) => set('redisPrefix', e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          disabled={s.redis_prefix.locked}
+        />
       </Field>
-      <Field label="Memory cache size (MiB)" error={shown.cacheMiB} hint={<Origin setting={s.cache_max_bytes} extra="0 turns it off; with Redis the cache lives there instead." />}>
-        <input className="input" inputMode="decimal" value={values.cacheMiB} onChange={(e) => set('cacheMiB', e.target.value)} disabled={s.cache_max_bytes.locked} />
+      <Field
+        label="Memory cache size (MiB)"
+        error={shown.cacheMiB}
+        hint={<Origin setting={s.cache_max_bytes} extra="0 turns it off; with Redis the cache lives there instead." />}
+      >
+        <input
+          className="input"
+          inputMode="decimal"
+          value={values.cacheMiB}
+          onChange={(e) => set('cacheMiB', e.target.value)}
+          disabled={s.cache_max_bytes.locked}
+        />
       </Field>
       <Field label="Keep request events (days)" error={shown.retentionDays} hint={<Origin setting={s.event_retention_days} extra="0: only until delivered." />}>
-        <input className="input" inputMode="numeric" value={values.retentionDays} onChange={(e) => set('retentionDays', e.target.value)} disabled={s.event_retention_days.locked} />
+        <input
+          className="input"
+          inputMode="numeric"
+          value={values.retentionDays}
+          onChange={(e) => set('retentionDays', e.target.value)}
+          disabled={s.event_retention_days.locked}
+        />
       </Field>
       <Field label="Log level" error={shown.logLevel} hint={<Origin setting={s.log_level} />}>
-        <select className="input" value={values.logLevel} onChange={(e) => set('logLevel', e.target.value as RuntimeSettingsValues['logLevel'])} disabled={s.log_level.locked}>
+        <select
+          className="input"
+          value={values.logLevel}
+          onChange={(e) => set('logLevel', e.target.value as RuntimeSettingsValues['logLevel'])}
+          disabled={s.log_level.locked}
+        >
           {logLevelNames.map((level) => (
             <option key={level} value={level}>
               {level}
@@ -109,8 +157,15 @@ function RuntimeSettingsForm({ view }: { view: RuntimeSettingsView }) {
       </Field>
       <FormError message={shown._form} />
       <div className="dialog-actions">
-        {(['redis_prefix', 'cache_max_bytes', 'event_retention_days', 'log_level'] as const).map((name) => (s[name].source === 'changed' ? <span key={name}>{resetButton(name)}</span> : null))}
-        <button type="submit" className="btn btn-primary" disabled={action.pending || !change || !!offline} title={offline ?? (change ? undefined : 'Nothing changed')}>
+        {(['redis_prefix', 'cache_max_bytes', 'event_retention_days', 'log_level'] as const).map((name) =>
+          s[name].source === 'changed' ? <span key={name}>{resetButton(name)}</span> : null,
+        )}
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={action.pending || !change || !!offline}
+          title={offline ?? (change ? undefined : 'Nothing changed')}
+        >
           {action.pending ? (
             <>
               <Spinner /> {change?.redis_url ? 'Testing Redis…' : 'Applying…'}
@@ -126,17 +181,21 @@ function RuntimeSettingsForm({ view }: { view: RuntimeSettingsView }) {
 
 /** Where a value comes from, in words; locked ones say how to change them. */
 function Origin({ setting, shown, extra }: { setting: RuntimeSettingView<unknown>; shown?: string; extra?: string }): ReactNode {
-  const now = shown !== undefined ? <>Now: <span className="mono">{shown}</span>. </> : null;
-  const where =
-    setting.locked ? (
-      <>Locked: set by {setting.source_detail}. Change it there and restart.</>
-    ) : setting.source === 'changed' ? (
-      <>Changed here{setting.changed_at ? ` on ${new Date(setting.changed_at).toLocaleString()}` : ''}; kept across restarts (encrypted).</>
-    ) : setting.source === 'config_file' ? (
-      <>From the {setting.source_detail}.</>
-    ) : (
-      <>Default.</>
-    );
+  const now =
+    shown !== undefined ? (
+      <>
+        Now: <span className="mono">{shown}</span>.{' '}
+      </>
+    ) : null;
+  const where = setting.locked ? (
+    <>Locked: set by {setting.source_detail}. Change it there and restart.</>
+  ) : setting.source === 'changed' ? (
+    <>Changed here{setting.changed_at ? ` on ${new Date(setting.changed_at).toLocaleString()}` : ''}; kept across restarts (encrypted).</>
+  ) : setting.source === 'config_file' ? (
+    <>From the {setting.source_detail}.</>
+  ) : (
+    <>Default.</>
+  );
   return (
     <span data-testid="setting-origin">
       {now}

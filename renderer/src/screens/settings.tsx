@@ -26,7 +26,8 @@ export function SettingsScreen() {
         title="Settings"
         subtitle={
           <>
-            What this server runs with. Redis, the cache size, event retention and the log level change here without a restart; everything else with flags, environment variables or the config file (<span className="mono">llm-proxy serve --help</span> lists them).
+            What this server runs with. Redis, the cache size, event retention and the log level change here without a restart; everything else with flags,
+            environment variables or the config file (<span className="mono">llm-proxy serve --help</span> lists them).
           </>
         }
       />

@@ -15,7 +15,17 @@ export function execLine(projectName: string): string {
   return `llm-proxy exec --project ${name} -- <command>`;
 }
 
-export function CreatedTokenDialog({ created, projectName, proxyOrigin, onClose }: { created: CreatedTokenView; projectName: string; proxyOrigin: string; onClose: () => void }) {
+export function CreatedTokenDialog({
+  created,
+  projectName,
+  proxyOrigin,
+  onClose,
+}: {
+  created: CreatedTokenView;
+  projectName: string;
+  proxyOrigin: string;
+  onClose: () => void;
+}) {
   const snippet = envSnippet(proxyOrigin, created.token);
   const [copied, setCopied] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -55,7 +65,18 @@ export function CreatedTokenDialog({ created, projectName, proxyOrigin, onClose 
           Token {created.name ? <span className="muted">· {created.name}</span> : null}
         </label>
         <div className="input-with-button">
-          <textarea id="created-token" className="input mono secret" readOnly rows={2} value={created.token} onFocus={(e) => e.currentTarget.select()} onCopy={markCopied} spellCheck={false} data-testid="created-token" data-autofocus />
+          <textarea
+            id="created-token"
+            className="input mono secret"
+            readOnly
+            rows={2}
+            value={created.token}
+            onFocus={(e) => e.currentTarget.select()}
+            onCopy={markCopied}
+            spellCheck={false}
+            data-testid="created-token"
+            data-autofocus
+          />
           <CopyButton text={created.token} label="Copy token" className="btn-primary" onCopied={markCopied} />
         </div>
       </div>

@@ -73,7 +73,13 @@ export function MintTokenDialog({ projects, tokens, projectId, from, onClose }: 
   }
 
   return (
-    <Dialog title="Mint a token" onClose={onClose} busy={action.pending} wide description="The token works only through this proxy, only for the chosen project, and withers when its lifetime or quota runs out.">
+    <Dialog
+      title="Mint a token"
+      onClose={onClose}
+      busy={action.pending}
+      wide
+      description="The token works only through this proxy, only for the chosen project, and withers when its lifetime or quota runs out."
+    >
       <form className="form" onSubmit={submit} noValidate>
         {templates.length > 0 ? (
           <Field label="Start from" hint="Duplicate another token's policy: project, lifetime, quota, limits and models.">
@@ -99,7 +105,14 @@ export function MintTokenDialog({ projects, tokens, projectId, from, onClose }: 
             </select>
           </Field>
           <Field label="Name" optional error={shown.name} hint="Who or what uses it.">
-            <input className="input" value={values.name} onChange={set('name')} autoComplete="off" placeholder="e.g. notebook on laptop" data-autofocus={!!values.projectId || undefined} />
+            <input
+              className="input"
+              value={values.name}
+              onChange={set('name')}
+              autoComplete="off"
+              placeholder="e.g. notebook on laptop"
+              data-autofocus={!!values.projectId || undefined}
+            />
           </Field>
         </div>
         <div className="form-row form-row-3">
@@ -117,7 +130,14 @@ export function MintTokenDialog({ projects, tokens, projectId, from, onClose }: 
             <input className="input num" inputMode="numeric" value={values.maxRequests} onChange={set('maxRequests')} autoComplete="off" />
           </Field>
           <Field label="Budget (USD)" optional error={shown.maxBudgetUsd} hint="Over its life, priced models only; empty for none.">
-            <input className="input num" inputMode="decimal" value={values.maxBudgetUsd} onChange={set('maxBudgetUsd')} autoComplete="off" placeholder="e.g. 5" />
+            <input
+              className="input num"
+              inputMode="decimal"
+              value={values.maxBudgetUsd}
+              onChange={set('maxBudgetUsd')}
+              autoComplete="off"
+              placeholder="e.g. 5"
+            />
           </Field>
         </div>
         <div className="form-row form-row-3 form-row-even">
@@ -128,11 +148,25 @@ export function MintTokenDialog({ projects, tokens, projectId, from, onClose }: 
             <input className="input num" inputMode="numeric" value={values.tpmLimit} onChange={set('tpmLimit')} autoComplete="off" placeholder="e.g. 20000" />
           </Field>
           <Field label="Max concurrent" optional error={shown.maxConcurrent} hint="At once, per instance; empty for none.">
-            <input className="input num" inputMode="numeric" value={values.maxConcurrent} onChange={set('maxConcurrent')} autoComplete="off" placeholder="e.g. 4" />
+            <input
+              className="input num"
+              inputMode="numeric"
+              value={values.maxConcurrent}
+              onChange={set('maxConcurrent')}
+              autoComplete="off"
+              placeholder="e.g. 4"
+            />
           </Field>
         </div>
         <Field label="Allowed models" optional error={shown.allowedModels} hint="Comma-separated, wildcards * and ? allowed. Empty for any model.">
-          <input className="input mono" value={values.allowedModels} onChange={set('allowedModels')} placeholder="gpt-4o-mini, gpt-4.1-*" autoComplete="off" spellCheck={false} />
+          <input
+            className="input mono"
+            value={values.allowedModels}
+            onChange={set('allowedModels')}
+            placeholder="gpt-4o-mini, gpt-4.1-*"
+            autoComplete="off"
+            spellCheck={false}
+          />
         </Field>
         <FormError message={shown._form} />
         <div className="dialog-actions">
@@ -153,4 +187,3 @@ export function MintTokenDialog({ projects, tokens, projectId, from, onClose }: 
     </Dialog>
   );
 }
-

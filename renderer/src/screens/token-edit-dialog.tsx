@@ -46,21 +46,50 @@ export function TokenEditDialog({ token, project, onClose, onMintLikeThis }: Tok
   };
 
   return (
-    <Dialog title={`Edit “${label}”`} onClose={onClose} busy={action.pending} wide description={<>Changes apply from the next request of <span className="mono">{token.token}</span>.</>}>
+    <Dialog
+      title={`Edit “${label}”`}
+      onClose={onClose}
+      busy={action.pending}
+      wide
+      description={
+        <>
+          Changes apply from the next request of <span className="mono">{token.token}</span>.
+        </>
+      }
+    >
       <form className="form" onSubmit={submit} noValidate>
         <div className="form-row form-row-3">
           <Field label="Name" optional error={shown.name} hint="Who or what uses it.">
             <input className="input" value={values.name} onChange={set('name')} autoComplete="off" data-autofocus />
           </Field>
-          <Field label="Max requests" optional error={shown.maxRequests} hint={`In total; ${token.request_count.toLocaleString('en')} used so far. Empty for no limit.`}>
+          <Field
+            label="Max requests"
+            optional
+            error={shown.maxRequests}
+            hint={`In total; ${token.request_count.toLocaleString('en')} used so far. Empty for no limit.`}
+          >
             <input className="input num" inputMode="numeric" value={values.maxRequests} onChange={set('maxRequests')} autoComplete="off" />
           </Field>
           <Field label="Budget (USD)" optional error={shown.maxBudgetUsd} hint={`Over its life; ${formatUsd(token.spend_usd)} spent so far. Empty for none.`}>
-            <input className="input num" inputMode="decimal" value={values.maxBudgetUsd} onChange={set('maxBudgetUsd')} autoComplete="off" placeholder="e.g. 5" />
+            <input
+              className="input num"
+              inputMode="decimal"
+              value={values.maxBudgetUsd}
+              onChange={set('maxBudgetUsd')}
+              autoComplete="off"
+              placeholder="e.g. 5"
+            />
           </Field>
         </div>
         <Field label="Allowed models" optional error={shown.allowedModels} hint="Comma-separated, wildcards * and ? allowed. Empty for any model.">
-          <input className="input mono" value={values.allowedModels} onChange={set('allowedModels')} placeholder="gpt-4o-mini, gpt-4.1-*" autoComplete="off" spellCheck={false} />
+          <input
+            className="input mono"
+            value={values.allowedModels}
+            onChange={set('allowedModels')}
+            placeholder="gpt-4o-mini, gpt-4.1-*"
+            autoComplete="off"
+            spellCheck={false}
+          />
         </Field>
         <div className="form-row form-row-3 form-row-even">
           <Field label="Requests per minute" optional error={shown.rpmLimit} hint={projectDefaultHint(project?.default_rpm_limit, 'rpm')}>
@@ -70,7 +99,14 @@ export function TokenEditDialog({ token, project, onClose, onMintLikeThis }: Tok
             <input className="input num" inputMode="numeric" value={values.tpmLimit} onChange={set('tpmLimit')} autoComplete="off" placeholder="e.g. 20000" />
           </Field>
           <Field label="Max concurrent" optional error={shown.maxConcurrent} hint="At once, per instance; empty for none.">
-            <input className="input num" inputMode="numeric" value={values.maxConcurrent} onChange={set('maxConcurrent')} autoComplete="off" placeholder="e.g. 4" />
+            <input
+              className="input num"
+              inputMode="numeric"
+              value={values.maxConcurrent}
+              onChange={set('maxConcurrent')}
+              autoComplete="off"
+              placeholder="e.g. 4"
+            />
           </Field>
         </div>
         <p className="small muted">

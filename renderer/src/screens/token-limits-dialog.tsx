@@ -39,14 +39,23 @@ export function TokenLimitsDialog({ token, project, onClose }: { token: TokenVie
       busy={action.pending}
       description={
         <>
-          Counted per minute. New limits apply from the next request of <span className="mono">{token.token}</span>; its total quota and lifetime stay as they are.
+          Counted per minute. New limits apply from the next request of <span className="mono">{token.token}</span>; its total quota and lifetime stay as they
+          are.
         </>
       }
     >
       <form className="form" onSubmit={submit} noValidate>
         <div className="form-row">
           <Field label="Requests per minute" optional error={shown.rpmLimit} hint={projectDefaultHint(project?.default_rpm_limit, 'rpm')}>
-            <input className="input num" inputMode="numeric" value={values.rpmLimit} onChange={set('rpmLimit')} autoComplete="off" placeholder="e.g. 60" data-autofocus />
+            <input
+              className="input num"
+              inputMode="numeric"
+              value={values.rpmLimit}
+              onChange={set('rpmLimit')}
+              autoComplete="off"
+              placeholder="e.g. 60"
+              data-autofocus
+            />
           </Field>
           <Field label="Tokens per minute" optional error={shown.tpmLimit} hint={projectDefaultHint(project?.default_tpm_limit, 'tpm')}>
             <input className="input num" inputMode="numeric" value={values.tpmLimit} onChange={set('tpmLimit')} autoComplete="off" placeholder="e.g. 20000" />
@@ -54,10 +63,29 @@ export function TokenLimitsDialog({ token, project, onClose }: { token: TokenVie
         </div>
         <div className="form-row">
           <Field label="Max concurrent" optional error={shown.maxConcurrent} hint="Requests in flight at once, on each instance. Empty or 0 for no limit.">
-            <input className="input num" inputMode="numeric" value={values.maxConcurrent} onChange={set('maxConcurrent')} autoComplete="off" placeholder="e.g. 4" />
+            <input
+              className="input num"
+              inputMode="numeric"
+              value={values.maxConcurrent}
+              onChange={set('maxConcurrent')}
+              autoComplete="off"
+              placeholder="e.g. 4"
+            />
           </Field>
-          <Field label="Budget (USD)" optional error={shown.maxBudgetUsd} hint={`Over the token’s life; ${formatUsd(token.spend_usd)} spent so far. Empty for no budget.`}>
-            <input className="input num" inputMode="decimal" value={values.maxBudgetUsd} onChange={set('maxBudgetUsd')} autoComplete="off" placeholder="e.g. 5" />
+          <Field
+            label="Budget (USD)"
+            optional
+            error={shown.maxBudgetUsd}
+            hint={`Over the token’s life; ${formatUsd(token.spend_usd)} spent so far. Empty for no budget.`}
+          >
+            <input
+              className="input num"
+              inputMode="decimal"
+              value={values.maxBudgetUsd}
+              onChange={set('maxBudgetUsd')}
+              autoComplete="off"
+              placeholder="e.g. 5"
+            />
           </Field>
         </div>
         <FormError message={shown._form} />

@@ -72,10 +72,22 @@ export function TokenRow({ token, project, week, offline, onRevoke, onEdit, onEd
       </td>
       <td>
         <UsageMeter used={token.request_count} max={token.max_requests} label={`Requests used by ${label}`} />
-        <SpendMeter spent={token.spend_usd} budget={token.max_budget_usd} unpriced={week.row.total.unpriced_requests} unpricedPeriod="in the last 7 days" label={`Budget spent by ${label}`} />
+        <SpendMeter
+          spent={token.spend_usd}
+          budget={token.max_budget_usd}
+          unpriced={week.row.total.unpriced_requests}
+          unpricedPeriod="in the last 7 days"
+          label={`Budget spent by ${label}`}
+        />
         {token.is_active && canManage ? (
           // The rate limits are edited where they show.
-          <button type="button" className="link-button limits-line limits-line-edit num" onClick={onEditLimits} disabled={!!offline} title={offline ?? `${limits?.long ?? 'No rate limit'}. Click to edit.`}>
+          <button
+            type="button"
+            className="link-button limits-line limits-line-edit num"
+            onClick={onEditLimits}
+            disabled={!!offline}
+            title={offline ?? `${limits?.long ?? 'No rate limit'}. Click to edit.`}
+          >
             {limits?.short ?? 'no rate limit'}
             <span className="visually-hidden">, edit limits of {label}</span>
           </button>
@@ -96,7 +108,9 @@ export function TokenRow({ token, project, week, offline, onRevoke, onEdit, onEd
       <td className="col-expires">
         <div className="cell-stack">
           {expiry}
-          {token.status === 'active' ? <LifeMeter left={lifeLeft(token.created_at, token.expires_at, Date.now())} label={`Lifetime left for ${label}`} /> : null}
+          {token.status === 'active' ? (
+            <LifeMeter left={lifeLeft(token.created_at, token.expires_at, Date.now())} label={`Lifetime left for ${label}`} />
+          ) : null}
         </div>
       </td>
       <td className="col-last-used">
@@ -105,16 +119,35 @@ export function TokenRow({ token, project, week, offline, onRevoke, onEdit, onEd
       <td className="cell-actions">
         <div className="row-actions">
           {canManage && canRevoke(token) ? (
-            <button type="button" className="btn btn-small btn-danger-quiet" onClick={onRevoke} aria-label={`Revoke ${label}`} disabled={!!offline} title={offline ?? undefined}>
+            <button
+              type="button"
+              className="btn btn-small btn-danger-quiet"
+              onClick={onRevoke}
+              aria-label={`Revoke ${label}`}
+              disabled={!!offline}
+              title={offline ?? undefined}
+            >
               Revoke
             </button>
           ) : null}
           {canManage && token.is_active ? (
-            <button type="button" className="btn btn-small" onClick={onEdit} aria-label={`Edit ${label}`} disabled={!!offline} title={offline ?? 'Name, quota, models and limits'}>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={onEdit}
+              aria-label={`Edit ${label}`}
+              disabled={!!offline}
+              title={offline ?? 'Name, quota, models and limits'}
+            >
               Edit
             </button>
           ) : null}
-          <a className="btn btn-small btn-ghost btn-icon" href={hrefFor('audit', { token_id: token.id })} aria-label={`Audit trail of ${label}`} title="Audit trail">
+          <a
+            className="btn btn-small btn-ghost btn-icon"
+            href={hrefFor('audit', { token_id: token.id })}
+            aria-label={`Audit trail of ${label}`}
+            title="Audit trail"
+          >
             <AuditIcon />
           </a>
         </div>

@@ -53,7 +53,10 @@ export function TokensScreen() {
   const projectOf = (id: string) => projects.find((p) => p.id === id);
   const projectName = (id: string) => projectOf(id)?.name ?? 'Unknown project';
   // Counts per state follow the project and the search; the list also follows the state.
-  const matching = useMemo(() => tokensToShow(items, { projectId: projectFilter, status: 'all', search }, (id) => projects.find((p) => p.id === id)?.name ?? ''), [items, projectFilter, search, projects]);
+  const matching = useMemo(
+    () => tokensToShow(items, { projectId: projectFilter, status: 'all', search }, (id) => projects.find((p) => p.id === id)?.name ?? ''),
+    [items, projectFilter, search, projects],
+  );
   const shown = statusFilter === 'all' ? matching : matching.filter((t) => t.status === statusFilter);
   const count = (value: StatusFilter) => (value === 'all' ? matching.length : matching.filter((t) => t.status === value).length);
   const canMint = projects.some((p) => p.is_active);
@@ -73,14 +76,28 @@ export function TokensScreen() {
         subtitle="Short-lived keys for your tools. They work only through this proxy and wither on their own."
         actions={
           canManage ? (
-            <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: 'mint' })} disabled={!!mintBlocked} title={mintBlocked ?? undefined}>
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => setOpen({ kind: 'mint' })}
+              disabled={!!mintBlocked}
+              title={mintBlocked ?? undefined}
+            >
               <PlusIcon /> Mint token
             </button>
           ) : undefined
         }
       />
       {items.length > 0 || projectFilter ? (
-        <TokenFilters projects={projects} projectFilter={projectFilter} statusFilter={statusFilter} onStatus={setStatusFilter} search={search} onSearch={setSearch} count={count} />
+        <TokenFilters
+          projects={projects}
+          projectFilter={projectFilter}
+          statusFilter={statusFilter}
+          onStatus={setStatusFilter}
+          search={search}
+          onSearch={setSearch}
+          count={count}
+        />
       ) : null}
 
       {status === 'loading' || status === 'idle' ? (
@@ -161,9 +178,16 @@ export function TokensScreen() {
       {open?.kind === 'revoke' ? <RevokeTokenDialog token={open.token} onClose={() => setOpen(null)} /> : null}
       {open?.kind === 'limits' ? <TokenLimitsDialog token={open.token} project={projectOf(open.token.project_id)} onClose={() => setOpen(null)} /> : null}
       {open?.kind === 'edit' ? (
-        <TokenEditDialog token={open.token} project={projectOf(open.token.project_id)} onClose={() => setOpen(null)} onMintLikeThis={canMint ? () => setOpen({ kind: 'mint', from: open.token }) : undefined} />
+        <TokenEditDialog
+          token={open.token}
+          project={projectOf(open.token.project_id)}
+          onClose={() => setOpen(null)}
+          onMintLikeThis={canMint ? () => setOpen({ kind: 'mint', from: open.token }) : undefined}
+        />
       ) : null}
-      {created && !open ? <CreatedTokenDialog created={created} projectName={projectName(created.project_id)} proxyOrigin={proxyOrigin} onClose={dismissCreated} /> : null}
+      {created && !open ? (
+        <CreatedTokenDialog created={created} projectName={projectName(created.project_id)} proxyOrigin={proxyOrigin} onClose={dismissCreated} />
+      ) : null}
     </div>
   );
 }

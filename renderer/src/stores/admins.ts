@@ -42,7 +42,11 @@ export const useAdmins = create<AdminsState>((set, get) => ({
   },
   async update(input) {
     const admin = await api['admins.update'](input);
-    set({ items: get().items.map((a) => (a.id === admin.id ? admin : a)).sort(byName) });
+    set({
+      items: get()
+        .items.map((a) => (a.id === admin.id ? admin : a))
+        .sort(byName),
+    });
     return admin;
   },
   async remove(id) {

@@ -67,7 +67,11 @@ describe('purge form', () => {
     expect(purgeInput({ ...emptyPurge, scope: 'all', projectId: PROJECT })).toEqual({ all: true });
     expect(purgeInput({ ...emptyPurge, scope: 'project', projectId: PROJECT })).toEqual({ project_id: PROJECT });
     expect(purgeInput({ ...emptyPurge, scope: 'prefix', prefix: ' /v1/chat ' })).toEqual({ prefix: '/v1/chat' });
-    expect(purgeInput({ ...emptyPurge, scope: 'url', method: 'GET', url: '/v1/models', projectId: PROJECT })).toEqual({ project_id: PROJECT, method: 'GET', url: '/v1/models' });
+    expect(purgeInput({ ...emptyPurge, scope: 'url', method: 'GET', url: '/v1/models', projectId: PROJECT })).toEqual({
+      project_id: PROJECT,
+      method: 'GET',
+      url: '/v1/models',
+    });
   });
 
   it('says what is missing next to the field', () => {

@@ -10,7 +10,14 @@ import { initialSession, useSession } from './session.ts';
 import { useTokens } from './tokens.ts';
 
 const MGMT = 'right-token';
-const INFO = { version: '1.0.0', data_dir: '/d', listen_url: 'http://127.0.0.1:8484', admin_url: 'http://127.0.0.1:8484/admin', database: { kind: 'sqlite', location: '/d/db', schema_version: '0002' }, started_at: '2025-01-01T00:00:00Z' };
+const INFO = {
+  version: '1.0.0',
+  data_dir: '/d',
+  listen_url: 'http://127.0.0.1:8484',
+  admin_url: 'http://127.0.0.1:8484/admin',
+  database: { kind: 'sqlite', location: '/d/db', schema_version: '0002' },
+  started_at: '2025-01-01T00:00:00Z',
+};
 
 let down = false;
 let refusing = false;

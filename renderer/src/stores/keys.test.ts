@@ -9,7 +9,14 @@ import { useProjects } from './projects.ts';
 import { initialSession, useSession } from './session.ts';
 
 const MGMT = 'right-token';
-const INFO = { version: '1.0.0', data_dir: '/d', listen_url: 'http://127.0.0.1:8484', admin_url: 'http://127.0.0.1:8484/admin', database: { kind: 'sqlite', location: '/d/db', schema_version: '0006' }, started_at: '2025-01-01T00:00:00Z' };
+const INFO = {
+  version: '1.0.0',
+  data_dir: '/d',
+  listen_url: 'http://127.0.0.1:8484',
+  admin_url: 'http://127.0.0.1:8484/admin',
+  database: { kind: 'sqlite', location: '/d/db', schema_version: '0006' },
+  started_at: '2025-01-01T00:00:00Z',
+};
 
 async function signedIn(handlers: Partial<Record<AdminMethod, Handler>>) {
   const server = fakeFetch({ 'system.info': () => INFO, ...handlers }, { token: MGMT });
@@ -35,7 +42,11 @@ describe('keys', () => {
     const server = await signedIn({
       'keys.list': () => [second, first],
       'keys.add': (input: { label: string }) => keyView({ project_id: project.id, label: input.label, created_at: '2025-01-01T12:00:00.000Z' }),
-      'keys.update': (input: { id: string; is_enabled?: boolean }) => ({ ...second, ...input, health: input.is_enabled === false ? 'disabled' : second.health }),
+      'keys.update': (input: { id: string; is_enabled?: boolean }) => ({
+        ...second,
+        ...input,
+        health: input.is_enabled === false ? 'disabled' : second.health,
+      }),
       'keys.remove': () => first,
       'projects.list': () => [project],
     });
@@ -73,7 +84,11 @@ describe('keys', () => {
   });
 
   it('shows a failed load with the server’s message', async () => {
-    await signedIn({ 'keys.list': () => { throw new RpcFailure(404, { error: 'No project with id x', code: 'project_not_found' }); } });
+    await signedIn({
+      'keys.list': () => {
+        throw new RpcFailure(404, { error: 'No project with id x', code: 'project_not_found' });
+      },
+    });
     await useKeys.getState().load(project.id);
     expect(useKeys.getState()).toMatchObject({ status: 'error', error: { code: 'project_not_found' } });
   });

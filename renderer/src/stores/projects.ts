@@ -37,7 +37,11 @@ export const useProjects = create<ProjectsState>((set, get) => ({
   },
   async update(input) {
     const project = await api['projects.update'](input);
-    set({ items: get().items.map((p) => (p.id === project.id ? project : p)).sort(byName) });
+    set({
+      items: get()
+        .items.map((p) => (p.id === project.id ? project : p))
+        .sort(byName),
+    });
     return project;
   },
   async revokeTokens(id) {

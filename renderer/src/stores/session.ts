@@ -36,7 +36,23 @@ export function initialSession(): Pick<SessionState, 'status' | 'error'> {
 
 function forgetEverything(): void {
   setManagementToken(null);
-  for (const store of [useConnection, useProjects, useKeys, useTokens, useCache, useAudit, useDashboard, useSystem, useNotices, useLive, useUsage, useSpend, useMe, useAdmins]) store.getState().reset();
+  for (const store of [
+    useConnection,
+    useProjects,
+    useKeys,
+    useTokens,
+    useCache,
+    useAudit,
+    useDashboard,
+    useSystem,
+    useNotices,
+    useLive,
+    useUsage,
+    useSpend,
+    useMe,
+    useAdmins,
+  ])
+    store.getState().reset();
 }
 
 export const useSession = create<SessionState>((set) => ({

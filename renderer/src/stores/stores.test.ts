@@ -13,7 +13,14 @@ import { useSystem } from './system.ts';
 import { useTokens } from './tokens.ts';
 
 const MGMT = 'right-token';
-const INFO = { version: '1.0.0', data_dir: '/d', listen_url: 'http://127.0.0.1:8484', admin_url: 'http://127.0.0.1:8484/admin', database: { kind: 'sqlite', location: '/d/db', schema_version: '0002' }, started_at: '2025-01-01T00:00:00Z' };
+const INFO = {
+  version: '1.0.0',
+  data_dir: '/d',
+  listen_url: 'http://127.0.0.1:8484',
+  admin_url: 'http://127.0.0.1:8484/admin',
+  database: { kind: 'sqlite', location: '/d/db', schema_version: '0002' },
+  started_at: '2025-01-01T00:00:00Z',
+};
 
 const OWNER = { actor: 'management', name: 'management', role: 'owner', project_ids: null, admin_id: null };
 
@@ -47,7 +54,12 @@ describe('session', () => {
 
   it('learns who signed in; an operator’s sign-in does not ask for the server settings it may not read', async () => {
     const operator = { actor: 'admin:olga', name: 'olga', role: 'operator', project_ids: ['p1'], admin_id: 'a1' };
-    const server = serve({ 'admins.me': () => operator, 'system.info': () => { throw new RpcFailure(403, { error: 'Your role does not allow this', code: 'forbidden_role' }); } });
+    const server = serve({
+      'admins.me': () => operator,
+      'system.info': () => {
+        throw new RpcFailure(403, { error: 'Your role does not allow this', code: 'forbidden_role' });
+      },
+    });
     expect(await useSession.getState().signIn(MGMT)).toBe(true);
     expect(useMe.getState().me).toEqual(operator);
     expect(server.calls.map((c) => c.url.split('/manage/rpc/')[1])).toEqual(['admins.me']);
@@ -74,7 +86,11 @@ describe('session', () => {
   });
 
   it('shows the server’s message for other failures', async () => {
-    serve({ 'system.info': () => { throw new RpcFailure(503, { error: 'The store is unavailable', code: 'store_unavailable' }); } });
+    serve({
+      'system.info': () => {
+        throw new RpcFailure(503, { error: 'The store is unavailable', code: 'store_unavailable' });
+      },
+    });
     expect(await useSession.getState().signIn(MGMT)).toBe(false);
     expect(useSession.getState().error).toBe('The store is unavailable');
   });
@@ -127,7 +143,9 @@ describe('projects', () => {
   it('passes a refused change to the caller and leaves the list alone', async () => {
     await signedIn({
       'projects.list': () => [projectView({ name: 'one' })],
-      'projects.create': () => { throw new RpcFailure(409, { error: 'A project named "one" exists', code: 'duplicate_name' }); },
+      'projects.create': () => {
+        throw new RpcFailure(409, { error: 'A project named "one" exists', code: 'duplicate_name' });
+      },
     });
     await useProjects.getState().load();
     await expect(useProjects.getState().create({ name: 'one', api_key: 'k' })).rejects.toMatchObject({ code: 'duplicate_name' });
@@ -166,7 +184,10 @@ describe('tokens', () => {
 
   it('revoke replaces the row with the server’s answer', async () => {
     const token = tokenView();
-    await signedIn({ 'tokens.list': () => [token], 'tokens.revoke': () => ({ ...token, is_active: false, status: 'revoked', revoked_at: '2025-01-01T11:00:00Z' }) });
+    await signedIn({
+      'tokens.list': () => [token],
+      'tokens.revoke': () => ({ ...token, is_active: false, status: 'revoked', revoked_at: '2025-01-01T11:00:00Z' }),
+    });
     await useTokens.getState().load();
     await useTokens.getState().revoke(token.id);
     expect(useTokens.getState().items[0]).toMatchObject({ id: token.id, status: 'revoked' });
@@ -177,7 +198,10 @@ describe('tokens', () => {
     const server = await signedIn({ 'tokens.list': () => [token], 'tokens.update': (input) => ({ ...token, ...(input as object) }) });
     await useTokens.getState().load();
     await useTokens.getState().update({ id: token.id, rpm_limit: 30, tpm_limit: null, max_concurrent: 2 });
-    expect(server.calls.at(-1)).toMatchObject({ url: expect.stringContaining('/manage/rpc/tokens.update'), body: { id: token.id, rpm_limit: 30, tpm_limit: null, max_concurrent: 2 } });
+    expect(server.calls.at(-1)).toMatchObject({
+      url: expect.stringContaining('/manage/rpc/tokens.update'),
+      body: { id: token.id, rpm_limit: 30, tpm_limit: null, max_concurrent: 2 },
+    });
     expect(useTokens.getState().items[0]).toMatchObject({ id: token.id, rpm_limit: 30, max_concurrent: 2 });
   });
 
@@ -200,7 +224,10 @@ describe('audit', () => {
       const size = input.page_size ?? 50;
       const slice = events.slice((page - 1) * size, page * size);
       const totalPages = Math.max(1, Math.ceil(total / size));
-      return { events: slice, pagination: { page, page_size: size, total_count: total, total_pages: totalPages, has_next: page < totalPages, has_prev: page > 1 } };
+      return {
+        events: slice,
+        pagination: { page, page_size: size, total_count: total, total_pages: totalPages, has_next: page < totalPages, has_prev: page > 1 },
+      };
     };
     return { handler, seen, events };
   }
@@ -234,7 +261,10 @@ describe('audit', () => {
 
   it('opens one event (from the page first, then fresh from the server)', async () => {
     const { handler, events } = pages(3);
-    await signedIn({ 'audit.list': handler, 'audit.get': (input: { id: string }) => ({ ...events.find((e) => e.id === input.id)!, details: { fresh: true } }) });
+    await signedIn({
+      'audit.list': handler,
+      'audit.get': (input: { id: string }) => ({ ...events.find((e) => e.id === input.id)!, details: { fresh: true } }),
+    });
     await useAudit.getState().load();
     const opening = useAudit.getState().open(events[1]!.id);
     expect(useAudit.getState().opened).toMatchObject({ status: 'ready', event: { id: events[1]!.id } });

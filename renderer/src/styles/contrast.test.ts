@@ -15,7 +15,10 @@ describe('colour contrast (WCAG AA)', () => {
     expect(contrast('#767676', '#ffffff')).toBeCloseTo(4.54, 2);
   });
 
-  for (const [scheme, vars] of [['light', light], ['dark', dark]] as const) {
+  for (const [scheme, vars] of [
+    ['light', light],
+    ['dark', dark],
+  ] as const) {
     it(`${scheme}: each pair reaches its minimum`, () => {
       const failing = PAIRS.flatMap(([fg, bg, min, where]) => {
         const a = vars[fg];

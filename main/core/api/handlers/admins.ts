@@ -44,7 +44,14 @@ export function createNamedAdminHandlers(deps: Pick<HandlerDeps, 'store' | 'hash
     return unique;
   };
   const record = (ctx: CallContext, action: string, row: AdminRow, details: Record<string, unknown>) =>
-    audit.record({ ...auditBase(ctx), action: `admin.${action}`, outcome: 'success', targetType: 'admin', targetId: row.id, details: { name: row.name, role: row.role, ...details } });
+    audit.record({
+      ...auditBase(ctx),
+      action: `admin.${action}`,
+      outcome: 'success',
+      targetType: 'admin',
+      targetId: row.id,
+      details: { name: row.name, role: row.role, ...details },
+    });
 
   return {
     async 'admins.me'(_input, ctx) {
@@ -57,7 +64,15 @@ export function createNamedAdminHandlers(deps: Pick<HandlerDeps, 'store' | 'hash
       const projectIds = await existingProjects(input.project_ids ?? []);
       const minted = mintAdminToken();
       const now = clock.now();
-      const row = await store.admins.create({ id: newId(now), name: input.name, role: input.role, projectIds, tokenHash: hash(minted.token), tokenLast4: minted.last4, createdAt: now });
+      const row = await store.admins.create({
+        id: newId(now),
+        name: input.name,
+        role: input.role,
+        projectIds,
+        tokenHash: hash(minted.token),
+        tokenLast4: minted.last4,
+        createdAt: now,
+      });
       await record(ctx, 'create', row, { project_ids: row.projectIds });
       return { ...presentAdmin(row), token: minted.token };
     },
@@ -91,7 +106,10 @@ export function createNamedAdminHandlers(deps: Pick<HandlerDeps, 'store' | 'hash
     },
     async 'admins.rotateToken'(_input, ctx) {
       if (!ctx.adminId) {
-        throw new AppError('not_a_named_admin', `${ctx.actor} is not a named admin: change the management token in the settings (LLM_PROXY_MANAGEMENT_TOKEN) instead`);
+        throw new AppError(
+          'not_a_named_admin',
+          `${ctx.actor} is not a named admin: change the management token in the settings (LLM_PROXY_MANAGEMENT_TOKEN) instead`,
+        );
       }
       const minted = mintAdminToken();
       const row = await store.admins.update(ctx.adminId, { tokenHash: hash(minted.token), tokenLast4: minted.last4 }, clock.now());

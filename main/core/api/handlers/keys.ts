@@ -16,7 +16,13 @@ export const lastFour = (key: string) => (key.length >= MIN_KEY_LENGTH_TO_SHOW ?
 
 type KeyMethod = 'keys.list' | 'keys.add' | 'keys.update' | 'keys.remove';
 
-const FIELD_NAMES: Record<keyof UpstreamKeyChanges, string | null> = { label: 'label', weight: 'weight', isEnabled: 'is_enabled', keySealed: 'api_key', keyLast4: null };
+const FIELD_NAMES: Record<keyof UpstreamKeyChanges, string | null> = {
+  label: 'label',
+  weight: 'weight',
+  isEnabled: 'is_enabled',
+  keySealed: 'api_key',
+  keyLast4: null,
+};
 
 export function createKeyHandlers(deps: Pick<HandlerDeps, 'store' | 'sealer' | 'gate' | 'audit' | 'clock' | 'keyHealth'>): HandlersOf<KeyMethod> {
   const { store, sealer, gate, audit, clock, keyHealth } = deps;
@@ -35,10 +41,16 @@ export function createKeyHandlers(deps: Pick<HandlerDeps, 'store' | 'sealer' | '
   const refuseLeavingNoEnabledKey = async (project: ProjectRow, key: UpstreamKeyRow, what: 'remove' | 'disable') => {
     const keys = await store.upstreamKeys.listForProject(project.id);
     if (what === 'remove' && keys.length <= 1) {
-      throw new AppError('last_upstream_key', `"${key.label}" is the last upstream key of "${project.name}"; add another key before removing it (or deactivate the project)`);
+      throw new AppError(
+        'last_upstream_key',
+        `"${key.label}" is the last upstream key of "${project.name}"; add another key before removing it (or deactivate the project)`,
+      );
     }
     if (key.isEnabled && !keys.some((k) => k.id !== key.id && k.isEnabled)) {
-      throw new AppError('last_upstream_key', `"${key.label}" is the only enabled upstream key of "${project.name}"; enable or add another key before you ${what} it (or deactivate the project)`);
+      throw new AppError(
+        'last_upstream_key',
+        `"${key.label}" is the only enabled upstream key of "${project.name}"; enable or add another key before you ${what} it (or deactivate the project)`,
+      );
     }
   };
 
@@ -108,7 +120,8 @@ export function createKeyHandlers(deps: Pick<HandlerDeps, 'store' | 'sealer' | '
       const key = await keyOrThrow(project, input.id);
       await refuseLeavingNoEnabledKey(project, key, 'remove');
       const view = present(key);
-      if (!(await store.upstreamKeys.remove(key.id))) throw new AppError('upstream_key_not_found', `Project "${project.name}" has no upstream key with id ${input.id}`);
+      if (!(await store.upstreamKeys.remove(key.id)))
+        throw new AppError('upstream_key_not_found', `Project "${project.name}" has no upstream key with id ${input.id}`);
       gate.invalidateProject(project.id);
       keyHealth.forget(key.id);
       await record(ctx, 'remove', key, {});

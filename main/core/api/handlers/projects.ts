@@ -67,7 +67,18 @@ export function createProjectHandlers(deps: HandlerDeps): HandlersOf<ProjectMeth
         createdAt: now,
       };
       const row = await store.projects.create(
-        { id, name: input.name, provider, baseUrl, isActive: true, createdAt: now, transformations, ...projectLimitChanges(input), ...projectCacheChanges(input), ...projectMoneyChanges(input) },
+        {
+          id,
+          name: input.name,
+          provider,
+          baseUrl,
+          isActive: true,
+          createdAt: now,
+          transformations,
+          ...projectLimitChanges(input),
+          ...projectCacheChanges(input),
+          ...projectMoneyChanges(input),
+        },
         [firstKey],
       );
       await audit.record({
@@ -141,7 +152,15 @@ export function createProjectHandlers(deps: HandlerDeps): HandlersOf<ProjectMeth
       await projectOrThrow(id);
       const result = await store.tokens.revokeAllForProject(id, clock.now());
       gate.invalidateProject(id);
-      await audit.record({ ...auditBase(ctx), action: 'project.tokens_revoke', outcome: 'success', targetType: 'project', targetId: id, projectId: id, details: { revoked_count: result.revoked } });
+      await audit.record({
+        ...auditBase(ctx),
+        action: 'project.tokens_revoke',
+        outcome: 'success',
+        targetType: 'project',
+        targetId: id,
+        projectId: id,
+        details: { revoked_count: result.revoked },
+      });
       return { revoked_count: result.revoked, already_revoked_count: result.alreadyRevoked, total_tokens: result.total };
     },
   };

@@ -28,7 +28,14 @@ export function createTokenHandlers(deps: HandlerDeps): HandlersOf<TokenMethod> 
       const names = new Map(projects.map((p) => [p.id, p.name]));
       const within = input.project_ids ? new Set(input.project_ids) : null;
       const views = rows.filter((row) => !within || within.has(row.projectId)).map((row) => presentToken(row, now));
-      return searchTokens(views, (id) => names.get(id) ?? '', { search: input.search, status: input.status, sort: input.sort, order: input.order, page: input.page ?? 1, pageSize: input.page_size ?? 50 });
+      return searchTokens(views, (id) => names.get(id) ?? '', {
+        search: input.search,
+        status: input.status,
+        sort: input.sort,
+        order: input.order,
+        page: input.page ?? 1,
+        pageSize: input.page_size ?? 50,
+      });
     },
     async 'tokens.get'({ id }) {
       return presentToken(await tokenOrThrow(id), clock.now());
@@ -86,7 +93,16 @@ export function createTokenHandlers(deps: HandlerDeps): HandlersOf<TokenMethod> 
       const row = (await store.tokens.update(before.id, changes, now)) ?? before;
       gate.invalidateToken(row.id);
       const action = changes.isActive === false ? 'token.revoke' : changes.isActive === true ? 'token.reactivate' : 'token.update';
-      await audit.record({ ...auditBase(ctx), action, outcome: 'success', targetType: 'token', targetId: row.id, projectId: row.projectId, tokenId: row.id, details: { changed: Object.keys(changes).map(fieldName) } });
+      await audit.record({
+        ...auditBase(ctx),
+        action,
+        outcome: 'success',
+        targetType: 'token',
+        targetId: row.id,
+        projectId: row.projectId,
+        tokenId: row.id,
+        details: { changed: Object.keys(changes).map(fieldName) },
+      });
       return presentToken(row, now);
     },
     async 'tokens.revoke'({ id }, ctx) {
@@ -94,7 +110,16 @@ export function createTokenHandlers(deps: HandlerDeps): HandlersOf<TokenMethod> 
       const now = clock.now();
       const row = before.isActive ? ((await store.tokens.update(id, { isActive: false, revokedAt: now }, now)) ?? before) : before;
       gate.invalidateToken(id);
-      await audit.record({ ...auditBase(ctx), action: 'token.revoke', outcome: 'success', targetType: 'token', targetId: id, projectId: row.projectId, tokenId: id, details: { already_revoked: !before.isActive } });
+      await audit.record({
+        ...auditBase(ctx),
+        action: 'token.revoke',
+        outcome: 'success',
+        targetType: 'token',
+        targetId: id,
+        projectId: row.projectId,
+        tokenId: id,
+        details: { already_revoked: !before.isActive },
+      });
       return presentToken(row, now);
     },
   };
@@ -102,5 +127,10 @@ export function createTokenHandlers(deps: HandlerDeps): HandlersOf<TokenMethod> 
 
 /** On a token, null = the project's default and 0 = no limit, so 0 is kept; max_concurrent 0 = none. */
 function tokenLimitChanges(input: ParsedInputOf<'tokens.update'> | ParsedInputOf<'tokens.create'>): TokenChanges {
-  return definedOnly({ rpmLimit: input.rpm_limit, tpmLimit: input.tpm_limit, maxConcurrent: noneIfZero(input.max_concurrent), maxBudgetUsd: input.max_budget_usd });
+  return definedOnly({
+    rpmLimit: input.rpm_limit,
+    tpmLimit: input.tpm_limit,
+    maxConcurrent: noneIfZero(input.max_concurrent),
+    maxBudgetUsd: input.max_budget_usd,
+  });
 }

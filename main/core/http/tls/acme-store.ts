@@ -50,5 +50,8 @@ export function loadAcmeCertificate(order: Pick<AcmeOrder, 'dir' | 'directoryUrl
 function directoryFolder(directoryUrl: string): string {
   const url = new URL(directoryUrl);
   const rest = url.pathname.replace(/\/directory\/?$|\/dir\/?$/, '').replace(/^\/+|\/+$/g, '');
-  return [url.hostname, url.port, rest].filter(Boolean).join('_').replace(/[^A-Za-z0-9.-]+/g, '_');
+  return [url.hostname, url.port, rest]
+    .filter(Boolean)
+    .join('_')
+    .replace(/[^A-Za-z0-9.-]+/g, '_');
 }

@@ -53,7 +53,10 @@ describe.skipIf(!PEBBLE)(title, () => {
       const token = await seedToken(t.app, upstream.url);
       const answer = await client.openai(token).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
       expect(answer.choices[0]?.message.content).toBe('Hello from the mock.');
-      const ready = (await (await client.fetch(`${t.url}/ready`)).json()) as { checks: Record<string, string>; details: { tls: { mode: string; expires_at: string } } };
+      const ready = (await (await client.fetch(`${t.url}/ready`)).json()) as {
+        checks: Record<string, string>;
+        details: { tls: { mode: string; expires_at: string } };
+      };
       expect(ready.details.tls.mode).toBe('acme');
     } finally {
       await client.close();
@@ -208,5 +211,7 @@ function isExecutable(file: string): boolean {
 }
 
 function listFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? listFiles(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? listFiles(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
 }

@@ -79,7 +79,10 @@ describe('local CA (--tls-self-signed)', () => {
     expect(((await manage.json()) as { value: { tls: { mode: string } } }).value.tls.mode).toBe('local_ca');
     // The admin screens answer on the same port (503 when the renderer is not built in this checkout).
     expect([200, 301, 302, 503]).toContain((await client.fetch(`${t.url}/admin/`, { redirect: 'manual' })).status);
-    const ready = (await (await client.fetch(`${t.url}/ready`)).json()) as { checks: Record<string, string>; details: { tls: { mode: string; expires_at: string } } };
+    const ready = (await (await client.fetch(`${t.url}/ready`)).json()) as {
+      checks: Record<string, string>;
+      details: { tls: { mode: string; expires_at: string } };
+    };
     expect(ready.checks.tls).toBe('ok');
     expect(ready.details.tls.mode).toBe('local_ca');
     expect(Date.parse(ready.details.tls.expires_at)).toBeGreaterThan(Date.now() + 300 * 86_400_000);

@@ -50,7 +50,11 @@ export async function ensureLocalCertificate(dir: string, names: readonly string
   const issued = await issueServerCertificate(ca, names, now);
   writePrivateFile(paths.key, issued.key);
   writePublicFile(paths.cert, issued.cert);
-  return { ...checkPair(issued.cert, issued.key, { cert: 'local server certificate', key: 'local server key' }), caPath: paths.caCert, created: created === 'none' ? 'certificate' : created };
+  return {
+    ...checkPair(issued.cert, issued.key, { cert: 'local server certificate', key: 'local server key' }),
+    caPath: paths.caCert,
+    created: created === 'none' ? 'certificate' : created,
+  };
 }
 
 interface LoadedCa {
@@ -80,7 +84,11 @@ function loadCa(paths: LocalCaPaths, now: number): LoadedCa | null {
 async function createCa(paths: LocalCaPaths, now: number): Promise<LoadedCa> {
   const keys = await webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify']);
   // A name unique to this install, so two installs trusted on one client are told apart.
-  const host = os.hostname().replace(/[^A-Za-z0-9.-]/g, '').slice(0, 40) || 'this machine';
+  const host =
+    os
+      .hostname()
+      .replace(/[^A-Za-z0-9.-]/g, '')
+      .slice(0, 40) || 'this machine';
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
     name: `CN=LLM Proxy local CA ${host} ${randomBytes(3).toString('hex')}, O=LLM Proxy`,

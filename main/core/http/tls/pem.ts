@@ -56,7 +56,14 @@ export function readPemFile(file: string, what: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable by this user' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? 'unknown error'})`;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'is not readable by this user'
+          : code === 'EISDIR'
+            ? 'is a folder'
+            : `cannot be read (${code ?? 'unknown error'})`;
     throw new AppError('tls_file_unreadable', `The ${what} ${file} ${why}`);
   }
 }
@@ -67,7 +74,11 @@ export function parsePrivateKey(keyPem: string, label = 'private key'): KeyObjec
   } catch (err) {
     // Never quote the key or OpenSSL's text about it; the code says enough.
     const code = (err as { code?: string }).code;
-    if (code === 'ERR_MISSING_PASSPHRASE') throw new AppError('tls_certificate_invalid', `The ${label} is encrypted with a passphrase; give an unencrypted key (openssl pkey -in key.pem -out plain.pem)`);
+    if (code === 'ERR_MISSING_PASSPHRASE')
+      throw new AppError(
+        'tls_certificate_invalid',
+        `The ${label} is encrypted with a passphrase; give an unencrypted key (openssl pkey -in key.pem -out plain.pem)`,
+      );
     throw new AppError('tls_certificate_invalid', `The ${label} is not a PEM private key (expected -----BEGIN PRIVATE KEY----- or similar)`);
   }
 }

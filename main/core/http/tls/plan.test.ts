@@ -33,7 +33,12 @@ function planError(overrides: Partial<TlsSettings>): AppError {
 describe('planTls', () => {
   it('picks one mode; ACME listens for challenges on port 80 unless told another port', () => {
     expect(planTls(base)).toEqual({ mode: 'off' });
-    expect(planTls({ ...base, tlsCert: '/c.pem', tlsKey: '/k.pem' })).toEqual({ mode: 'files', certFile: '/c.pem', keyFile: '/k.pem', redirectPort: undefined });
+    expect(planTls({ ...base, tlsCert: '/c.pem', tlsKey: '/k.pem' })).toEqual({
+      mode: 'files',
+      certFile: '/c.pem',
+      keyFile: '/k.pem',
+      redirectPort: undefined,
+    });
     expect(planTls({ ...base, tlsSelfSigned: true })).toMatchObject({ mode: 'local_ca', dir: '/data/tls', names: ['localhost', '127.0.0.1', '::1'] });
     expect(planTls({ ...base, acmeDomain: 'proxy.example.com', acmeEmail: 'ops@example.com' })).toEqual({
       mode: 'acme',
@@ -48,7 +53,9 @@ describe('planTls', () => {
 
   it('names the settings that conflict', () => {
     expect(planError({ tlsCert: '/c.pem' }).message).toContain('--tls-cert and --tls-key go together');
-    expect(planError({ tlsSelfSigned: true, tlsCert: '/c', tlsKey: '/k' }).message).toBe('Choose one way to serve HTTPS, not --tls-cert/--tls-key and --tls-self-signed');
+    expect(planError({ tlsSelfSigned: true, tlsCert: '/c', tlsKey: '/k' }).message).toBe(
+      'Choose one way to serve HTTPS, not --tls-cert/--tls-key and --tls-self-signed',
+    );
     expect(planError({ httpRedirectPort: 8080 }).message).toContain('--http-redirect-port redirects to HTTPS, which is off');
     expect(planError({ tlsSelfSigned: true, httpRedirectPort: 8484 }).code).toBe('config_invalid');
   });
@@ -56,7 +63,9 @@ describe('planTls', () => {
   it('refuses a non-loopback bind without HTTPS unless --allow-insecure-lan', () => {
     for (const host of ['0.0.0.0', '::', '192.168.1.20', 'proxy.lan']) expect(planError({ host }).code).toBe('insecure_bind');
     expect(() => refuseInsecureBind({ host: '0.0.0.0', allowInsecureLan: true }, { mode: 'off' })).not.toThrow();
-    expect(() => refuseInsecureBind({ host: '0.0.0.0', allowInsecureLan: false }, { mode: 'files', certFile: '', keyFile: '', redirectPort: undefined })).not.toThrow();
+    expect(() =>
+      refuseInsecureBind({ host: '0.0.0.0', allowInsecureLan: false }, { mode: 'files', certFile: '', keyFile: '', redirectPort: undefined }),
+    ).not.toThrow();
     for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1']) expect(isLoopbackHost(host)).toBe(true);
   });
 });
@@ -80,7 +89,16 @@ describe('certificateNames', () => {
 
   it('adds the host name, its .local name and the LAN addresses (no link-local) when bound beyond loopback', () => {
     expect(certificateNames('0.0.0.0', [], machine)).toEqual(['localhost', '127.0.0.1', '::1', 'laptop', 'laptop.local', '192.168.1.20', '2001:db8::20']);
-    expect(certificateNames('10.0.0.5', ['[2001:db8::20]'], machine)).toEqual(['localhost', '127.0.0.1', '::1', 'laptop', 'laptop.local', '192.168.1.20', '2001:db8::20', '10.0.0.5']);
+    expect(certificateNames('10.0.0.5', ['[2001:db8::20]'], machine)).toEqual([
+      'localhost',
+      '127.0.0.1',
+      '::1',
+      'laptop',
+      'laptop.local',
+      '192.168.1.20',
+      '2001:db8::20',
+      '10.0.0.5',
+    ]);
   });
 });
 

@@ -81,7 +81,7 @@ export function refuseInsecureBind(s: Pick<TlsSettings, 'host' | 'allowInsecureL
     'insecure_bind',
     `Refusing to listen on ${s.host} without HTTPS: proxy tokens and the management token would cross the network in clear text. ` +
       'Serve HTTPS with one of --tls-self-signed (a local certificate authority; trust it once on each client), ' +
-      '--tls-cert <file> --tls-key <file> (your own certificate), or --acme-domain <name> [--acme-email <address>] (Let\'s Encrypt); ' +
+      "--tls-cert <file> --tls-key <file> (your own certificate), or --acme-domain <name> [--acme-email <address>] (Let's Encrypt); " +
       'or pass --allow-insecure-lan to accept plain HTTP on a network you trust; or keep --host 127.0.0.1.',
   );
 }

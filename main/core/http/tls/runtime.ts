@@ -94,7 +94,10 @@ export async function startTls(plan: TlsPlan, deps: StartTlsDeps): Promise<TlsRu
         const next = await source.check(served);
         if (next) replace(next, why);
       } catch (err) {
-        deps.log.error({ err: { code: (err as AppError).code, message: (err as Error).message }, mode: plan.mode }, 'could not replace the TLS certificate; still serving the current one');
+        deps.log.error(
+          { err: { code: (err as AppError).code, message: (err as Error).message }, mode: plan.mode },
+          'could not replace the TLS certificate; still serving the current one',
+        );
       }
     });
 
@@ -121,7 +124,11 @@ export async function startTls(plan: TlsPlan, deps: StartTlsDeps): Promise<TlsRu
     }),
     readiness() {
       const left = served.facts.notAfter.getTime() - now();
-      return { check: left <= 0 ? 'expired' : left < EXPIRING_SOON_MS ? 'expiring_soon' : 'ok', mode: plan.mode, expires_at: served.facts.notAfter.toISOString() };
+      return {
+        check: left <= 0 ? 'expired' : left < EXPIRING_SOON_MS ? 'expiring_soon' : 'ok',
+        mode: plan.mode,
+        expires_at: served.facts.notAfter.toISOString(),
+      };
     },
     hostNames: () => served.facts.names.filter((n) => !n.startsWith('*.')),
     urlHost(bindHost) {
@@ -180,7 +187,13 @@ function sourceFor(plan: Exclude<TlsPlan, { mode: 'off' }>, challenges: AcmeChal
       };
     }
     case 'acme': {
-      const order: AcmeOrder = { dir: plan.dir, directoryUrl: plan.directoryUrl, domain: plan.domain, email: plan.email, challenges: challenges ?? new AcmeChallenges() };
+      const order: AcmeOrder = {
+        dir: plan.dir,
+        directoryUrl: plan.directoryUrl,
+        domain: plan.domain,
+        email: plan.email,
+        challenges: challenges ?? new AcmeChallenges(),
+      };
       const obtain = async () => {
         deps.log.info({ domain: plan.domain, directory: plan.directoryUrl }, 'ordering a TLS certificate over ACME');
         const { obtainAcmeCertificate } = await import('./acme.ts');
@@ -214,7 +227,10 @@ async function listenForRedirects(host: string, port: number, challenges: AcmeCh
       code === 'EACCES'
         ? ' Ports below 1024 need privileges (Linux: sudo setcap cap_net_bind_service=+ep "$(command -v node)"), or pick another --http-redirect-port that port 80 is forwarded to.'
         : '';
-    throw new AppError('config_invalid', `Cannot listen for plain HTTP on ${host}:${port} (${code}); it answers ACME challenges and redirects to HTTPS.${hint}`);
+    throw new AppError(
+      'config_invalid',
+      `Cannot listen for plain HTTP on ${host}:${port} (${code}); it answers ACME challenges and redirects to HTTPS.${hint}`,
+    );
   }
 }
 

@@ -14,7 +14,8 @@ export interface TrustingClient {
 /** Clients that trust `ca` (PEM) in addition to nothing else: the system roots do not apply. */
 export function trustingClient(baseUrl: string, ca: string | string[]): TrustingClient {
   const dispatcher = new Agent({ connect: { ca } });
-  const fetchWithCa = ((input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) => undiciFetch(input, { ...init, dispatcher })) as typeof undiciFetch;
+  const fetchWithCa = ((input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
+    undiciFetch(input, { ...init, dispatcher })) as typeof undiciFetch;
   return {
     openai: (token) => new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: token, maxRetries: 0, fetch: fetchWithCa as unknown as typeof fetch }),
     fetch: (url, init) => fetchWithCa(url, init),
@@ -26,18 +27,25 @@ export function trustingClient(baseUrl: string, ca: string | string[]): Trusting
 export async function presentedCertificate(url: string, ca: string | string[]): Promise<tls.PeerCertificate> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port), ca, servername: hostname.startsWith('[') || /^\d/.test(hostname) ? undefined : hostname }, () => {
-      const cert = socket.getPeerCertificate();
-      socket.end();
-      resolve(cert);
-    });
+    const socket = tls.connect(
+      { host: hostname.replace(/^\[|\]$/g, ''), port: Number(port), ca, servername: hostname.startsWith('[') || /^\d/.test(hostname) ? undefined : hostname },
+      () => {
+        const cert = socket.getPeerCertificate();
+        socket.end();
+        resolve(cert);
+      },
+    );
     socket.once('error', reject);
   });
 }
 
 /** A project pointing at `upstreamUrl` and a token for it, made in process. */
 export async function seedToken(app: RunningApp, upstreamUrl: string): Promise<string> {
-  const project = await app.call('projects.create', { name: `p-${Math.random().toString(36).slice(2, 8)}`, api_key: 'sk-upstream-secret-1234', base_url: upstreamUrl });
+  const project = await app.call('projects.create', {
+    name: `p-${Math.random().toString(36).slice(2, 8)}`,
+    api_key: 'sk-upstream-secret-1234',
+    base_url: upstreamUrl,
+  });
   const created = await app.call('tokens.create', { project_id: project.id, duration_minutes: 60 });
   return created.token;
 }

@@ -56,7 +56,7 @@ describe('auth-swap', () => {
     expect(x.upstreamHeaders).toEqual({ 'x-api-key': 'sk-upstream-1', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' });
   });
 
-  it('anthropic: the client\'s own anthropic-version (and beta flags) are kept', () => {
+  it("anthropic: the client's own anthropic-version (and beta flags) are kept", () => {
     const x = exchange('anthropic', { 'anthropic-version': '2024-10-22', 'anthropic-beta': 'prompt-caching-2024-07-31', 'x-api-key': 'llmp_client_token' });
     authSwap.onAttempt(x, KEY);
     expect(x.upstreamHeaders).toEqual({ 'x-api-key': 'sk-upstream-1', 'anthropic-version': '2024-10-22', 'anthropic-beta': 'prompt-caching-2024-07-31' });

@@ -13,18 +13,44 @@ import { authenticate } from './authenticate.ts';
 
 function tokenRow(): TokenRow {
   return {
-    id: 'tok-1', projectId: 'proj-1', name: null, tokenHash: 'h', tokenLast4: 'abcd', expiresAt: Number.MAX_SAFE_INTEGER, isActive: true,
-    maxRequests: null, requestCount: 0, allowedModels: null, promptTokens: 0, completionTokens: 0, cacheHitCount: 0, createdAt: 0,
-    updatedAt: 0, lastUsedAt: null, revokedAt: null, rpmLimit: null, tpmLimit: null, maxConcurrent: null, maxBudgetUsd: null, spendNanos: 0,
+    id: 'tok-1',
+    projectId: 'proj-1',
+    name: null,
+    tokenHash: 'h',
+    tokenLast4: 'abcd',
+    expiresAt: Number.MAX_SAFE_INTEGER,
+    isActive: true,
+    maxRequests: null,
+    requestCount: 0,
+    allowedModels: null,
+    promptTokens: 0,
+    completionTokens: 0,
+    cacheHitCount: 0,
+    createdAt: 0,
+    updatedAt: 0,
+    lastUsedAt: null,
+    revokedAt: null,
+    rpmLimit: null,
+    tpmLimit: null,
+    maxConcurrent: null,
+    maxBudgetUsd: null,
+    spendNanos: 0,
   };
 }
 
 function authFor(provider: Provider): Authenticated {
-  const keys = new KeySelector([{ id: 'key-1', label: 'default', weight: 1, apiKey: 'sk-upstream-1' }], new KeyHealth({ cooldownMs: 1_000, authCooldownMs: 10_000, maxCooldownMs: 20_000 }));
+  const keys = new KeySelector(
+    [{ id: 'key-1', label: 'default', weight: 1, apiKey: 'sk-upstream-1' }],
+    new KeyHealth({ cooldownMs: 1_000, authCooldownMs: 10_000, maxCooldownMs: 20_000 }),
+  );
   return {
     token: tokenRow(),
     upstream: {
-      projectId: 'proj-9', projectName: 'Project', provider: providers[provider], baseUrl: 'http://127.0.0.1:9', keys,
+      projectId: 'proj-9',
+      projectName: 'Project',
+      provider: providers[provider],
+      baseUrl: 'http://127.0.0.1:9',
+      keys,
       limits: { defaultRpm: null, defaultTpm: null, sharedRpm: null, sharedTpm: null, sharedKey: 'fp' },
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: {},
@@ -101,14 +127,17 @@ describe('authenticate', () => {
     expect(x.trace.projectId).toBeNull();
   });
 
-  it.each(['token_revoked', 'token_expired', 'project_inactive'] as const)('refuses with the gate\'s %s and names the known token and project on the trace', async (code) => {
-    const gate = gateAnswering(refused(code, 'tok-7', 'proj-7'));
-    const x = exchange({ authorization: 'Bearer llmp_old' });
-    const err = await Promise.resolve(authenticate(gate).onRequest(x)).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ProxyRefusal);
-    expect((err as ProxyRefusal).code).toBe(code);
-    expect(x.auth).toBeNull();
-    expect(x.trace.tokenId).toBe('tok-7');
-    expect(x.trace.projectId).toBe('proj-7');
-  });
+  it.each(['token_revoked', 'token_expired', 'project_inactive'] as const)(
+    "refuses with the gate's %s and names the known token and project on the trace",
+    async (code) => {
+      const gate = gateAnswering(refused(code, 'tok-7', 'proj-7'));
+      const x = exchange({ authorization: 'Bearer llmp_old' });
+      const err = await Promise.resolve(authenticate(gate).onRequest(x)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ProxyRefusal);
+      expect((err as ProxyRefusal).code).toBe(code);
+      expect(x.auth).toBeNull();
+      expect(x.trace.tokenId).toBe('tok-7');
+      expect(x.trace.projectId).toBe('proj-7');
+    },
+  );
 });

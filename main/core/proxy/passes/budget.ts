@@ -15,7 +15,12 @@ const messages = {
 };
 
 export function budgetHolder(auth: Authenticated): BudgetHolder {
-  return { tokenId: auth.token.id, projectId: auth.upstream.projectId, maxBudgetUsd: auth.token.maxBudgetUsd, monthlyBudgetUsd: auth.upstream.monthlyBudgetUsd };
+  return {
+    tokenId: auth.token.id,
+    projectId: auth.upstream.projectId,
+    maxBudgetUsd: auth.token.maxBudgetUsd,
+    monthlyBudgetUsd: auth.upstream.monthlyBudgetUsd,
+  };
 }
 
 function refusal(x: Parameters<RequestPass['onRequest']>[0], budget: 'token' | 'project'): ProxyRefusal {

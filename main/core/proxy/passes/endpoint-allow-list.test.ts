@@ -47,7 +47,7 @@ describe('endpoint-allow-list', () => {
     expect(model.endpoint).toMatchObject({ method: 'GET', body: 'none', hasModel: false });
   });
 
-  it('refuses another provider\'s endpoint with method and path in the details', () => {
+  it("refuses another provider's endpoint with method and path in the details", () => {
     const x = exchange('anthropic', 'POST', '/v1/chat/completions');
     const refusal = refusalOf(x);
     expect(refusal.code).toBe('endpoint_not_allowed');

@@ -62,14 +62,14 @@ describe('header-hygiene: upstream request', () => {
     });
   });
 
-  it('gives a Buffer body its own length, not the client\'s (the JSON may have been re-encoded)', () => {
+  it("gives a Buffer body its own length, not the client's (the JSON may have been re-encoded)", () => {
     const body = Buffer.from('{"model":"gpt-4o-mini","max_completion_tokens":100}');
     const x = exchange({ 'content-length': '17', 'content-type': 'application/json' }, body);
     headerHygiene.onRequest(x);
     expect(x.upstreamHeaders['content-length']).toBe(String(body.length));
   });
 
-  it('keeps the client\'s length for a streamed upload, and sets none without one', () => {
+  it("keeps the client's length for a streamed upload, and sets none without one", () => {
     const withLength = exchange({ 'content-length': '2048', 'content-type': 'multipart/form-data; boundary=x' }, new PassThrough());
     headerHygiene.onRequest(withLength);
     expect(withLength.upstreamHeaders['content-length']).toBe('2048');
@@ -95,7 +95,7 @@ describe('header-hygiene: upstream request', () => {
 });
 
 describe('header-hygiene: client answer', () => {
-  it('lets the proxy\'s own headers win over the upstream\'s and keeps the others', () => {
+  it("lets the proxy's own headers win over the upstream's and keeps the others", () => {
     const x = exchange({});
     x.responseHeaders = { 'x-ratelimit-limit-requests': '60', 'x-ratelimit-remaining-requests': '59', 'x-proxy-cache': 'MISS' };
     const head: ResponseHead = {

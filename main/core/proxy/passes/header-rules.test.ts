@@ -16,9 +16,28 @@ const KEY = { id: 'key-1', label: 'default', weight: 1, apiKey: 'sk-upstream-1' 
 
 function tokenRow(): TokenRow {
   return {
-    id: 'tok-1', projectId: 'proj-1', name: null, tokenHash: 'h', tokenLast4: 'abcd', expiresAt: Number.MAX_SAFE_INTEGER, isActive: true,
-    maxRequests: null, requestCount: 0, allowedModels: null, promptTokens: 0, completionTokens: 0, cacheHitCount: 0, createdAt: 0,
-    updatedAt: 0, lastUsedAt: null, revokedAt: null, rpmLimit: null, tpmLimit: null, maxConcurrent: null, maxBudgetUsd: null, spendNanos: 0,
+    id: 'tok-1',
+    projectId: 'proj-1',
+    name: null,
+    tokenHash: 'h',
+    tokenLast4: 'abcd',
+    expiresAt: Number.MAX_SAFE_INTEGER,
+    isActive: true,
+    maxRequests: null,
+    requestCount: 0,
+    allowedModels: null,
+    promptTokens: 0,
+    completionTokens: 0,
+    cacheHitCount: 0,
+    createdAt: 0,
+    updatedAt: 0,
+    lastUsedAt: null,
+    revokedAt: null,
+    rpmLimit: null,
+    tpmLimit: null,
+    maxConcurrent: null,
+    maxBudgetUsd: null,
+    spendNanos: 0,
   };
 }
 
@@ -31,7 +50,10 @@ function exchange(provider: Provider, rules: ProjectTransformations, clientHeade
   x.auth = {
     token: tokenRow(),
     upstream: {
-      projectId: 'proj-1', projectName: 'Project', provider: providers[provider], baseUrl: 'http://127.0.0.1:9',
+      projectId: 'proj-1',
+      projectName: 'Project',
+      provider: providers[provider],
+      baseUrl: 'http://127.0.0.1:9',
       keys: new KeySelector([KEY], new KeyHealth({ cooldownMs: 1_000, authCooldownMs: 10_000, maxCooldownMs: 20_000 })),
       limits: { defaultRpm: null, defaultTpm: null, sharedRpm: null, sharedTpm: null, sharedKey: 'fp' },
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
@@ -95,7 +117,13 @@ describe('header-rules, then auth-swap', () => {
 
   it('openai: Bearer with the project key only', () => {
     const headers = prepare(exchange('openai', credentialRules, clientCredentials));
-    expect(headers).toEqual({ authorization: 'Bearer sk-upstream-1', 'x-team': 'search', 'content-type': 'application/json', 'accept-encoding': 'identity', 'x-request-id': 'req-1' });
+    expect(headers).toEqual({
+      authorization: 'Bearer sk-upstream-1',
+      'x-team': 'search',
+      'content-type': 'application/json',
+      'accept-encoding': 'identity',
+      'x-request-id': 'req-1',
+    });
   });
 
   it('openai-compatible: Bearer with the project key only', () => {
@@ -116,15 +144,21 @@ describe('header-rules, then auth-swap', () => {
   it('anthropic: x-api-key with the project key only, and the default anthropic-version', () => {
     const headers = prepare(exchange('anthropic', credentialRules, clientCredentials));
     expect(headers).toEqual({
-      'x-api-key': 'sk-upstream-1', 'anthropic-version': '2023-06-01', 'x-team': 'search', 'content-type': 'application/json',
-      'accept-encoding': 'identity', 'x-request-id': 'req-1',
+      'x-api-key': 'sk-upstream-1',
+      'anthropic-version': '2023-06-01',
+      'x-team': 'search',
+      'content-type': 'application/json',
+      'accept-encoding': 'identity',
+      'x-request-id': 'req-1',
     });
   });
 
-  it('anthropic: the client\'s anthropic-version is kept, and a rule may set one', () => {
+  it("anthropic: the client's anthropic-version is kept, and a rule may set one", () => {
     const client = prepare(exchange('anthropic', {}, { 'x-api-key': 'llmp_client', 'anthropic-version': '2024-10-22' }));
     expect(client['anthropic-version']).toBe('2024-10-22');
-    const rule = prepare(exchange('anthropic', { setHeaders: { 'anthropic-version': '2025-01-01' } }, { 'x-api-key': 'llmp_client', 'anthropic-version': '2024-10-22' }));
+    const rule = prepare(
+      exchange('anthropic', { setHeaders: { 'anthropic-version': '2025-01-01' } }, { 'x-api-key': 'llmp_client', 'anthropic-version': '2024-10-22' }),
+    );
     expect(rule['anthropic-version']).toBe('2025-01-01');
     // Removed by a rule: the provider's default comes back.
     const removed = prepare(exchange('anthropic', { removeHeaders: ['anthropic-version'] }, { 'anthropic-version': '2024-10-22' }));

@@ -15,18 +15,44 @@ import { transformations } from './transformations.ts';
 
 function tokenRow(allowedModels: string[] | null): TokenRow {
   return {
-    id: 'tok-1', projectId: 'proj-1', name: null, tokenHash: 'h', tokenLast4: 'abcd', expiresAt: Number.MAX_SAFE_INTEGER, isActive: true,
-    maxRequests: null, requestCount: 0, allowedModels, promptTokens: 0, completionTokens: 0, cacheHitCount: 0, createdAt: 0,
-    updatedAt: 0, lastUsedAt: null, revokedAt: null, rpmLimit: null, tpmLimit: null, maxConcurrent: null, maxBudgetUsd: null, spendNanos: 0,
+    id: 'tok-1',
+    projectId: 'proj-1',
+    name: null,
+    tokenHash: 'h',
+    tokenLast4: 'abcd',
+    expiresAt: Number.MAX_SAFE_INTEGER,
+    isActive: true,
+    maxRequests: null,
+    requestCount: 0,
+    allowedModels,
+    promptTokens: 0,
+    completionTokens: 0,
+    cacheHitCount: 0,
+    createdAt: 0,
+    updatedAt: 0,
+    lastUsedAt: null,
+    revokedAt: null,
+    rpmLimit: null,
+    tpmLimit: null,
+    maxConcurrent: null,
+    maxBudgetUsd: null,
+    spendNanos: 0,
   };
 }
 
 function authFor(provider: Provider, allowedModels: string[] | null, rules: ProjectTransformations): Authenticated {
-  const keys = new KeySelector([{ id: 'key-1', label: 'default', weight: 1, apiKey: 'sk-upstream-1' }], new KeyHealth({ cooldownMs: 1_000, authCooldownMs: 10_000, maxCooldownMs: 20_000 }));
+  const keys = new KeySelector(
+    [{ id: 'key-1', label: 'default', weight: 1, apiKey: 'sk-upstream-1' }],
+    new KeyHealth({ cooldownMs: 1_000, authCooldownMs: 10_000, maxCooldownMs: 20_000 }),
+  );
   return {
     token: tokenRow(allowedModels),
     upstream: {
-      projectId: 'proj-1', projectName: 'Project', provider: providers[provider], baseUrl: 'http://127.0.0.1:9', keys,
+      projectId: 'proj-1',
+      projectName: 'Project',
+      provider: providers[provider],
+      baseUrl: 'http://127.0.0.1:9',
+      keys,
       limits: { defaultRpm: null, defaultTpm: null, sharedRpm: null, sharedTpm: null, sharedKey: 'fp' },
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: rules,
@@ -36,7 +62,12 @@ function authFor(provider: Provider, allowedModels: string[] | null, rules: Proj
   };
 }
 
-function exchange(opts: { path?: string; json: Record<string, unknown> | null; allowedModels: string[] | null; rules?: ProjectTransformations }): ProxyExchange {
+function exchange(opts: {
+  path?: string;
+  json: Record<string, unknown> | null;
+  allowedModels: string[] | null;
+  rules?: ProjectTransformations;
+}): ProxyExchange {
   const path = opts.path ?? '/v1/chat/completions';
   const req = new IncomingMessage(new Socket());
   req.method = 'POST';
@@ -58,7 +89,9 @@ function recordingGate(): Pick<TokenGate, 'checkModel'> & { calls: { auth: Authe
     calls,
     checkModel(auth, model): GateResult<Authenticated> {
       calls.push({ auth, model });
-      return modelAllowed(auth.token.allowedModels, model) ? { ok: true, value: auth } : { ok: false, refusal: 'model_not_allowed', tokenId: auth.token.id, projectId: auth.token.projectId };
+      return modelAllowed(auth.token.allowedModels, model)
+        ? { ok: true, value: auth }
+        : { ok: false, refusal: 'model_not_allowed', tokenId: auth.token.id, projectId: auth.token.projectId };
     },
   };
 }

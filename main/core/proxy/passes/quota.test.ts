@@ -15,9 +15,28 @@ import { quotaCheck, quotaClaim } from './quota.ts';
 
 function tokenRow(): TokenRow {
   return {
-    id: 'tok-1', projectId: 'proj-1', name: null, tokenHash: 'h', tokenLast4: 'abcd', expiresAt: Number.MAX_SAFE_INTEGER, isActive: true,
-    maxRequests: 10, requestCount: 10, allowedModels: null, promptTokens: 0, completionTokens: 0, cacheHitCount: 0, createdAt: 0,
-    updatedAt: 0, lastUsedAt: null, revokedAt: null, rpmLimit: null, tpmLimit: null, maxConcurrent: null, maxBudgetUsd: null, spendNanos: 0,
+    id: 'tok-1',
+    projectId: 'proj-1',
+    name: null,
+    tokenHash: 'h',
+    tokenLast4: 'abcd',
+    expiresAt: Number.MAX_SAFE_INTEGER,
+    isActive: true,
+    maxRequests: 10,
+    requestCount: 10,
+    allowedModels: null,
+    promptTokens: 0,
+    completionTokens: 0,
+    cacheHitCount: 0,
+    createdAt: 0,
+    updatedAt: 0,
+    lastUsedAt: null,
+    revokedAt: null,
+    rpmLimit: null,
+    tpmLimit: null,
+    maxConcurrent: null,
+    maxBudgetUsd: null,
+    spendNanos: 0,
   };
 }
 
@@ -29,8 +48,14 @@ function exchange(model: string | null, requestedModel: string | null = null): P
   x.auth = {
     token: tokenRow(),
     upstream: {
-      projectId: 'proj-1', projectName: 'Project', provider: providers.openai, baseUrl: 'http://127.0.0.1:9',
-      keys: new KeySelector([{ id: 'key-1', label: 'default', weight: 1, apiKey: 'sk-upstream-1' }], new KeyHealth({ cooldownMs: 1_000, authCooldownMs: 10_000, maxCooldownMs: 20_000 })),
+      projectId: 'proj-1',
+      projectName: 'Project',
+      provider: providers.openai,
+      baseUrl: 'http://127.0.0.1:9',
+      keys: new KeySelector(
+        [{ id: 'key-1', label: 'default', weight: 1, apiKey: 'sk-upstream-1' }],
+        new KeyHealth({ cooldownMs: 1_000, authCooldownMs: 10_000, maxCooldownMs: 20_000 }),
+      ),
       limits: { defaultRpm: null, defaultTpm: null, sharedRpm: null, sharedTpm: null, sharedKey: 'fp' },
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: {},

@@ -18,9 +18,28 @@ const RESULT: ForwardResult = { status: 200, aborted: false, errorCode: null, up
 
 function tokenRow(): TokenRow {
   return {
-    id: 'tok-1', projectId: 'proj-1', name: null, tokenHash: 'h', tokenLast4: 'abcd', expiresAt: Number.MAX_SAFE_INTEGER, isActive: true,
-    maxRequests: null, requestCount: 0, allowedModels: null, promptTokens: 0, completionTokens: 0, cacheHitCount: 0, createdAt: 0,
-    updatedAt: 0, lastUsedAt: null, revokedAt: null, rpmLimit: 5, tpmLimit: null, maxConcurrent: 2, maxBudgetUsd: null, spendNanos: 0,
+    id: 'tok-1',
+    projectId: 'proj-1',
+    name: null,
+    tokenHash: 'h',
+    tokenLast4: 'abcd',
+    expiresAt: Number.MAX_SAFE_INTEGER,
+    isActive: true,
+    maxRequests: null,
+    requestCount: 0,
+    allowedModels: null,
+    promptTokens: 0,
+    completionTokens: 0,
+    cacheHitCount: 0,
+    createdAt: 0,
+    updatedAt: 0,
+    lastUsedAt: null,
+    revokedAt: null,
+    rpmLimit: 5,
+    tpmLimit: null,
+    maxConcurrent: 2,
+    maxBudgetUsd: null,
+    spendNanos: 0,
   };
 }
 
@@ -32,8 +51,14 @@ function exchange(model: string | null = 'gpt-4o-mini', requestedModel: string |
   x.auth = {
     token: tokenRow(),
     upstream: {
-      projectId: 'proj-1', projectName: 'Project', provider: providers.openai, baseUrl: 'http://127.0.0.1:9',
-      keys: new KeySelector([{ id: 'key-1', label: 'default', weight: 1, apiKey: 'sk-upstream-1' }], new KeyHealth({ cooldownMs: 1_000, authCooldownMs: 10_000, maxCooldownMs: 20_000 })),
+      projectId: 'proj-1',
+      projectName: 'Project',
+      provider: providers.openai,
+      baseUrl: 'http://127.0.0.1:9',
+      keys: new KeySelector(
+        [{ id: 'key-1', label: 'default', weight: 1, apiKey: 'sk-upstream-1' }],
+        new KeyHealth({ cooldownMs: 1_000, authCooldownMs: 10_000, maxCooldownMs: 20_000 }),
+      ),
       limits: LIMITS,
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: {},
@@ -74,13 +99,18 @@ function limitsDeciding(decision: LimitDecision): Pick<RequestLimits, 'admit'> &
 }
 
 async function refusalOf(run: () => unknown): Promise<ProxyRefusal> {
-  const err = await Promise.resolve().then(run).then(() => null, (e: unknown) => e);
+  const err = await Promise.resolve()
+    .then(run)
+    .then(
+      () => null,
+      (e: unknown) => e,
+    );
   expect(err).toBeInstanceOf(ProxyRefusal);
   return err as ProxyRefusal;
 }
 
 describe('rate-limits', () => {
-  it('admits with a ticket and adds the limit headers to the client\'s answer (keeping the cache\'s)', async () => {
+  it("admits with a ticket and adds the limit headers to the client's answer (keeping the cache's)", async () => {
     const ticket = recordingTicket();
     const headers = { 'x-ratelimit-limit-requests': '5', 'x-ratelimit-remaining-requests': '4' };
     const limits = limitsDeciding({ ok: true, headers, ticket });
@@ -94,9 +124,17 @@ describe('rate-limits', () => {
     expect(ticket.cancelled).toBe(0);
   });
 
-  it('refuses with the limit\'s code, headers, message and details', async () => {
+  it("refuses with the limit's code, headers, message and details", async () => {
     const headers = { 'retry-after': '12', 'retry-after-ms': '11500', 'x-ratelimit-limit-requests': '5', 'x-ratelimit-remaining-requests': '0' };
-    const limits = limitsDeciding({ ok: false, code: 'rate_limited', limit: 'token_rpm', retryAfterMs: 11_500, headers, message: 'Rate limit of 5 requests per minute reached.', fallback: false });
+    const limits = limitsDeciding({
+      ok: false,
+      code: 'rate_limited',
+      limit: 'token_rpm',
+      retryAfterMs: 11_500,
+      headers,
+      message: 'Rate limit of 5 requests per minute reached.',
+      fallback: false,
+    });
     const x = exchange('gpt-4o-mini', 'fast');
     const refusal = await refusalOf(() => rateLimits(limits).onRequest(x));
     expect(refusal.code).toBe('rate_limited');
@@ -108,13 +146,21 @@ describe('rate-limits', () => {
   });
 
   it('marks a refusal decided without Redis as a fallback', async () => {
-    const limits = limitsDeciding({ ok: false, code: 'limits_unavailable', limit: 'redis_unreachable', retryAfterMs: 1_000, headers: { 'retry-after': '1' }, message: 'later', fallback: true });
+    const limits = limitsDeciding({
+      ok: false,
+      code: 'limits_unavailable',
+      limit: 'redis_unreachable',
+      retryAfterMs: 1_000,
+      headers: { 'retry-after': '1' },
+      message: 'later',
+      fallback: true,
+    });
     const refusal = await refusalOf(() => rateLimits(limits).onRequest(exchange(null)));
     expect(refusal.code).toBe('limits_unavailable');
     expect(refusal.details).toEqual({ limit: 'redis_unreachable', fallback: true });
   });
 
-  it('settles the ticket once with the answer\'s usage when it ends', async () => {
+  it("settles the ticket once with the answer's usage when it ends", async () => {
     const ticket = recordingTicket();
     const pass = rateLimits(limitsDeciding({ ok: true, headers: {}, ticket }));
     const x = exchange();

@@ -18,18 +18,44 @@ const LIMIT = 1_024;
 
 function tokenRow(allowedModels: string[] | null): TokenRow {
   return {
-    id: 'tok-1', projectId: 'proj-1', name: null, tokenHash: 'h', tokenLast4: 'abcd', expiresAt: Number.MAX_SAFE_INTEGER, isActive: true,
-    maxRequests: null, requestCount: 0, allowedModels, promptTokens: 0, completionTokens: 0, cacheHitCount: 0, createdAt: 0,
-    updatedAt: 0, lastUsedAt: null, revokedAt: null, rpmLimit: null, tpmLimit: null, maxConcurrent: null, maxBudgetUsd: null, spendNanos: 0,
+    id: 'tok-1',
+    projectId: 'proj-1',
+    name: null,
+    tokenHash: 'h',
+    tokenLast4: 'abcd',
+    expiresAt: Number.MAX_SAFE_INTEGER,
+    isActive: true,
+    maxRequests: null,
+    requestCount: 0,
+    allowedModels,
+    promptTokens: 0,
+    completionTokens: 0,
+    cacheHitCount: 0,
+    createdAt: 0,
+    updatedAt: 0,
+    lastUsedAt: null,
+    revokedAt: null,
+    rpmLimit: null,
+    tpmLimit: null,
+    maxConcurrent: null,
+    maxBudgetUsd: null,
+    spendNanos: 0,
   };
 }
 
 function authFor(allowedModels: string[] | null): Authenticated {
-  const keys = new KeySelector([{ id: 'key-1', label: 'default', weight: 1, apiKey: 'sk-upstream-1' }], new KeyHealth({ cooldownMs: 1_000, authCooldownMs: 10_000, maxCooldownMs: 20_000 }));
+  const keys = new KeySelector(
+    [{ id: 'key-1', label: 'default', weight: 1, apiKey: 'sk-upstream-1' }],
+    new KeyHealth({ cooldownMs: 1_000, authCooldownMs: 10_000, maxCooldownMs: 20_000 }),
+  );
   return {
     token: tokenRow(allowedModels),
     upstream: {
-      projectId: 'proj-1', projectName: 'Project', provider: providers.openai, baseUrl: 'http://127.0.0.1:9', keys,
+      projectId: 'proj-1',
+      projectName: 'Project',
+      provider: providers.openai,
+      baseUrl: 'http://127.0.0.1:9',
+      keys,
       limits: { defaultRpm: null, defaultTpm: null, sharedRpm: null, sharedTpm: null, sharedKey: 'fp' },
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: {},
@@ -40,7 +66,13 @@ function authFor(allowedModels: string[] | null): Authenticated {
 }
 
 /** A request whose body is `body` (already complete, as a Node server hands it over). */
-function exchange(opts: { method?: string; path: string; headers?: IncomingHttpHeaders; body?: Buffer | string; allowedModels?: string[] | null }): ProxyExchange {
+function exchange(opts: {
+  method?: string;
+  path: string;
+  headers?: IncomingHttpHeaders;
+  body?: Buffer | string;
+  allowedModels?: string[] | null;
+}): ProxyExchange {
   const method = opts.method ?? 'POST';
   const req = new IncomingMessage(new Socket());
   req.method = method;
@@ -58,7 +90,10 @@ function exchange(opts: { method?: string; path: string; headers?: IncomingHttpH
 }
 
 async function failureOf(x: ProxyExchange, limit = LIMIT): Promise<ProxyError> {
-  const err = await Promise.resolve(readRequestBody(limit).onRequest(x)).then(() => null, (e: unknown) => e);
+  const err = await Promise.resolve(readRequestBody(limit).onRequest(x)).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ProxyError);
   return err as ProxyError;
 }
@@ -79,14 +114,16 @@ async function drain(stream: Readable): Promise<Buffer> {
 describe('read-body: JSON', () => {
   it('refuses a body that names a top-level key twice: the upstream must see the model that was judged', async () => {
     for (const text of ['{"model":"gpt-4o-mini","model":"gpt-4o"}', '{"model":"gpt-4o-mini","messages":[],"mod\\u0065l":"o3"}']) {
-      const err = await failureOf(exchange({ path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: text, allowedModels: ['gpt-4o-mini'] }));
+      const err = await failureOf(
+        exchange({ path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: text, allowedModels: ['gpt-4o-mini'] }),
+      );
       expect(err.code).toBe('invalid_json');
       expect(err.status).toBe(400);
       expect(err.message).toContain('"model" more than once');
     }
   });
 
-  it('keeps the client\'s bytes as they are and parses them once', async () => {
+  it("keeps the client's bytes as they are and parses them once", async () => {
     const text = '{ "model" : "gpt-4o",\n  "messages": [ {"role":"user","content":"Hi"} ] }';
     const x = exchange({ path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: text });
     await expect(readRequestBody(LIMIT).onRequest(x)).resolves.toBeUndefined();
@@ -164,7 +201,10 @@ describe('read-body: endpoints without a body', () => {
 
 describe('read-body: multipart uploads', () => {
   it('streams the upload through, byte for byte, when the token does not restrict models', async () => {
-    const { body, contentType } = await multipart([['model', 'whisper-1'], ['file', new Blob([Buffer.from('RIFF-audio')], { type: 'audio/wav' })]]);
+    const { body, contentType } = await multipart([
+      ['model', 'whisper-1'],
+      ['file', new Blob([Buffer.from('RIFF-audio')], { type: 'audio/wav' })],
+    ]);
     const x = exchange({ path: '/v1/audio/transcriptions', headers: { 'content-type': contentType }, body });
     await readRequestBody(LIMIT).onRequest(x);
     expect(x.body).toBeInstanceOf(Readable);
@@ -175,16 +215,25 @@ describe('read-body: multipart uploads', () => {
   });
 
   it('streams an upload over the cap into a body_too_large error', async () => {
-    const { body, contentType } = await multipart([['model', 'whisper-1'], ['file', new Blob([Buffer.alloc(LIMIT * 2)])]]);
+    const { body, contentType } = await multipart([
+      ['model', 'whisper-1'],
+      ['file', new Blob([Buffer.alloc(LIMIT * 2)])],
+    ]);
     const x = exchange({ path: '/v1/audio/transcriptions', headers: { 'content-type': contentType }, body });
     await readRequestBody(LIMIT).onRequest(x);
-    const err = await drain(x.body as Readable).then(() => null, (e: unknown) => e);
+    const err = await drain(x.body as Readable).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ProxyError);
     expect((err as ProxyError).code).toBe('body_too_large');
   });
 
   it('buffers the upload and reads its model field when the token restricts models', async () => {
-    const { body, contentType } = await multipart([['model', 'whisper-1'], ['file', new Blob([Buffer.from('RIFF-audio')])]]);
+    const { body, contentType } = await multipart([
+      ['model', 'whisper-1'],
+      ['file', new Blob([Buffer.from('RIFF-audio')])],
+    ]);
     const x = exchange({ path: '/v1/audio/transcriptions', headers: { 'content-type': contentType }, body, allowedModels: ['whisper-*'] });
     await readRequestBody(LIMIT).onRequest(x);
     expect(Buffer.isBuffer(x.body)).toBe(true);
@@ -194,7 +243,10 @@ describe('read-body: multipart uploads', () => {
   });
 
   it('finds no model in an upload with two model fields, or none, or a non-multipart type', async () => {
-    const two = await multipart([['model', 'whisper-1'], ['model', 'gpt-4o-transcribe']]);
+    const two = await multipart([
+      ['model', 'whisper-1'],
+      ['model', 'gpt-4o-transcribe'],
+    ]);
     const a = exchange({ path: '/v1/audio/transcriptions', headers: { 'content-type': two.contentType }, body: two.body, allowedModels: ['*'] });
     await readRequestBody(LIMIT).onRequest(a);
     expect(a.model).toBeNull();
@@ -212,7 +264,10 @@ describe('read-body: multipart uploads', () => {
   });
 
   it('refuses a buffered upload over the cap', async () => {
-    const { body, contentType } = await multipart([['model', 'whisper-1'], ['file', new Blob([Buffer.alloc(LIMIT * 2)])]]);
+    const { body, contentType } = await multipart([
+      ['model', 'whisper-1'],
+      ['file', new Blob([Buffer.alloc(LIMIT * 2)])],
+    ]);
     const err = await failureOf(exchange({ path: '/v1/audio/transcriptions', headers: { 'content-type': contentType }, body, allowedModels: ['whisper-1'] }));
     expect(err.code).toBe('body_too_large');
   });

@@ -23,9 +23,28 @@ const HEAD: ResponseHead = { status: 200, headers: { 'content-type': 'applicatio
 
 function tokenRow(): TokenRow {
   return {
-    id: 'tok-1', projectId: 'proj-1', name: null, tokenHash: 'h', tokenLast4: 'abcd', expiresAt: Number.MAX_SAFE_INTEGER, isActive: true,
-    maxRequests: null, requestCount: 0, allowedModels: null, promptTokens: 0, completionTokens: 0, cacheHitCount: 0, createdAt: 0,
-    updatedAt: 0, lastUsedAt: null, revokedAt: null, rpmLimit: null, tpmLimit: null, maxConcurrent: null, maxBudgetUsd: null, spendNanos: 0,
+    id: 'tok-1',
+    projectId: 'proj-1',
+    name: null,
+    tokenHash: 'h',
+    tokenLast4: 'abcd',
+    expiresAt: Number.MAX_SAFE_INTEGER,
+    isActive: true,
+    maxRequests: null,
+    requestCount: 0,
+    allowedModels: null,
+    promptTokens: 0,
+    completionTokens: 0,
+    cacheHitCount: 0,
+    createdAt: 0,
+    updatedAt: 0,
+    lastUsedAt: null,
+    revokedAt: null,
+    rpmLimit: null,
+    tpmLimit: null,
+    maxConcurrent: null,
+    maxBudgetUsd: null,
+    spendNanos: 0,
   };
 }
 
@@ -38,8 +57,14 @@ function exchange(): ProxyExchange {
   x.auth = {
     token: tokenRow(),
     upstream: {
-      projectId: 'proj-1', projectName: 'Project', provider: providers.openai, baseUrl: 'http://127.0.0.1:9',
-      keys: new KeySelector([{ id: 'key-1', label: 'default', weight: 1, apiKey: 'sk-upstream-1' }], new KeyHealth({ cooldownMs: 1_000, authCooldownMs: 10_000, maxCooldownMs: 20_000 })),
+      projectId: 'proj-1',
+      projectName: 'Project',
+      provider: providers.openai,
+      baseUrl: 'http://127.0.0.1:9',
+      keys: new KeySelector(
+        [{ id: 'key-1', label: 'default', weight: 1, apiKey: 'sk-upstream-1' }],
+        new KeyHealth({ cooldownMs: 1_000, authCooldownMs: 10_000, maxCooldownMs: 20_000 }),
+      ),
       limits: { defaultRpm: null, defaultTpm: null, sharedRpm: null, sharedTpm: null, sharedKey: 'fp' },
       cache: CACHE_SETTINGS,
       transformations: {},
@@ -105,7 +130,10 @@ function hit(streamed: boolean): CacheHit & { sent: [ServerResponse, string][] }
 
 function miss(capture: ResponseCapture | undefined, status: 'miss' | 'bypass' = 'miss'): CacheMiss & { stored: [ForwardOutcome, ServerResponse][] } {
   const stored: [ForwardOutcome, ServerResponse][] = [];
-  const headers = status === 'miss' ? { 'x-proxy-cache': 'MISS', 'cache-status': 'llm-proxy; fwd=miss' } : { 'x-proxy-cache': 'BYPASS', 'cache-status': 'llm-proxy; fwd=bypass; detail=off' };
+  const headers =
+    status === 'miss'
+      ? { 'x-proxy-cache': 'MISS', 'cache-status': 'llm-proxy; fwd=miss' }
+      : { 'x-proxy-cache': 'BYPASS', 'cache-status': 'llm-proxy; fwd=bypass; detail=off' };
   return { hit: false, status, headers, capture, stored, store: (outcome, res) => void stored.push([outcome, res]) };
 }
 
@@ -117,8 +145,15 @@ describe('response-cache: lookup', () => {
     expect(rec.lookups).toHaveLength(1);
     const request = rec.lookups[0]!;
     expect(request).toEqual({
-      method: 'POST', path: '/v1/chat/completions', search: 'api-version=1', headers: x.req.headers, bodyKind: 'json',
-      body: x.body, tokenId: 'tok-1', projectId: 'proj-1', settings: CACHE_SETTINGS,
+      method: 'POST',
+      path: '/v1/chat/completions',
+      search: 'api-version=1',
+      headers: x.req.headers,
+      bodyKind: 'json',
+      body: x.body,
+      tokenId: 'tok-1',
+      projectId: 'proj-1',
+      settings: CACHE_SETTINGS,
     });
     expect(request.body).toBe(x.body);
   });
@@ -190,7 +225,7 @@ describe('response-cache: capture and store', () => {
     expect(pass.onStream(exchange(), HEAD)).toBeNull();
   });
 
-  it('hands the answer\'s outcome and the response to store when it ends', async () => {
+  it("hands the answer's outcome and the response to store when it ends", async () => {
     const lookup = miss(new ResponseCapture(1_000));
     const { pass } = deps(lookup);
     const x = exchange();

@@ -7,7 +7,12 @@ import type { Clock } from '../../clock.ts';
 import type { UsageRecorder } from '../../tokens/usage-recorder.ts';
 import type { RequestPass, ResponsePass, StreamPass } from '../pipeline.ts';
 
-export function responseCache(deps: { cache: ResponseCache; usage: UsageRecorder; events: RequestEventRecorder; clock: Clock }): RequestPass & ResponsePass & StreamPass {
+export function responseCache(deps: {
+  cache: ResponseCache;
+  usage: UsageRecorder;
+  events: RequestEventRecorder;
+  clock: Clock;
+}): RequestPass & ResponsePass & StreamPass {
   return {
     name: 'response-cache',
     async onRequest(x) {

@@ -41,7 +41,7 @@ describe('stream-usage', () => {
     expect(x.jsonChanged).toBe(true);
   });
 
-  it('keeps the client\'s other stream options', () => {
+  it("keeps the client's other stream options", () => {
     const x = run('openai', '/v1/chat/completions', { model: 'gpt-4o', stream: true, stream_options: { include_obfuscation: false } });
     expect(x.json!.stream_options).toEqual({ include_obfuscation: false, include_usage: true });
     expect(x.jsonChanged).toBe(true);
@@ -81,7 +81,7 @@ describe('stream-usage', () => {
     expect(x.jsonChanged).toBe(false);
   });
 
-  it('does not undo an earlier pass\'s change', () => {
+  it("does not undo an earlier pass's change", () => {
     const x = exchange('openai', '/v1/chat/completions', { model: 'gpt-4o', stream: true, stream_options: { include_usage: false } });
     x.jsonChanged = true;
     streamUsage.onRequest(x);

@@ -15,18 +15,44 @@ const PREFIX = 'Answer in French.';
 
 function tokenRow(): TokenRow {
   return {
-    id: 'tok-1', projectId: 'proj-1', name: null, tokenHash: 'h', tokenLast4: 'abcd', expiresAt: Number.MAX_SAFE_INTEGER, isActive: true,
-    maxRequests: null, requestCount: 0, allowedModels: null, promptTokens: 0, completionTokens: 0, cacheHitCount: 0, createdAt: 0,
-    updatedAt: 0, lastUsedAt: null, revokedAt: null, rpmLimit: null, tpmLimit: null, maxConcurrent: null, maxBudgetUsd: null, spendNanos: 0,
+    id: 'tok-1',
+    projectId: 'proj-1',
+    name: null,
+    tokenHash: 'h',
+    tokenLast4: 'abcd',
+    expiresAt: Number.MAX_SAFE_INTEGER,
+    isActive: true,
+    maxRequests: null,
+    requestCount: 0,
+    allowedModels: null,
+    promptTokens: 0,
+    completionTokens: 0,
+    cacheHitCount: 0,
+    createdAt: 0,
+    updatedAt: 0,
+    lastUsedAt: null,
+    revokedAt: null,
+    rpmLimit: null,
+    tpmLimit: null,
+    maxConcurrent: null,
+    maxBudgetUsd: null,
+    spendNanos: 0,
   };
 }
 
 function authFor(provider: Provider, rules: ProjectTransformations): Authenticated {
-  const keys = new KeySelector([{ id: 'key-1', label: 'default', weight: 1, apiKey: 'sk-upstream-1' }], new KeyHealth({ cooldownMs: 1_000, authCooldownMs: 10_000, maxCooldownMs: 20_000 }));
+  const keys = new KeySelector(
+    [{ id: 'key-1', label: 'default', weight: 1, apiKey: 'sk-upstream-1' }],
+    new KeyHealth({ cooldownMs: 1_000, authCooldownMs: 10_000, maxCooldownMs: 20_000 }),
+  );
   return {
     token: tokenRow(),
     upstream: {
-      projectId: 'proj-1', projectName: 'Project', provider: providers[provider], baseUrl: 'http://127.0.0.1:9', keys,
+      projectId: 'proj-1',
+      projectName: 'Project',
+      provider: providers[provider],
+      baseUrl: 'http://127.0.0.1:9',
+      keys,
       limits: { defaultRpm: null, defaultTpm: null, sharedRpm: null, sharedTpm: null, sharedKey: 'fp' },
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: rules,
@@ -121,9 +147,16 @@ describe('transformations: model aliases and default model', () => {
   });
 
   it('aliases embeddings models but adds no ceiling or prompt prefix there', () => {
-    const x = run('openai', '/v1/embeddings', { model: 'emb', input: 'hello' }, {
-      modelAliases: { emb: 'text-embedding-3-small' }, maxTokensCeiling: 100, systemPromptPrefix: PREFIX,
-    });
+    const x = run(
+      'openai',
+      '/v1/embeddings',
+      { model: 'emb', input: 'hello' },
+      {
+        modelAliases: { emb: 'text-embedding-3-small' },
+        maxTokensCeiling: 100,
+        systemPromptPrefix: PREFIX,
+      },
+    );
     expect(x.json).toEqual({ model: 'text-embedding-3-small', input: 'hello' });
     expect(x.model).toBe('text-embedding-3-small');
     expect(x.requestedModel).toBe('emb');
@@ -203,7 +236,12 @@ describe('transformations: max tokens ceiling', () => {
   });
 
   it('adds no budget to Anthropic count_tokens (not a chat endpoint)', () => {
-    const x = run('anthropic', '/v1/messages/count_tokens', { model: 'claude-haiku-4-5', messages: [user] }, { maxTokensCeiling: 1_000, systemPromptPrefix: PREFIX });
+    const x = run(
+      'anthropic',
+      '/v1/messages/count_tokens',
+      { model: 'claude-haiku-4-5', messages: [user] },
+      { maxTokensCeiling: 1_000, systemPromptPrefix: PREFIX },
+    );
     expect(x.json).toEqual({ model: 'claude-haiku-4-5', messages: [user] });
     expect(x.jsonChanged).toBe(false);
   });
@@ -222,7 +260,10 @@ describe('transformations: system prompt prefix', () => {
   });
 
   it('puts a text part before an OpenAI system message with array content', () => {
-    const parts = [{ type: 'text', text: 'Be brief.' }, { type: 'text', text: 'Be kind.' }];
+    const parts = [
+      { type: 'text', text: 'Be brief.' },
+      { type: 'text', text: 'Be kind.' },
+    ];
     const x = run('openai', CHAT, { model: 'gpt-4o', messages: [{ role: 'system', content: parts }, user] }, { systemPromptPrefix: PREFIX });
     expect(x.json!.messages).toEqual([{ role: 'system', content: [{ type: 'text', text: PREFIX }, ...parts] }, user]);
   });

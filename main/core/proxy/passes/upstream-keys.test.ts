@@ -15,9 +15,28 @@ import { upstreamKeys } from './upstream-keys.ts';
 
 function tokenRow(): TokenRow {
   return {
-    id: 'tok-1', projectId: 'proj-1', name: null, tokenHash: 'h', tokenLast4: 'abcd', expiresAt: Number.MAX_SAFE_INTEGER, isActive: true,
-    maxRequests: null, requestCount: 0, allowedModels: null, promptTokens: 0, completionTokens: 0, cacheHitCount: 0, createdAt: 0,
-    updatedAt: 0, lastUsedAt: null, revokedAt: null, rpmLimit: null, tpmLimit: null, maxConcurrent: null, maxBudgetUsd: null, spendNanos: 0,
+    id: 'tok-1',
+    projectId: 'proj-1',
+    name: null,
+    tokenHash: 'h',
+    tokenLast4: 'abcd',
+    expiresAt: Number.MAX_SAFE_INTEGER,
+    isActive: true,
+    maxRequests: null,
+    requestCount: 0,
+    allowedModels: null,
+    promptTokens: 0,
+    completionTokens: 0,
+    cacheHitCount: 0,
+    createdAt: 0,
+    updatedAt: 0,
+    lastUsedAt: null,
+    revokedAt: null,
+    rpmLimit: null,
+    tpmLimit: null,
+    maxConcurrent: null,
+    maxBudgetUsd: null,
+    spendNanos: 0,
   };
 }
 
@@ -31,7 +50,11 @@ function exchange(keys: UpstreamKey[]): ProxyExchange {
   const auth: Authenticated = {
     token: tokenRow(),
     upstream: {
-      projectId: 'proj-1', projectName: 'Project', provider: providers.openai, baseUrl: 'http://127.0.0.1:9', keys: new KeySelector(keys, health),
+      projectId: 'proj-1',
+      projectName: 'Project',
+      provider: providers.openai,
+      baseUrl: 'http://127.0.0.1:9',
+      keys: new KeySelector(keys, health),
       limits: { defaultRpm: null, defaultTpm: null, sharedRpm: null, sharedTpm: null, sharedKey: 'fp' },
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
       transformations: {},
@@ -60,7 +83,10 @@ describe('upstream-keys', () => {
   });
 
   it('lets a project with keys through without picking one (keys are chosen per attempt)', () => {
-    const x = exchange([{ id: 'key-1', label: 'a', weight: 1, apiKey: 'sk-1' }, { id: 'key-2', label: 'b', weight: 3, apiKey: 'sk-2' }]);
+    const x = exchange([
+      { id: 'key-1', label: 'a', weight: 1, apiKey: 'sk-1' },
+      { id: 'key-2', label: 'b', weight: 3, apiKey: 'sk-2' },
+    ]);
     expect(upstreamKeys.onRequest(x)).toBeUndefined();
     expect(x.key).toBeNull();
     expect(x.attempts).toBe(0);

@@ -19,9 +19,28 @@ const RESULT: ForwardResult = { status: 200, aborted: false, errorCode: null, up
 
 function tokenRow(): TokenRow {
   return {
-    id: 'tok-1', projectId: 'proj-1', name: null, tokenHash: 'h', tokenLast4: 'abcd', expiresAt: Number.MAX_SAFE_INTEGER, isActive: true,
-    maxRequests: null, requestCount: 0, allowedModels: null, promptTokens: 0, completionTokens: 0, cacheHitCount: 0, createdAt: 0,
-    updatedAt: 0, lastUsedAt: null, revokedAt: null, rpmLimit: null, tpmLimit: null, maxConcurrent: null, maxBudgetUsd: null, spendNanos: 0,
+    id: 'tok-1',
+    projectId: 'proj-1',
+    name: null,
+    tokenHash: 'h',
+    tokenLast4: 'abcd',
+    expiresAt: Number.MAX_SAFE_INTEGER,
+    isActive: true,
+    maxRequests: null,
+    requestCount: 0,
+    allowedModels: null,
+    promptTokens: 0,
+    completionTokens: 0,
+    cacheHitCount: 0,
+    createdAt: 0,
+    updatedAt: 0,
+    lastUsedAt: null,
+    revokedAt: null,
+    rpmLimit: null,
+    tpmLimit: null,
+    maxConcurrent: null,
+    maxBudgetUsd: null,
+    spendNanos: 0,
   };
 }
 
@@ -33,7 +52,10 @@ function exchange(): ProxyExchange {
   x.auth = {
     token: tokenRow(),
     upstream: {
-      projectId: 'proj-1', projectName: 'Project', provider: providers.openai, baseUrl: 'http://127.0.0.1:9',
+      projectId: 'proj-1',
+      projectName: 'Project',
+      provider: providers.openai,
+      baseUrl: 'http://127.0.0.1:9',
       keys: new KeySelector([KEY], new KeyHealth({ cooldownMs: 1_000, authCooldownMs: 10_000, maxCooldownMs: 20_000 })),
       limits: { defaultRpm: null, defaultTpm: null, sharedRpm: null, sharedTpm: null, sharedKey: 'fp' },
       cache: { defaultTtlSeconds: null, sharedAcrossTokens: true },
@@ -82,10 +104,15 @@ function stream(pass: ReturnType<typeof usageExtraction>, x: ProxyExchange, cont
 const sseChunk = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
 
 describe('usage-extraction', () => {
-  it('reads a JSON answer\'s usage and counts it for the token and the key', () => {
+  it("reads a JSON answer's usage and counts it for the token and the key", () => {
     const { token, key, other, pass } = recorders();
     const x = exchange();
-    stream(pass, x, 'application/json', JSON.stringify({ id: 'chatcmpl-1', choices: [], usage: { prompt_tokens: 11, completion_tokens: 5, total_tokens: 16 } }));
+    stream(
+      pass,
+      x,
+      'application/json',
+      JSON.stringify({ id: 'chatcmpl-1', choices: [], usage: { prompt_tokens: 11, completion_tokens: 5, total_tokens: 16 } }),
+    );
     expect(x.usage).toEqual({ promptTokens: 11, completionTokens: 5, totalTokens: 16 });
     pass.onEnd!(x, RESULT);
     expect(token).toEqual([['tok-1', 11, 5]]);
@@ -96,9 +123,10 @@ describe('usage-extraction', () => {
   it('reads the final usage chunk of an OpenAI stream', () => {
     const { token, pass } = recorders();
     const x = exchange();
-    const body = sseChunk({ choices: [{ index: 0, delta: { content: 'Hi' } }] })
-      + sseChunk({ choices: [], usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 } })
-      + 'data: [DONE]\n\n';
+    const body =
+      sseChunk({ choices: [{ index: 0, delta: { content: 'Hi' } }] }) +
+      sseChunk({ choices: [], usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 } }) +
+      'data: [DONE]\n\n';
     stream(pass, x, 'text/event-stream; charset=utf-8', body);
     expect(x.usage).toEqual({ promptTokens: 9, completionTokens: 3, totalTokens: 12 });
     pass.onEnd!(x, { ...RESULT, streamed: true });
@@ -108,9 +136,13 @@ describe('usage-extraction', () => {
   it('reads an Anthropic stream (message_start input, message_delta output)', () => {
     const { key, pass } = recorders();
     const x = exchange();
-    const body = 'event: message_start\n' + sseChunk({ type: 'message_start', message: { usage: { input_tokens: 11, output_tokens: 1 } } })
-      + 'event: message_delta\n' + sseChunk({ type: 'message_delta', delta: {}, usage: { output_tokens: 5 } })
-      + 'event: message_stop\n' + sseChunk({ type: 'message_stop' });
+    const body =
+      'event: message_start\n' +
+      sseChunk({ type: 'message_start', message: { usage: { input_tokens: 11, output_tokens: 1 } } }) +
+      'event: message_delta\n' +
+      sseChunk({ type: 'message_delta', delta: {}, usage: { output_tokens: 5 } }) +
+      'event: message_stop\n' +
+      sseChunk({ type: 'message_stop' });
     stream(pass, x, 'text/event-stream', body);
     expect(x.usage).toEqual({ promptTokens: 11, completionTokens: 5, totalTokens: 16 });
     pass.onEnd!(x, RESULT);
