@@ -8,6 +8,7 @@ import type { ProjectTransformations, TokenRow } from '../../store/types.ts';
 import { newExchange, type ProxyExchange } from '../exchange.ts';
 import { KeyHealth, KeySelector } from '../key-selector.ts';
 import { findEndpoint, providers } from '../providers.ts';
+import { ProxyError } from '../errors.ts';
 import { encodeBody } from './encode-body.ts';
 import { streamUsage } from './stream-usage.ts';
 import { transformations } from './transformations.ts';
@@ -91,6 +92,22 @@ describe('encode-body', () => {
     expect(Buffer.isBuffer(x.body)).toBe(true);
     expect((x.body as Buffer).toString('utf8')).toBe('{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hé ✓"}],"stream":true}');
     expect(x.jsonChanged).toBe(false);
+  });
+
+  it('refuses a body nested too deeply to serialise with 400 invalid_json, not a failed pass', () => {
+    const x = exchange(CLIENT_TEXT);
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    x.json!.messages = deep;
+    x.jsonChanged = true;
+    let thrown: unknown;
+    try {
+      encodeBody.onRequest(x);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ProxyError);
+    expect(thrown).toMatchObject({ code: 'invalid_json', status: 400 });
   });
 
   it('encodes what the passes before it decided (alias, ceiling, prefix, stream usage)', () => {
