@@ -1,6 +1,7 @@
 // Builds the one object the window sees as `window.llmProxy`: one function per contract method (from the
 // contract's method list), each invoking that method's channel, typed against the renderer's bridge type.
-import { adminMethods, type AdminMethod, type ApiResult, type InputOf, type OutputOf } from '../main/core/api/contract.ts';
+import type { AdminMethod, ApiResult, InputOf, OutputOf } from '../main/core/api/contract.ts';
+import { adminMethodNames } from '../main/core/api/method-names.ts';
 import { ipcChannel } from '../main/electron/ipc-channels.ts';
 import type { LlmProxyBridge } from '../renderer/src/api/bridge.ts';
 
@@ -13,8 +14,8 @@ export function buildBridge(invoke: Invoke): LlmProxyBridge {
     (input: InputOf<M>): Promise<ApiResult<OutputOf<M>>> =>
       invoke(ipcChannel(name), input) as Promise<ApiResult<OutputOf<M>>>;
 
-  // Derived from the contract's method list: a method added there is on the bridge without an edit here.
-  const admin = Object.fromEntries(adminMethods.map((name) => [name, method(name)])) as { [M in AdminMethod]: LlmProxyBridge['admin'][M] };
+  // Derived from the contract's method list (zod-free, so the preload stays small): no edit here per method.
+  const admin = Object.fromEntries(adminMethodNames.map((name) => [name, method(name)])) as { [M in AdminMethod]: LlmProxyBridge['admin'][M] };
 
   return Object.freeze({ admin: Object.freeze(admin) }) satisfies LlmProxyBridge;
 }

@@ -2,6 +2,7 @@
 // The service implements it; REST routes, IPC handlers, the preload bridge, the renderer's transports
 // and the CLI are thin adapters typed against it. Browser-safe: imports nothing from Node.
 import { z } from 'zod';
+import type { AdminMethodName } from './method-names.ts';
 import {
   allowedModels,
   apiKey,
@@ -264,7 +265,7 @@ export const adminContract = {
   'settings.get': query<typeof schemas.empty, RuntimeSettingsView>(schemas.empty),
   /** Applies at once (a Redis URL is tested first) and is kept across restarts, encrypted. */
   'settings.update': command<typeof schemas.settingsUpdate, RuntimeSettingsView>(schemas.settingsUpdate),
-} as const;
+} as const satisfies Record<AdminMethodName, Method<z.ZodType, unknown>>;
 
 /**
  * Subscriptions: values the server pushes about every `everyMs` while someone listens (Server-Sent

@@ -161,13 +161,11 @@ export const settingsSchema = z.object({
     description:
       'How long an upstream key that failed (5xx, unreachable, 429 without Retry-After) is out of rotation; doubles per repeated failure. A 401 benches it 10× as long; no cool-down exceeds 20×.',
   }),
-  tlsCert: nonEmpty('a file path')
-    .optional()
-    .register(settingMeta, {
-      valueName: 'path',
-      isPath: true,
-      description: 'HTTPS with your own certificate: PEM file (with its chain). Needs --tls-key; reloaded when the file changes.',
-    }),
+  tlsCert: nonEmpty('a file path').optional().register(settingMeta, {
+    valueName: 'path',
+    isPath: true,
+    description: 'HTTPS with your own certificate: PEM file (with its chain). Needs --tls-key; reloaded when the file changes.',
+  }),
   tlsKey: nonEmpty('a file path')
     .optional()
     .register(settingMeta, { valueName: 'path', isPath: true, description: 'Private key (PEM, unencrypted) for --tls-cert. Reloaded when the file changes.' }),
@@ -293,13 +291,11 @@ export const settingsSchema = z.object({
     description:
       'Memory the response cache may use (least recently used answers go first); 0 turns the cache off. With --redis-url the cache lives in Redis instead, bounded by its maxmemory.',
   }),
-  cacheMaxObjectBytes: integer(1, Number.MAX_SAFE_INTEGER)
-    .default(1_048_576)
-    .register(settingMeta, {
-      valueName: 'bytes',
-      defaultLabel: '1048576 (1 MiB)',
-      description: 'Largest answer the cache keeps (a bigger answer or stream is passed through, not stored).',
-    }),
+  cacheMaxObjectBytes: integer(1, Number.MAX_SAFE_INTEGER).default(1_048_576).register(settingMeta, {
+    valueName: 'bytes',
+    defaultLabel: '1048576 (1 MiB)',
+    description: 'Largest answer the cache keeps (a bigger answer or stream is passed through, not stored).',
+  }),
   cacheDefaultTtlSeconds: integer(0, 31_536_000).default(0).register(settingMeta, {
     valueName: 'seconds',
     description:

@@ -1,7 +1,7 @@
 // The mock provider's own behaviours that the failover and Anthropic tests rely on.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUsageTap } from '../proxy/usage.ts';
-import { startMockUpstream, type MockUpstream } from './mock-upstream.ts';
+import { MOCK_ANTHROPIC_MODELS, MOCK_OPENAI_MODELS, startMockUpstream, type MockUpstream } from './mock-upstream.ts';
 
 let mock: MockUpstream;
 beforeEach(async () => {
@@ -76,10 +76,10 @@ describe('mock upstream: Anthropic Messages API', () => {
     const count = await fetch(`${mock.url}/v1/messages/count_tokens`, { method: 'POST', headers: anthropicHeaders('sk-ant-1'), body: message() });
     expect(await count.json()).toEqual({ input_tokens: 11 });
     const models = await fetch(`${mock.url}/v1/models`, { headers: anthropicHeaders('sk-ant-1') });
-    expect(await models.json()).toMatchObject({ data: [{ type: 'model', id: 'claude-haiku-4-5' }], has_more: false });
+    expect(await models.json()).toMatchObject({ data: MOCK_ANTHROPIC_MODELS.map((id) => ({ type: 'model', id })), has_more: false });
     // Without anthropic-version, still the OpenAI list.
     const openai = await fetch(`${mock.url}/v1/models`, { headers: { authorization: 'Bearer sk-1' } });
-    expect(await openai.json()).toMatchObject({ object: 'list', data: [{ id: 'gpt-4o-mini' }] });
+    expect(await openai.json()).toMatchObject({ object: 'list', data: MOCK_OPENAI_MODELS.map((id) => ({ id })) });
   });
 });
 

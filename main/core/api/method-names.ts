@@ -1,0 +1,42 @@
+// The contract's method names, apart from their schemas so the preload can list them without bundling zod.
+// contract.ts declares `adminContract` against this list: tsc fails when either has a method the other lacks.
+
+export const adminMethodNames = [
+  'projects.list',
+  'projects.get',
+  'projects.create',
+  'projects.update',
+  'projects.revokeTokens',
+  'keys.list',
+  'keys.add',
+  'keys.update',
+  'keys.remove',
+  'tokens.list',
+  'tokens.search',
+  'tokens.get',
+  'tokens.create',
+  'tokens.update',
+  'tokens.revoke',
+  'audit.list',
+  'audit.get',
+  'cache.stats',
+  'cache.purge',
+  'cache.count',
+  'system.info',
+  'dashboard.summary',
+  'dashboard.live',
+  'events.status',
+  'events.deadLetters',
+  'usage.daily',
+  'requests.list',
+  'admins.me',
+  'admins.list',
+  'admins.create',
+  'admins.update',
+  'admins.remove',
+  'admins.rotateToken',
+  'settings.get',
+  'settings.update',
+] as const;
+
+export type AdminMethodName = (typeof adminMethodNames)[number];
