@@ -41,6 +41,7 @@ import {
 } from './pipeline.ts';
 import { providers } from './providers.ts';
 import { createUpstreamAgent } from './upstream-agent.ts';
+import { sampleTokenRow } from './passes/test-rows.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // The runner, pass by pass.
@@ -404,32 +405,7 @@ const PASS_FAILED_BODY = JSON.stringify({
   error: { message: 'The proxy failed to process this request.', type: 'server_error', code: 'pass_failed', param: null },
 });
 
-function tokenRow(): TokenRow {
-  return {
-    id: 'tok-1',
-    projectId: 'proj-1',
-    name: null,
-    tokenHash: 'h',
-    tokenLast4: 'abcd',
-    expiresAt: Number.MAX_SAFE_INTEGER,
-    isActive: true,
-    maxRequests: null,
-    requestCount: 0,
-    allowedModels: null,
-    promptTokens: 0,
-    completionTokens: 0,
-    cacheHitCount: 0,
-    createdAt: 0,
-    updatedAt: 0,
-    lastUsedAt: null,
-    revokedAt: null,
-    rpmLimit: null,
-    tpmLimit: null,
-    maxConcurrent: null,
-    maxBudgetUsd: null,
-    spendNanos: 0,
-  };
-}
+const tokenRow = (): TokenRow => sampleTokenRow();
 
 interface World {
   mock: MockUpstream;

@@ -12,33 +12,9 @@ import { ProxyError } from '../errors.ts';
 import { encodeBody } from './encode-body.ts';
 import { streamUsage } from './stream-usage.ts';
 import { transformations } from './transformations.ts';
+import { sampleTokenRow } from './test-rows.ts';
 
-function tokenRow(): TokenRow {
-  return {
-    id: 'tok-1',
-    projectId: 'proj-1',
-    name: null,
-    tokenHash: 'h',
-    tokenLast4: 'abcd',
-    expiresAt: Number.MAX_SAFE_INTEGER,
-    isActive: true,
-    maxRequests: null,
-    requestCount: 0,
-    allowedModels: null,
-    promptTokens: 0,
-    completionTokens: 0,
-    cacheHitCount: 0,
-    createdAt: 0,
-    updatedAt: 0,
-    lastUsedAt: null,
-    revokedAt: null,
-    rpmLimit: null,
-    tpmLimit: null,
-    maxConcurrent: null,
-    maxBudgetUsd: null,
-    spendNanos: 0,
-  };
-}
+const tokenRow = (): TokenRow => sampleTokenRow();
 
 /** As read-body leaves it: `text` is the client's exact bytes. */
 function exchange(text: string, rules: ProjectTransformations = {}): ProxyExchange {

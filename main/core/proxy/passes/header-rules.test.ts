@@ -11,35 +11,11 @@ import { providers } from '../providers.ts';
 import { authSwap } from './auth-swap.ts';
 import { headerHygiene } from './header-hygiene.ts';
 import { headerRules } from './header-rules.ts';
+import { sampleTokenRow } from './test-rows.ts';
 
 const KEY = { id: 'key-1', label: 'default', weight: 1, apiKey: 'sk-upstream-1' };
 
-function tokenRow(): TokenRow {
-  return {
-    id: 'tok-1',
-    projectId: 'proj-1',
-    name: null,
-    tokenHash: 'h',
-    tokenLast4: 'abcd',
-    expiresAt: Number.MAX_SAFE_INTEGER,
-    isActive: true,
-    maxRequests: null,
-    requestCount: 0,
-    allowedModels: null,
-    promptTokens: 0,
-    completionTokens: 0,
-    cacheHitCount: 0,
-    createdAt: 0,
-    updatedAt: 0,
-    lastUsedAt: null,
-    revokedAt: null,
-    rpmLimit: null,
-    tpmLimit: null,
-    maxConcurrent: null,
-    maxBudgetUsd: null,
-    spendNanos: 0,
-  };
-}
+const tokenRow = (): TokenRow => sampleTokenRow();
 
 function exchange(provider: Provider, rules: ProjectTransformations, clientHeaders: IncomingHttpHeaders = {}): ProxyExchange {
   const req = new IncomingMessage(new Socket());

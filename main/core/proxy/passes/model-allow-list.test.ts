@@ -12,33 +12,9 @@ import { KeyHealth, KeySelector } from '../key-selector.ts';
 import { findEndpoint, providers } from '../providers.ts';
 import { modelAllowList } from './model-allow-list.ts';
 import { transformations } from './transformations.ts';
+import { sampleTokenRow } from './test-rows.ts';
 
-function tokenRow(allowedModels: string[] | null): TokenRow {
-  return {
-    id: 'tok-1',
-    projectId: 'proj-1',
-    name: null,
-    tokenHash: 'h',
-    tokenLast4: 'abcd',
-    expiresAt: Number.MAX_SAFE_INTEGER,
-    isActive: true,
-    maxRequests: null,
-    requestCount: 0,
-    allowedModels,
-    promptTokens: 0,
-    completionTokens: 0,
-    cacheHitCount: 0,
-    createdAt: 0,
-    updatedAt: 0,
-    lastUsedAt: null,
-    revokedAt: null,
-    rpmLimit: null,
-    tpmLimit: null,
-    maxConcurrent: null,
-    maxBudgetUsd: null,
-    spendNanos: 0,
-  };
-}
+const tokenRow = (allowedModels: string[] | null): TokenRow => sampleTokenRow({ allowedModels });
 
 function authFor(provider: Provider, allowedModels: string[] | null, rules: ProjectTransformations): Authenticated {
   const keys = new KeySelector(

@@ -12,33 +12,9 @@ import { ProxyRefusal, newExchange, type ProxyExchange } from '../exchange.ts';
 import { KeyHealth, KeySelector } from '../key-selector.ts';
 import { findEndpoint, providers } from '../providers.ts';
 import { quotaCheck, quotaClaim } from './quota.ts';
+import { sampleTokenRow } from './test-rows.ts';
 
-function tokenRow(): TokenRow {
-  return {
-    id: 'tok-1',
-    projectId: 'proj-1',
-    name: null,
-    tokenHash: 'h',
-    tokenLast4: 'abcd',
-    expiresAt: Number.MAX_SAFE_INTEGER,
-    isActive: true,
-    maxRequests: 10,
-    requestCount: 10,
-    allowedModels: null,
-    promptTokens: 0,
-    completionTokens: 0,
-    cacheHitCount: 0,
-    createdAt: 0,
-    updatedAt: 0,
-    lastUsedAt: null,
-    revokedAt: null,
-    rpmLimit: null,
-    tpmLimit: null,
-    maxConcurrent: null,
-    maxBudgetUsd: null,
-    spendNanos: 0,
-  };
-}
+const tokenRow = (): TokenRow => sampleTokenRow({ maxRequests: 10, requestCount: 10 });
 
 function exchange(model: string | null, requestedModel: string | null = null): ProxyExchange {
   const req = new IncomingMessage(new Socket());

@@ -12,36 +12,12 @@ import type { ForwardResult } from '../forward.ts';
 import { KeyHealth, KeySelector } from '../key-selector.ts';
 import { findEndpoint, providers } from '../providers.ts';
 import { rateLimits } from './rate-limits.ts';
+import { sampleTokenRow } from './test-rows.ts';
 
 const LIMITS: ProjectLimits = { defaultRpm: 60, defaultTpm: 10_000, sharedRpm: null, sharedTpm: null, sharedKey: 'fp-1' };
 const RESULT: ForwardResult = { status: 200, aborted: false, errorCode: null, upstreamMs: 5, bytesOut: 10, streamed: false, attempts: 1 };
 
-function tokenRow(): TokenRow {
-  return {
-    id: 'tok-1',
-    projectId: 'proj-1',
-    name: null,
-    tokenHash: 'h',
-    tokenLast4: 'abcd',
-    expiresAt: Number.MAX_SAFE_INTEGER,
-    isActive: true,
-    maxRequests: null,
-    requestCount: 0,
-    allowedModels: null,
-    promptTokens: 0,
-    completionTokens: 0,
-    cacheHitCount: 0,
-    createdAt: 0,
-    updatedAt: 0,
-    lastUsedAt: null,
-    revokedAt: null,
-    rpmLimit: 5,
-    tpmLimit: null,
-    maxConcurrent: 2,
-    maxBudgetUsd: null,
-    spendNanos: 0,
-  };
-}
+const tokenRow = (): TokenRow => sampleTokenRow({ rpmLimit: 5, maxConcurrent: 2 });
 
 function exchange(model: string | null = 'gpt-4o-mini', requestedModel: string | null = null): ProxyExchange {
   const req = new IncomingMessage(new Socket());

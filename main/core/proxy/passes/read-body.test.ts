@@ -13,35 +13,11 @@ import { newExchange, type ProxyExchange } from '../exchange.ts';
 import { KeyHealth, KeySelector } from '../key-selector.ts';
 import { findEndpoint, providers } from '../providers.ts';
 import { readRequestBody } from './read-body.ts';
+import { sampleTokenRow } from './test-rows.ts';
 
 const LIMIT = 1_024;
 
-function tokenRow(allowedModels: string[] | null): TokenRow {
-  return {
-    id: 'tok-1',
-    projectId: 'proj-1',
-    name: null,
-    tokenHash: 'h',
-    tokenLast4: 'abcd',
-    expiresAt: Number.MAX_SAFE_INTEGER,
-    isActive: true,
-    maxRequests: null,
-    requestCount: 0,
-    allowedModels,
-    promptTokens: 0,
-    completionTokens: 0,
-    cacheHitCount: 0,
-    createdAt: 0,
-    updatedAt: 0,
-    lastUsedAt: null,
-    revokedAt: null,
-    rpmLimit: null,
-    tpmLimit: null,
-    maxConcurrent: null,
-    maxBudgetUsd: null,
-    spendNanos: 0,
-  };
-}
+const tokenRow = (allowedModels: string[] | null): TokenRow => sampleTokenRow({ allowedModels });
 
 function authFor(allowedModels: string[] | null): Authenticated {
   const keys = new KeySelector(

@@ -15,38 +15,14 @@ import { KeyHealth, KeySelector } from '../key-selector.ts';
 import { findEndpoint, providers } from '../providers.ts';
 import type { ResponseHead } from '../pipeline.ts';
 import { responseCache } from './response-cache.ts';
+import { sampleTokenRow } from './test-rows.ts';
 
 const NOW = 1_700_000_123_000;
 const CACHE_SETTINGS = { defaultTtlSeconds: 300, sharedAcrossTokens: false };
 const RESULT: ForwardResult = { status: 200, aborted: false, errorCode: null, upstreamMs: 5, bytesOut: 10, streamed: false, attempts: 1 };
 const HEAD: ResponseHead = { status: 200, headers: { 'content-type': 'application/json' }, contentType: 'application/json' };
 
-function tokenRow(): TokenRow {
-  return {
-    id: 'tok-1',
-    projectId: 'proj-1',
-    name: null,
-    tokenHash: 'h',
-    tokenLast4: 'abcd',
-    expiresAt: Number.MAX_SAFE_INTEGER,
-    isActive: true,
-    maxRequests: null,
-    requestCount: 0,
-    allowedModels: null,
-    promptTokens: 0,
-    completionTokens: 0,
-    cacheHitCount: 0,
-    createdAt: 0,
-    updatedAt: 0,
-    lastUsedAt: null,
-    revokedAt: null,
-    rpmLimit: null,
-    tpmLimit: null,
-    maxConcurrent: null,
-    maxBudgetUsd: null,
-    spendNanos: 0,
-  };
-}
+const tokenRow = (): TokenRow => sampleTokenRow();
 
 function exchange(): ProxyExchange {
   const req = new IncomingMessage(new Socket());

@@ -13,36 +13,12 @@ import type { KeyUsageRecorder } from '../key-usage-recorder.ts';
 import type { ResponseHead } from '../pipeline.ts';
 import { providers } from '../providers.ts';
 import { usageExtraction } from './usage-extraction.ts';
+import { sampleTokenRow } from './test-rows.ts';
 
 const KEY = { id: 'key-7', label: 'default', weight: 1, apiKey: 'sk-upstream-1' };
 const RESULT: ForwardResult = { status: 200, aborted: false, errorCode: null, upstreamMs: 5, bytesOut: 10, streamed: false, attempts: 1 };
 
-function tokenRow(): TokenRow {
-  return {
-    id: 'tok-1',
-    projectId: 'proj-1',
-    name: null,
-    tokenHash: 'h',
-    tokenLast4: 'abcd',
-    expiresAt: Number.MAX_SAFE_INTEGER,
-    isActive: true,
-    maxRequests: null,
-    requestCount: 0,
-    allowedModels: null,
-    promptTokens: 0,
-    completionTokens: 0,
-    cacheHitCount: 0,
-    createdAt: 0,
-    updatedAt: 0,
-    lastUsedAt: null,
-    revokedAt: null,
-    rpmLimit: null,
-    tpmLimit: null,
-    maxConcurrent: null,
-    maxBudgetUsd: null,
-    spendNanos: 0,
-  };
-}
+const tokenRow = (): TokenRow => sampleTokenRow();
 
 function exchange(): ProxyExchange {
   const req = new IncomingMessage(new Socket());
