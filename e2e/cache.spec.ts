@@ -38,9 +38,10 @@ test('see what the cache holds, purge one project, then one endpoint', async ({ 
   await expect(figures).toContainText('Entries3');
   await expect(figures).toContainText('StoreMemory');
   const endpoints = page.getByRole('region', { name: 'Top cached endpoints' });
-  // Endpoint, entries, size, hits.
-  await expect(endpoints.getByRole('row').nth(1).getByRole('cell')).toHaveText(['POST /v1/embeddings', '2', /\d KiB$/, '1', 'Purge']);
-  await expect(endpoints.getByRole('row').nth(2).getByRole('cell')).toHaveText(['POST /v1/chat/completions', '1', /\d B|KiB$/, '0', 'Purge']);
+  // Endpoint, entries, size, hits (the list's order is the store's; find each endpoint's row by name).
+  const endpointRow = (name: string) => endpoints.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
+  await expect(endpointRow('POST /v1/embeddings').getByRole('cell')).toHaveText(['POST /v1/embeddings', '2', /\d KiB$/, '1', 'Purge']);
+  await expect(endpointRow('POST /v1/chat/completions').getByRole('cell')).toHaveText(['POST /v1/chat/completions', '1', /\d B|KiB$/, '0', 'Purge']);
 
   await page.screenshot({ path: path.join(SCREENSHOTS, 'cache-1280.png') });
 
