@@ -22,6 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await upstream.close();
   await own?.stop();
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 async function ask(app: TestApp, token: string, count: number): Promise<string[]> {
@@ -31,9 +32,11 @@ async function ask(app: TestApp, token: string, count: number): Promise<string[]
   return ids;
 }
 
+/** Removed after all tests, once every app that wrote into them has closed (not while one still may). */
+const tempDirs: string[] = [];
 function tempDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmp-events-flush-'));
-  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+  tempDirs.push(dir);
   return dir;
 }
 
