@@ -55,8 +55,8 @@ export function guardDoors(app: FastifyInstance, deps: DoorGuardDeps): void {
       case 'public':
         return;
       case 'management':
+        // nosniff is on every fastify answer already (server.ts); management answers are never cached.
         reply.header('cache-control', 'no-store');
-        reply.header('x-content-type-options', 'nosniff');
         refuseCrossSite(req.raw);
         req.caller = await deps.authenticate(req);
         return;

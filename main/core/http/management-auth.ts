@@ -1,8 +1,8 @@
 // The management door's sign-in: the management token (compared in constant time; it acts as the first
 // owner) or a named admin's token, found by its keyed hash in the store at every call — so an admin who
 // was removed, or whose token was rotated, is refused on the next call by every instance sharing the store.
-// A failed sign-in is tallied in the audit trail (one row per source and minute, with a count), so a flood
-// of guesses is visible without growing the database by a row per guess.
+// A failed sign-in is tallied in the audit trail (the first per source and minute at once, the rest as one
+// row with a count), so a flood of guesses is visible without growing the database by a row per guess.
 import type { FastifyRequest } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { bearerOf } from '../bearer.ts';
